@@ -1,0 +1,13 @@
+import { expect, test } from "@playwright/test";
+
+test("the app serves its shell", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("banner")).toContainText("Partner Activity Log");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+});
+
+test("the health route reports the database up", async ({ request }) => {
+  const response = await request.get("/api/health");
+  expect(response.status()).toBe(200);
+  expect(await response.json()).toMatchObject({ database: "up" });
+});

@@ -1,0 +1,65 @@
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { runMigrations } from "@/db/migrate";
+
+describe("migrations", () => {
+  const name = `empty_${Date.now()}`;
+  let cluster: postgres.Sql;
+  let sql: postgres.Sql;
+  let url: string;
+
+  beforeAll(async () => {
+    const adminUrl = inject("clusterAdminUrl");
+    cluster = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    await cluster.unsafe(`create database ${name}`);
+    url = adminUrl.replace(/\/postgres$/, `/${name}`);
+    sql = postgres(url, { max: 1, onnotice: () => {} });
+  });
+
+  afterAll(async () => {
+    await sql.end();
+    await cluster.unsafe(`drop database if exists ${name} with (force)`);
+    await cluster.end();
+  });
+
+  it("apply to an empty database, and again as a no-op", async () => {
+    await runMigrations(url);
+    await runMigrations(url);
+    const tables = await sql<{ relname: string; relkind: string; relforcerowsecurity: boolean }[]>`
+      select relname, relkind, relforcerowsecurity from pg_class
+      where relnamespace = 'public'::regnamespace and relkind in ('r', 'p') and relispartition = false
+      order by relname`;
+    expect(tables.map((t) => t.relname)).toEqual([
+      "activity_record_details",
+      "activity_records",
+      "customers",
+      "partner_tenants",
+      "partner_users",
+      "subscriptions",
+    ]);
+    // Every tenant table is forced under row-level security; the log tables are partitioned.
+    expect(tables.every((t) => t.relforcerowsecurity)).toBe(true);
+    expect(tables.filter((t) => t.relkind === "p").map((t) => t.relname)).toEqual([
+      "activity_record_details",
+      "activity_records",
+    ]);
+  });
+
+  it("key the log by tenant and time, with the page index", async () => {
+    const [pk] = await sql<{ def: string }[]>`
+      select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'activity_records_pkey'`;
+    expect(pk.def).toBe("PRIMARY KEY (tenant_id, occurred_at, id)");
+    const [idx] = await sql<{ def: string }[]>`select indexdef as def from pg_indexes where indexname = 'activity_records_page_idx'`;
+    expect(idx.def).toContain("(tenant_id, occurred_at DESC, id DESC)");
+  });
+
+  it("create monthly partitions ahead of time", async () => {
+    const partitions = await sql<{ name: string }[]>`
+      select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+      where i.inhparent = 'activity_records'::regclass order by 1`;
+    const now = new Date();
+    const thisMonth = `activity_records_y${now.getUTCFullYear()}m${String(now.getUTCMonth() + 1).padStart(2, "0")}`;
+    expect(partitions.map((p) => p.name)).toContain(thisMonth);
+    expect(partitions.length).toBeGreaterThanOrEqual(4);
+  });
+});
