@@ -65,8 +65,8 @@ CREATE POLICY tenant_isolation ON activity_records
 ALTER TABLE activity_record_details ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE activity_record_details FORCE ROW LEVEL SECURITY;--> statement-breakpoint
 CREATE POLICY tenant_isolation ON activity_record_details
-  USING (tenant_id = app_tenant_id() AND app_cloud() IS NOT NULL)
-  WITH CHECK (tenant_id = app_tenant_id() AND app_cloud() IS NOT NULL);--> statement-breakpoint
+  USING (tenant_id = app_tenant_id() AND EXISTS (SELECT 1 FROM partner_tenants t WHERE t.id = tenant_id))
+  WITH CHECK (tenant_id = app_tenant_id() AND EXISTS (SELECT 1 FROM partner_tenants t WHERE t.id = tenant_id));--> statement-breakpoint
 
 -- Maintenance (seeding, partition upkeep, verification) runs as the owner across tenants. It must
 -- say so explicitly (app.maintenance = on); requests switch to activity_app, which this policy never
