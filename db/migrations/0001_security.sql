@@ -2,6 +2,9 @@
 ALTER TABLE "partner_tenants" ADD CONSTRAINT "partner_tenants_cloud_check" CHECK ("cloud" IN ('commercial', 'usgov'));--> statement-breakpoint
 ALTER TABLE "partner_users" ADD CONSTRAINT "partner_users_role_check" CHECK ("role" IN ('global_admin', 'admin_agent', 'sales_agent', 'helpdesk_agent', 'billing_admin'));--> statement-breakpoint
 ALTER TABLE "activity_records" ADD CONSTRAINT "activity_records_cloud_check" CHECK ("cloud" IN ('commercial', 'usgov'));--> statement-breakpoint
+-- Keyset cursors travel through JavaScript Dates (millisecond precision): finer times would make
+-- a cursor miss or repeat rows, so the log stores milliseconds.
+ALTER TABLE "activity_records" ADD CONSTRAINT "activity_records_occurred_at_ms_check" CHECK ("occurred_at" = date_trunc('milliseconds', "occurred_at"));--> statement-breakpoint
 ALTER TABLE "activity_records" ADD CONSTRAINT "activity_records_status_check" CHECK ("operation_status" IN ('succeeded', 'failed', 'progress'));--> statement-breakpoint
 
 -- The tenant the current transaction acts for, set by withTenant() with set_config(..., true).

@@ -3,9 +3,8 @@ import type { Cloud, PartnerRole } from "../schema";
 import { partnerTenants, partnerUsers } from "../schema";
 import { withTenant } from "../with-tenant";
 import type { Database } from "../client";
+import { isUuid } from "@/lib/uuid";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
 
 export interface DirectoryUser {
   tenantId: string;

@@ -1,0 +1,268 @@
+import { and, asc, desc, eq, gte, ilike, lt, sql, type SQL } from "drizzle-orm";
+import type { ActivityLogParams } from "@/lib/activity-log-params";
+import { decodeCursor, encodeCursor, type Cursor } from "@/lib/cursor";
+import { AppError } from "@/lib/errors";
+import type { Database } from "../client";
+import { activityRecordDetails, activityRecords, type ActivityRecord } from "../schema";
+import { withTenant, type TenantContext, type Tx } from "../with-tenant";
+
+/*
+ * Reads of the activity log. Every function takes the tenant context first, runs inside
+ * withTenant (row-level security as a non-owner role) and ALSO filters by tenant and cloud in SQL,
+ * so either safeguard alone keeps tenants apart.
+ *
+ * Timestamps: `occurred_at` is stored at millisecond precision (the seed truncates with
+ * date_trunc('milliseconds'), ingestion must too) and a JS Date holds milliseconds, so a row's
+ * (occurred_at, id) survives the trip through a cursor exactly and keyset paging never skips or
+ * repeats a row.
+ */
+
+type Scope = Pick<TenantContext, "tenantId" | "cloud">;
+
+/** The filters a where-clause needs; page, size and cursor do not narrow the set. */
+export type ActivityFilters = Pick<ActivityLogParams, "range"> &
+  Partial<Pick<ActivityLogParams, "customer" | "action" | "user" | "status">>;
+
+/** The columns a list (page or export) shows; the large details are never part of it. */
+export const activityListColumns = {
+  id: activityRecords.id,
+  occurredAt: activityRecords.occurredAt,
+  customerId: activityRecords.customerId,
+  customerName: activityRecords.customerName,
+  operationType: activityRecords.operationType,
+  resourceType: activityRecords.resourceType,
+  operationStatus: activityRecords.operationStatus,
+  userPrincipalName: activityRecords.userPrincipalName,
+  applicationId: activityRecords.applicationId,
+  correlationId: activityRecords.correlationId,
+};
+
+export type ActivityListRow = Pick<ActivityRecord, keyof typeof activityListColumns>;
+
+export interface ActivityDetailsRow extends ActivityListRow {
+  resourceOldValue: unknown;
+  resourceNewValue: unknown;
+  customizedData: unknown;
+}
+
+export interface ActivityPage {
+  /** Newest first. */
+  rows: ActivityListRow[];
+  /** Position for older rows (dir=next), or null on the last page. */
+  nextCursor: string | null;
+  /** Position for newer rows (dir=prev), or null on the first page. */
+  prevCursor: string | null;
+}
+
+/** `\`, `%` and `_` are LIKE metacharacters (backslash is Postgres's default escape character). */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, "\\$&");
+}
+
+/**
+ * The one where-clause of the log, shared by the page, the count and the CSV export. Pure SQL on
+ * `activity_records` columns, so the export can render it with PgDialect.sqlToQuery. The leading
+ * `tenant_id = ... AND occurred_at` range matches the index (tenant_id, occurred_at desc, id desc)
+ * and prunes monthly partitions.
+ */
+export function buildActivityWhere(ctx: Scope, params: ActivityFilters): SQL {
+  const conditions: SQL[] = [
+    eq(activityRecords.tenantId, ctx.tenantId),
+    eq(activityRecords.cloud, ctx.cloud),
+    gte(activityRecords.occurredAt, params.range.start),
+    lt(activityRecords.occurredAt, params.range.end),
+  ];
+  if (params.customer) conditions.push(ilike(activityRecords.customerName, `%${escapeLike(params.customer)}%`));
+  if (params.action) conditions.push(eq(activityRecords.operationType, params.action));
+  if (params.user) conditions.push(sql`lower(${activityRecords.userPrincipalName}) = lower(${params.user})`);
+  if (params.status) conditions.push(eq(activityRecords.operationStatus, params.status));
+  // and() of a non-empty list is never undefined.
+  return and(...conditions) as SQL;
+}
+
+/*
+ * Row-value comparisons, so Postgres walks the index from the position instead of filtering.
+ * Values are cast explicitly: drizzle's postgres-js driver passes timestamptz parameters through
+ * untouched, so a bare Date would not serialise.
+ */
+function keyBefore(cursor: Cursor): SQL {
+  return sql`(${activityRecords.occurredAt}, ${activityRecords.id}) < (${cursor.occurredAt.toISOString()}::timestamptz, ${cursor.id}::bigint)`;
+}
+
+function keyAfter(cursor: Cursor): SQL {
+  return sql`(${activityRecords.occurredAt}, ${activityRecords.id}) > (${cursor.occurredAt.toISOString()}::timestamptz, ${cursor.id}::bigint)`;
+}
+
+const cursorOf = (row: ActivityListRow): Cursor => ({ occurredAt: row.occurredAt, id: row.id });
+
+async function anyRow(tx: Tx, where: SQL): Promise<boolean> {
+  const found = await tx.select({ one: sql<number>`1` }).from(activityRecords).where(where).limit(1);
+  return found.length > 0;
+}
+
+export interface PageQuery extends ActivityFilters {
+  size: number;
+  /** A decoded cursor, or an encoded one as a page returned it. */
+  cursor?: Cursor | string | null;
+  dir?: ActivityLogParams["dir"];
+}
+
+/**
+ * One page of the log, newest first, by keyset. Fetches one row more than the page to know
+ * whether the list goes on in the direction of travel; whether it goes on the other way is one
+ * index probe (only when there is a cursor: the first page has nothing newer by definition).
+ */
+export async function getActivityPage({
+  ctx,
+  params,
+  db,
+}: {
+  ctx: Scope;
+  params: PageQuery;
+  db?: Database;
+}): Promise<ActivityPage> {
+  if (!Number.isSafeInteger(params.size) || params.size < 1 || params.size > 1000) {
+    throw new AppError("bad_request", "The page size must be between 1 and 1000.");
+  }
+  const cursor = typeof params.cursor === "string" ? decodeCursor(params.cursor) : (params.cursor ?? null);
+  if (typeof params.cursor === "string" && cursor === null) {
+    throw new AppError("bad_request", "The page position in this link is not valid.");
+  }
+  const where = buildActivityWhere(ctx, params);
+  const backwards = cursor !== null && params.dir === "prev";
+
+  return withTenant(
+    ctx,
+    async (tx) => {
+      const fetched = await tx
+        .select(activityListColumns)
+        .from(activityRecords)
+        .where(cursor ? and(where, backwards ? keyAfter(cursor) : keyBefore(cursor)) : where)
+        .orderBy(...(backwards
+          ? [asc(activityRecords.occurredAt), asc(activityRecords.id)]
+          : [desc(activityRecords.occurredAt), desc(activityRecords.id)]))
+        .limit(params.size + 1);
+
+      const more = fetched.length > params.size;
+      const page = fetched.slice(0, params.size);
+      if (backwards) page.reverse();
+
+      // The row at the page's edge facing back where we came from (or the cursor, on an empty page).
+      let otherSide = false;
+      if (cursor) {
+        const edge = page.length === 0 ? cursor : cursorOf(backwards ? page[page.length - 1] : page[0]);
+        otherSide = await anyRow(tx, and(where, backwards ? keyBefore(edge) : keyAfter(edge)) as SQL);
+      }
+      const hasOlder = backwards ? otherSide : more;
+      const hasNewer = backwards ? more : otherSide;
+      const oldest = page.length ? cursorOf(page[page.length - 1]) : cursor;
+      const newest = page.length ? cursorOf(page[0]) : cursor;
+
+      return {
+        rows: page,
+        nextCursor: hasOlder && oldest ? encodeCursor(oldest) : null,
+        prevCursor: hasNewer && newest ? encodeCursor(newest) : null,
+      };
+    },
+    db,
+  );
+}
+
+export const DEFAULT_COUNT_CAP = 10_000;
+
+/**
+ * How many rows match, counting at most cap + 1 of them: an exact count over a year of a busy
+ * tenant is the slow part of the page, and nobody needs more than "10,000+".
+ */
+export async function countActivity({
+  ctx,
+  params,
+  cap = DEFAULT_COUNT_CAP,
+  db,
+}: {
+  ctx: Scope;
+  params: ActivityFilters;
+  cap?: number;
+  db?: Database;
+}): Promise<{ count: number; capped: boolean }> {
+  if (!Number.isSafeInteger(cap) || cap < 0) throw new RangeError("cap must be a non-negative integer");
+  return withTenant(
+    ctx,
+    async (tx) => {
+      const limited = tx
+        .select({ one: sql`1`.as("one") })
+        .from(activityRecords)
+        .where(buildActivityWhere(ctx, params))
+        .limit(cap + 1)
+        .as("limited");
+      const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(limited);
+      return n > cap ? { count: cap, capped: true } : { count: n, capped: false };
+    },
+    db,
+  );
+}
+
+/** A record id from code or a URL segment: a positive safe integer, anything else is a bad request. */
+function parseRecordId(id: number | string): number {
+  const n = typeof id === "number" ? id : /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new AppError("bad_request", "The record id must be a positive whole number.");
+  return n;
+}
+
+/**
+ * One record with its large part, for an expanded row or a detail view; null when the id is not a
+ * record of this tenant in this cloud (callers answer 404, never 403, so ids reveal nothing).
+ *
+ * `occurredAt`, when the caller knows it (the expanded row does), pins the lookup to one
+ * partition and one index entry; without it the id is found by scanning the tenant's index, as
+ * the key is (tenant_id, occurred_at, id).
+ */
+export async function getActivityDetails({
+  ctx,
+  id,
+  occurredAt,
+  db,
+}: {
+  ctx: Scope;
+  id: number | string;
+  occurredAt?: Date;
+  db?: Database;
+}): Promise<ActivityDetailsRow | null> {
+  const recordId = parseRecordId(id);
+  if (occurredAt !== undefined && Number.isNaN(occurredAt.getTime())) {
+    throw new AppError("bad_request", "The record time is not a valid date.");
+  }
+  return withTenant(
+    ctx,
+    async (tx) => {
+      const rows = await tx
+        .select({
+          ...activityListColumns,
+          resourceOldValue: activityRecordDetails.resourceOldValue,
+          resourceNewValue: activityRecordDetails.resourceNewValue,
+          customizedData: activityRecordDetails.customizedData,
+        })
+        .from(activityRecords)
+        // Left join: a record whose details are missing still shows what the log knows.
+        .leftJoin(
+          activityRecordDetails,
+          and(
+            eq(activityRecordDetails.tenantId, activityRecords.tenantId),
+            eq(activityRecordDetails.occurredAt, activityRecords.occurredAt),
+            eq(activityRecordDetails.recordId, activityRecords.id),
+          ),
+        )
+        .where(
+          and(
+            eq(activityRecords.tenantId, ctx.tenantId),
+            eq(activityRecords.cloud, ctx.cloud),
+            eq(activityRecords.id, recordId),
+            occurredAt ? eq(activityRecords.occurredAt, occurredAt) : undefined,
+          ),
+        )
+        .limit(1);
+      return rows[0] ?? null;
+    },
+    db,
+  );
+}

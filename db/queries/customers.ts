@@ -1,0 +1,141 @@
+import { and, asc, desc, eq, exists, gte, sql, type SQL } from "drizzle-orm";
+import type { Database } from "../client";
+import { activityRecords, customers, partnerTenants, partnerUsers, subscriptions, type Customer, type Subscription } from "../schema";
+import { withTenant, type TenantContext, type Tx } from "../with-tenant";
+import { isUuid } from "@/lib/uuid";
+
+/*
+ * Directory reads for the Activity log: the customer an entry links to, its subscriptions, and the
+ * choices of the user and action filters. Like every query module: tenant context first, inside
+ * withTenant, and filtered by tenant in SQL as well as by row-level security.
+ */
+
+type Scope = Pick<TenantContext, "tenantId" | "cloud">;
+
+/*
+ * Directory tables carry no cloud column; the tenant row does. Checking it in code mirrors the RLS
+ * policy, so a context whose cloud is not its tenant's sees nothing here either. Uncorrelated, so
+ * Postgres evaluates it once per query.
+ */
+function tenantInCloud(tx: Tx, ctx: Scope): SQL {
+  return exists(
+    tx
+      .select({ one: sql`1` })
+      .from(partnerTenants)
+      .where(and(eq(partnerTenants.id, ctx.tenantId), eq(partnerTenants.cloud, ctx.cloud))),
+  );
+}
+
+/** The customer, or null when the id is malformed or not this tenant's (callers answer 404). */
+export async function getCustomer({
+  ctx,
+  customerId,
+  db,
+}: {
+  ctx: Scope;
+  customerId: string;
+  db?: Database;
+}): Promise<Customer | null> {
+  if (!isUuid(customerId)) return null;
+  return withTenant(
+    ctx,
+    async (tx) => {
+      const rows = await tx
+        .select()
+        .from(customers)
+        .where(and(eq(customers.tenantId, ctx.tenantId), eq(customers.id, customerId), tenantInCloud(tx, ctx)))
+        .limit(1);
+      return rows[0] ?? null;
+    },
+    db,
+  );
+}
+
+/** The customer's subscriptions, newest first; empty for a malformed or foreign customer id. */
+export async function getCustomerSubscriptions({
+  ctx,
+  customerId,
+  db,
+}: {
+  ctx: Scope;
+  customerId: string;
+  db?: Database;
+}): Promise<Subscription[]> {
+  if (!isUuid(customerId)) return [];
+  return withTenant(
+    ctx,
+    (tx) =>
+      tx
+        .select()
+        .from(subscriptions)
+        .where(and(eq(subscriptions.tenantId, ctx.tenantId), eq(subscriptions.customerId, customerId), tenantInCloud(tx, ctx)))
+        .orderBy(desc(subscriptions.createdAt), asc(subscriptions.id)),
+    db,
+  );
+}
+
+export interface PartnerUserOption {
+  userPrincipalName: string;
+  displayName: string;
+}
+
+/** The tenant's partner users, for the "Partner user" filter. */
+export async function listPartnerUsers({ ctx, db }: { ctx: Scope; db?: Database }): Promise<PartnerUserOption[]> {
+  return withTenant(
+    ctx,
+    (tx) =>
+      tx
+        .select({ userPrincipalName: partnerUsers.userPrincipalName, displayName: partnerUsers.displayName })
+        .from(partnerUsers)
+        .where(and(eq(partnerUsers.tenantId, ctx.tenantId), tenantInCloud(tx, ctx)))
+        .orderBy(asc(partnerUsers.displayName), asc(partnerUsers.userPrincipalName)),
+    db,
+  );
+}
+
+/** How far back the action filter looks, and how many of the newest records it reads at most. */
+export const OPERATION_TYPES_WINDOW_DAYS = 366;
+export const OPERATION_TYPES_SCAN_LIMIT = 100_000;
+
+/**
+ * The operation types in the tenant's log over the last year, for the "Action" filter. An exact
+ * DISTINCT over a year of a busy tenant reads millions of rows, and no index leads with the
+ * operation type; so this reads the newest records only, along the page index, up to a fixed
+ * number. A type used only long ago and rarely may be missing from the list; the filter itself
+ * still accepts it from the URL.
+ */
+export async function listOperationTypes({
+  ctx,
+  now = new Date(),
+  db,
+}: {
+  ctx: Scope;
+  now?: Date;
+  db?: Database;
+}): Promise<string[]> {
+  const since = new Date(now.getTime() - OPERATION_TYPES_WINDOW_DAYS * 86_400_000);
+  return withTenant(
+    ctx,
+    async (tx) => {
+      const recent = tx
+        .select({ operationType: activityRecords.operationType })
+        .from(activityRecords)
+        .where(
+          and(
+            eq(activityRecords.tenantId, ctx.tenantId),
+            eq(activityRecords.cloud, ctx.cloud),
+            gte(activityRecords.occurredAt, since),
+          ),
+        )
+        .orderBy(desc(activityRecords.occurredAt), desc(activityRecords.id))
+        .limit(OPERATION_TYPES_SCAN_LIMIT)
+        .as("recent");
+      const rows = await tx
+        .selectDistinct({ operationType: recent.operationType })
+        .from(recent)
+        .orderBy(asc(recent.operationType));
+      return rows.map((r) => r.operationType);
+    },
+    db,
+  );
+}

@@ -1,0 +1,423 @@
+import type { OperationStatus } from "@/db/schema";
+import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
+
+/*
+ * The one set of search-param parsers for the Activity log: the page, its table and the CSV export
+ * all read the URL through parseActivityLogParams and write links through toSearchParams, so a
+ * filter means the same thing on screen and in the file. Parsing never throws on user input: it
+ * returns every problem, each naming its param with a sentence the page can show as is.
+ *
+ * This module also runs in the browser (the table builds its links with it), so it imports only
+ * types from the Drizzle schema and uses Intl rather than a date library.
+ */
+
+export const PAGE_SIZES = [25, 50, 100] as const;
+export type PageSize = (typeof PAGE_SIZES)[number];
+export const DEFAULT_PAGE_SIZE: PageSize = 25;
+export const DEFAULT_TIME_ZONE = "UTC";
+/** "From" may be at most this many days before "To" (a leap year's same date a year back fits). */
+export const MAX_RANGE_DAYS = 366;
+export const MAX_CUSTOMER_LENGTH = 200;
+export const MAX_USER_LENGTH = 320;
+/** Dates before this year are typos (a log cannot be that old), and Date.UTC misreads years < 100. */
+export const MIN_YEAR = 2000;
+
+export type PageDirection = "next" | "prev";
+
+export interface ActivityLogParams {
+  /** The chosen "From" day, YYYY-MM-DD, inclusive. */
+  from: string;
+  /** The chosen "To" day, YYYY-MM-DD, inclusive. */
+  to: string;
+  /** Canonical IANA name, e.g. "America/New_York". */
+  tz: string;
+  /** Half-open UTC range: [from 00:00 in tz, (to + 1 day) 00:00 in tz). */
+  range: { start: Date; end: Date };
+  customer: string | null;
+  action: string | null;
+  user: string | null;
+  status: OperationStatus | null;
+  size: PageSize;
+  cursor: Cursor | null;
+  /** Always "next" when there is no cursor: without a position, "prev" has nothing to be before. */
+  dir: PageDirection;
+}
+
+export type ActivityLogParamName =
+  | "from"
+  | "to"
+  | "tz"
+  | "customer"
+  | "action"
+  | "user"
+  | "status"
+  | "size"
+  | "cursor"
+  | "dir";
+
+export interface ParamError {
+  param: ActivityLogParamName;
+  message: string;
+}
+
+export type ParseResult = { ok: true; value: ActivityLogParams } | { ok: false; errors: ParamError[] };
+
+/** What Next hands a page (`await props.searchParams`), or a URL's searchParams in a route handler. */
+export type SearchParamsInput =
+  | URLSearchParams
+  | Pick<URLSearchParams, "getAll">
+  | Record<string, string | string[] | undefined>;
+
+const LABELS: Record<ActivityLogParamName, string> = {
+  from: '"From"',
+  to: '"To"',
+  tz: '"Time zone"',
+  customer: '"Customer"',
+  action: '"Action"',
+  user: '"Partner user"',
+  status: '"Status"',
+  size: '"Page size"',
+  cursor: "The page position",
+  dir: '"Page direction"',
+};
+
+// A Record over the union, so the compiler keeps this equal to OPERATION_STATUSES in db/schema
+// without importing the schema (and Drizzle) into the browser bundle.
+const STATUSES: Record<OperationStatus, true> = { succeeded: true, failed: true, progress: true };
+
+const ACTION_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
+// Postgres text cannot hold NUL, and no name or UPN holds control characters: reject rather than 500.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const MAX_TIME_ZONE_LENGTH = 64;
+
+const DAY_MS = 86_400_000;
+
+// ---------------------------------------------------------------------------------------------
+// Civil dates as day numbers (days since 1970-01-01), so date arithmetic is integer arithmetic.
+
+function dayNumber(year: number, month: number, day: number): number {
+  return Date.UTC(year, month - 1, day) / DAY_MS;
+}
+
+function civilOf(days: number): { year: number; month: number; day: number } {
+  const d = new Date(days * DAY_MS);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+function formatDay(days: number): string {
+  const { year, month, day } = civilOf(days);
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** The same day one month earlier, clamped to the month's end (Mar 31 -> Feb 28 or 29). */
+function monthBefore(days: number): number {
+  const { year, month, day } = civilOf(days);
+  const y = month === 1 ? year - 1 : year;
+  const m = month === 1 ? 12 : month - 1;
+  return dayNumber(y, m, Math.min(day, daysInMonth(y, m)));
+}
+
+type DateParse = { ok: true; days: number } | { ok: false; message: string };
+
+function parseDay(param: "from" | "to", raw: string): DateParse {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
+  if (!match) return { ok: false, message: `${LABELS[param]} must be a date in the form YYYY-MM-DD.` };
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return { ok: false, message: `${LABELS[param]} is not a real date: ${raw} does not exist.` };
+  }
+  if (year < MIN_YEAR) return { ok: false, message: `${LABELS[param]} must be in the year ${MIN_YEAR} or later.` };
+  return { ok: true, days: dayNumber(year, month, day) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time zones, with Intl only. An offset is read off the wall clock Intl shows for an instant.
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** The wall clock in `timeZone` at an instant, as if that wall time were UTC (whole seconds). */
+function wallClockMs(instantMs: number, timeZone: string): number {
+  const parts: Record<string, number> = {};
+  for (const part of formatterFor(timeZone).formatToParts(new Date(instantMs))) {
+    if (part.type !== "literal") parts[part.type] = Number(part.value);
+  }
+  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+}
+
+function offsetMs(instantMs: number, timeZone: string): number {
+  const whole = Math.floor(instantMs / 1000) * 1000;
+  return wallClockMs(whole, timeZone) - whole;
+}
+
+/**
+ * The first instant whose wall clock in `timeZone` reads `wallMs` (or later). Offsets a day either
+ * side give the one or two candidates; on a fall-back night the earlier one is the start, and in a
+ * spring-forward gap (some zones, e.g. America/Havana and America/Santiago, skip midnight itself)
+ * the day starts at the jump, found by bisection.
+ */
+function zonedWallTimeToUtc(wallMs: number, timeZone: string): number {
+  const before = offsetMs(wallMs - DAY_MS, timeZone);
+  const after = offsetMs(wallMs + DAY_MS, timeZone);
+  const matches = [wallMs - before, wallMs - after].filter((t) => t + offsetMs(t, timeZone) === wallMs);
+  if (matches.length > 0) return Math.min(...matches);
+
+  let lo = wallMs - after; // reads earlier than wallMs
+  let hi = wallMs - before; // reads later than wallMs
+  if (lo >= hi) return hi;
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+    if (wallClockMs(mid, timeZone) >= wallMs) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** The canonical name of an IANA time zone (e.g. "asia/seoul" -> "Asia/Seoul"), or null if unknown. */
+export function canonicalTimeZone(value: string): string | null {
+  if (value.length === 0 || value.length > MAX_TIME_ZONE_LENGTH) return null;
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+/** The UTC instant at which `date` (YYYY-MM-DD, already valid) begins in `timeZone`. */
+export function zonedDayStart(date: string, timeZone: string): Date {
+  const [year, month, day] = date.split("-").map(Number);
+  return new Date(zonedWallTimeToUtc(Date.UTC(year, month - 1, day), timeZone));
+}
+
+function todayIn(timeZone: string, now: Date): number {
+  return Math.floor(wallClockMs(now.getTime(), timeZone) / DAY_MS);
+}
+
+/** The default "To" (today in the zone) and, for a given "To", the default "From". */
+export function defaultRange(timeZone: string, now: Date = new Date()): { from: string; to: string } {
+  const to = todayIn(timeZone, now);
+  return { from: formatDay(monthBefore(to)), to: formatDay(to) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading raw values.
+
+type Raw = { kind: "absent" } | { kind: "value"; value: string } | { kind: "repeated" };
+
+function isUrlSearchParams(input: SearchParamsInput): input is Pick<URLSearchParams, "getAll"> {
+  return typeof (input as URLSearchParams).getAll === "function";
+}
+
+function readRaw(input: SearchParamsInput, name: ActivityLogParamName): Raw {
+  let values: string[];
+  if (isUrlSearchParams(input)) {
+    values = input.getAll(name);
+  } else {
+    const value = Object.prototype.hasOwnProperty.call(input, name) ? input[name] : undefined;
+    values = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  }
+  if (values.length > 1) return { kind: "repeated" };
+  // A form submits empty fields as `name=`: that means "not set", not "match the empty string".
+  const value = typeof values[0] === "string" ? values[0].trim() : "";
+  return value === "" ? { kind: "absent" } : { kind: "value", value };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface ParseOptions {
+  /** The current instant, for "today" in the chosen zone; injectable for tests. */
+  now?: Date;
+}
+
+export function parseActivityLogParams(input: SearchParamsInput, options: ParseOptions = {}): ParseResult {
+  const now = options.now ?? new Date();
+  const errors: ParamError[] = [];
+  const fail = (param: ActivityLogParamName, message: string) => errors.push({ param, message });
+
+  const raw = {} as Record<ActivityLogParamName, Raw>;
+  for (const name of Object.keys(LABELS) as ActivityLogParamName[]) {
+    raw[name] = readRaw(input, name);
+    if (raw[name].kind === "repeated") fail(name, `${LABELS[name]} was given more than once; give it once.`);
+  }
+  const valueOf = (name: ActivityLogParamName): string | null => {
+    const r = raw[name];
+    return r.kind === "value" ? r.value : null;
+  };
+
+  // Time zone first: the defaults and the range depend on it.
+  let tz: string | null = DEFAULT_TIME_ZONE;
+  const tzRaw = valueOf("tz");
+  if (tzRaw !== null) {
+    tz = canonicalTimeZone(tzRaw);
+    if (tz === null) fail("tz", `${LABELS.tz} must be a known IANA time zone, such as Europe/Berlin or UTC.`);
+  } else if (raw.tz.kind === "repeated") {
+    tz = null;
+  }
+
+  const parseGiven = (param: "from" | "to"): number | null | undefined => {
+    const value = valueOf(param);
+    if (value === null) return raw[param].kind === "repeated" ? null : undefined;
+    const parsed = parseDay(param, value);
+    if (parsed.ok) return parsed.days;
+    fail(param, parsed.message);
+    return null;
+  };
+  // undefined: not given (use the default); null: given but invalid (already reported).
+  const fromGiven = parseGiven("from");
+  const toGiven = parseGiven("to");
+
+  let to: number | null = null;
+  if (toGiven !== undefined) to = toGiven;
+  else if (tz !== null) to = todayIn(tz, now);
+
+  if (to !== null && toGiven !== undefined && tz !== null && to > todayIn(tz, now) + 1) {
+    fail("to", `${LABELS.to} cannot be later than tomorrow.`);
+  }
+
+  let from: number | null = null;
+  if (fromGiven !== undefined) from = fromGiven;
+  else if (to !== null) from = monthBefore(to);
+
+  if (from !== null && to !== null) {
+    if (from > to) fail("from", `${LABELS.from} must be on or before ${LABELS.to}.`);
+    else if (to - from > MAX_RANGE_DAYS) {
+      fail("from", `The period can be at most one year: ${LABELS.from} must be no more than ${MAX_RANGE_DAYS} days before ${LABELS.to}.`);
+    }
+  }
+
+  const text = (param: "customer" | "user", max: number): string | null => {
+    const value = valueOf(param);
+    if (value === null) return null;
+    if (value.length > max) fail(param, `${LABELS[param]} can be at most ${max} characters long.`);
+    else if (CONTROL_CHARACTERS.test(value)) fail(param, `${LABELS[param]} contains characters that cannot be searched for.`);
+    return value;
+  };
+  const customer = text("customer", MAX_CUSTOMER_LENGTH);
+  const user = text("user", MAX_USER_LENGTH);
+
+  const action = valueOf("action");
+  if (action !== null && !ACTION_PATTERN.test(action)) {
+    fail("action", `${LABELS.action} must be an operation type such as create_order (lowercase letters, digits and underscores).`);
+  }
+
+  const statusRaw = valueOf("status");
+  const status = statusRaw !== null && Object.prototype.hasOwnProperty.call(STATUSES, statusRaw) ? (statusRaw as OperationStatus) : null;
+  if (statusRaw !== null && status === null) fail("status", `${LABELS.status} must be one of succeeded, failed or progress.`);
+
+  const sizeRaw = valueOf("size");
+  const size = sizeRaw === null ? DEFAULT_PAGE_SIZE : PAGE_SIZES.find((s) => String(s) === sizeRaw);
+  if (size === undefined) fail("size", `${LABELS.size} must be ${PAGE_SIZES.slice(0, -1).join(", ")} or ${PAGE_SIZES.at(-1)}.`);
+
+  const cursorRaw = valueOf("cursor");
+  const cursor = cursorRaw === null ? null : decodeCursor(cursorRaw);
+  if (cursorRaw !== null && cursor === null) {
+    fail("cursor", `${LABELS.cursor} in this link is not valid. Start again from the first page.`);
+  }
+
+  const dirRaw = valueOf("dir");
+  if (dirRaw !== null && dirRaw !== "next" && dirRaw !== "prev") fail("dir", `${LABELS.dir} must be "next" or "prev".`);
+
+  if (errors.length > 0 || tz === null || from === null || to === null || size === undefined) {
+    return { ok: false, errors };
+  }
+  return {
+    ok: true,
+    value: {
+      from: formatDay(from),
+      to: formatDay(to),
+      tz,
+      range: {
+        start: new Date(zonedWallTimeToUtc(from * DAY_MS, tz)),
+        end: new Date(zonedWallTimeToUtc((to + 1) * DAY_MS, tz)),
+      },
+      customer,
+      action,
+      user,
+      status,
+      size,
+      cursor,
+      dir: cursor !== null && dirRaw === "prev" ? "prev" : "next",
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing links.
+
+/** Changes for a link. `null` removes a filter; a cursor may be given encoded (as pages return it). */
+export interface ActivityLogOverrides {
+  from?: string;
+  to?: string;
+  tz?: string;
+  customer?: string | null;
+  action?: string | null;
+  user?: string | null;
+  status?: OperationStatus | null;
+  size?: PageSize;
+  cursor?: Cursor | string | null;
+  dir?: PageDirection;
+}
+
+/** The serialisable part of the params; `range` is derived, so it is never written. */
+export type ActivityLogQuery = Omit<ActivityLogParams, "range">;
+
+/**
+ * Search params for a link to the log: the current params with `overrides` applied, defaults left
+ * out so links stay short (and an unchosen period stays "the most recent month"). Changing any
+ * filter without naming a cursor goes back to the first page: an old position under a new filter
+ * would start the list somewhere arbitrary.
+ */
+export function toSearchParams(
+  params: ActivityLogQuery,
+  overrides: ActivityLogOverrides = {},
+  options: ParseOptions = {},
+): URLSearchParams {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as ActivityLogOverrides;
+  const changesFilter = Object.keys(defined).some((key) => key !== "cursor" && key !== "dir");
+  const merged = { ...params, ...defined };
+  if (changesFilter && defined.cursor === undefined) {
+    merged.cursor = null;
+    merged.dir = "next";
+  }
+  const cursor = typeof merged.cursor === "string" ? merged.cursor : merged.cursor ? encodeCursor(merged.cursor) : null;
+
+  const out = new URLSearchParams();
+  const tz = canonicalTimeZone(merged.tz);
+  const defaults = tz ? defaultRange(tz, options.now) : null;
+  const toDays = parseDay("to", merged.to);
+  const defaultFrom = toDays.ok ? formatDay(monthBefore(toDays.days)) : null;
+  if (merged.from !== defaultFrom) out.set("from", merged.from);
+  if (merged.to !== defaults?.to) out.set("to", merged.to);
+  if (merged.tz !== DEFAULT_TIME_ZONE) out.set("tz", merged.tz);
+  if (merged.customer) out.set("customer", merged.customer);
+  if (merged.action) out.set("action", merged.action);
+  if (merged.user) out.set("user", merged.user);
+  if (merged.status) out.set("status", merged.status);
+  if (merged.size !== DEFAULT_PAGE_SIZE) out.set("size", String(merged.size));
+  if (cursor) {
+    out.set("cursor", cursor);
+    if (merged.dir === "prev") out.set("dir", "prev");
+  }
+  return out;
+}

@@ -1,0 +1,220 @@
+import { describe, expect, it } from "vitest";
+import {
+  DEFAULT_PAGE_SIZE,
+  PAGE_SIZES,
+  parseActivityLogParams,
+  toSearchParams,
+  type ActivityLogParams,
+  type SearchParamsInput,
+} from "@/lib/activity-log-params";
+import { encodeCursor } from "@/lib/cursor";
+
+// 2026-03-31 10:00 in UTC is already 19:00 in Seoul and still 06:00 in New York.
+const now = new Date("2026-03-31T10:00:00Z");
+
+function parseOk(input: SearchParamsInput, at: Date = now): ActivityLogParams {
+  const result = parseActivityLogParams(input, { now: at });
+  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.errors)}`);
+  return result.value;
+}
+
+function errorsOf(input: SearchParamsInput, at: Date = now) {
+  const result = parseActivityLogParams(input, { now: at });
+  if (result.ok) throw new Error(`expected errors, got ${JSON.stringify(result.value)}`);
+  return result.errors;
+}
+
+describe("parseActivityLogParams: defaults", () => {
+  it("gives the most recent month in UTC, first page, 25 rows", () => {
+    expect(parseOk({})).toEqual({
+      from: "2026-02-28",
+      to: "2026-03-31",
+      tz: "UTC",
+      range: { start: new Date("2026-02-28T00:00:00Z"), end: new Date("2026-04-01T00:00:00Z") },
+      customer: null,
+      action: null,
+      user: null,
+      status: null,
+      size: DEFAULT_PAGE_SIZE,
+      cursor: null,
+      dir: "next",
+    });
+    expect(PAGE_SIZES).toEqual([25, 50, 100]);
+  });
+
+  it("clamps the month back to the shorter month's end, leap years included", () => {
+    expect(parseOk({}, new Date("2028-03-31T12:00:00Z"))).toMatchObject({ from: "2028-02-29", to: "2028-03-31" });
+    expect(parseOk({}, new Date("2026-05-31T12:00:00Z"))).toMatchObject({ from: "2026-04-30", to: "2026-05-31" });
+    expect(parseOk({}, new Date("2026-01-15T12:00:00Z"))).toMatchObject({ from: "2025-12-15", to: "2026-01-15" });
+  });
+
+  it("takes today in the chosen zone, not in UTC", () => {
+    const late = new Date("2026-03-31T20:00:00Z"); // already April 1 in Seoul
+    expect(parseOk({ tz: "Asia/Seoul" }, late)).toMatchObject({ from: "2026-03-01", to: "2026-04-01" });
+    const early = new Date("2026-04-01T02:00:00Z"); // still March 31 in New York
+    expect(parseOk({ tz: "America/New_York" }, early)).toMatchObject({ from: "2026-02-28", to: "2026-03-31" });
+  });
+
+  it("defaults From to a month before an explicit To", () => {
+    expect(parseOk({ to: "2026-03-15" })).toMatchObject({ from: "2026-02-15", to: "2026-03-15" });
+  });
+
+  it("reads URLSearchParams and Next's searchParams object alike", () => {
+    const query = "from=2026-03-01&to=2026-03-10&tz=Asia%2FSeoul&customer=%20Contoso%20&action=create_order&user=ana%40contoso.example&status=failed&size=50";
+    const record = Object.fromEntries(new URLSearchParams(query));
+    expect(parseOk(new URLSearchParams(query))).toEqual(parseOk(record));
+    expect(parseOk(record)).toMatchObject({
+      customer: "Contoso",
+      action: "create_order",
+      user: "ana@contoso.example",
+      status: "failed",
+      size: 50,
+    });
+  });
+
+  it("treats empty fields (a submitted form) as not set, and canonicalises the zone", () => {
+    expect(parseOk({ customer: "", status: "", size: "", cursor: "   ", tz: "asia/seoul" })).toMatchObject({
+      customer: null,
+      status: null,
+      size: 25,
+      cursor: null,
+      tz: "Asia/Seoul",
+    });
+  });
+
+  it("decodes the cursor and keeps dir=prev only with one", () => {
+    const position = { occurredAt: new Date("2026-03-20T08:00:00.123Z"), id: 77 };
+    expect(parseOk({ cursor: encodeCursor(position), dir: "prev" })).toMatchObject({ cursor: position, dir: "prev" });
+    expect(parseOk({ dir: "prev" })).toMatchObject({ cursor: null, dir: "next" });
+  });
+
+  it("accepts a To of tomorrow (a zone ahead of the server) and a range of exactly 366 days", () => {
+    expect(parseOk({ to: "2026-04-01" })).toMatchObject({ to: "2026-04-01" });
+    expect(parseOk({ from: "2024-01-01", to: "2025-01-01" })).toMatchObject({ from: "2024-01-01" });
+  });
+});
+
+describe("parseActivityLogParams: bad input never throws and names the param", () => {
+  it.each<[string, SearchParamsInput, string, RegExp]>([
+    ["from after to", { from: "2026-03-10", to: "2026-03-09" }, "from", /"From" must be on or before "To"/],
+    ["an impossible date", { from: "2026-02-30" }, "from", /not a real date: 2026-02-30/],
+    ["an impossible To", { to: "2026-13-01" }, "to", /not a real date/],
+    ["a date in another format", { from: "03/01/2026" }, "from", /YYYY-MM-DD/],
+    ["an ancient date", { from: "0099-01-01", to: "0099-01-02" }, "from", /year 2000 or later/],
+    ["a range over a year", { from: "2025-01-01", to: "2026-01-03" }, "from", /at most one year/],
+    ["To far in the future", { to: "2026-04-02" }, "to", /later than tomorrow/],
+    ["an unknown status", { status: "done" }, "status", /succeeded, failed or progress/],
+    ["a malformed cursor", { cursor: "not-a-cursor" }, "cursor", /not valid/],
+    ["a huge page size", { size: "1000000000" }, "size", /25, 50 or 100/],
+    ["a page size not on the list", { size: "30" }, "size", /25, 50 or 100/],
+    ["an unknown time zone", { tz: "Mars/Olympus_Mons" }, "tz", /IANA time zone/],
+    ["an unknown direction", { dir: "sideways" }, "dir", /"next" or "prev"/],
+    ["an action that is not snake_case", { action: "Create Order" }, "action", /operation type/],
+    ["a customer over 200 characters", { customer: "x".repeat(201) }, "customer", /at most 200 characters/],
+    ["a NUL in the customer", { customer: "a\u0000b" }, "customer", /cannot be searched/],
+    ["a user over 320 characters", { user: `${"u".repeat(320)}@x` }, "user", /at most 320 characters/],
+    ["a repeated status (record)", { status: ["failed", "succeeded"] }, "status", /more than once/],
+    ["a repeated from (URLSearchParams)", new URLSearchParams("from=2026-03-01&from=2026-03-02"), "from", /more than once/],
+  ])("%s", (_label, input, param, message) => {
+    const errors = errorsOf(input);
+    const error = errors.find((e) => e.param === param);
+    expect(error, JSON.stringify(errors)).toBeDefined();
+    expect(error!.message).toMatch(message);
+    // User-facing sentences, not codes.
+    expect(error!.message).toMatch(/^[A-Z"].*\.$/);
+  });
+
+  it("reports every problem at once", () => {
+    const errors = errorsOf(new URLSearchParams("status=x&size=7&tz=Nowhere/Land&cursor=%24"));
+    expect(errors.map((e) => e.param).sort()).toEqual(["cursor", "size", "status", "tz"]);
+  });
+
+  it("does not throw on odd shapes", () => {
+    expect(() => parseActivityLogParams({ from: [], to: undefined, other: "x" } as never, { now })).not.toThrow();
+    expect(parseOk({ from: [] as string[], utm_source: "mail" })).toMatchObject({ from: "2026-02-28" });
+  });
+});
+
+describe("parseActivityLogParams: time-zone ranges", () => {
+  it("uses a half-open range in UTC", () => {
+    expect(parseOk({ from: "2026-03-01", to: "2026-03-01" }).range).toEqual({
+      start: new Date("2026-03-01T00:00:00Z"),
+      end: new Date("2026-03-02T00:00:00Z"),
+    });
+  });
+
+  it("has a 23-hour day when New York springs forward (2026-03-08)", () => {
+    const { range } = parseOk({ from: "2026-03-08", to: "2026-03-08", tz: "America/New_York" });
+    expect(range.start.toISOString()).toBe("2026-03-08T05:00:00.000Z"); // midnight EST, UTC-5
+    expect(range.end.toISOString()).toBe("2026-03-09T04:00:00.000Z"); // midnight EDT, UTC-4
+    expect(range.end.getTime() - range.start.getTime()).toBe(23 * 3_600_000);
+  });
+
+  it("has a 25-hour day when New York falls back (2026-11-01)", () => {
+    const { range } = parseOk({ from: "2026-11-01", to: "2026-11-01", tz: "America/New_York" }, new Date("2026-11-05T12:00:00Z"));
+    expect(range.start.toISOString()).toBe("2026-11-01T04:00:00.000Z");
+    expect(range.end.toISOString()).toBe("2026-11-02T05:00:00.000Z");
+    expect(range.end.getTime() - range.start.getTime()).toBe(25 * 3_600_000);
+  });
+
+  it("spans a DST change inside a longer range", () => {
+    const { range } = parseOk({ from: "2026-03-01", to: "2026-03-31", tz: "America/New_York" });
+    expect(range.start.toISOString()).toBe("2026-03-01T05:00:00.000Z");
+    expect(range.end.toISOString()).toBe("2026-04-01T04:00:00.000Z");
+  });
+
+  it("puts a Seoul day (UTC+9, no DST) before the UTC day", () => {
+    const { range } = parseOk({ from: "2026-03-01", to: "2026-03-31", tz: "Asia/Seoul" });
+    expect(range.start.toISOString()).toBe("2026-02-28T15:00:00.000Z");
+    expect(range.end.toISOString()).toBe("2026-03-31T15:00:00.000Z");
+  });
+
+  it("starts the day at the jump where midnight itself does not exist (Havana, 2026-03-08)", () => {
+    const { range } = parseOk({ from: "2026-03-08", to: "2026-03-08", tz: "America/Havana" });
+    expect(range.start.toISOString()).toBe("2026-03-08T05:00:00.000Z"); // 00:00 CST = 01:00 CDT
+    expect(range.end.toISOString()).toBe("2026-03-09T04:00:00.000Z");
+  });
+
+  it("takes the first of two midnights (Havana falls back from 01:00 to 00:00 on 2026-11-01)", () => {
+    const { range } = parseOk({ from: "2026-11-01", to: "2026-11-01", tz: "America/Havana" }, new Date("2026-11-05T12:00:00Z"));
+    expect(range.start.toISOString()).toBe("2026-11-01T04:00:00.000Z");
+    expect(range.end.toISOString()).toBe("2026-11-02T05:00:00.000Z");
+  });
+});
+
+describe("toSearchParams", () => {
+  const cursor = { occurredAt: new Date("2026-03-20T08:00:00.123Z"), id: 77 };
+
+  it("leaves defaults out", () => {
+    expect(toSearchParams(parseOk({}), {}, { now }).toString()).toBe("");
+    expect(toSearchParams(parseOk({ to: "2026-03-15" }), {}, { now }).toString()).toBe("to=2026-03-15");
+  });
+
+  it.each<[string, SearchParamsInput]>([
+    ["defaults", {}],
+    ["everything", {
+      from: "2026-03-02", to: "2026-03-30", tz: "America/New_York", customer: "50% off_\\ 한국", action: "create_order",
+      user: "ana@contoso.example", status: "progress", size: "100", cursor: encodeCursor(cursor), dir: "prev",
+    }],
+    ["only from", { from: "2026-01-01" }],
+    ["a cursor going forward", { cursor: encodeCursor(cursor), size: "50" }],
+  ])("round-trips %s", (_label, input) => {
+    const params = parseOk(input);
+    expect(parseOk(toSearchParams(params, {}, { now }))).toEqual(params);
+  });
+
+  it("moves between pages with encoded cursors", () => {
+    const params = parseOk({ status: "failed" });
+    const next = toSearchParams(params, { cursor: encodeCursor(cursor), dir: "next" }, { now });
+    expect(next.toString()).toBe(`status=failed&cursor=${encodeCursor(cursor)}`);
+    expect(parseOk(next)).toMatchObject({ status: "failed", cursor, dir: "next" });
+    const prev = toSearchParams(params, { cursor: encodeCursor(cursor), dir: "prev" }, { now });
+    expect(parseOk(prev)).toMatchObject({ cursor, dir: "prev" });
+  });
+
+  it("goes back to the first page when a filter changes, and removes filters with null", () => {
+    const params = parseOk({ status: "failed", customer: "Contoso", cursor: encodeCursor(cursor), dir: "prev" });
+    const changed = parseOk(toSearchParams(params, { status: null, size: 50 }, { now }));
+    expect(changed).toMatchObject({ status: null, customer: "Contoso", size: 50, cursor: null, dir: "next" });
+  });
+});
