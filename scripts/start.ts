@@ -39,7 +39,7 @@ function newestSourceTime(): number {
 }
 
 function needsBuild(): boolean {
-  const buildId = path.join(root, ".next", "BUILD_ID");
+  const buildId = path.join(root, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID");
   return !existsSync(buildId) || statSync(buildId).mtimeMs < newestSourceTime();
 }
 
