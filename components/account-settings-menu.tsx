@@ -47,7 +47,7 @@ export function AccountSettingsMenu({ canViewActivityLog }: { canViewActivityLog
         </svg>
       </button>
       {open && (
-        <ul id="account-settings-menu" className="absolute right-0 z-20 mt-1 w-48 rounded border border-gray-200 bg-white py-1 text-gray-900 shadow-lg">
+        <ul id="account-settings-menu" aria-label="Account settings" className="absolute right-0 z-20 mt-1 w-48 rounded border border-gray-200 bg-white py-1 text-gray-900 shadow-lg">
           {canViewActivityLog && (
             <li>
               <Link

@@ -220,6 +220,16 @@ export function defaultRange(timeZone: string, now: Date = new Date()): { from: 
   return { from: formatDay(monthBefore(to)), to: formatDay(to) };
 }
 
+export const RANGE_PRESETS = ["last-7-days", "last-month", "last-90-days"] as const;
+export type RangePreset = (typeof RANGE_PRESETS)[number];
+
+/** The quick ranges beside the date fields, ending today in the zone; "To" stays inclusive. */
+export function presetRange(preset: RangePreset, timeZone: string, now: Date = new Date()): { from: string; to: string } {
+  const to = todayIn(timeZone, now);
+  const from = preset === "last-7-days" ? to - 7 : preset === "last-90-days" ? to - 90 : monthBefore(to);
+  return { from: formatDay(from), to: formatDay(to) };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading raw values.
 

@@ -74,6 +74,21 @@ export async function getCustomerSubscriptions({
   );
 }
 
+/** The tenant's customers by name, for the Customers page. */
+export async function listCustomers({ ctx, limit = 1000, db }: { ctx: Scope; limit?: number; db?: Database }): Promise<Customer[]> {
+  return withTenant(
+    ctx,
+    (tx) =>
+      tx
+        .select()
+        .from(customers)
+        .where(and(eq(customers.tenantId, ctx.tenantId), tenantInCloud(tx, ctx)))
+        .orderBy(asc(customers.companyName), asc(customers.id))
+        .limit(limit),
+    db,
+  );
+}
+
 export interface PartnerUserOption {
   userPrincipalName: string;
   displayName: string;

@@ -20,3 +20,22 @@ export async function signIn(
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
+
+/** The e2e server's embedded database, for finding fixtures and injecting faults. */
+export function e2eDatabaseUrl(): string {
+  return `postgres://postgres:postgres@localhost:${process.env.E2E_PG_PORT ?? 54331}/activity_log`;
+}
+
+export const CONTOSO_ID = "3f5c2a8e-7b1d-4c6a-9e2f-1a2b3c4d5e01";
+export const FABRIKAM_ID = "8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c02";
+export const TAILSPIN_ID = "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e03";
+
+/** Today and the same day a month earlier, in UTC: the page's default range. */
+export function defaultUtcRange(now = new Date()) {
+  const to = now.toISOString().slice(0, 10);
+  const y = now.getUTCFullYear();
+  const m = now.getUTCMonth(); // 0-based: the previous month is m - 1
+  const lastDayPrev = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const from = new Date(Date.UTC(y, m - 1, Math.min(now.getUTCDate(), lastDayPrev))).toISOString().slice(0, 10);
+  return { from, to };
+}

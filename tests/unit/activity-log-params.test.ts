@@ -218,3 +218,14 @@ describe("toSearchParams", () => {
     expect(changed).toMatchObject({ status: null, customer: "Contoso", size: 50, cursor: null, dir: "next" });
   });
 });
+
+describe("range presets", () => {
+  it("end today in the zone and reach back 7 days, a month, 90 days", async () => {
+    const { presetRange } = await import("@/lib/activity-log-params");
+    const now = new Date("2026-03-31T20:00:00Z"); // already April 1st in Seoul
+    expect(presetRange("last-7-days", "UTC", now)).toEqual({ from: "2026-03-24", to: "2026-03-31" });
+    expect(presetRange("last-month", "UTC", now)).toEqual({ from: "2026-02-28", to: "2026-03-31" });
+    expect(presetRange("last-90-days", "UTC", now)).toEqual({ from: "2025-12-31", to: "2026-03-31" });
+    expect(presetRange("last-7-days", "Asia/Seoul", now)).toEqual({ from: "2026-03-25", to: "2026-04-01" });
+  });
+});

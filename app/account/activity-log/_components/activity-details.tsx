@@ -1,0 +1,217 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { actionLabel, resourceLabel, STATUS_LABELS } from "@/lib/activity-labels";
+import { formatDateTime } from "@/lib/format";
+import type { OperationStatus } from "@/db/schema";
+import { StatusBadge } from "./status-badge";
+
+interface RecordDetails {
+  id: number;
+  occurredAt: string;
+  customerId: string | null;
+  customerName: string | null;
+  operationType: string;
+  resourceType: string;
+  operationStatus: OperationStatus;
+  userPrincipalName: string;
+  applicationId: string;
+  correlationId: string;
+  resourceOldValue: unknown;
+  resourceNewValue: unknown;
+  customizedData: unknown;
+}
+
+type LoadState = { kind: "loading" } | { kind: "error"; message: string } | { kind: "loaded"; record: RecordDetails };
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function display(value: unknown): string {
+  if (value === null || value === undefined) return "—";
+  if (Array.isArray(value) && value.every((v) => typeof v !== "object" || v === null)) return value.join(", ") || "—";
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+/** The details of one logged action, fetched when its row is expanded. */
+export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occurredAt: string; timeZone: string }) {
+  const [state, setState] = useState<LoadState>({ kind: "loading" });
+
+  useEffect(() => {
+    const controller = new AbortController();
+    fetch(`/api/activity-log/records/${id}?at=${encodeURIComponent(occurredAt)}`, { signal: controller.signal, headers: { accept: "application/json" } })
+      .then(async (response) => {
+        const body = await response.json().catch(() => null);
+        if (!response.ok) throw new Error(body?.error?.message ?? `The details could not be loaded (HTTP ${response.status}).`);
+        setState({ kind: "loaded", record: body.record as RecordDetails });
+      })
+      .catch((error: unknown) => {
+        if (controller.signal.aborted) return;
+        setState({ kind: "error", message: error instanceof Error ? error.message : "The details could not be loaded." });
+      });
+    return () => controller.abort();
+  }, [id, occurredAt]);
+
+  if (state.kind === "loading") {
+    return (
+      <p role="status" className="text-sm text-gray-600">
+        Loading details…
+      </p>
+    );
+  }
+  if (state.kind === "error") {
+    return (
+      <p role="alert" className="text-sm text-red-800">
+        {state.message}
+      </p>
+    );
+  }
+  const { record } = state;
+  const lineItems = isObject(record.resourceNewValue) && Array.isArray(record.resourceNewValue.lineItems) ? (record.resourceNewValue.lineItems as Json[]) : null;
+  const failure = isObject(record.customizedData) && typeof record.customizedData.errorCode === "string" ? record.customizedData : null;
+
+  return (
+    <section aria-label={`Details of ${actionLabel(record.operationType)}`} className="space-y-4" data-testid="activity-details">
+      <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-3">
+        <Field label="Action" value={actionLabel(record.operationType)} />
+        <Field label="Operation type" value={record.operationType} mono />
+        <Field label="Resource type" value={`${resourceLabel(record.resourceType)} (${record.resourceType})`} />
+        <div>
+          <dt className="font-medium text-gray-600">Status</dt>
+          <dd>
+            <StatusBadge status={record.operationStatus} label={STATUS_LABELS[record.operationStatus]} />
+          </dd>
+        </div>
+        <Field label="Date-Time" value={`${formatDateTime(new Date(record.occurredAt), timeZone)} (${timeZone})`} />
+        <Field label="Partner user" value={record.userPrincipalName} />
+        <Field label="Application" value={record.applicationId} />
+        <Field label="Correlation ID" value={record.correlationId} mono />
+        <Field label="Customer ID" value={record.customerId ?? "—"} mono />
+      </dl>
+
+      {failure && (
+        <p className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-900">
+          <span className="font-semibold">{String(failure.errorCode)}</span>: {display(failure.errorMessage)}
+        </p>
+      )}
+
+      {lineItems ? (
+        <LineItems items={lineItems} />
+      ) : (
+        <Changes oldValue={record.resourceOldValue} newValue={record.resourceNewValue} />
+      )}
+
+      <RawJson record={record} />
+    </section>
+  );
+}
+
+function Field({ label, value, mono }: { label: string; value: string; mono?: boolean }) {
+  return (
+    <div>
+      <dt className="font-medium text-gray-600">{label}</dt>
+      <dd className={`break-all ${mono ? "font-mono text-xs" : ""}`}>{value}</dd>
+    </div>
+  );
+}
+
+/** An order's line items: a scrollable table with a sticky header, so 60 products stay readable. */
+function LineItems({ items }: { items: Json[] }) {
+  return (
+    <div>
+      <h3 className="mb-1 text-sm font-semibold">
+        Order line items <span className="font-normal text-gray-600">({items.length})</span>
+      </h3>
+      <div className="max-h-96 overflow-auto rounded border border-gray-200 bg-white" tabIndex={0} role="region" aria-label="Order line items">
+        <table className="min-w-full text-sm">
+          <thead className="sticky top-0 bg-gray-100">
+            <tr>
+              {["#", "Offer", "Quantity", "Term", "Billing cycle", "Subscription"].map((h) => (
+                <th key={h} scope="col" className="px-3 py-1.5 text-left font-semibold">
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-gray-100">
+            {items.map((item, i) => (
+              <tr key={i} data-testid="line-item">
+                <td className="px-3 py-1 tabular-nums">{display(item.lineItemNumber ?? i + 1)}</td>
+                <td className="px-3 py-1">{display(item.offerName)}</td>
+                <td className="px-3 py-1 tabular-nums">{display(item.quantity)}</td>
+                <td className="px-3 py-1">{display(item.termDuration)}</td>
+                <td className="px-3 py-1">{display(item.billingCycle)}</td>
+                <td className="px-3 py-1 font-mono text-xs">{display(item.subscriptionId)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+/** Old -> new, field by field; the fields that changed are marked. */
+function Changes({ oldValue, newValue }: { oldValue: unknown; newValue: unknown }) {
+  const before = isObject(oldValue) ? oldValue : {};
+  const after = isObject(newValue) ? newValue : {};
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  if (fields.length === 0) return null;
+  const hasOld = isObject(oldValue);
+  return (
+    <div>
+      <h3 className="mb-1 text-sm font-semibold">{hasOld ? "Changes" : "Values"}</h3>
+      <table className="min-w-full rounded border border-gray-200 bg-white text-sm">
+        <thead className="bg-gray-100">
+          <tr>
+            <th scope="col" className="px-3 py-1.5 text-left font-semibold">Field</th>
+            {hasOld && <th scope="col" className="px-3 py-1.5 text-left font-semibold">Old value</th>}
+            <th scope="col" className="px-3 py-1.5 text-left font-semibold">{hasOld ? "New value" : "Value"}</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-gray-100">
+          {fields.map((field) => {
+            const changed = hasOld && JSON.stringify(before[field]) !== JSON.stringify(after[field]);
+            return (
+              <tr key={field} className={changed ? "bg-yellow-50" : undefined} data-testid="change-row">
+                <th scope="row" className="px-3 py-1 text-left font-medium">
+                  {field}
+                  {changed && <span className="ml-2 text-xs font-normal text-amber-800">changed</span>}
+                </th>
+                {hasOld && <td className="break-all px-3 py-1">{display(before[field])}</td>}
+                <td className="break-all px-3 py-1">{display(after[field])}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function RawJson({ record }: { record: RecordDetails }) {
+  const [copied, setCopied] = useState(false);
+  const json = JSON.stringify(
+    { resourceOldValue: record.resourceOldValue, resourceNewValue: record.resourceNewValue, customizedData: record.customizedData },
+    null,
+    2,
+  );
+  return (
+    <details className="rounded border border-gray-200 bg-white">
+      <summary className="cursor-pointer px-3 py-2 text-sm font-semibold">Raw JSON</summary>
+      <div className="border-t border-gray-200 p-3">
+        <button
+          type="button"
+          onClick={() => navigator.clipboard?.writeText(json).then(() => setCopied(true))}
+          className="mb-2 rounded border border-gray-300 px-2 py-1 text-xs hover:bg-gray-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
+        >
+          {copied ? "Copied" : "Copy JSON"}
+        </button>
+        <pre className="max-h-96 overflow-auto whitespace-pre-wrap break-all text-xs" tabIndex={0} aria-label="Raw JSON of the record">
+          {json}
+        </pre>
+      </div>
+    </details>
+  );
+}

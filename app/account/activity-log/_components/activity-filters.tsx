@@ -1,0 +1,143 @@
+import Link from "next/link";
+import type { PartnerUserOption } from "@/db/queries/customers";
+import { OPERATION_STATUSES } from "@/db/schema";
+import { actionLabel, STATUS_LABELS } from "@/lib/activity-labels";
+import { PAGE_SIZES, presetRange, RANGE_PRESETS, toSearchParams, type ActivityLogQuery, type RangePreset } from "@/lib/activity-log-params";
+
+export const ACTIVITY_LOG_PATH = "/account/activity-log";
+
+const PRESET_LABELS: Record<RangePreset, string> = {
+  "last-7-days": "Last 7 days",
+  "last-month": "Last month",
+  "last-90-days": "Last 90 days",
+};
+
+const inputClass =
+  "mt-1 block w-full rounded border border-gray-300 bg-white px-2 py-1.5 text-sm focus:border-brand focus:outline-none focus:ring-1 focus:ring-brand";
+
+/**
+ * The period and the filters, as a plain GET form: every choice ends up in the URL, so a view can
+ * be bookmarked and shared, and the form works before (or without) JavaScript.
+ */
+export function ActivityFilters({
+  query,
+  users,
+  operationTypes,
+}: {
+  query: ActivityLogQuery;
+  users: PartnerUserOption[];
+  operationTypes: string[];
+}) {
+  const actions = [...new Set([...operationTypes, ...(query.action ? [query.action] : [])])].sort((a, b) =>
+    actionLabel(a).localeCompare(actionLabel(b)),
+  );
+  const userChoices = users.some((u) => u.userPrincipalName.toLowerCase() === query.user?.toLowerCase()) || !query.user
+    ? users
+    : [...users, { userPrincipalName: query.user, displayName: query.user }];
+
+  return (
+    <form method="get" action={ACTIVITY_LOG_PATH} aria-label="Period and filters" className="space-y-3 rounded border border-gray-200 bg-white p-4">
+      {query.tz !== "UTC" && <input type="hidden" name="tz" value={query.tz} />}
+      <div className="flex flex-wrap items-end gap-3">
+        <div className="text-sm">
+          <label htmlFor="filter-from" className="font-medium">
+            From
+          </label>
+          <input id="filter-from" type="date" name="from" defaultValue={query.from} required className={inputClass} aria-describedby="date-format" />
+        </div>
+        <div className="text-sm">
+          <label htmlFor="filter-to" className="font-medium">
+            To
+          </label>
+          <input id="filter-to" type="date" name="to" defaultValue={query.to} required className={inputClass} aria-describedby="date-format" />
+        </div>
+        <nav aria-label="Quick ranges" className="flex flex-wrap gap-2 pb-1.5 text-sm">
+          {RANGE_PRESETS.map((preset) => {
+            const range = presetRange(preset, query.tz);
+            const active = range.from === query.from && range.to === query.to;
+            return (
+              <Link
+                key={preset}
+                href={`${ACTIVITY_LOG_PATH}?${toSearchParams(query, range)}`}
+                aria-current={active ? "true" : undefined}
+                className={`rounded-full border px-3 py-1 ${active ? "border-brand bg-brand text-white" : "border-gray-300 text-gray-700 hover:bg-gray-50"}`}
+              >
+                {PRESET_LABELS[preset]}
+              </Link>
+            );
+          })}
+        </nav>
+      </div>
+      <p id="date-format" className="text-xs text-gray-600">
+        Dates are YYYY-MM-DD in the time zone shown; both days are included. The default is the most recent month.
+      </p>
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
+        <div className="text-sm">
+          <label htmlFor="filter-customer" className="font-medium">
+            Customer
+          </label>
+          <input id="filter-customer" type="search" name="customer" defaultValue={query.customer ?? ""} placeholder="Search by name" maxLength={200} className={inputClass} />
+        </div>
+        <div className="text-sm">
+          <label htmlFor="filter-action" className="font-medium">
+            Action
+          </label>
+          <select id="filter-action" name="action" defaultValue={query.action ?? ""} className={inputClass}>
+            <option value="">All actions</option>
+            {actions.map((a) => (
+              <option key={a} value={a}>
+                {actionLabel(a)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="text-sm">
+          <label htmlFor="filter-partner-user" className="font-medium">
+            Partner user
+          </label>
+          <select id="filter-partner-user" name="user" defaultValue={query.user ?? ""} className={inputClass}>
+            <option value="">All partner users</option>
+            {userChoices.map((u) => (
+              <option key={u.userPrincipalName} value={u.userPrincipalName}>
+                {u.displayName} ({u.userPrincipalName})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="text-sm">
+          <label htmlFor="filter-status" className="font-medium">
+            Status
+          </label>
+          <select id="filter-status" name="status" defaultValue={query.status ?? ""} className={inputClass}>
+            <option value="">All statuses</option>
+            {OPERATION_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="text-sm">
+          <label htmlFor="filter-rows-per-page" className="font-medium">
+            Rows per page
+          </label>
+          <select id="filter-rows-per-page" name="size" defaultValue={String(query.size)} className={inputClass}>
+            {PAGE_SIZES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <div className="flex items-center gap-3">
+        <button type="submit" className="rounded bg-brand px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-dark focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand">
+          Apply
+        </button>
+        <Link href={query.tz === "UTC" ? ACTIVITY_LOG_PATH : `${ACTIVITY_LOG_PATH}?tz=${encodeURIComponent(query.tz)}`} className="text-sm text-brand underline-offset-2 hover:underline">
+          Reset filters
+        </Link>
+      </div>
+    </form>
+  );
+}

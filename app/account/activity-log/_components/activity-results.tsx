@@ -1,0 +1,100 @@
+import Link from "next/link";
+import { countActivity, getActivityPage, type ActivityPage } from "@/db/queries/activity-records";
+import type { TenantContext } from "@/db/with-tenant";
+import { toSearchParams, type ActivityLogParams } from "@/lib/activity-log-params";
+import { formatCount, timeZoneLabel } from "@/lib/format";
+import { ActivityTable } from "./activity-table";
+import { ACTIVITY_LOG_PATH } from "./activity-filters";
+import { toRowView } from "./activity-row";
+
+/*
+ * The part of the page that reads the log: a page of rows and the (capped) total, side by side.
+ * A database failure shows as an error, never as an empty log: an audit log that looks empty
+ * because the query failed would be a lie.
+ */
+export async function ActivityResults({ ctx, params }: { ctx: TenantContext; params: ActivityLogParams }) {
+  let page: ActivityPage;
+  let total: { count: number; capped: boolean };
+  try {
+    [page, total] = await Promise.all([getActivityPage({ ctx, params }), countActivity({ ctx, params })]);
+  } catch (error) {
+    console.error("activity log query failed", error);
+    return (
+      <div role="alert" className="rounded border border-red-300 bg-red-50 p-4 text-red-900" data-testid="load-error">
+        <p className="font-semibold">The activity log could not be loaded.</p>
+        <p className="mt-1 text-sm">The log itself is safe; we could not read it just now. Try again in a moment.</p>
+      </div>
+    );
+  }
+
+  const zoneLabel = timeZoneLabel(params.tz);
+  const exportHref = `/api/activity-log/export?${toSearchParams(params, { cursor: null })}`;
+  const pageHref = (cursor: string | null, dir: "next" | "prev") => `${ACTIVITY_LOG_PATH}?${toSearchParams(params, { cursor, dir })}`;
+  const empty = total.count === 0;
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <p className="text-sm text-gray-700" aria-live="polite" data-testid="result-count">
+          {empty ? "No records" : `${formatCount(total)} ${total.count === 1 && !total.capped ? "record" : "records"}`} between {params.from} and {params.to}
+        </p>
+        {empty ? (
+          <p className="text-sm text-gray-600" data-testid="export-empty">
+            Nothing to export for this period.
+          </p>
+        ) : (
+          <a
+            href={exportHref}
+            download
+            className="inline-flex items-center gap-2 rounded border border-brand px-3 py-1.5 text-sm font-medium text-brand hover:bg-blue-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
+          >
+            <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4 fill-current">
+              <path d="M10 2a1 1 0 0 1 1 1v8.6l2.3-2.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L9 11.6V3a1 1 0 0 1 1-1zM4 15a1 1 0 0 1 1 1v1h10v-1a1 1 0 1 1 2 0v2a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-2a1 1 0 0 1 1-1z" />
+            </svg>
+            Export log
+            <span className="sr-only">({formatCount(total)} rows, CSV)</span>
+          </a>
+        )}
+      </div>
+
+      {page.rows.length === 0 ? (
+        <div className="rounded border border-dashed border-gray-300 bg-white p-8 text-center text-gray-700" data-testid="empty-state">
+          {empty
+            ? `No activity between ${params.from} and ${params.to}.`
+            : "No more records in this direction."}
+        </div>
+      ) : (
+        <ActivityTable rows={page.rows.map((r) => toRowView(r, params.tz))} timeZoneLabel={zoneLabel} timeZone={params.tz} />
+      )}
+
+      <nav aria-label="Pages" className="flex items-center justify-between text-sm">
+        <div className="flex gap-2">
+          {params.cursor && (
+            <Link href={pageHref(null, "next")} className="rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50">
+              Newest
+            </Link>
+          )}
+          {page.prevCursor ? (
+            <Link href={pageHref(page.prevCursor, "prev")} rel="prev" className="rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50">
+              ← Newer
+            </Link>
+          ) : (
+            <span aria-disabled="true" className="rounded border border-gray-200 px-3 py-1.5 text-gray-500">
+              ← Newer
+            </span>
+          )}
+          {page.nextCursor ? (
+            <Link href={pageHref(page.nextCursor, "next")} rel="next" className="rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50">
+              Older →
+            </Link>
+          ) : (
+            <span aria-disabled="true" className="rounded border border-gray-200 px-3 py-1.5 text-gray-500">
+              Older →
+            </span>
+          )}
+        </div>
+        <span className="text-gray-600">{params.size} per page</span>
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import type { ActivityListRow } from "@/db/queries/activity-records";
+import type { OperationStatus } from "@/db/schema";
+import { actionLabel, STATUS_LABELS } from "@/lib/activity-labels";
+import { formatDateTime } from "@/lib/format";
+
+/** What the browser gets for one row: plain, already formatted in the chosen zone. */
+export interface ActivityRowView {
+  id: number;
+  occurredAt: string;
+  occurredAtText: string;
+  customerId: string | null;
+  customerName: string | null;
+  operationType: string;
+  actionLabel: string;
+  resourceType: string;
+  status: OperationStatus;
+  statusLabel: string;
+  userPrincipalName: string;
+}
+
+export function toRowView(row: ActivityListRow, timeZone: string): ActivityRowView {
+  return {
+    id: row.id,
+    occurredAt: row.occurredAt.toISOString(),
+    occurredAtText: formatDateTime(row.occurredAt, timeZone),
+    customerId: row.customerId,
+    customerName: row.customerName,
+    operationType: row.operationType,
+    actionLabel: actionLabel(row.operationType),
+    resourceType: row.resourceType,
+    status: row.operationStatus,
+    statusLabel: STATUS_LABELS[row.operationStatus],
+    userPrincipalName: row.userPrincipalName,
+  };
+}

@@ -1,0 +1,77 @@
+"use client";
+
+import Link from "next/link";
+import { createColumnHelper, rowExpandingFeature, tableFeatures } from "@tanstack/react-table";
+import type { ActivityRowView } from "./activity-row";
+import { StatusBadge } from "./status-badge";
+
+export const activityTableFeatures = tableFeatures({ rowExpandingFeature });
+
+const column = createColumnHelper<typeof activityTableFeatures, ActivityRowView>();
+
+/** The log's columns; the Date-Time header names the zone every time in it is shown in. */
+export function getActivityColumns(timeZoneLabel: string) {
+  return column.columns([
+    column.display({
+      id: "expand",
+      header: () => <span className="sr-only">Details</span>,
+      cell: ({ row }) => {
+        const expanded = row.getIsExpanded();
+        return (
+          <button
+            type="button"
+            aria-label="Show details"
+            aria-expanded={expanded}
+            aria-controls={expanded ? `details-${row.id}` : undefined}
+            onClick={() => row.toggleExpanded()}
+            className="rounded p-1 text-gray-600 hover:bg-gray-100 hover:text-gray-900 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
+          >
+            <svg aria-hidden="true" viewBox="0 0 20 20" className={`h-5 w-5 fill-current transition-transform ${expanded ? "rotate-180" : ""}`}>
+              <path d="M5.3 7.3a1 1 0 0 1 1.4 0L10 10.6l3.3-3.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 0 1 0-1.4z" />
+            </svg>
+          </button>
+        );
+      },
+    }),
+    column.accessor("occurredAtText", {
+      id: "occurredAt",
+      header: () => `Date-Time (${timeZoneLabel})`,
+      cell: ({ row }) => (
+        <time dateTime={row.original.occurredAt} className="whitespace-nowrap tabular-nums">
+          {row.original.occurredAtText}
+        </time>
+      ),
+    }),
+    column.accessor("customerName", {
+      id: "customer",
+      header: "Affected customer",
+      cell: ({ row }) => {
+        const { customerId, customerName } = row.original;
+        if (!customerId) {
+          return (
+            <span>
+              <span aria-hidden="true">—</span>
+              <span className="sr-only">No customer</span>
+            </span>
+          );
+        }
+        return (
+          <Link href={`/customers/${customerId}/subscriptions`} className="text-brand underline-offset-2 hover:underline">
+            {customerName ?? customerId}
+          </Link>
+        );
+      },
+    }),
+    column.accessor("actionLabel", {
+      id: "action",
+      header: "Action",
+      cell: ({ row }) => <span title={row.original.operationType}>{row.original.actionLabel}</span>,
+    }),
+    column.accessor("userPrincipalName", { id: "user", header: "Partner user" }),
+    column.accessor("statusLabel", {
+      id: "status",
+      header: "Status",
+      cell: ({ row }) => <StatusBadge status={row.original.status} label={row.original.statusLabel} />,
+    }),
+  ]);
+}

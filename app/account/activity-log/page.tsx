@@ -1,0 +1,62 @@
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { listOperationTypes, listPartnerUsers, type PartnerUserOption } from "@/db/queries/customers";
+import { getPageContext } from "@/lib/auth/page-context";
+import { defaultRange, parseActivityLogParams, toSearchParams, type ActivityLogQuery } from "@/lib/activity-log-params";
+import { timeZoneLabel } from "@/lib/format";
+import { ActivityFilters } from "./_components/activity-filters";
+import { ActivityResults } from "./_components/activity-results";
+import { TableSkeleton } from "./_components/table-skeleton";
+import { TimeZoneSwitch } from "./_components/time-zone-switch";
+
+export const metadata: Metadata = { title: "Activity log" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function ActivityLogPage({ searchParams }: { searchParams: SearchParams }) {
+  const ctx = await getPageContext({ permission: "view_activity_log" });
+  const parsed = parseActivityLogParams(await searchParams);
+
+  // Filter choices are a convenience: if they fail to load, the log (and its error) still shows.
+  const [users, operationTypes] = await Promise.all([
+    listPartnerUsers({ ctx }).catch((): PartnerUserOption[] => []),
+    listOperationTypes({ ctx }).catch((): string[] => []),
+  ]);
+
+  // With bad parameters, the form starts over from the defaults beside the message.
+  const query: ActivityLogQuery = parsed.ok
+    ? parsed.value
+    : { ...defaultRange("UTC"), tz: "UTC", customer: null, action: null, user: null, status: null, size: 25, cursor: null, dir: "next" };
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-2xl font-semibold">Activity log</h1>
+        <TimeZoneSwitch current={query.tz} label={timeZoneLabel(query.tz)} />
+      </div>
+      <p className="text-sm text-gray-700">
+        Every action taken on your customers&apos; accounts and product transactions. Expand an entry for its details.
+      </p>
+
+      {!parsed.ok && (
+        <div role="alert" className="rounded border border-amber-300 bg-amber-50 p-4 text-amber-950" data-testid="param-errors">
+          <p className="font-semibold">Some parts of this address could not be used:</p>
+          <ul className="mt-1 list-disc pl-5 text-sm">
+            {parsed.errors.map((e) => (
+              <li key={e.param + e.message}>{e.message}</li>
+            ))}
+          </ul>
+          <p className="mt-2 text-sm">The form below starts again from the most recent month.</p>
+        </div>
+      )}
+
+      <ActivityFilters key={parsed.ok ? toSearchParams(query).toString() : "invalid"} query={query} users={users} operationTypes={operationTypes} />
+
+      {parsed.ok && (
+        <Suspense key={toSearchParams(parsed.value).toString()} fallback={<TableSkeleton />}>
+          <ActivityResults ctx={ctx} params={parsed.value} />
+        </Suspense>
+      )}
+    </div>
+  );
+}

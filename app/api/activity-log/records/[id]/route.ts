@@ -1,0 +1,25 @@
+import type { NextRequest } from "next/server";
+import { getActivityDetails } from "@/db/queries/activity-records";
+import { getTenantContext } from "@/lib/auth/tenant-context";
+import { AppError, toErrorResponse } from "@/lib/errors";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * One record's details, for an expanded row. `at` (the record's time, which the row knows) pins
+ * the lookup to one partition. Another tenant's or cloud's id answers 404, like a missing one.
+ */
+export async function GET(request: NextRequest, { params }: { params: Promise<{ id: string }> }) {
+  try {
+    const ctx = await getTenantContext({ permission: "view_activity_log" });
+    const { id } = await params;
+    const at = request.nextUrl.searchParams.get("at");
+    const occurredAt = at === null ? undefined : new Date(at);
+    if (occurredAt && Number.isNaN(occurredAt.getTime())) throw new AppError("bad_request", '"at" must be an ISO 8601 date-time.');
+    const record = await getActivityDetails({ ctx, id, occurredAt });
+    if (!record) throw new AppError("not_found", "No such activity record.");
+    return Response.json({ record }, { headers: { "cache-control": "private, no-store" } });
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}

@@ -1,0 +1,64 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getCustomer, getCustomerSubscriptions } from "@/db/queries/customers";
+import { getPageContext } from "@/lib/auth/page-context";
+import { formatDateTime, formatNumber } from "@/lib/format";
+import { humanise } from "@/lib/activity-labels";
+
+export const metadata: Metadata = { title: "Subscriptions" };
+
+/** A customer's subscriptions: where each Activity log entry's customer link leads. */
+export default async function SubscriptionsPage({ params }: { params: Promise<{ customerId: string }> }) {
+  const ctx = await getPageContext();
+  const { customerId } = await params;
+  const customer = await getCustomer({ ctx, customerId });
+  // Another tenant's customer is indistinguishable from one that does not exist.
+  if (!customer) notFound();
+  const subscriptions = await getCustomerSubscriptions({ ctx, customerId });
+
+  return (
+    <div className="space-y-4">
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href="/customers" className="text-brand underline-offset-2 hover:underline">
+          Customers
+        </Link>
+        <span aria-hidden="true"> / </span>
+        <span>{customer.companyName}</span>
+      </nav>
+      <h1 className="text-2xl font-semibold">
+        Subscriptions <span className="text-gray-500">·</span> <span data-testid="customer-name">{customer.companyName}</span>
+      </h1>
+      <p className="text-sm text-gray-600">{customer.domain}</p>
+      {subscriptions.length === 0 ? (
+        <p className="rounded border border-dashed border-gray-300 bg-white p-6 text-center text-gray-700">This customer has no subscriptions yet.</p>
+      ) : (
+        <div className="overflow-x-auto rounded border border-gray-200 bg-white">
+          <table className="min-w-full divide-y divide-gray-200 text-sm">
+            <caption className="sr-only">Subscriptions of {customer.companyName}</caption>
+            <thead className="bg-gray-50">
+              <tr>
+                <th scope="col" className="px-3 py-2 text-left font-semibold">Offer</th>
+                <th scope="col" className="px-3 py-2 text-right font-semibold">Quantity</th>
+                <th scope="col" className="px-3 py-2 text-left font-semibold">Status</th>
+                <th scope="col" className="px-3 py-2 text-left font-semibold">Billing cycle</th>
+                <th scope="col" className="px-3 py-2 text-left font-semibold">Created (UTC)</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-gray-100">
+              {subscriptions.map((s) => (
+                <tr key={s.id} data-testid="subscription-row">
+                  <td className="px-3 py-2">{s.offerName}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{formatNumber(s.quantity)}</td>
+                  <td className="px-3 py-2">{humanise(s.status)}</td>
+                  <td className="px-3 py-2">{humanise(s.billingCycle)}</td>
+                  <td className="px-3 py-2 tabular-nums">{formatDateTime(s.createdAt, "UTC")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { listCustomers } from "@/db/queries/customers";
+import { getPageContext } from "@/lib/auth/page-context";
+import { formatDateTime } from "@/lib/format";
+
+export const metadata: Metadata = { title: "Customers" };
+
+export default async function CustomersPage() {
+  const ctx = await getPageContext();
+  const customers = await listCustomers({ ctx });
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">Customers</h1>
+      <div className="overflow-x-auto rounded border border-gray-200 bg-white">
+        <table className="min-w-full divide-y divide-gray-200 text-sm">
+          <thead className="bg-gray-50">
+            <tr>
+              <th scope="col" className="px-3 py-2 text-left font-semibold">Company name</th>
+              <th scope="col" className="px-3 py-2 text-left font-semibold">Domain</th>
+              <th scope="col" className="px-3 py-2 text-left font-semibold">Customer since (UTC)</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-gray-100">
+            {customers.map((c) => (
+              <tr key={c.id}>
+                <td className="px-3 py-2">
+                  <Link href={`/customers/${c.id}/subscriptions`} className="text-brand underline-offset-2 hover:underline">
+                    {c.companyName}
+                  </Link>
+                </td>
+                <td className="px-3 py-2">{c.domain}</td>
+                <td className="px-3 py-2 tabular-nums">{formatDateTime(c.createdAt, "UTC").slice(0, 10)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,210 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import postgres from "postgres";
+import { CONTOSO_ID, defaultUtcRange, e2eDatabaseUrl, FABRIKAM_ID, signIn } from "./support";
+
+let sql: postgres.Sql;
+test.beforeAll(() => {
+  sql = postgres(e2eDatabaseUrl(), { max: 1, onnotice: () => {} });
+});
+test.afterAll(async () => {
+  await sql.end();
+});
+
+const rows = (page: Page) => page.getByTestId("activity-row");
+
+async function openActivityLog(page: Page, email = "admin@contoso.example") {
+  await signIn(page, email);
+  await page.getByRole("button", { name: "Account settings" }).click();
+  await page.getByRole("list", { name: "Account settings" }).getByRole("link", { name: "Activity log" }).click();
+  await expect(page).toHaveURL(/\/account\/activity-log$/);
+  await expect(rows(page).first()).toBeVisible();
+}
+
+test("a new user opens the log from Account settings and sees the most recent month", async ({ page }) => {
+  await openActivityLog(page);
+  const { from, to } = defaultUtcRange();
+  await expect(page.getByLabel("From", { exact: true })).toHaveValue(from);
+  await expect(page.getByLabel("To", { exact: true })).toHaveValue(to);
+  await expect(page.getByTestId("time-zone")).toContainText("UTC");
+  await expect(page.getByRole("columnheader", { name: "Date-Time (UTC)" })).toBeVisible();
+  for (const name of ["Affected customer", "Action", "Partner user", "Status"]) {
+    await expect(page.getByRole("columnheader", { name })).toBeVisible();
+  }
+  await expect(rows(page)).toHaveCount(25);
+  const times = await page.locator("[data-testid=activity-row] time").evaluateAll((els) => els.map((e) => e.getAttribute("datetime")!));
+  for (const t of times) {
+    expect(t.slice(0, 10) >= from && t.slice(0, 10) <= to).toBe(true);
+  }
+  // Newest first.
+  expect([...times].sort().reverse()).toEqual(times);
+  await expect(page.getByTestId("result-count")).toContainText(/records between/);
+});
+
+test("changing the range keeps it in the URL and shows only that range", async ({ page }) => {
+  await openActivityLog(page);
+  const day = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+  await page.getByLabel("From", { exact: true }).fill(day);
+  await page.getByLabel("To", { exact: true }).fill(day);
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(new RegExp(`from=${day}&to=${day}`));
+  await expect(page.getByTestId("table-skeleton")).toHaveCount(0);
+  await expect(rows(page).first()).toBeVisible();
+  const days = await page.locator("[data-testid=activity-row] time").evaluateAll((els) => els.map((e) => e.getAttribute("datetime")!.slice(0, 10)));
+  expect(new Set(days)).toEqual(new Set([day]));
+  // A preset brings back a rolling range.
+  await page.getByRole("link", { name: "Last 7 days" }).click();
+  await expect(page).toHaveURL(/\?from=\d{4}-\d{2}-\d{2}$/);
+  await expect(page.locator('a[aria-current="true"]', { hasText: "Last 7 days" })).toHaveCount(1);
+});
+
+test("expanding a 40-line-item order shows every line item", async ({ page }) => {
+  const [order] = await sql`
+    select r.id, r.occurred_at, r.customer_name from activity_records r
+    join activity_record_details d on d.tenant_id = r.tenant_id and d.occurred_at = r.occurred_at and d.record_id = r.id
+    where r.tenant_id = ${CONTOSO_ID} and r.operation_type = 'create_order'
+      and jsonb_array_length(d.resource_new_value->'lineItems') = 40
+    order by r.occurred_at desc limit 1`;
+  expect(order, "the demo seed holds a 40-line-item order").toBeTruthy();
+  const day = (order.occurred_at as Date).toISOString().slice(0, 10);
+  await signIn(page, "admin@contoso.example", { path: `/account/activity-log?from=${day}&to=${day}&action=create_order&size=100` });
+  const row = rows(page).filter({ has: page.locator(`time[datetime="${(order.occurred_at as Date).toISOString()}"]`) });
+  await expect(row).toHaveCount(1);
+  const toggle = row.getByRole("button", { name: "Show details" });
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  // From the keyboard, as a screen-reader user would.
+  await toggle.focus();
+  await page.keyboard.press("Enter");
+  await expect(toggle).toHaveAttribute("aria-expanded", "true");
+  const details = page.getByTestId("activity-details");
+  await expect(details.getByTestId("line-item")).toHaveCount(40);
+  await expect(details.getByRole("heading", { name: /Order line items \(40\)/ })).toBeVisible();
+  await expect(details).toContainText("Correlation ID");
+  await expect(details).toContainText("Partner Center");
+  await details.getByText("Raw JSON").click();
+  await expect(details.getByLabel("Raw JSON of the record")).toContainText('"lineItems"');
+
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+});
+
+test("a subscription change shows old and new values field by field", async ({ page }) => {
+  await signIn(page, "admin@contoso.example", { path: "/account/activity-log?action=update_subscription" });
+  await rows(page).first().getByRole("button", { name: "Show details" }).click();
+  const details = page.getByTestId("activity-details");
+  await expect(details.getByRole("columnheader", { name: "Old value" })).toBeVisible();
+  await expect(details.getByRole("rowheader", { name: /quantity/ })).toBeVisible();
+});
+
+test("a customer link leads to that customer's subscriptions", async ({ page }) => {
+  await openActivityLog(page);
+  const link = rows(page).locator("a[href^='/customers/']").first();
+  const name = (await link.textContent())!;
+  await link.click();
+  await expect(page).toHaveURL(/\/customers\/[0-9a-f-]{36}\/subscriptions$/);
+  await expect(page.getByTestId("customer-name")).toHaveText(name);
+  await expect(page.getByTestId("subscription-row").first()).toBeVisible();
+});
+
+test("filters by status and by customer combine", async ({ page }) => {
+  await openActivityLog(page);
+  await page.getByLabel("Status", { exact: true }).selectOption("failed");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/status=failed/);
+  await expect(page.getByTestId("table-skeleton")).toHaveCount(0);
+  await expect(rows(page).first()).toBeVisible();
+  for (const status of await rows(page).locator("td:last-child").allTextContents()) expect(status).toBe("Failed");
+
+  const [customer] = await sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name ~ '[가-힣]' order by company_name limit 1`;
+  await page.getByLabel("Status", { exact: true }).selectOption("");
+  await page.getByLabel("Customer", { exact: true }).fill(customer.company_name);
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/customer=/);
+  await expect(page.getByTestId("table-skeleton")).toHaveCount(0);
+  await expect(rows(page).first()).toBeVisible();
+  for (const name of await rows(page).locator("td:nth-child(3)").allTextContents()) expect(name).toBe(customer.company_name);
+});
+
+test("pages forward and back by cursor", async ({ page }) => {
+  await openActivityLog(page);
+  const firstPage = await page.locator("[data-testid=activity-row] time").evaluateAll((els) => els.map((e) => e.getAttribute("datetime")));
+  await page.getByRole("link", { name: "Older →" }).click();
+  await expect(page).toHaveURL(/cursor=/);
+  await expect(rows(page).first().locator("time")).not.toHaveAttribute("datetime", firstPage[0]!);
+  const secondPage = await page.locator("[data-testid=activity-row] time").evaluateAll((els) => els.map((e) => e.getAttribute("datetime")));
+  expect(secondPage).toHaveLength(25);
+  expect(secondPage[0]! <= firstPage[firstPage.length - 1]!).toBe(true);
+  await page.getByRole("link", { name: "← Newer" }).click();
+  await expect(rows(page).first().locator("time")).toHaveAttribute("datetime", firstPage[0]!);
+  const back = await page.locator("[data-testid=activity-row] time").evaluateAll((els) => els.map((e) => e.getAttribute("datetime")));
+  expect(back).toEqual(firstPage);
+});
+
+test("bad URL parameters show a message and a usable form", async ({ page }) => {
+  await signIn(page, "admin@contoso.example", {
+    path: "/account/activity-log?from=2026-02-30&status=bogus&size=1000000000&cursor=%%%",
+  });
+  const alert = page.getByTestId("param-errors");
+  await expect(alert).toContainText('"From" is not a real date');
+  await expect(alert).toContainText('"Status"');
+  await expect(alert).toContainText('"Page size"');
+  await expect(alert).toContainText("page position");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByTestId("param-errors")).toHaveCount(0);
+  await expect(rows(page).first()).toBeVisible();
+
+  await page.goto("/account/activity-log?from=2026-06-01&to=2026-05-01");
+  await expect(page.getByTestId("param-errors")).toContainText('"From" must be on or before "To"');
+  await page.goto("/account/activity-log?from=2024-01-01&to=2026-01-01");
+  await expect(page.getByTestId("param-errors")).toContainText(/year|366/);
+});
+
+test("an empty range says so and offers nothing to export", async ({ page }) => {
+  await signIn(page, "admin@contoso.example", { path: "/account/activity-log?from=2021-01-01&to=2021-01-31" });
+  await expect(page.getByTestId("empty-state")).toHaveText("No activity between 2021-01-01 and 2021-01-31.");
+  await expect(page.getByTestId("export-empty")).toBeVisible();
+  await expect(page.getByRole("link", { name: /Export log/ })).toHaveCount(0);
+});
+
+test("a database failure shows an error, never an empty log", async ({ page }) => {
+  await signIn(page, "admin@contoso.example");
+  await sql`revoke select on activity_records from activity_app`;
+  try {
+    await page.goto("/account/activity-log");
+    await expect(page.getByTestId("load-error")).toContainText("The activity log could not be loaded.");
+    await expect(page.getByTestId("empty-state")).toHaveCount(0);
+  } finally {
+    await sql`grant select on activity_records to activity_app`;
+  }
+  await page.reload();
+  await expect(rows(page).first()).toBeVisible();
+});
+
+test("a sales agent is told they lack access", async ({ page }) => {
+  await signIn(page, "sales@contoso.example");
+  await page.getByRole("button", { name: "Account settings" }).click();
+  const menu = page.getByRole("list", { name: "Account settings" });
+  await expect(menu.getByRole("link", { name: "Customers" })).toBeVisible();
+  await expect(menu.getByRole("link", { name: "Activity log" })).toHaveCount(0);
+  const response = await page.goto("/account/activity-log");
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole("heading", { name: "You don't have access to this page" })).toBeVisible();
+});
+
+test("another tenant's customer is not found", async ({ page }) => {
+  const [foreign] = await sql`select id from customers where tenant_id = ${FABRIKAM_ID} limit 1`;
+  await signIn(page, "admin@contoso.example");
+  const response = await page.goto(`/customers/${foreign.id}/subscriptions`);
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+});
+
+test("names holding markup are shown as text", async ({ page }) => {
+  const [customer] = await sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name like '%<b>%'`;
+  test.info().annotations.push({ type: "fixture", description: customer ? customer.company_name : "none seeded for Contoso" });
+  await signIn(page, "admin@contoso.example", { path: "/customers" });
+  const markup = await sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name ~ '[<>]'`;
+  for (const { company_name } of markup) await expect(page.getByRole("link", { name: company_name, exact: true })).toBeVisible();
+  await expect(page.locator("main b")).toHaveCount(0);
+});
