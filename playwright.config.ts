@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, chmodSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,6 +14,31 @@ process.env.E2E_DATA_DIR ??= (() => {
   chmodSync(dir, 0o755);
   return dir;
 })();
+
+// Both servers share one secret, so a session cookie of one is a validly signed cookie at the other:
+// the sovereign server must still refuse it because of its cloud.
+process.env.E2E_AUTH_SECRET ??= randomBytes(32).toString("base64url");
+
+const sovereignPort = port + 100;
+
+// Serves the existing build (`npm test` builds first; run `npm run build` before `npx playwright test`).
+const server = (name: string, appPort: number, pgPort: number, extra: Record<string, string> = {}) => ({
+  command: "npx tsx scripts/start.ts --no-build",
+  url: `http://localhost:${appPort}/api/health`,
+  timeout: 300_000,
+  reuseExistingServer: false,
+  stdout: "pipe" as const,
+  stderr: "pipe" as const,
+  name,
+  env: {
+    PORT: String(appPort),
+    EMBEDDED_PG_DATA: path.join(process.env.E2E_DATA_DIR!, name, "pg"),
+    EMBEDDED_PG_PORT: String(pgPort),
+    AUTH_SECRET: process.env.E2E_AUTH_SECRET!,
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...extra,
+  },
+});
 
 export default defineConfig({
   testDir: "./tests/e2e",
@@ -33,18 +59,9 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
-  webServer: {
-    command: "npx tsx scripts/start.ts",
-    url: `${baseURL}/api/health`,
-    timeout: 300_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      PORT: String(port),
-      EMBEDDED_PG_DATA: path.join(process.env.E2E_DATA_DIR, "pg"),
-      EMBEDDED_PG_PORT: String(process.env.E2E_PG_PORT ?? 54331),
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
-  },
+  webServer: [
+    server("app", port, Number(process.env.E2E_PG_PORT ?? 15531)),
+    // The sovereign deployment: US Government only.
+    server("sovereign", sovereignPort, Number(process.env.E2E_PG_PORT ?? 15531) + 1, { PARTNER_CLOUDS: "usgov" }),
+  ],
 });

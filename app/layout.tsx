@@ -1,12 +1,18 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/site-header";
+import { CLOUD_LABELS, servedClouds } from "@/lib/clouds";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: { default: "Partner Activity Log", template: "%s · Partner Activity Log" },
-  description: "Every action taken on your customers' accounts and product transactions.",
-};
+/** A single-cloud (sovereign) deployment says which cloud it is in every title. */
+export function generateMetadata(): Metadata {
+  const clouds = servedClouds();
+  const product = clouds.length === 1 ? `Partner Activity Log (${CLOUD_LABELS[clouds[0]]})` : "Partner Activity Log";
+  return {
+    title: { default: product, template: `%s · ${product}` },
+    description: "Every action taken on your customers' accounts and product transactions.",
+  };
+}
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

@@ -15,6 +15,9 @@ import { ConfigError } from "@/lib/errors";
 import { startDemoServices, type DemoServices } from "./demo-services";
 
 const dev = process.argv.includes("--dev");
+// Test servers run side by side from one checkout: they must not build into one folder at once,
+// so the test command builds first and they only serve.
+const noBuild = process.argv.includes("--no-build");
 const root = process.cwd();
 const log = (line: string) => console.log(`[start] ${line}`);
 
@@ -76,9 +79,10 @@ async function main() {
     await checkReachable(databaseUrl);
     log("using the database at DATABASE_URL");
   } else {
+    // Below the OS's ephemeral range (32768+), so no outgoing connection can be holding the port.
     embedded = await startEmbeddedPostgres({
       dataDir: process.env.EMBEDDED_PG_DATA ?? path.join(root, ".data", "pg"),
-      port: Number(process.env.EMBEDDED_PG_PORT ?? 54320),
+      port: Number(process.env.EMBEDDED_PG_PORT ?? 15432),
     });
     databaseUrl = embedded.url;
     log(`embedded PostgreSQL on port ${embedded.port}, data in ${path.relative(root, embedded.dataDir) || embedded.dataDir}`);
@@ -95,7 +99,11 @@ async function main() {
   const env: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: "1", ...process.env, ...services.env, DATABASE_URL: databaseUrl, PORT: String(port) };
 
   const nextBin = path.join(root, "node_modules", ".bin", "next");
-  if (!dev && needsBuild()) {
+  if (!dev && noBuild) {
+    if (!existsSync(path.join(root, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID"))) {
+      throw new ConfigError("there is no build to serve: run npm run build first");
+    }
+  } else if (!dev && needsBuild()) {
     log("building the app (first start, or sources changed)");
     const code = await run(nextBin, ["build"], { ...env, NODE_ENV: "production" });
     if (code !== 0) throw new ConfigError("next build failed (see the output above)");

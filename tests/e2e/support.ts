@@ -23,7 +23,7 @@ export async function signIn(
 
 /** The e2e server's embedded database, for finding fixtures and injecting faults. */
 export function e2eDatabaseUrl(): string {
-  return `postgres://postgres:postgres@localhost:${process.env.E2E_PG_PORT ?? 54331}/activity_log`;
+  return `postgres://postgres:postgres@localhost:${process.env.E2E_PG_PORT ?? 15531}/activity_log`;
 }
 
 export const CONTOSO_ID = "3f5c2a8e-7b1d-4c6a-9e2f-1a2b3c4d5e01";
@@ -39,3 +39,6 @@ export function defaultUtcRange(now = new Date()) {
   const from = new Date(Date.UTC(y, m - 1, Math.min(now.getUTCDate(), lastDayPrev))).toISOString().slice(0, 10);
   return { from, to };
 }
+
+/** The US Government-only deployment the e2e run starts beside the main one. */
+export const SOVEREIGN_URL = `http://localhost:${Number(process.env.E2E_PORT ?? 3100) + 100}`;
