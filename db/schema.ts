@@ -109,6 +109,12 @@ export const activityRecords = pgTable(
     userPrincipalName: text("user_principal_name").notNull(),
     applicationId: text("application_id").notNull(),
     correlationId: uuid("correlation_id").notNull(),
+    /*
+     * When the row was stored (the inserting transaction's start). Seals cover periods of this
+     * time, not of `occurred_at`, so a late record with an old `occurred_at` lands in the current
+     * unsealed period instead of looking like an insertion into a sealed one.
+     */
+    recordedAt: timestamp("recorded_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({
@@ -116,6 +122,8 @@ export const activityRecords = pgTable(
       columns: [t.tenantId, t.occurredAt, t.id],
     }),
     index("activity_records_page_idx").on(t.tenantId, t.occurredAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // Sealing and verification read a tenant's rows by ingestion period in a fixed order.
+    index("activity_records_recorded_idx").on(t.tenantId, t.recordedAt, t.id),
   ],
 );
 
@@ -141,9 +149,81 @@ export const activityRecordDetails = pgTable(
   ],
 );
 
+/*
+ * Per-tenant API keys for the ingestion API. Only a SHA-256 of the key is stored (the key is 256
+ * random bits, so a fast hash is enough); `key_prefix` lets people tell keys apart. Requests find a
+ * key through the SECURITY DEFINER function api_key_lookup() (db/migrations/0003_*), never by
+ * reading this table, which the request role has no grant on.
+ */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => partnerTenants.id),
+    name: text("name").notNull(),
+    keyPrefix: text("key_prefix").notNull(),
+    keyHash: text("key_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("api_keys_key_hash_key").on(t.keyHash), index("api_keys_tenant_idx").on(t.tenantId, t.createdAt)],
+);
+
+/*
+ * Idempotency of ingestion: one row per producer-chosen event id and tenant, with a hash of the
+ * payload and the record it became, so a retry answers with the same id and a reused id with a
+ * different payload is refused. Written in the same statement as the record.
+ */
+export const activityIngestEvents = pgTable(
+  "activity_ingest_events",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    cloud: text("cloud").$type<Cloud>().notNull(),
+    eventId: text("event_id").notNull(),
+    payloadHash: text("payload_hash").notNull(),
+    recordId: bigint("record_id", { mode: "number" }).notNull(),
+    occurredAt: timestamp("occurred_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: "activity_ingest_events_pkey", columns: [t.tenantId, t.eventId] })],
+);
+
+/*
+ * Tamper evidence: one seal per tenant and ingestion period (by `recorded_at`), a hash over the
+ * period's rows in a fixed order, chained to the previous seal's hash (lib/seal/*).
+ */
+export interface SealPart {
+  /** The UTC month of `occurred_at` (the partition), YYYY-MM. */
+  month: string;
+  rows: number;
+  hash: string;
+}
+
+export const activitySeals = pgTable(
+  "activity_seals",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    cloud: text("cloud").$type<Cloud>().notNull(),
+    seq: integer("seq").notNull(),
+    periodStart: timestamp("period_start", { withTimezone: true, mode: "date" }).notNull(),
+    periodEnd: timestamp("period_end", { withTimezone: true, mode: "date" }).notNull(),
+    rowCount: bigint("row_count", { mode: "number" }).notNull(),
+    parts: jsonb("parts").$type<SealPart[]>().notNull(),
+    prevHash: text("prev_hash"),
+    hash: text("hash").notNull(),
+    sealedAt: timestamp("sealed_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: "activity_seals_pkey", columns: [t.tenantId, t.seq] })],
+);
+
 export type PartnerTenant = typeof partnerTenants.$inferSelect;
 export type PartnerUser = typeof partnerUsers.$inferSelect;
 export type Customer = typeof customers.$inferSelect;
 export type Subscription = typeof subscriptions.$inferSelect;
 export type ActivityRecord = typeof activityRecords.$inferSelect;
 export type ActivityRecordDetails = typeof activityRecordDetails.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type ActivityIngestEvent = typeof activityIngestEvents.$inferSelect;
+export type ActivitySeal = typeof activitySeals.$inferSelect;

@@ -49,6 +49,39 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
 ];
 
 /*
+ * One ingestion API key per demo tenant (POST /api/v1/activity-records), seeded with the demo
+ * data and documented in README so the API can be tried at once. Public by design: they exist only
+ * in demo databases. Real keys come from `npm run api-keys -- create` and are shown once.
+ */
+export interface DemoApiKey {
+  id: string;
+  tenantId: string;
+  name: string;
+  key: string;
+}
+
+export const DEMO_API_KEYS: readonly DemoApiKey[] = [
+  {
+    id: "6b0f3c1e-2d4a-4e8b-9c7d-5a1e0f2b3c01",
+    tenantId: "3f5c2a8e-7b1d-4c6a-9e2f-1a2b3c4d5e01",
+    name: "Demo producer (Contoso)",
+    key: "pal_demo_contoso_7c4e9a1f3b8d2e6a0f5c9b7d1e3a8f24",
+  },
+  {
+    id: "6b0f3c1e-2d4a-4e8b-9c7d-5a1e0f2b3c02",
+    tenantId: "8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c02",
+    name: "Demo producer (Fabrikam)",
+    key: "pal_demo_fabrikam_2a6d8f0b4c1e7a3d9b5f2c8e6a0d4b17",
+  },
+  {
+    id: "6b0f3c1e-2d4a-4e8b-9c7d-5a1e0f2b3c03",
+    tenantId: "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e03",
+    name: "Demo producer (Tailspin, US Government)",
+    key: "pal_demo_tailspin_9e1b5d3f7a2c8e4b0d6f1a9c3e5b7d62",
+  },
+];
+
+/*
  * Real-looking customer names in several scripts, with the characters that break naive code:
  * commas, quotes, apostrophes, markup and a leading "=" (a spreadsheet formula if not neutralised).
  */

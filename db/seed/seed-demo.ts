@@ -5,11 +5,13 @@ import {
   DEFAULT_RECORDS_PER_TENANT,
   DEFAULT_SEED,
   DEFAULT_SPAN_DAYS,
+  DEMO_API_KEYS,
   DEMO_TENANTS,
   OFFERS,
   type DemoTenant,
 } from "./demo-data";
 import { intBetween, pick, seededRandom, shuffled, stableUuid } from "./random";
+import { apiKeyDisplayPrefix, hashApiKey } from "@/lib/ingest/api-key-format";
 
 export interface SeedOptions {
   seed?: number;
@@ -114,6 +116,18 @@ export async function seedDemo(databaseUrl: string, options: SeedOptions = {}): 
             created_at: s.createdAt,
           })),
         )}`;
+        const apiKeys = DEMO_API_KEYS.filter((k) => k.tenantId === tenant.id);
+        if (apiKeys.length > 0) {
+          await tx`insert into api_keys ${tx(
+            apiKeys.map((k) => ({
+              id: k.id,
+              tenant_id: k.tenantId,
+              name: k.name,
+              key_prefix: apiKeyDisplayPrefix(k.key),
+              key_hash: hashApiKey(k.key),
+            })),
+          )}`;
+        }
         await generateActivity(tx as unknown as postgres.Sql, {
           tenantId: tenant.id,
           cloud: tenant.cloud,

@@ -30,8 +30,11 @@ describe("migrations", () => {
       where relnamespace = 'public'::regnamespace and relkind in ('r', 'p') and relispartition = false
       order by relname`;
     expect(tables.map((t) => t.relname)).toEqual([
+      "activity_ingest_events",
       "activity_record_details",
       "activity_records",
+      "activity_seals",
+      "api_keys",
       "customers",
       "partner_tenants",
       "partner_users",
