@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from "react";
  * "Account settings" as a disclosure menu: a button with aria-expanded and a list of links,
  * closed by Escape or a click elsewhere, usable by keyboard alone.
  */
-export function AccountSettingsMenu({ canViewActivityLog }: { canViewActivityLog: boolean }) {
+export function AccountSettingsMenu({ canViewActivityLog, canVerifyLog }: { canViewActivityLog: boolean; canVerifyLog: boolean }) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -56,6 +56,13 @@ export function AccountSettingsMenu({ canViewActivityLog }: { canViewActivityLog
                 className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus:outline-none"
               >
                 Activity log
+              </Link>
+            </li>
+          )}
+          {canVerifyLog && (
+            <li>
+              <Link href="/account/log-integrity" onClick={() => setOpen(false)} className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus:outline-none">
+                Log integrity
               </Link>
             </li>
           )}

@@ -28,7 +28,7 @@ export async function SiteHeader() {
                 <div className="font-medium" data-testid="header-tenant">{session!.tenantName}</div>
                 <div className="text-white/80">{session!.user.name ?? session!.user.userPrincipalName}</div>
               </div>
-              <AccountSettingsMenu canViewActivityLog={can(ctx!.role, "view_activity_log")} />
+              <AccountSettingsMenu canViewActivityLog={can(ctx!.role, "view_activity_log")} canVerifyLog={can(ctx!.role, "verify_log")} />
               <form
                 action={async () => {
                   "use server";

@@ -13,6 +13,7 @@ import { describeDatabaseError, checkReachable } from "@/lib/database-url";
 import { startEmbeddedPostgres, portIsFree, type EmbeddedDatabase } from "@/lib/embedded-db";
 import { ConfigError } from "@/lib/errors";
 import { startDemoServices, type DemoServices } from "./demo-services";
+import { startPeriodicSealing } from "./periodic-sealing";
 
 const dev = process.argv.includes("--dev");
 // Test servers run side by side from one checkout: they must not build into one folder at once,
@@ -24,6 +25,7 @@ const log = (line: string) => console.log(`[start] ${line}`);
 let embedded: EmbeddedDatabase | undefined;
 let services: DemoServices | undefined;
 let next: ChildProcess | undefined;
+let stopSealing: (() => Promise<void>) | undefined;
 let shuttingDown = false;
 
 function newestSourceTime(): number {
@@ -61,6 +63,7 @@ async function shutdown(code: number): Promise<never> {
       next.kill("SIGTERM");
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     }
+    await stopSealing?.();
     await services?.stop();
     if (embedded) {
       await embedded.stop();
@@ -94,6 +97,7 @@ async function main() {
     await seedDemo(databaseUrl, { log });
   }
 
+  stopSealing = startPeriodicSealing(databaseUrl);
   if (!(await portIsFree(port))) throw new ConfigError(`port ${port} is taken: stop what uses it or set PORT`);
   services = await startDemoServices({ appPort: port, databaseUrl, dataDir: embedded ? path.dirname(embedded.dataDir) : path.join(root, ".data") });
   const env: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: "1", ...process.env, ...services.env, DATABASE_URL: databaseUrl, PORT: String(port) };

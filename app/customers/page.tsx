@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { listCustomers } from "@/db/queries/customers";
 import { getPageContext } from "@/lib/auth/page-context";
+import { can } from "@/lib/auth/tenant-context";
+import { AddCustomerForm } from "./_components/add-customer-form";
 import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Customers" };
@@ -12,6 +14,7 @@ export default async function CustomersPage() {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Customers</h1>
+      {can(ctx.role, "manage_customers") && <AddCustomerForm />}
       <div className="overflow-x-auto rounded border border-gray-200 bg-white">
         <table className="min-w-full divide-y divide-gray-200 text-sm">
           <thead className="bg-gray-50">

@@ -6,13 +6,22 @@ import type { TenantContext } from "@/db/with-tenant";
 import { servedClouds } from "@/lib/clouds";
 import { AppError } from "@/lib/errors";
 
-export type Permission = "view_activity_log";
+export type Permission = "view_activity_log" | "manage_customers" | "verify_log";
 
 const PERMISSIONS: Record<Permission, readonly PartnerRole[]> = {
   view_activity_log: ["global_admin", "admin_agent", "billing_admin"],
+  // Adding customers and buying for them is agents' daily work, as in Partner Center.
+  manage_customers: ["global_admin", "admin_agent", "sales_agent"],
+  verify_log: ["global_admin"],
 };
 
 export const can = (role: PartnerRole, permission: Permission) => PERMISSIONS[permission].includes(role);
+
+const FORBIDDEN_MESSAGES: Record<Permission, string> = {
+  view_activity_log: "Your role does not allow this. Viewing and exporting the activity log needs the Global admin, Admin agent or Billing admin role.",
+  manage_customers: "Your role does not allow this. Adding customers and buying subscriptions needs the Global admin, Admin agent or Sales agent role.",
+  verify_log: "Your role does not allow this. Checking the log's seals needs the Global admin role.",
+};
 
 /*
  * The session says who signed in and through which cloud; the directory says whether they are
@@ -37,7 +46,7 @@ const resolveContext = cache(async (): Promise<TenantContext> => {
 export async function getTenantContext(options: { permission?: Permission } = {}): Promise<TenantContext> {
   const ctx = await resolveContext();
   if (options.permission && !can(ctx.role, options.permission)) {
-    throw new AppError("forbidden", "Your role does not allow this. Viewing and exporting the activity log needs the Global admin, Admin agent or Billing admin role.");
+    throw new AppError("forbidden", FORBIDDEN_MESSAGES[options.permission]);
   }
   return ctx;
 }

@@ -99,7 +99,11 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
       {lineItems ? (
         <LineItems items={lineItems} />
       ) : (
-        <Changes oldValue={record.resourceOldValue} newValue={record.resourceNewValue} />
+        <Changes
+          oldValue={record.resourceOldValue}
+          // Records with no resource values (e.g. a view of the log) keep what they are about here.
+          newValue={record.resourceNewValue ?? (failure ? null : record.customizedData)}
+        />
       )}
 
       <RawJson record={record} />

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { recordLogAccess } from "@/db/mutations/log-access";
 import { countActivity, getActivityPage, type ActivityPage } from "@/db/queries/activity-records";
 import type { TenantContext } from "@/db/with-tenant";
 import { toSearchParams, type ActivityLogParams } from "@/lib/activity-log-params";
@@ -24,6 +25,13 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
         <p className="font-semibold">The activity log could not be loaded.</p>
         <p className="mt-1 text-sm">The log itself is safe; we could not read it just now. Try again in a moment.</p>
       </div>
+    );
+  }
+
+  // The log records reads of itself: each new view of a range (not each page turn within it).
+  if (!params.cursor) {
+    await recordLogAccess({ ctx, kind: "view", params, rowCount: page.rows.length }).catch((error: unknown) =>
+      console.error("could not record the view of the activity log", error),
     );
   }
 

@@ -3,13 +3,21 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getCustomer, getCustomerSubscriptions } from "@/db/queries/customers";
 import { getPageContext } from "@/lib/auth/page-context";
+import { can } from "@/lib/auth/tenant-context";
+import { PurchaseSubscriptionForm } from "../../_components/purchase-subscription-form";
 import { formatDateTime, formatNumber } from "@/lib/format";
 import { humanise } from "@/lib/activity-labels";
 
 export const metadata: Metadata = { title: "Subscriptions" };
 
 /** A customer's subscriptions: where each Activity log entry's customer link leads. */
-export default async function SubscriptionsPage({ params }: { params: Promise<{ customerId: string }> }) {
+export default async function SubscriptionsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ customerId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const ctx = await getPageContext();
   const { customerId } = await params;
   const customer = await getCustomer({ ctx, customerId });
@@ -30,6 +38,12 @@ export default async function SubscriptionsPage({ params }: { params: Promise<{ 
         Subscriptions <span className="text-gray-500">·</span> <span data-testid="customer-name">{customer.companyName}</span>
       </h1>
       <p className="text-sm text-gray-600">{customer.domain}</p>
+      {(await searchParams).added === "1" && (
+        <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-900">
+          Customer added. It is recorded in the activity log.
+        </p>
+      )}
+      {can(ctx.role, "manage_customers") && <PurchaseSubscriptionForm customerId={customer.id} />}
       {subscriptions.length === 0 ? (
         <p className="rounded border border-dashed border-gray-300 bg-white p-6 text-center text-gray-700">This customer has no subscriptions yet.</p>
       ) : (
