@@ -8,6 +8,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { runMigrations } from "@/db/migrate";
+import { DEFAULT_RETENTION_MONTHS, maintainLog } from "@/db/partitions";
+import postgres from "postgres";
 import { isEmpty, seedDemo } from "@/db/seed/seed-demo";
 import { describeDatabaseError, checkReachable } from "@/lib/database-url";
 import { startEmbeddedPostgres, portIsFree, type EmbeddedDatabase } from "@/lib/embedded-db";
@@ -73,6 +75,17 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
+/** Partitions ahead and retention, as `npm run maintain-log` does from cron. */
+async function runMaintenance(databaseUrl: string) {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const { retention } = await maintainLog(sql, { months: Number(process.env.LOG_RETENTION_MONTHS ?? DEFAULT_RETENTION_MONTHS) });
+    if (retention.dropped.length) log(`retention dropped ${retention.dropped.length} partition(s) before ${retention.cutoff.toISOString().slice(0, 10)}`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
 async function main() {
   const port = Number(process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port <= 0) throw new ConfigError(`PORT must be a port number, got "${process.env.PORT}"`);
@@ -96,6 +109,7 @@ async function main() {
     log("empty database: loading demo data");
     await seedDemo(databaseUrl, { log });
   }
+  await runMaintenance(databaseUrl);
 
   stopSealing = startPeriodicSealing(databaseUrl);
   if (!(await portIsFree(port))) throw new ConfigError(`port ${port} is taken: stop what uses it or set PORT`);
