@@ -1,5 +1,6 @@
 import {
   bigint,
+  foreignKey,
   bigserial,
   index,
   integer,
@@ -44,7 +45,7 @@ export const partnerTenants = pgTable("partner_tenants", {
 export const partnerUsers = pgTable(
   "partner_users",
   {
-    id: uuid("id").primaryKey(),
+    id: uuid("id").notNull(),
     tenantId: uuid("tenant_id")
       .notNull()
       .references(() => partnerTenants.id),
@@ -52,13 +53,17 @@ export const partnerUsers = pgTable(
     displayName: text("display_name").notNull(),
     role: text("role").$type<PartnerRole>().notNull(),
   },
-  (t) => [uniqueIndex("partner_users_tenant_upn_key").on(t.tenantId, t.userPrincipalName)],
+  (t) => [
+    // Keys lead with tenant_id so the table can be distributed by tenant (docs/scaling.md).
+    primaryKey({ name: "partner_users_pkey", columns: [t.tenantId, t.id] }),
+    uniqueIndex("partner_users_tenant_upn_key").on(t.tenantId, t.userPrincipalName),
+  ],
 );
 
 export const customers = pgTable(
   "customers",
   {
-    id: uuid("id").primaryKey(),
+    id: uuid("id").notNull(),
     tenantId: uuid("tenant_id")
       .notNull()
       .references(() => partnerTenants.id),
@@ -66,16 +71,17 @@ export const customers = pgTable(
     domain: text("domain").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("customers_tenant_name_idx").on(t.tenantId, t.companyName)],
+  (t) => [
+    primaryKey({ name: "customers_pkey", columns: [t.tenantId, t.id] }),
+    index("customers_tenant_name_idx").on(t.tenantId, t.companyName),
+  ],
 );
 
 export const subscriptions = pgTable(
   "subscriptions",
   {
-    id: uuid("id").primaryKey(),
-    customerId: uuid("customer_id")
-      .notNull()
-      .references(() => customers.id),
+    id: uuid("id").notNull(),
+    customerId: uuid("customer_id").notNull(),
     tenantId: uuid("tenant_id")
       .notNull()
       .references(() => partnerTenants.id),
@@ -85,7 +91,12 @@ export const subscriptions = pgTable(
     billingCycle: text("billing_cycle").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("subscriptions_tenant_customer_idx").on(t.tenantId, t.customerId, t.createdAt)],
+  (t) => [
+    primaryKey({ name: "subscriptions_pkey", columns: [t.tenantId, t.id] }),
+    // A customer's subscriptions belong to the same tenant: the key says so.
+    foreignKey({ name: "subscriptions_customer_fk", columns: [t.tenantId, t.customerId], foreignColumns: [customers.tenantId, customers.id] }),
+    index("subscriptions_tenant_customer_idx").on(t.tenantId, t.customerId, t.createdAt),
+  ],
 );
 
 /*

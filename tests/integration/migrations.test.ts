@@ -66,3 +66,39 @@ describe("migrations", () => {
     expect(partitions.length).toBeGreaterThanOrEqual(4);
   });
 });
+
+describe("keys ready for distribution by tenant", () => {
+  let cluster: postgres.Sql;
+  let sql: postgres.Sql;
+  const name = `keys_${Date.now()}`;
+
+  beforeAll(async () => {
+    const adminUrl = inject("clusterAdminUrl");
+    cluster = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    await cluster.unsafe(`create database ${name}`);
+    const url = adminUrl.replace(/\/postgres$/, `/${name}`);
+    await runMigrations(url);
+    sql = postgres(url, { max: 1, onnotice: () => {} });
+  });
+
+  afterAll(async () => {
+    await sql.end();
+    await cluster.unsafe(`drop database if exists ${name} with (force)`);
+    await cluster.end();
+  });
+
+  it("put tenant_id in every unique key of every tenant table", async () => {
+    // partner_tenants (keyed by the tenant id itself) and api_keys (looked up by key hash before
+    // any tenant is known) are the reference tables of docs/scaling.md.
+    const keys = await sql<{ table: string; index: string; columns: string[] }[]>`
+      select c.relname as table, i.relname as index,
+             array(select a.attname::text from unnest(x.indkey) k join pg_attribute a on a.attrelid = c.oid and a.attnum = k) as columns
+      from pg_index x join pg_class c on c.oid = x.indrelid join pg_class i on i.oid = x.indexrelid
+      where x.indisunique and c.relnamespace = 'public'::regnamespace and not c.relispartition
+        and c.relname not in ('partner_tenants', 'api_keys')`;
+    expect(keys.length).toBeGreaterThanOrEqual(8);
+    for (const key of keys) expect(key.columns, `${key.table}.${key.index}`).toContain("tenant_id");
+    const logKeys = keys.filter((k) => k.table.startsWith("activity_record"));
+    for (const key of logKeys) expect(key.columns, `${key.table}.${key.index}`).toContain("occurred_at");
+  });
+});
