@@ -42,6 +42,7 @@ const server = (name: string, appPort: number, pgPort: number, extra: Record<str
 
 export default defineConfig({
   testDir: "./tests/e2e",
+  outputDir: process.env.E2E_OUTPUT_DIR ?? "test-results",
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
