@@ -5,32 +5,27 @@
  *   list --tenant <uuid>                     keys of a tenant (prefix, name, state), never the keys
  */
 import { parseArgs } from "node:util";
-import postgres from "postgres";
-import { AppError } from "@/lib/errors";
+import { AppError, ConfigError } from "@/lib/errors";
 import { createApiKey, listApiKeys, revokeApiKey } from "@/lib/ingest/api-keys";
+import { runScript, withScriptSql } from "./with-database";
 
 const USAGE = `usage: npm run api-keys -- create --tenant <uuid> --name <label>
        npm run api-keys -- revoke --id <key id>
        npm run api-keys -- list --tenant <uuid>`;
 
 function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
+  throw new ConfigError(message);
 }
 
-async function main(): Promise<void> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    fail("api-keys: DATABASE_URL is not set; run it against the app's database, e.g. DATABASE_URL=postgres://postgres:postgres@localhost:15432/activity_log npm run api-keys -- list --tenant <uuid>");
-  }
+runScript("api-keys", () => {
   const { positionals, values } = parseArgs({
     args: process.argv.slice(2),
     allowPositionals: true,
     options: { tenant: { type: "string" }, name: { type: "string" }, id: { type: "string" } },
   });
   const [command] = positionals;
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  try {
+  if (!["create", "revoke", "list"].includes(command)) fail(USAGE);
+  return withScriptSql(async (sql) => {
     if (command === "create") {
       if (!values.tenant || !values.name) fail(USAGE);
       const key = await createApiKey({ sql, tenantId: values.tenant, name: values.name });
@@ -40,7 +35,7 @@ async function main(): Promise<void> {
     } else if (command === "revoke") {
       if (!values.id) fail(USAGE);
       const key = await revokeApiKey({ sql, id: values.id });
-      if (!key) fail(`api-keys: no API key ${values.id}`);
+      if (!key) fail(`no API key ${values.id}`);
       console.log(`Revoked API key ${key.id} "${key.name}" (${key.keyPrefix}...) of tenant ${key.tenantId} at ${key.revokedAt?.toISOString()}.`);
     } else if (command === "list") {
       if (!values.tenant) fail(USAGE);
@@ -50,15 +45,9 @@ async function main(): Promise<void> {
         const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : "active";
         console.log(`${k.id}  ${k.keyPrefix}...  ${state.padEnd(32)}  created ${k.createdAt.toISOString()}  ${k.name}`);
       }
-    } else {
-      fail(USAGE);
     }
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-}
-
-main().catch((error) => {
-  console.error(`api-keys: ${error instanceof AppError || error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  }).catch((error: unknown) => {
+    // Bad input (an unknown tenant, a malformed id) is the user's to fix: say it in one line.
+    throw error instanceof AppError ? new ConfigError(error.message) : error;
+  });
 });

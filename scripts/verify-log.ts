@@ -4,19 +4,13 @@
  * sealing, or whose seal chain is broken (lib/seal/verify-seals.ts). Exits 1 when any tenant fails.
  */
 import { parseArgs } from "node:util";
-import postgres from "postgres";
 import { verifyAllTenants } from "@/lib/seal/verify-seals";
+import { runScript, withScriptSql } from "./with-database";
 
-async function main(): Promise<void> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    console.error("verify-log: DATABASE_URL is not set; run it against the app's database, e.g. DATABASE_URL=postgres://postgres:postgres@localhost:15432/activity_log npm run verify-log");
-    process.exit(1);
-  }
+runScript("verify-log", () => {
   const { values } = parseArgs({ options: { tenant: { type: "string" } } });
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  let failed = false;
-  try {
+  return withScriptSql(async (sql) => {
+    let failed = false;
     for (const v of await verifyAllTenants({ sql, tenantId: values.tenant })) {
       const unsealed = `${v.unsealed.rows.toLocaleString("en-US")} row(s) not sealed yet`;
       if (v.ok) {
@@ -32,13 +26,6 @@ async function main(): Promise<void> {
       const dropped = v.periods.flatMap((p) => p.droppedMonths);
       if (dropped.length > 0) console.log(`      months dropped by retention: ${[...new Set(dropped)].sort().join(", ")}`);
     }
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-  process.exit(failed ? 1 : 0);
-}
-
-main().catch((error) => {
-  console.error(`verify-log: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+    return failed ? 1 : 0;
+  });
 });

@@ -1,4 +1,6 @@
 import path from "node:path";
+import postgres, { type Sql } from "postgres";
+import { runMigrations } from "@/db/migrate";
 import { startEmbeddedPostgres } from "@/lib/embedded-db";
 import { ConfigError } from "@/lib/errors";
 import { checkReachable, describeDatabaseError } from "@/lib/database-url";
@@ -27,20 +29,39 @@ export async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<
     throw error;
   });
   try {
+    // A first use may come before any `npm start`: bring the schema up as start would.
+    await runMigrations(embedded.url);
     return await fn(embedded.url);
   } finally {
     await embedded.stop();
   }
 }
 
-/** Runs a script's main, printing a one-line reason instead of a stack trace on failure. */
-export function runScript(name: string, main: () => Promise<void>): void {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(`${name}: ${error instanceof ConfigError ? error.message : describeDatabaseError(error)}`);
-      if (process.env.DEBUG) console.error(error);
-      process.exit(1);
-    },
-  );
+/** withDatabase with one connection open for the script (session settings stay on it). */
+export function withScriptSql<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+  return withDatabase(async (url) => {
+    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      return await fn(sql);
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  });
+}
+
+/**
+ * Runs a script's main (which may return an exit code), printing a one-line reason instead of a
+ * stack trace on failure.
+ */
+export function runScript(name: string, main: () => Promise<void | number>): void {
+  Promise.resolve()
+    .then(main)
+    .then(
+      (code) => process.exit(code ?? 0),
+      (error: unknown) => {
+        console.error(`${name}: ${error instanceof ConfigError ? error.message : describeDatabaseError(error)}`);
+        if (process.env.DEBUG) console.error(error);
+        process.exit(1);
+      },
+    );
 }
