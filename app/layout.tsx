@@ -1,30 +1,37 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale, getTranslations } from "next-intl/server";
 import { SiteHeader } from "@/components/site-header";
-import { CLOUD_LABELS, servedClouds } from "@/lib/clouds";
+import { servedClouds } from "@/lib/clouds";
 import "./globals.css";
 
 /** A single-cloud (sovereign) deployment says which cloud it is in every title. */
-export function generateMetadata(): Metadata {
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
   const clouds = servedClouds();
-  const product = clouds.length === 1 ? `Partner Activity Log (${CLOUD_LABELS[clouds[0]]})` : "Partner Activity Log";
+  const product = clouds.length === 1 ? t("common.productForCloud", { cloud: t(`clouds.${clouds[0]}`) }) : t("common.product");
   return {
     title: { default: product, template: `%s · ${product}` },
-    description: "Every action taken on your customers' accounts and product transactions.",
+    description: t("common.description"),
   };
 }
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const [locale, t] = await Promise.all([getLocale(), getTranslations("common")]);
   return (
-    <html lang="en">
+    <html lang={locale}>
       <body className="min-h-screen font-sans">
-        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:bg-white focus:p-2">
-          Skip to content
-        </a>
-        <SiteHeader />
-        <main id="main" className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
-          {children}
-        </main>
+        {/* Messages, locale and time zone come from i18n/request.ts for the client components. */}
+        <NextIntlClientProvider>
+          <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:bg-white focus:p-2">
+            {t("skipToContent")}
+          </a>
+          <SiteHeader />
+          <main id="main" className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
+            {children}
+          </main>
+        </NextIntlClientProvider>
       </body>
     </html>
   );

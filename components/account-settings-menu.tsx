@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 
 /**
@@ -8,6 +9,7 @@ import { useEffect, useRef, useState } from "react";
  * closed by Escape or a click elsewhere, usable by keyboard alone.
  */
 export function AccountSettingsMenu({ canViewActivityLog, canVerifyLog }: { canViewActivityLog: boolean; canVerifyLog: boolean }) {
+  const t = useTranslations("accountMenu");
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -41,13 +43,13 @@ export function AccountSettingsMenu({ canViewActivityLog, canVerifyLog }: { canV
         onClick={() => setOpen((o) => !o)}
         className="flex items-center gap-1 rounded px-2 py-1 text-sm font-medium hover:bg-white/10 focus-visible:outline focus-visible:outline-2 focus-visible:outline-white"
       >
-        Account settings
+        {t("title")}
         <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4 fill-current">
           <path d="M5.3 7.3a1 1 0 0 1 1.4 0L10 10.6l3.3-3.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 0 1 0-1.4z" />
         </svg>
       </button>
       {open && (
-        <ul id="account-settings-menu" aria-label="Account settings" className="absolute right-0 z-20 mt-1 w-48 rounded border border-gray-200 bg-white py-1 text-gray-900 shadow-lg">
+        <ul id="account-settings-menu" aria-label={t("title")} className="absolute right-0 z-20 mt-1 w-48 rounded border border-gray-200 bg-white py-1 text-gray-900 shadow-lg">
           {canViewActivityLog && (
             <li>
               <Link
@@ -55,20 +57,20 @@ export function AccountSettingsMenu({ canViewActivityLog, canVerifyLog }: { canV
                 onClick={() => setOpen(false)}
                 className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus:outline-none"
               >
-                Activity log
+                {t("activityLog")}
               </Link>
             </li>
           )}
           {canVerifyLog && (
             <li>
               <Link href="/account/log-integrity" onClick={() => setOpen(false)} className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus:outline-none">
-                Log integrity
+                {t("logIntegrity")}
               </Link>
             </li>
           )}
           <li>
             <Link href="/customers" onClick={() => setOpen(false)} className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus:outline-none">
-              Customers
+              {t("customers")}
             </Link>
           </li>
         </ul>

@@ -5,7 +5,8 @@ import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
  * The one set of search-param parsers for the Activity log: the page, its table and the CSV export
  * all read the URL through parseActivityLogParams and write links through toSearchParams, so a
  * filter means the same thing on screen and in the file. Parsing never throws on user input: it
- * returns every problem, each naming its param with a sentence the page can show as is.
+ * returns every problem, each naming its param, with a code the page translates and an English
+ * sentence the API returns.
  *
  * This module also runs in the browser (the table builds its links with it), so it imports only
  * types from the Drizzle schema and uses Intl rather than a date library.
@@ -55,8 +56,34 @@ export type ActivityLogParamName =
   | "cursor"
   | "dir";
 
+/**
+ * Why a param could not be used, machine-readable: the page shows `code` (with `values`) from its
+ * message catalogs, in the reader's language; API routes return the English `message` as is.
+ */
+export const PARAM_ERROR_CODES = [
+  "repeated",
+  "unknown_time_zone",
+  "date_format",
+  "date_not_real",
+  "date_too_early",
+  "to_after_tomorrow",
+  "from_after_to",
+  "range_too_long",
+  "too_long",
+  "control_characters",
+  "action_format",
+  "unknown_status",
+  "unknown_page_size",
+  "cursor_invalid",
+  "unknown_direction",
+] as const;
+export type ParamErrorCode = (typeof PARAM_ERROR_CODES)[number];
+
 export interface ParamError {
   param: ActivityLogParamName;
+  code: ParamErrorCode;
+  /** What the sentence names besides the param: the bad date, a limit. */
+  values?: Record<string, string | number>;
   message: string;
 }
 
@@ -80,6 +107,8 @@ const LABELS: Record<ActivityLogParamName, string> = {
   cursor: "The page position",
   dir: '"Page direction"',
 };
+
+export const PARAM_NAMES = Object.keys(LABELS) as ActivityLogParamName[];
 
 // A Record over the union, so the compiler keeps this equal to OPERATION_STATUSES in db/schema
 // without importing the schema (and Drizzle) into the browser bundle.
@@ -121,16 +150,21 @@ function monthBefore(days: number): number {
   return dayNumber(y, m, Math.min(day, daysInMonth(y, m)));
 }
 
-type DateParse = { ok: true; days: number } | { ok: false; message: string };
+type DateParse =
+  | { ok: true; days: number }
+  | { ok: false; code: ParamErrorCode; values?: Record<string, string | number>; message: string };
 
 function parseDay(param: "from" | "to", raw: string): DateParse {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
-  if (!match) return { ok: false, message: `${LABELS[param]} must be a date in the form YYYY-MM-DD.` };
+  if (!match) return { ok: false, code: "date_format", message: `${LABELS[param]} must be a date in the form YYYY-MM-DD.` };
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-    return { ok: false, message: `${LABELS[param]} is not a real date: ${raw} does not exist.` };
+    return { ok: false, code: "date_not_real", values: { value: raw }, message: `${LABELS[param]} is not a real date: ${raw} does not exist.` };
   }
-  if (year < MIN_YEAR) return { ok: false, message: `${LABELS[param]} must be in the year ${MIN_YEAR} or later.` };
+  if (year < MIN_YEAR) {
+    // The year as text: a number argument would be grouped ("2,000") by the message formatter.
+    return { ok: false, code: "date_too_early", values: { year: String(MIN_YEAR) }, message: `${LABELS[param]} must be in the year ${MIN_YEAR} or later.` };
+  }
   return { ok: true, days: dayNumber(year, month, day) };
 }
 
@@ -263,12 +297,13 @@ export interface ParseOptions {
 export function parseActivityLogParams(input: SearchParamsInput, options: ParseOptions = {}): ParseResult {
   const now = options.now ?? new Date();
   const errors: ParamError[] = [];
-  const fail = (param: ActivityLogParamName, message: string) => errors.push({ param, message });
+  const fail = (param: ActivityLogParamName, code: ParamErrorCode, message: string, values?: Record<string, string | number>) =>
+    errors.push(values ? { param, code, values, message } : { param, code, message });
 
   const raw = {} as Record<ActivityLogParamName, Raw>;
-  for (const name of Object.keys(LABELS) as ActivityLogParamName[]) {
+  for (const name of PARAM_NAMES) {
     raw[name] = readRaw(input, name);
-    if (raw[name].kind === "repeated") fail(name, `${LABELS[name]} was given more than once; give it once.`);
+    if (raw[name].kind === "repeated") fail(name, "repeated", `${LABELS[name]} was given more than once; give it once.`);
   }
   const valueOf = (name: ActivityLogParamName): string | null => {
     const r = raw[name];
@@ -280,7 +315,7 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
   const tzRaw = valueOf("tz");
   if (tzRaw !== null) {
     tz = canonicalTimeZone(tzRaw);
-    if (tz === null) fail("tz", `${LABELS.tz} must be a known IANA time zone, such as Europe/Berlin or UTC.`);
+    if (tz === null) fail("tz", "unknown_time_zone", `${LABELS.tz} must be a known IANA time zone, such as Europe/Berlin or UTC.`);
   } else if (raw.tz.kind === "repeated") {
     tz = null;
   }
@@ -290,7 +325,7 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
     if (value === null) return raw[param].kind === "repeated" ? null : undefined;
     const parsed = parseDay(param, value);
     if (parsed.ok) return parsed.days;
-    fail(param, parsed.message);
+    fail(param, parsed.code, parsed.message, parsed.values);
     return null;
   };
   // undefined: not given (use the default); null: given but invalid (already reported).
@@ -302,7 +337,7 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
   else if (tz !== null) to = todayIn(tz, now);
 
   if (to !== null && toGiven !== undefined && tz !== null && to > todayIn(tz, now) + 1) {
-    fail("to", `${LABELS.to} cannot be later than tomorrow.`);
+    fail("to", "to_after_tomorrow", `${LABELS.to} cannot be later than tomorrow.`);
   }
 
   let from: number | null = null;
@@ -310,17 +345,22 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
   else if (to !== null) from = monthBefore(to);
 
   if (from !== null && to !== null) {
-    if (from > to) fail("from", `${LABELS.from} must be on or before ${LABELS.to}.`);
+    if (from > to) fail("from", "from_after_to", `${LABELS.from} must be on or before ${LABELS.to}.`);
     else if (to - from > MAX_RANGE_DAYS) {
-      fail("from", `The period can be at most one year: ${LABELS.from} must be no more than ${MAX_RANGE_DAYS} days before ${LABELS.to}.`);
+      fail(
+        "from",
+        "range_too_long",
+        `The period can be at most one year: ${LABELS.from} must be no more than ${MAX_RANGE_DAYS} days before ${LABELS.to}.`,
+        { days: MAX_RANGE_DAYS },
+      );
     }
   }
 
   const text = (param: "customer" | "user", max: number): string | null => {
     const value = valueOf(param);
     if (value === null) return null;
-    if (value.length > max) fail(param, `${LABELS[param]} can be at most ${max} characters long.`);
-    else if (CONTROL_CHARACTERS.test(value)) fail(param, `${LABELS[param]} contains characters that cannot be searched for.`);
+    if (value.length > max) fail(param, "too_long", `${LABELS[param]} can be at most ${max} characters long.`, { max });
+    else if (CONTROL_CHARACTERS.test(value)) fail(param, "control_characters", `${LABELS[param]} contains characters that cannot be searched for.`);
     return value;
   };
   const customer = text("customer", MAX_CUSTOMER_LENGTH);
@@ -328,25 +368,25 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
 
   const action = valueOf("action");
   if (action !== null && !ACTION_PATTERN.test(action)) {
-    fail("action", `${LABELS.action} must be an operation type such as create_order (lowercase letters, digits and underscores).`);
+    fail("action", "action_format", `${LABELS.action} must be an operation type such as create_order (lowercase letters, digits and underscores).`);
   }
 
   const statusRaw = valueOf("status");
   const status = statusRaw !== null && Object.prototype.hasOwnProperty.call(STATUSES, statusRaw) ? (statusRaw as OperationStatus) : null;
-  if (statusRaw !== null && status === null) fail("status", `${LABELS.status} must be one of succeeded, failed or progress.`);
+  if (statusRaw !== null && status === null) fail("status", "unknown_status", `${LABELS.status} must be one of succeeded, failed or progress.`);
 
   const sizeRaw = valueOf("size");
   const size = sizeRaw === null ? DEFAULT_PAGE_SIZE : PAGE_SIZES.find((s) => String(s) === sizeRaw);
-  if (size === undefined) fail("size", `${LABELS.size} must be ${PAGE_SIZES.slice(0, -1).join(", ")} or ${PAGE_SIZES.at(-1)}.`);
+  if (size === undefined) fail("size", "unknown_page_size", `${LABELS.size} must be ${PAGE_SIZES.slice(0, -1).join(", ")} or ${PAGE_SIZES.at(-1)}.`);
 
   const cursorRaw = valueOf("cursor");
   const cursor = cursorRaw === null ? null : decodeCursor(cursorRaw);
   if (cursorRaw !== null && cursor === null) {
-    fail("cursor", `${LABELS.cursor} in this link is not valid. Start again from the first page.`);
+    fail("cursor", "cursor_invalid", `${LABELS.cursor} in this link is not valid. Start again from the first page.`);
   }
 
   const dirRaw = valueOf("dir");
-  if (dirRaw !== null && dirRaw !== "next" && dirRaw !== "prev") fail("dir", `${LABELS.dir} must be "next" or "prev".`);
+  if (dirRaw !== null && dirRaw !== "next" && dirRaw !== "prev") fail("dir", "unknown_direction", `${LABELS.dir} must be "next" or "prev".`);
 
   if (errors.length > 0 || tz === null || from === null || to === null || size === undefined) {
     return { ok: false, errors };

@@ -1,4 +1,4 @@
-import { AppError } from "./errors";
+import { AppError, type ErrorCode } from "./errors";
 
 /** What a server action's form shows after a submit: a message, and errors by field. */
 export interface FormState {
@@ -15,13 +15,33 @@ export function formValues(form: FormData): Record<string, string> {
 
 export const initialFormState: FormState = { ok: false };
 
-/** The form-side twin of toErrorResponse: typed errors become messages, anything else a generic one. */
-export function toFormState(error: unknown): FormState {
+/**
+ * One problem to put into words for the reader: a field's validation message (English, from the
+ * mutation) or an error's code. `internal` is anything that is not an AppError.
+ */
+export type FormProblem = { kind: "field"; field: string; message: string } | { kind: "error"; code: ErrorCode | "internal"; message: string };
+
+/** Untranslated: the English sentences the errors carry. */
+const asIs = (problem: FormProblem) => problem.message;
+
+const INTERNAL_MESSAGE = "Something went wrong on our side; nothing was saved. Try again.";
+
+/**
+ * The form-side twin of toErrorResponse: typed errors become messages, anything else a generic one.
+ * `describe` words each problem in the reader's language (app/customers/actions.ts).
+ */
+export function toFormState(error: unknown, describe: (problem: FormProblem) => string = asIs): FormState {
   if (error instanceof AppError) {
     const details = error.details as { errors?: Array<{ field: string; message: string }> } | undefined;
-    const fieldErrors = Object.fromEntries((details?.errors ?? []).map((e) => [e.field, e.message]));
-    return { ok: false, message: error.message, fieldErrors };
+    const fields = details?.errors ?? [];
+    const fieldErrors = Object.fromEntries(fields.map((e) => [e.field, describe({ kind: "field", field: e.field, message: e.message })]));
+    // A validation error's message is its first field's: say it in the same words as beside the field.
+    const message =
+      error.code === "bad_request" && fields.length > 0
+        ? fieldErrors[fields[0].field]
+        : describe({ kind: "error", code: error.code, message: error.message });
+    return { ok: false, message, fieldErrors };
   }
   console.error(error);
-  return { ok: false, message: "Something went wrong on our side; nothing was saved. Try again." };
+  return { ok: false, message: describe({ kind: "error", code: "internal", message: INTERNAL_MESSAGE }) };
 }

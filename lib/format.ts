@@ -1,34 +1,44 @@
 /*
- * How times and counts read on screen. Times always carry their zone (shown beside them), because
- * an audit log read across offices is useless if "14:05" could mean anyone's afternoon.
+ * How times and counts read on screen, in the reader's locale (Intl). Times always carry their zone
+ * (shown beside them), because an audit log read across offices is useless if "14:05" could mean
+ * anyone's afternoon. Every locale gets the 24-hour clock with seconds: log entries are compared
+ * to the second, and "PM 1:05:22" against "13:05:22" in another tool is a needless trap.
+ *
+ * The CSV does not use this module: its format is fixed and locale-independent (lib/csv).
  */
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+const cache = new Map<string, Intl.DateTimeFormat>();
 
-function dateTimeFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = dateTimeFormats.get(timeZone);
+function cached(locale: string, timeZone: string, kind: "dateTime" | "day"): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${kind}`;
+  let format = cache.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    dateTimeFormats.set(timeZone, format);
+    format = new Intl.DateTimeFormat(
+      locale,
+      kind === "dateTime" ? { timeZone, dateStyle: "medium", timeStyle: "medium", hourCycle: "h23" } : { timeZone, dateStyle: "medium" },
+    );
+    cache.set(key, format);
   }
   return format;
 }
 
-/** "2026-11-24 13:05:22" in the given zone. */
-export function formatDateTime(date: Date, timeZone: string): string {
-  const parts = Object.fromEntries(dateTimeFormat(timeZone).formatToParts(date).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+/** "Nov 24, 2026, 13:05:22" (en) or "2026. 11. 24. 13:05:22" (ko), in the given zone. */
+export function formatDateTime(date: Date, timeZone: string, locale: string): string {
+  return cached(locale, timeZone, "dateTime").format(date);
 }
 
-/** "UTC", or "Asia/Seoul (UTC+09:00)" with the offset at that instant. */
+/** A calendar day given as YYYY-MM-DD (a "From"/"To" value): "Nov 24, 2026" / "2026. 11. 24.". */
+export function formatDay(day: string, locale: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return day;
+  return cached(locale, "UTC", "day").format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))));
+}
+
+/** The day an instant falls on in a zone: "Nov 24, 2026" / "2026. 11. 24.". */
+export function formatDate(date: Date, timeZone: string, locale: string): string {
+  return cached(locale, timeZone, "day").format(date);
+}
+
+/** "UTC", or "Asia/Seoul (UTC+09:00)" with the offset at that instant; the same in every locale. */
 export function timeZoneLabel(timeZone: string, at: Date = new Date()): string {
   if (timeZone === "UTC") return "UTC";
   const offset = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" })
@@ -37,8 +47,8 @@ export function timeZoneLabel(timeZone: string, at: Date = new Date()): string {
   return `${timeZone} (${offset === "GMT" ? "UTC" : (offset ?? "").replace("GMT", "UTC")})`;
 }
 
-export const formatNumber = (n: number): string => n.toLocaleString("en-US");
+export const formatNumber = (n: number, locale: string): string => new Intl.NumberFormat(locale).format(n);
 
 /** Exact up to the cap, "10,000+" beyond it. */
-export const formatCount = ({ count, capped }: { count: number; capped: boolean }): string =>
-  capped ? `${formatNumber(count)}+` : formatNumber(count);
+export const formatCount = ({ count, capped }: { count: number; capped: boolean }, locale: string): string =>
+  capped ? `${formatNumber(count, locale)}+` : formatNumber(count, locale);

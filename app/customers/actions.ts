@@ -2,15 +2,40 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { addCustomer, purchaseSubscription } from "@/db/mutations/customers";
+import { getLocale, getTranslations } from "next-intl/server";
+import { addCustomer, purchaseSubscription, validationIssueOf } from "@/db/mutations/customers";
 import { getTenantContext } from "@/lib/auth/tenant-context";
-import { formValues, toFormState, type FormState } from "@/lib/form-state";
+import { formatNumber } from "@/lib/format";
+import { formValues, toFormState, type FormProblem, type FormState } from "@/lib/form-state";
 
 /*
  * The portal's own actions. Each writes its business row and its activity record in one
  * transaction (db/mutations), so the log can never miss or invent one. Server actions check the
  * request's Origin against the host, which is their CSRF protection.
  */
+
+/** A refused submit, in the reader's language: validation codes and error codes from the catalogs. */
+async function refused(error: unknown, form: FormData): Promise<FormState> {
+  const t = await getTranslations("forms");
+  const describe = (problem: FormProblem): string => {
+    if (problem.kind === "field") {
+      const issue = validationIssueOf(problem.message);
+      return issue ? t(`validation.${issue.code}`, issue.values) : t("errors.invalid");
+    }
+    switch (problem.code) {
+      case "bad_request":
+        return t("errors.invalid");
+      case "not_found":
+      case "forbidden":
+      case "unauthorized":
+      case "internal":
+        return t(`errors.${problem.code}`);
+      default:
+        return t("errors.failed");
+    }
+  };
+  return { ...toFormState(error, describe), values: formValues(form) };
+}
 
 export async function addCustomerAction(_previous: FormState, form: FormData): Promise<FormState> {
   let customerId: string;
@@ -19,7 +44,7 @@ export async function addCustomerAction(_previous: FormState, form: FormData): P
     const { customer } = await addCustomer({ ctx, companyName: form.get("companyName"), domain: form.get("domain") });
     customerId = customer.id;
   } catch (error) {
-    return { ...toFormState(error), values: formValues(form) };
+    return refused(error, form);
   }
   revalidatePath("/customers");
   redirect(`/customers/${customerId}/subscriptions?added=1`);
@@ -36,8 +61,13 @@ export async function purchaseSubscriptionAction(customerId: string, _previous: 
       billingCycle: form.get("billingCycle"),
     });
     revalidatePath(`/customers/${customerId}/subscriptions`);
-    return { ok: true, message: `Purchased ${subscription.quantity} × ${subscription.offerName}.`, values: formValues(form) };
+    const [t, locale] = await Promise.all([getTranslations("subscriptions.purchase"), getLocale()]);
+    return {
+      ok: true,
+      message: t("purchased", { quantity: formatNumber(subscription.quantity, locale), offer: subscription.offerName }),
+      values: formValues(form),
+    };
   } catch (error) {
-    return { ...toFormState(error), values: formValues(form) };
+    return refused(error, form);
   }
 }

@@ -1,27 +1,37 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { listCustomers } from "@/db/queries/customers";
 import { getPageContext } from "@/lib/auth/page-context";
 import { can } from "@/lib/auth/tenant-context";
 import { AddCustomerForm } from "./_components/add-customer-form";
-import { formatDateTime } from "@/lib/format";
+import { formatDate } from "@/lib/format";
 
-export const metadata: Metadata = { title: "Customers" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("customers");
+  return { title: t("title") };
+}
 
 export default async function CustomersPage() {
   const ctx = await getPageContext();
-  const customers = await listCustomers({ ctx });
+  const [customers, t, locale] = await Promise.all([listCustomers({ ctx }), getTranslations("customers"), getLocale()]);
   return (
     <div className="space-y-4">
-      <h1 className="text-2xl font-semibold">Customers</h1>
+      <h1 className="text-2xl font-semibold">{t("title")}</h1>
       {can(ctx.role, "manage_customers") && <AddCustomerForm />}
       <div className="overflow-x-auto rounded border border-gray-200 bg-white">
         <table className="min-w-full divide-y divide-gray-200 text-sm">
           <thead className="bg-gray-50">
             <tr>
-              <th scope="col" className="px-3 py-2 text-left font-semibold">Company name</th>
-              <th scope="col" className="px-3 py-2 text-left font-semibold">Domain</th>
-              <th scope="col" className="px-3 py-2 text-left font-semibold">Customer since (UTC)</th>
+              <th scope="col" className="px-3 py-2 text-left font-semibold">
+                {t("companyName")}
+              </th>
+              <th scope="col" className="px-3 py-2 text-left font-semibold">
+                {t("domain")}
+              </th>
+              <th scope="col" className="px-3 py-2 text-left font-semibold">
+                {t("customerSince")}
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-gray-100">
@@ -33,7 +43,9 @@ export default async function CustomersPage() {
                   </Link>
                 </td>
                 <td className="px-3 py-2">{c.domain}</td>
-                <td className="px-3 py-2 tabular-nums">{formatDateTime(c.createdAt, "UTC").slice(0, 10)}</td>
+                <td className="px-3 py-2 tabular-nums">
+                  <time dateTime={c.createdAt.toISOString()}>{formatDate(c.createdAt, "UTC", locale)}</time>
+                </td>
               </tr>
             ))}
           </tbody>

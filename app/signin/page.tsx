@@ -1,26 +1,29 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { signIn } from "@/auth";
-import { CLOUD_LABELS, servedClouds } from "@/lib/clouds";
-import { signInMessage } from "@/lib/auth/sign-in-errors";
+import { servedClouds } from "@/lib/clouds";
+import { signInErrorCode } from "@/lib/auth/sign-in-errors";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
 
-export const metadata: Metadata = { title: "Sign in" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("signIn");
+  return { title: t("title") };
+}
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const error = signInMessage(typeof params.error === "string" ? params.error : undefined);
+  const t = await getTranslations();
+  const error = signInErrorCode(typeof params.error === "string" ? params.error : undefined);
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
   const clouds = servedClouds();
 
   return (
     <section className="mx-auto mt-10 max-w-md rounded border border-gray-200 bg-white p-8 shadow-sm">
-      <h1 className="text-2xl font-semibold">Sign in</h1>
-      <p className="mt-2 text-sm text-gray-600">
-        Sign in with the work account of your partner organization, through the authority of your cloud.
-      </p>
+      <h1 className="text-2xl font-semibold">{t("signIn.title")}</h1>
+      <p className="mt-2 text-sm text-gray-600">{t("signIn.intro")}</p>
       {error && (
         <p role="alert" className="mt-4 rounded bg-red-50 p-3 text-sm text-red-800">
-          {error}
+          {t(`signIn.errors.${error}`)}
         </p>
       )}
       <div className="mt-6 space-y-3">
@@ -34,9 +37,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           >
             <button
               type="submit"
+              data-testid={`sign-in-${cloud}`}
               className="w-full rounded bg-brand px-4 py-2.5 font-medium text-white hover:bg-brand-dark focus:outline-none focus-visible:ring-2 focus-visible:ring-brand focus-visible:ring-offset-2"
             >
-              Sign in with Microsoft Entra ID ({CLOUD_LABELS[cloud]})
+              {t("signIn.withProvider", { cloud: t(`clouds.${cloud}`) })}
             </button>
           </form>
         ))}

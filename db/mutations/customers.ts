@@ -18,45 +18,82 @@ import { writeActivity, type WrittenActivity } from "./activity";
 export const BILLING_CYCLES = ["monthly", "annual"] as const;
 export type BillingCycle = (typeof BILLING_CYCLES)[number];
 export const MAX_SUBSCRIPTION_QUANTITY = 100_000;
+const MAX_NAME_LENGTH = 200;
 
 const NO_CONTROL = /^[^\p{Cc}]*$/u;
 // Hostnames as DNS holds them (IDNs in their xn-- form): labels of letters, digits and hyphens.
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 
+/**
+ * Every validation problem, by code: the English sentence the error carries (and the API returns),
+ * and the values the sentence names. Forms show the code's sentence from the message catalogs, in
+ * the reader's language (app/customers/actions.ts, via validationIssueOf).
+ */
+export const VALIDATION_ISSUES = {
+  company_name_required: { message: "Enter the company name." },
+  company_name_too_long: { message: `The company name can be at most ${MAX_NAME_LENGTH} characters long.`, values: { max: MAX_NAME_LENGTH } },
+  company_name_control: { message: "The company name cannot contain control characters." },
+  company_name_invalid: { message: "The company name contains an invalid character." },
+  domain_required: { message: "Enter the domain." },
+  domain_invalid: { message: "Enter a domain name such as contoso.example." },
+  offer_required: { message: "Choose an offer." },
+  offer_too_long: { message: `The offer name can be at most ${MAX_NAME_LENGTH} characters long.`, values: { max: MAX_NAME_LENGTH } },
+  offer_control: { message: "The offer name cannot contain control characters." },
+  offer_invalid: { message: "The offer name contains an invalid character." },
+  quantity_whole: { message: "Enter the quantity as a whole number." },
+  quantity_too_small: { message: "The quantity must be at least 1.", values: { min: 1 } },
+  quantity_too_large: {
+    message: `The quantity can be at most ${MAX_SUBSCRIPTION_QUANTITY.toLocaleString("en-US")}.`,
+    values: { max: MAX_SUBSCRIPTION_QUANTITY },
+  },
+  billing_cycle_invalid: { message: "Choose monthly or annual billing." },
+} as const satisfies Record<string, { message: string; values?: Record<string, number> }>;
+
+export type ValidationIssueCode = keyof typeof VALIDATION_ISSUES;
+const say = (code: ValidationIssueCode): string => VALIDATION_ISSUES[code].message;
+
+/** The code (and values) of a FieldError's message; undefined for a message not from this module. */
+export function validationIssueOf(message: string): { code: ValidationIssueCode; values?: Record<string, number> } | undefined {
+  for (const [code, issue] of Object.entries(VALIDATION_ISSUES)) {
+    if (issue.message === message) return { code: code as ValidationIssueCode, values: "values" in issue ? issue.values : undefined };
+  }
+  return undefined;
+}
+
 const addCustomerInput = z.object({
   companyName: z
-    .string({ error: "Enter the company name." })
+    .string({ error: say("company_name_required") })
     .trim()
-    .min(1, "Enter the company name.")
-    .max(200, "The company name can be at most 200 characters long.")
-    .regex(NO_CONTROL, "The company name cannot contain control characters.")
-    .refine((v) => v.isWellFormed(), "The company name contains an invalid character."),
+    .min(1, say("company_name_required"))
+    .max(MAX_NAME_LENGTH, say("company_name_too_long"))
+    .regex(NO_CONTROL, say("company_name_control"))
+    .refine((v) => v.isWellFormed(), say("company_name_invalid")),
   domain: z
-    .string({ error: "Enter the domain." })
+    .string({ error: say("domain_required") })
     .trim()
     .toLowerCase()
-    .min(1, "Enter the domain.")
-    .regex(DOMAIN, "Enter a domain name such as contoso.example."),
+    .min(1, say("domain_required"))
+    .regex(DOMAIN, say("domain_invalid")),
 });
 
 const purchaseInput = z.object({
   offerName: z
-    .string({ error: "Choose an offer." })
+    .string({ error: say("offer_required") })
     .trim()
-    .min(1, "Choose an offer.")
-    .max(200, "The offer name can be at most 200 characters long.")
-    .regex(NO_CONTROL, "The offer name cannot contain control characters.")
-    .refine((v) => v.isWellFormed(), "The offer name contains an invalid character."),
+    .min(1, say("offer_required"))
+    .max(MAX_NAME_LENGTH, say("offer_too_long"))
+    .regex(NO_CONTROL, say("offer_control"))
+    .refine((v) => v.isWellFormed(), say("offer_invalid")),
   // Forms send strings; "12" and 12 mean the same, "" and "1.5" do not mean a quantity.
   quantity: z.preprocess(
     (v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
     z
-      .number({ error: "Enter the quantity as a whole number." })
-      .int("Enter the quantity as a whole number.")
-      .min(1, "The quantity must be at least 1.")
-      .max(MAX_SUBSCRIPTION_QUANTITY, `The quantity can be at most ${MAX_SUBSCRIPTION_QUANTITY.toLocaleString("en-US")}.`),
+      .number({ error: say("quantity_whole") })
+      .int(say("quantity_whole"))
+      .min(1, say("quantity_too_small"))
+      .max(MAX_SUBSCRIPTION_QUANTITY, say("quantity_too_large")),
   ),
-  billingCycle: z.enum(BILLING_CYCLES, { error: "Choose monthly or annual billing." }),
+  billingCycle: z.enum(BILLING_CYCLES, { error: say("billing_cycle_invalid") }),
 });
 
 export interface FieldError {

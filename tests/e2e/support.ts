@@ -2,12 +2,17 @@ import { expect, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "demo-password";
 
+/** The sign-in page's provider buttons, as an English reader sees them. */
 export const CLOUD_BUTTON = {
   commercial: /Sign in with Microsoft Entra ID \(Commercial\)/,
   usgov: /Sign in with Microsoft Entra ID \(US Government\)/,
 } as const;
 
-/** Signs in through the real OIDC flow: the app's sign-in page, then the local authority's form. */
+/**
+ * Signs in through the real OIDC flow: the app's sign-in page, then the local authority's form.
+ * The app's provider buttons are found by test id, so this works in every interface language;
+ * the local authority's page (a stand-in for Entra ID, not our product) stays in English.
+ */
 export async function signIn(
   page: Page,
   email: string,
@@ -15,7 +20,7 @@ export async function signIn(
 ) {
   await page.goto(path);
   await expect(page).toHaveURL(/\/signin/);
-  await page.getByRole("button", { name: CLOUD_BUTTON[cloud] }).click();
+  await page.getByTestId(`sign-in-${cloud}`).click();
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();

@@ -1,21 +1,27 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { listOperationTypes, listPartnerUsers, type PartnerUserOption } from "@/db/queries/customers";
+import { OPERATION_STATUSES } from "@/db/schema";
 import { getPageContext } from "@/lib/auth/page-context";
-import { defaultRange, parseActivityLogParams, toSearchParams, type ActivityLogQuery } from "@/lib/activity-log-params";
+import { defaultRange, PAGE_SIZES, parseActivityLogParams, toSearchParams, type ActivityLogQuery, type ParamError } from "@/lib/activity-log-params";
 import { timeZoneLabel } from "@/lib/format";
 import { ActivityFilters } from "./_components/activity-filters";
 import { ActivityResults } from "./_components/activity-results";
 import { TableSkeleton } from "./_components/table-skeleton";
 import { TimeZoneSwitch } from "./_components/time-zone-switch";
 
-export const metadata: Metadata = { title: "Activity log" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("activityLog");
+  return { title: t("title") };
+}
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function ActivityLogPage({ searchParams }: { searchParams: SearchParams }) {
   const ctx = await getPageContext({ permission: "view_activity_log" });
   const parsed = parseActivityLogParams(await searchParams);
+  const [t, format] = await Promise.all([getTranslations("activityLog"), getFormatter()]);
 
   // Filter choices are a convenience: if they fail to load, the log (and its error) still shows.
   const [users, operationTypes] = await Promise.all([
@@ -28,25 +34,33 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
     ? parsed.value
     : { ...defaultRange("UTC"), tz: "UTC", customer: null, action: null, user: null, status: null, size: 25, cursor: null, dir: "next" };
 
+  // The parser's codes in the reader's language (the export API answers with its English sentences).
+  const describe = (error: ParamError) =>
+    t(`paramErrors.codes.${error.code}`, {
+      label: t(`paramErrors.params.${error.param}`),
+      fromLabel: t("paramErrors.params.from"),
+      toLabel: t("paramErrors.params.to"),
+      choices: format.list(error.param === "size" ? PAGE_SIZES.map(String) : [...OPERATION_STATUSES], { type: "disjunction" }),
+      ...error.values,
+    });
+
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
-        <h1 className="text-2xl font-semibold">Activity log</h1>
+        <h1 className="text-2xl font-semibold">{t("title")}</h1>
         <TimeZoneSwitch current={query.tz} label={timeZoneLabel(query.tz)} />
       </div>
-      <p className="text-sm text-gray-700">
-        Every action taken on your customers&apos; accounts and product transactions. Expand an entry for its details.
-      </p>
+      <p className="text-sm text-gray-700">{t("intro")}</p>
 
       {!parsed.ok && (
         <div role="alert" className="rounded border border-amber-300 bg-amber-50 p-4 text-amber-950" data-testid="param-errors">
-          <p className="font-semibold">Some parts of this address could not be used:</p>
+          <p className="font-semibold">{t("paramErrors.heading")}</p>
           <ul className="mt-1 list-disc pl-5 text-sm">
             {parsed.errors.map((e) => (
-              <li key={e.param + e.message}>{e.message}</li>
+              <li key={e.param + e.code}>{describe(e)}</li>
             ))}
           </ul>
-          <p className="mt-2 text-sm">The form below starts again from the most recent month.</p>
+          <p className="mt-2 text-sm">{t("paramErrors.footer")}</p>
         </div>
       )}
 

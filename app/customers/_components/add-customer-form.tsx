@@ -1,17 +1,19 @@
 "use client";
 
 import { useActionState } from "react";
+import { useTranslations } from "next-intl";
 import { initialFormState } from "@/lib/form-state";
 import { addCustomerAction } from "../actions";
 import { FieldError, fieldClass, SubmitButton } from "./form-controls";
 
 export function AddCustomerForm() {
+  const t = useTranslations("customers.add");
   const [state, action] = useActionState(addCustomerAction, initialFormState);
   const errors = state.fieldErrors ?? {};
   const values = state.values ?? {};
   return (
-    <form key={JSON.stringify(state.values ?? {})} action={action} aria-label="Add customer" className="rounded border border-gray-200 bg-white p-4">
-      <h2 className="text-lg font-semibold">Add customer</h2>
+    <form key={JSON.stringify(state.values ?? {})} action={action} aria-label={t("title")} className="rounded border border-gray-200 bg-white p-4">
+      <h2 className="text-lg font-semibold">{t("title")}</h2>
       {state.message && !state.ok && (
         <p role="alert" className="mt-2 rounded bg-red-50 p-2 text-sm text-red-900">
           {state.message}
@@ -20,20 +22,20 @@ export function AddCustomerForm() {
       <div className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-3 sm:items-end">
         <div className="text-sm">
           <label htmlFor="companyName" className="font-medium">
-            Company name
+            {t("companyName")}
           </label>
           <input id="companyName" name="companyName" defaultValue={values.companyName} required maxLength={200} className={fieldClass} aria-invalid={!!errors.companyName} aria-describedby="companyName-error" />
           <FieldError id="companyName-error" message={errors.companyName} />
         </div>
         <div className="text-sm">
           <label htmlFor="domain" className="font-medium">
-            Domain
+            {t("domain")}
           </label>
-          <input id="domain" name="domain" defaultValue={values.domain} required placeholder="contoso.example" className={fieldClass} aria-invalid={!!errors.domain} aria-describedby="domain-error" />
+          <input id="domain" name="domain" defaultValue={values.domain} required placeholder={t("domainPlaceholder")} className={fieldClass} aria-invalid={!!errors.domain} aria-describedby="domain-error" />
           <FieldError id="domain-error" message={errors.domain} />
         </div>
         <div>
-          <SubmitButton pendingText="Adding…">Add customer</SubmitButton>
+          <SubmitButton pendingText={t("pending")}>{t("submit")}</SubmitButton>
         </div>
       </div>
     </form>

@@ -1,8 +1,15 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { actionLabel, resourceLabel, STATUS_LABELS } from "@/lib/activity-labels";
-import { formatDateTime } from "@/lib/format";
+import { useLocale, useTranslations } from "next-intl";
+import {
+  asCatalog,
+  catalogLabel,
+  translatedActionLabel,
+  translatedResourceLabel,
+  translatedStatusLabel,
+} from "@/lib/activity-labels";
+import { formatDateTime, formatNumber } from "@/lib/format";
 import type { OperationStatus } from "@/db/schema";
 import { StatusBadge } from "./status-badge";
 
@@ -22,7 +29,15 @@ interface RecordDetails {
   customizedData: unknown;
 }
 
-type LoadState = { kind: "loading" } | { kind: "error"; message: string } | { kind: "loaded"; record: RecordDetails };
+/** Why the details did not load: the API's error code (its message is English, for API clients). */
+type LoadFailure = { status: number; code: string | null } | { status: null; code: null };
+type LoadState = { kind: "loading" } | { kind: "error"; failure: LoadFailure } | { kind: "loaded"; record: RecordDetails };
+
+class DetailsLoadError extends Error {
+  constructor(readonly failure: LoadFailure) {
+    super(`details request failed: ${failure.status ?? "network"}`);
+  }
+}
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -34,21 +49,31 @@ function display(value: unknown): string {
   return String(value);
 }
 
+/** A number as the reader writes numbers; anything else as it came. */
+function displayNumber(value: unknown, locale: string): string {
+  return typeof value === "number" && Number.isFinite(value) ? formatNumber(value, locale) : display(value);
+}
+
 /** The details of one logged action, fetched when its row is expanded. */
 export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occurredAt: string; timeZone: string }) {
   const [state, setState] = useState<LoadState>({ kind: "loading" });
+  const t = useTranslations("activityLog.details");
+  const labels = asCatalog(useTranslations());
+  const locale = useLocale();
 
   useEffect(() => {
     const controller = new AbortController();
     fetch(`/api/activity-log/records/${id}?at=${encodeURIComponent(occurredAt)}`, { signal: controller.signal, headers: { accept: "application/json" } })
       .then(async (response) => {
         const body = await response.json().catch(() => null);
-        if (!response.ok) throw new Error(body?.error?.message ?? `The details could not be loaded (HTTP ${response.status}).`);
+        if (!response.ok) {
+          throw new DetailsLoadError({ status: response.status, code: typeof body?.error?.code === "string" ? body.error.code : null });
+        }
         setState({ kind: "loaded", record: body.record as RecordDetails });
       })
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;
-        setState({ kind: "error", message: error instanceof Error ? error.message : "The details could not be loaded." });
+        setState({ kind: "error", failure: error instanceof DetailsLoadError ? error.failure : { status: null, code: null } });
       });
     return () => controller.abort();
   }, [id, occurredAt]);
@@ -56,38 +81,56 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
   if (state.kind === "loading") {
     return (
       <p role="status" className="text-sm text-gray-600">
-        Loading details…
+        {t("loading")}
       </p>
     );
   }
   if (state.kind === "error") {
+    const { failure } = state;
+    const message =
+      failure.status === null
+        ? t("loadFailedNetwork")
+        : failure.code === "not_found"
+          ? t("notFound")
+          : failure.code === "forbidden"
+            ? t("forbidden")
+            : failure.code === "unauthorized"
+              ? t("unauthorized")
+              : t("loadFailed", { status: String(failure.status) });
     return (
       <p role="alert" className="text-sm text-red-800">
-        {state.message}
+        {message}
       </p>
     );
   }
   const { record } = state;
   const lineItems = isObject(record.resourceNewValue) && Array.isArray(record.resourceNewValue.lineItems) ? (record.resourceNewValue.lineItems as Json[]) : null;
+  const action = translatedActionLabel(labels, record.operationType);
   const failure = isObject(record.customizedData) && typeof record.customizedData.errorCode === "string" ? record.customizedData : null;
 
   return (
-    <section aria-label={`Details of ${actionLabel(record.operationType)}`} className="space-y-4" data-testid="activity-details">
+    <section aria-label={t("sectionLabel", { action })} className="space-y-4" data-testid="activity-details">
       <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-3">
-        <Field label="Action" value={actionLabel(record.operationType)} />
-        <Field label="Operation type" value={record.operationType} mono />
-        <Field label="Resource type" value={`${resourceLabel(record.resourceType)} (${record.resourceType})`} />
+        <Field label={t("action")} value={action} />
+        <Field label={t("operationType")} value={record.operationType} mono />
+        <Field
+          label={t("resourceType")}
+          value={t("resourceTypeValue", { label: translatedResourceLabel(labels, record.resourceType), type: record.resourceType })}
+        />
         <div>
-          <dt className="font-medium text-gray-600">Status</dt>
+          <dt className="font-medium text-gray-600">{t("status")}</dt>
           <dd>
-            <StatusBadge status={record.operationStatus} label={STATUS_LABELS[record.operationStatus]} />
+            <StatusBadge status={record.operationStatus} label={translatedStatusLabel(labels, record.operationStatus)} />
           </dd>
         </div>
-        <Field label="Date-Time" value={`${formatDateTime(new Date(record.occurredAt), timeZone)} (${timeZone})`} />
-        <Field label="Partner user" value={record.userPrincipalName} />
-        <Field label="Application" value={record.applicationId} />
-        <Field label="Correlation ID" value={record.correlationId} mono />
-        <Field label="Customer ID" value={record.customerId ?? "—"} mono />
+        <Field
+          label={t("dateTime")}
+          value={t("dateTimeValue", { time: formatDateTime(new Date(record.occurredAt), timeZone, locale), zone: timeZone })}
+        />
+        <Field label={t("partnerUser")} value={record.userPrincipalName} />
+        <Field label={t("application")} value={record.applicationId} />
+        <Field label={t("correlationId")} value={record.correlationId} mono />
+        <Field label={t("customerId")} value={record.customerId ?? "—"} mono />
       </dl>
 
       {failure && (
@@ -120,20 +163,25 @@ function Field({ label, value, mono }: { label: string; value: string; mono?: bo
   );
 }
 
+const LINE_ITEM_COLUMNS = ["number", "offer", "quantity", "term", "billingCycle", "subscription"] as const;
+
 /** An order's line items: a scrollable table with a sticky header, so 60 products stay readable. */
 function LineItems({ items }: { items: Json[] }) {
+  const t = useTranslations("activityLog.details.lineItems");
+  const labels = asCatalog(useTranslations());
+  const locale = useLocale();
   return (
     <div>
       <h3 className="mb-1 text-sm font-semibold">
-        Order line items <span className="font-normal text-gray-600">({items.length})</span>
+        {t.rich("heading", { count: items.length, muted: (chunks) => <span className="font-normal text-gray-600">{chunks}</span> })}
       </h3>
-      <div className="max-h-96 overflow-auto rounded border border-gray-200 bg-white" tabIndex={0} role="region" aria-label="Order line items">
+      <div className="max-h-96 overflow-auto rounded border border-gray-200 bg-white" tabIndex={0} role="region" aria-label={t("region")}>
         <table className="min-w-full text-sm">
           <thead className="sticky top-0 bg-gray-100">
             <tr>
-              {["#", "Offer", "Quantity", "Term", "Billing cycle", "Subscription"].map((h) => (
+              {LINE_ITEM_COLUMNS.map((h) => (
                 <th key={h} scope="col" className="px-3 py-1.5 text-left font-semibold">
-                  {h}
+                  {t(h)}
                 </th>
               ))}
             </tr>
@@ -141,11 +189,14 @@ function LineItems({ items }: { items: Json[] }) {
           <tbody className="divide-y divide-gray-100">
             {items.map((item, i) => (
               <tr key={i} data-testid="line-item">
-                <td className="px-3 py-1 tabular-nums">{display(item.lineItemNumber ?? i + 1)}</td>
+                <td className="px-3 py-1 tabular-nums">{displayNumber(item.lineItemNumber ?? i + 1, locale)}</td>
                 <td className="px-3 py-1">{display(item.offerName)}</td>
-                <td className="px-3 py-1 tabular-nums">{display(item.quantity)}</td>
+                <td className="px-3 py-1 tabular-nums">{displayNumber(item.quantity, locale)}</td>
                 <td className="px-3 py-1">{display(item.termDuration)}</td>
-                <td className="px-3 py-1">{display(item.billingCycle)}</td>
+                <td className="px-3 py-1">
+                  {/* Known cycles in the reader's words; anything else exactly as recorded. */}
+                  {(typeof item.billingCycle === "string" && catalogLabel(labels, "billingCycles", item.billingCycle)) || display(item.billingCycle)}
+                </td>
                 <td className="px-3 py-1 font-mono text-xs">{display(item.subscriptionId)}</td>
               </tr>
             ))}
@@ -158,6 +209,7 @@ function LineItems({ items }: { items: Json[] }) {
 
 /** Old -> new, field by field; the fields that changed are marked. */
 function Changes({ oldValue, newValue }: { oldValue: unknown; newValue: unknown }) {
+  const t = useTranslations("activityLog.details.changes");
   const before = isObject(oldValue) ? oldValue : {};
   const after = isObject(newValue) ? newValue : {};
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
@@ -165,13 +217,21 @@ function Changes({ oldValue, newValue }: { oldValue: unknown; newValue: unknown 
   const hasOld = isObject(oldValue);
   return (
     <div>
-      <h3 className="mb-1 text-sm font-semibold">{hasOld ? "Changes" : "Values"}</h3>
+      <h3 className="mb-1 text-sm font-semibold">{hasOld ? t("changesHeading") : t("valuesHeading")}</h3>
       <table className="min-w-full rounded border border-gray-200 bg-white text-sm">
         <thead className="bg-gray-100">
           <tr>
-            <th scope="col" className="px-3 py-1.5 text-left font-semibold">Field</th>
-            {hasOld && <th scope="col" className="px-3 py-1.5 text-left font-semibold">Old value</th>}
-            <th scope="col" className="px-3 py-1.5 text-left font-semibold">{hasOld ? "New value" : "Value"}</th>
+            <th scope="col" className="px-3 py-1.5 text-left font-semibold">
+              {t("field")}
+            </th>
+            {hasOld && (
+              <th scope="col" className="px-3 py-1.5 text-left font-semibold">
+                {t("oldValue")}
+              </th>
+            )}
+            <th scope="col" className="px-3 py-1.5 text-left font-semibold">
+              {hasOld ? t("newValue") : t("value")}
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-gray-100">
@@ -181,7 +241,7 @@ function Changes({ oldValue, newValue }: { oldValue: unknown; newValue: unknown 
               <tr key={field} className={changed ? "bg-yellow-50" : undefined} data-testid="change-row">
                 <th scope="row" className="px-3 py-1 text-left font-medium">
                   {field}
-                  {changed && <span className="ml-2 text-xs font-normal text-amber-800">changed</span>}
+                  {changed && <span className="ml-2 text-xs font-normal text-amber-800">{t("changed")}</span>}
                 </th>
                 {hasOld && <td className="break-all px-3 py-1">{display(before[field])}</td>}
                 <td className="break-all px-3 py-1">{display(after[field])}</td>
@@ -195,6 +255,7 @@ function Changes({ oldValue, newValue }: { oldValue: unknown; newValue: unknown 
 }
 
 function RawJson({ record }: { record: RecordDetails }) {
+  const t = useTranslations("activityLog.details.raw");
   const [copied, setCopied] = useState(false);
   const json = JSON.stringify(
     { resourceOldValue: record.resourceOldValue, resourceNewValue: record.resourceNewValue, customizedData: record.customizedData },
@@ -203,16 +264,16 @@ function RawJson({ record }: { record: RecordDetails }) {
   );
   return (
     <details className="rounded border border-gray-200 bg-white">
-      <summary className="cursor-pointer px-3 py-2 text-sm font-semibold">Raw JSON</summary>
+      <summary className="cursor-pointer px-3 py-2 text-sm font-semibold">{t("summary")}</summary>
       <div className="border-t border-gray-200 p-3">
         <button
           type="button"
           onClick={() => navigator.clipboard?.writeText(json).then(() => setCopied(true))}
           className="mb-2 rounded border border-gray-300 px-2 py-1 text-xs hover:bg-gray-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
         >
-          {copied ? "Copied" : "Copy JSON"}
+          {copied ? t("copied") : t("copy")}
         </button>
-        <pre className="max-h-96 overflow-auto whitespace-pre-wrap break-all text-xs" tabIndex={0} aria-label="Raw JSON of the record">
+        <pre className="max-h-96 overflow-auto whitespace-pre-wrap break-all text-xs" tabIndex={0} aria-label={t("label")}>
           {json}
         </pre>
       </div>

@@ -1,16 +1,12 @@
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import type { PartnerUserOption } from "@/db/queries/customers";
 import { OPERATION_STATUSES } from "@/db/schema";
-import { actionLabel, STATUS_LABELS } from "@/lib/activity-labels";
-import { PAGE_SIZES, presetRange, RANGE_PRESETS, toSearchParams, type ActivityLogQuery, type RangePreset } from "@/lib/activity-log-params";
+import { asCatalog, translatedActionLabel, translatedStatusLabel } from "@/lib/activity-labels";
+import { PAGE_SIZES, presetRange, RANGE_PRESETS, toSearchParams, type ActivityLogQuery } from "@/lib/activity-log-params";
+import { formatNumber } from "@/lib/format";
 
 export const ACTIVITY_LOG_PATH = "/account/activity-log";
-
-const PRESET_LABELS: Record<RangePreset, string> = {
-  "last-7-days": "Last 7 days",
-  "last-month": "Last month",
-  "last-90-days": "Last 90 days",
-};
 
 const inputClass =
   "mt-1 block w-full rounded border border-gray-300 bg-white px-2 py-1.5 text-sm focus:border-brand focus:outline-none focus:ring-1 focus:ring-brand";
@@ -19,7 +15,7 @@ const inputClass =
  * The period and the filters, as a plain GET form: every choice ends up in the URL, so a view can
  * be bookmarked and shared, and the form works before (or without) JavaScript.
  */
-export function ActivityFilters({
+export async function ActivityFilters({
   query,
   users,
   operationTypes,
@@ -28,30 +24,35 @@ export function ActivityFilters({
   users: PartnerUserOption[];
   operationTypes: string[];
 }) {
-  const actions = [...new Set([...operationTypes, ...(query.action ? [query.action] : [])])].sort((a, b) =>
-    actionLabel(a).localeCompare(actionLabel(b)),
-  );
+  const [locale, root] = await Promise.all([getLocale(), getTranslations()]);
+  const t = await getTranslations("activityLog.filters");
+  const labels = asCatalog(root);
+  // Sorted as the reader reads the labels: alphabetically in English, in 가나다 order in Korean.
+  const collator = new Intl.Collator(locale);
+  const actions = [...new Set([...operationTypes, ...(query.action ? [query.action] : [])])]
+    .map((type) => ({ type, label: translatedActionLabel(labels, type) }))
+    .sort((a, b) => collator.compare(a.label, b.label));
   const userChoices = users.some((u) => u.userPrincipalName.toLowerCase() === query.user?.toLowerCase()) || !query.user
     ? users
     : [...users, { userPrincipalName: query.user, displayName: query.user }];
 
   return (
-    <form method="get" action={ACTIVITY_LOG_PATH} aria-label="Period and filters" className="space-y-3 rounded border border-gray-200 bg-white p-4">
+    <form method="get" action={ACTIVITY_LOG_PATH} aria-label={t("formLabel")} className="space-y-3 rounded border border-gray-200 bg-white p-4">
       {query.tz !== "UTC" && <input type="hidden" name="tz" value={query.tz} />}
       <div className="flex flex-wrap items-end gap-3">
         <div className="text-sm">
           <label htmlFor="filter-from" className="font-medium">
-            From
+            {t("from")}
           </label>
           <input id="filter-from" type="date" name="from" defaultValue={query.from} required className={inputClass} aria-describedby="date-format" />
         </div>
         <div className="text-sm">
           <label htmlFor="filter-to" className="font-medium">
-            To
+            {t("to")}
           </label>
           <input id="filter-to" type="date" name="to" defaultValue={query.to} required className={inputClass} aria-describedby="date-format" />
         </div>
-        <nav aria-label="Quick ranges" className="flex flex-wrap gap-2 pb-1.5 text-sm">
+        <nav aria-label={t("quickRanges")} className="flex flex-wrap gap-2 pb-1.5 text-sm">
           {RANGE_PRESETS.map((preset) => {
             const range = presetRange(preset, query.tz);
             const active = range.from === query.from && range.to === query.to;
@@ -62,69 +63,69 @@ export function ActivityFilters({
                 aria-current={active ? "true" : undefined}
                 className={`rounded-full border px-3 py-1 ${active ? "border-brand bg-brand text-white" : "border-gray-300 text-gray-700 hover:bg-gray-50"}`}
               >
-                {PRESET_LABELS[preset]}
+                {t(`presets.${preset}`)}
               </Link>
             );
           })}
         </nav>
       </div>
       <p id="date-format" className="text-xs text-gray-600">
-        Dates are YYYY-MM-DD in the time zone shown; both days are included. The default is the most recent month.
+        {t("dateHelp")}
       </p>
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
         <div className="text-sm">
           <label htmlFor="filter-customer" className="font-medium">
-            Customer
+            {t("customer")}
           </label>
-          <input id="filter-customer" type="search" name="customer" defaultValue={query.customer ?? ""} placeholder="Search by name" maxLength={200} className={inputClass} />
+          <input id="filter-customer" type="search" name="customer" defaultValue={query.customer ?? ""} placeholder={t("customerPlaceholder")} maxLength={200} className={inputClass} />
         </div>
         <div className="text-sm">
           <label htmlFor="filter-action" className="font-medium">
-            Action
+            {t("action")}
           </label>
           <select id="filter-action" name="action" defaultValue={query.action ?? ""} className={inputClass}>
-            <option value="">All actions</option>
+            <option value="">{t("allActions")}</option>
             {actions.map((a) => (
-              <option key={a} value={a}>
-                {actionLabel(a)}
+              <option key={a.type} value={a.type}>
+                {a.label}
               </option>
             ))}
           </select>
         </div>
         <div className="text-sm">
           <label htmlFor="filter-partner-user" className="font-medium">
-            Partner user
+            {t("partnerUser")}
           </label>
           <select id="filter-partner-user" name="user" defaultValue={query.user ?? ""} className={inputClass}>
-            <option value="">All partner users</option>
+            <option value="">{t("allPartnerUsers")}</option>
             {userChoices.map((u) => (
               <option key={u.userPrincipalName} value={u.userPrincipalName}>
-                {u.displayName} ({u.userPrincipalName})
+                {t("userOption", { name: u.displayName, upn: u.userPrincipalName })}
               </option>
             ))}
           </select>
         </div>
         <div className="text-sm">
           <label htmlFor="filter-status" className="font-medium">
-            Status
+            {t("status")}
           </label>
           <select id="filter-status" name="status" defaultValue={query.status ?? ""} className={inputClass}>
-            <option value="">All statuses</option>
+            <option value="">{t("allStatuses")}</option>
             {OPERATION_STATUSES.map((s) => (
               <option key={s} value={s}>
-                {STATUS_LABELS[s]}
+                {translatedStatusLabel(labels, s)}
               </option>
             ))}
           </select>
         </div>
         <div className="text-sm">
           <label htmlFor="filter-rows-per-page" className="font-medium">
-            Rows per page
+            {t("rowsPerPage")}
           </label>
           <select id="filter-rows-per-page" name="size" defaultValue={String(query.size)} className={inputClass}>
             {PAGE_SIZES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {formatNumber(s, locale)}
               </option>
             ))}
           </select>
@@ -132,10 +133,10 @@ export function ActivityFilters({
       </div>
       <div className="flex items-center gap-3">
         <button type="submit" className="rounded bg-brand px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-dark focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand">
-          Apply
+          {t("apply")}
         </button>
         <Link href={query.tz === "UTC" ? ACTIVITY_LOG_PATH : `${ACTIVITY_LOG_PATH}?tz=${encodeURIComponent(query.tz)}`} className="text-sm text-brand underline-offset-2 hover:underline">
-          Reset filters
+          {t("reset")}
         </Link>
       </div>
     </form>

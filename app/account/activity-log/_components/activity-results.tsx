@@ -1,9 +1,11 @@
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { recordLogAccess } from "@/db/mutations/log-access";
 import { countActivity, getActivityPage, type ActivityPage } from "@/db/queries/activity-records";
 import type { TenantContext } from "@/db/with-tenant";
 import { toSearchParams, type ActivityLogParams } from "@/lib/activity-log-params";
-import { formatCount, timeZoneLabel } from "@/lib/format";
+import { asCatalog } from "@/lib/activity-labels";
+import { formatCount, formatDay, timeZoneLabel } from "@/lib/format";
 import { ActivityTable } from "./activity-table";
 import { ACTIVITY_LOG_PATH } from "./activity-filters";
 import { toRowView } from "./activity-row";
@@ -14,6 +16,8 @@ import { toRowView } from "./activity-row";
  * because the query failed would be a lie.
  */
 export async function ActivityResults({ ctx, params }: { ctx: TenantContext; params: ActivityLogParams }) {
+  const [locale, root] = await Promise.all([getLocale(), getTranslations()]);
+  const t = await getTranslations("activityLog");
   let page: ActivityPage;
   let total: { count: number; capped: boolean };
   try {
@@ -22,8 +26,8 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
     console.error("activity log query failed", error);
     return (
       <div role="alert" className="rounded border border-red-300 bg-red-50 p-4 text-red-900" data-testid="load-error">
-        <p className="font-semibold">The activity log could not be loaded.</p>
-        <p className="mt-1 text-sm">The log itself is safe; we could not read it just now. Try again in a moment.</p>
+        <p className="font-semibold">{t("results.loadErrorTitle")}</p>
+        <p className="mt-1 text-sm">{t("results.loadErrorBody")}</p>
       </div>
     );
   }
@@ -39,16 +43,18 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
   const exportHref = `/api/activity-log/export?${toSearchParams(params, { cursor: null })}`;
   const pageHref = (cursor: string | null, dir: "next" | "prev") => `${ACTIVITY_LOG_PATH}?${toSearchParams(params, { cursor, dir })}`;
   const empty = total.count === 0;
+  const totalText = formatCount(total, locale);
+  const period = { from: formatDay(params.from, locale), to: formatDay(params.to, locale) };
 
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <p className="text-sm text-gray-700" aria-live="polite" data-testid="result-count">
-          {empty ? "No records" : `${formatCount(total)} ${total.count === 1 && !total.capped ? "record" : "records"}`} between {params.from} and {params.to}
+          {empty ? t("results.noRecords", period) : t("results.count", { ...period, count: total.count, total: totalText })}
         </p>
         {empty ? (
           <p className="text-sm text-gray-600" data-testid="export-empty">
-            Nothing to export for this period.
+            {t("results.exportEmpty")}
           </p>
         ) : (
           <a
@@ -59,49 +65,51 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
             <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4 fill-current">
               <path d="M10 2a1 1 0 0 1 1 1v8.6l2.3-2.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L9 11.6V3a1 1 0 0 1 1-1zM4 15a1 1 0 0 1 1 1v1h10v-1a1 1 0 1 1 2 0v2a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-2a1 1 0 0 1 1-1z" />
             </svg>
-            Export log
-            <span className="sr-only">({formatCount(total)} rows, CSV)</span>
+            {t("results.export")}
+            <span className="sr-only">{t("results.exportHint", { total: totalText })}</span>
           </a>
         )}
       </div>
 
       {page.rows.length === 0 ? (
         <div className="rounded border border-dashed border-gray-300 bg-white p-8 text-center text-gray-700" data-testid="empty-state">
-          {empty
-            ? `No activity between ${params.from} and ${params.to}.`
-            : "No more records in this direction."}
+          {empty ? t("results.emptyRange", period) : t("results.noMore")}
         </div>
       ) : (
-        <ActivityTable rows={page.rows.map((r) => toRowView(r, params.tz))} timeZoneLabel={zoneLabel} timeZone={params.tz} />
+        <ActivityTable
+          rows={page.rows.map((r) => toRowView(r, { timeZone: params.tz, locale, t: asCatalog(root) }))}
+          timeZoneLabel={zoneLabel}
+          timeZone={params.tz}
+        />
       )}
 
-      <nav aria-label="Pages" className="flex items-center justify-between text-sm">
+      <nav aria-label={t("pagination.label")} className="flex items-center justify-between text-sm">
         <div className="flex gap-2">
           {params.cursor && (
             <Link href={pageHref(null, "next")} className="rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50">
-              Newest
+              {t("pagination.newest")}
             </Link>
           )}
           {page.prevCursor ? (
             <Link href={pageHref(page.prevCursor, "prev")} rel="prev" className="rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50">
-              ← Newer
+              {t("pagination.newer")}
             </Link>
           ) : (
             <span aria-disabled="true" className="rounded border border-gray-200 px-3 py-1.5 text-gray-500">
-              ← Newer
+              {t("pagination.newer")}
             </span>
           )}
           {page.nextCursor ? (
             <Link href={pageHref(page.nextCursor, "next")} rel="next" className="rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50">
-              Older →
+              {t("pagination.older")}
             </Link>
           ) : (
             <span aria-disabled="true" className="rounded border border-gray-200 px-3 py-1.5 text-gray-500">
-              Older →
+              {t("pagination.older")}
             </span>
           )}
         </div>
-        <span className="text-gray-600">{params.size} per page</span>
+        <span className="text-gray-600">{t("pagination.perPage", { size: params.size })}</span>
       </nav>
     </div>
   );

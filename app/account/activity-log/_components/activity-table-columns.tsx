@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import type { useTranslations } from "next-intl";
 import { createColumnHelper, rowExpandingFeature, tableFeatures } from "@tanstack/react-table";
 import type { ActivityRowView } from "./activity-row";
 import { StatusBadge } from "./status-badge";
@@ -9,18 +10,20 @@ export const activityTableFeatures = tableFeatures({ rowExpandingFeature });
 
 const column = createColumnHelper<typeof activityTableFeatures, ActivityRowView>();
 
+type TableTranslator = ReturnType<typeof useTranslations<"activityLog.table">>;
+
 /** The log's columns; the Date-Time header names the zone every time in it is shown in. */
-export function getActivityColumns(timeZoneLabel: string) {
+export function getActivityColumns(timeZoneLabel: string, t: TableTranslator) {
   return column.columns([
     column.display({
       id: "expand",
-      header: () => <span className="sr-only">Details</span>,
+      header: () => <span className="sr-only">{t("detailsColumn")}</span>,
       cell: ({ row }) => {
         const expanded = row.getIsExpanded();
         return (
           <button
             type="button"
-            aria-label="Show details"
+            aria-label={t("showDetails")}
             aria-expanded={expanded}
             aria-controls={expanded ? `details-${row.id}` : undefined}
             onClick={() => row.toggleExpanded()}
@@ -35,7 +38,7 @@ export function getActivityColumns(timeZoneLabel: string) {
     }),
     column.accessor("occurredAtText", {
       id: "occurredAt",
-      header: () => `Date-Time (${timeZoneLabel})`,
+      header: () => t("dateTime", { zone: timeZoneLabel }),
       cell: ({ row }) => (
         <time dateTime={row.original.occurredAt} className="whitespace-nowrap tabular-nums">
           {row.original.occurredAtText}
@@ -44,14 +47,14 @@ export function getActivityColumns(timeZoneLabel: string) {
     }),
     column.accessor("customerName", {
       id: "customer",
-      header: "Affected customer",
+      header: () => t("customer"),
       cell: ({ row }) => {
         const { customerId, customerName } = row.original;
         if (!customerId) {
           return (
             <span>
               <span aria-hidden="true">—</span>
-              <span className="sr-only">No customer</span>
+              <span className="sr-only">{t("noCustomer")}</span>
             </span>
           );
         }
@@ -64,13 +67,13 @@ export function getActivityColumns(timeZoneLabel: string) {
     }),
     column.accessor("actionLabel", {
       id: "action",
-      header: "Action",
+      header: () => t("action"),
       cell: ({ row }) => <span title={row.original.operationType}>{row.original.actionLabel}</span>,
     }),
-    column.accessor("userPrincipalName", { id: "user", header: "Partner user" }),
+    column.accessor("userPrincipalName", { id: "user", header: () => t("partnerUser") }),
     column.accessor("statusLabel", {
       id: "status",
-      header: "Status",
+      header: () => t("status"),
       cell: ({ row }) => <StatusBadge status={row.original.status} label={row.original.statusLabel} />,
     }),
   ]);

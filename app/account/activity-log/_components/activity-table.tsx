@@ -1,6 +1,7 @@
 "use client";
 
 import { Fragment, useMemo, useState } from "react";
+import { useTranslations } from "next-intl";
 import { useTable, type ExpandedState } from "@tanstack/react-table";
 import type { ActivityRowView } from "./activity-row";
 import { activityTableFeatures, getActivityColumns } from "./activity-table-columns";
@@ -11,7 +12,8 @@ import { ActivityDetails } from "./activity-details";
  * Expanding a row mounts its details panel, which loads the record's large part only then.
  */
 export function ActivityTable({ rows, timeZoneLabel, timeZone }: { rows: ActivityRowView[]; timeZoneLabel: string; timeZone: string }) {
-  const columns = useMemo(() => getActivityColumns(timeZoneLabel), [timeZoneLabel]);
+  const t = useTranslations("activityLog.table");
+  const columns = useMemo(() => getActivityColumns(timeZoneLabel, t), [timeZoneLabel, t]);
   const [expanded, setExpanded] = useState<ExpandedState>({});
   const table = useTable({
     features: activityTableFeatures,
@@ -28,7 +30,7 @@ export function ActivityTable({ rows, timeZoneLabel, timeZone }: { rows: Activit
   return (
     <div className="overflow-x-auto rounded border border-gray-200 bg-white">
       <table className="min-w-full divide-y divide-gray-200 text-sm">
-        <caption className="sr-only">Activity log entries, newest first</caption>
+        <caption className="sr-only">{t("caption")}</caption>
         <thead className="bg-gray-50">
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>

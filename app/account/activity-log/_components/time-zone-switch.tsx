@@ -2,6 +2,7 @@
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useSyncExternalStore } from "react";
+import { useTranslations } from "next-intl";
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 const noSubscription = () => () => {};
@@ -11,6 +12,7 @@ const noSubscription = () => () => {};
  * (`tz`) like every other part of the view, so a shared link shows the same times.
  */
 export function TimeZoneSwitch({ current, label }: { current: string; label: string }) {
+  const t = useTranslations("activityLog.timeZone");
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
@@ -28,18 +30,16 @@ export function TimeZoneSwitch({ current, label }: { current: string; label: str
 
   return (
     <p className="flex flex-wrap items-center gap-2 text-sm text-gray-700" data-testid="time-zone">
-      <span>
-        Times in <strong>{label}</strong>
-      </span>
+      <span>{t.rich("timesIn", { zone: label, strong: (chunks) => <strong>{chunks}</strong> })}</span>
       {current !== "UTC" ? (
         <button type="button" onClick={() => switchTo("UTC")} className="text-brand underline-offset-2 hover:underline">
-          Show in UTC
+          {t("showInUtc")}
         </button>
       ) : (
         local &&
         local !== "UTC" && (
           <button type="button" onClick={() => switchTo(local)} className="text-brand underline-offset-2 hover:underline">
-            Use my time zone ({local})
+            {t("useMine", { zone: local })}
           </button>
         )
       )}

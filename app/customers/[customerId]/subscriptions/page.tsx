@@ -1,14 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
 import { getCustomer, getCustomerSubscriptions } from "@/db/queries/customers";
 import { getPageContext } from "@/lib/auth/page-context";
 import { can } from "@/lib/auth/tenant-context";
 import { PurchaseSubscriptionForm } from "../../_components/purchase-subscription-form";
 import { formatDateTime, formatNumber } from "@/lib/format";
-import { humanise } from "@/lib/activity-labels";
+import { asCatalog, translatedBillingCycle, translatedSubscriptionStatus } from "@/lib/activity-labels";
 
-export const metadata: Metadata = { title: "Subscriptions" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("subscriptions");
+  return { title: t("title") };
+}
 
 /** A customer's subscriptions: where each Activity log entry's customer link leads. */
 export default async function SubscriptionsPage({
@@ -23,50 +27,68 @@ export default async function SubscriptionsPage({
   const customer = await getCustomer({ ctx, customerId });
   // Another tenant's customer is indistinguishable from one that does not exist.
   if (!customer) notFound();
-  const subscriptions = await getCustomerSubscriptions({ ctx, customerId });
+  const [subscriptions, t, root, locale] = await Promise.all([
+    getCustomerSubscriptions({ ctx, customerId }),
+    getTranslations("subscriptions"),
+    getTranslations(),
+    getLocale(),
+  ]);
+  const labels = asCatalog(root);
 
   return (
     <div className="space-y-4">
-      <nav aria-label="Breadcrumb" className="text-sm">
+      <nav aria-label={t("breadcrumb")} className="text-sm">
         <Link href="/customers" className="text-brand underline-offset-2 hover:underline">
-          Customers
+          {t("customers")}
         </Link>
         <span aria-hidden="true"> / </span>
         <span>{customer.companyName}</span>
       </nav>
       <h1 className="text-2xl font-semibold">
-        Subscriptions <span className="text-gray-500">·</span> <span data-testid="customer-name">{customer.companyName}</span>
+        {t("title")} <span className="text-gray-500">·</span> <span data-testid="customer-name">{customer.companyName}</span>
       </h1>
       <p className="text-sm text-gray-600">{customer.domain}</p>
       {(await searchParams).added === "1" && (
         <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-900">
-          Customer added. It is recorded in the activity log.
+          {t("added")}
         </p>
       )}
       {can(ctx.role, "manage_customers") && <PurchaseSubscriptionForm customerId={customer.id} />}
       {subscriptions.length === 0 ? (
-        <p className="rounded border border-dashed border-gray-300 bg-white p-6 text-center text-gray-700">This customer has no subscriptions yet.</p>
+        <p className="rounded border border-dashed border-gray-300 bg-white p-6 text-center text-gray-700">{t("empty")}</p>
       ) : (
         <div className="overflow-x-auto rounded border border-gray-200 bg-white">
           <table className="min-w-full divide-y divide-gray-200 text-sm">
-            <caption className="sr-only">Subscriptions of {customer.companyName}</caption>
+            <caption className="sr-only">{t("caption", { customer: customer.companyName })}</caption>
             <thead className="bg-gray-50">
               <tr>
-                <th scope="col" className="px-3 py-2 text-left font-semibold">Offer</th>
-                <th scope="col" className="px-3 py-2 text-right font-semibold">Quantity</th>
-                <th scope="col" className="px-3 py-2 text-left font-semibold">Status</th>
-                <th scope="col" className="px-3 py-2 text-left font-semibold">Billing cycle</th>
-                <th scope="col" className="px-3 py-2 text-left font-semibold">Created (UTC)</th>
+                <th scope="col" className="px-3 py-2 text-left font-semibold">
+                  {t("offer")}
+                </th>
+                <th scope="col" className="px-3 py-2 text-right font-semibold">
+                  {t("quantity")}
+                </th>
+                <th scope="col" className="px-3 py-2 text-left font-semibold">
+                  {t("status")}
+                </th>
+                <th scope="col" className="px-3 py-2 text-left font-semibold">
+                  {t("billingCycle")}
+                </th>
+                <th scope="col" className="px-3 py-2 text-left font-semibold">
+                  {t("created")}
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-gray-100">
               {subscriptions.map((s) => (
                 <tr key={s.id} data-testid="subscription-row">
                   <td className="px-3 py-2">{s.offerName}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{formatNumber(s.quantity)}</td>
-                  <td className="px-3 py-2">{humanise(s.status)}</td>
-                  <td className="px-3 py-2">{humanise(s.billingCycle)}</td>
-                  <td className="px-3 py-2 tabular-nums">{formatDateTime(s.createdAt, "UTC")}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{formatNumber(s.quantity, locale)}</td>
+                  <td className="px-3 py-2">{translatedSubscriptionStatus(labels, s.status)}</td>
+                  <td className="px-3 py-2">{translatedBillingCycle(labels, s.billingCycle)}</td>
+                  <td className="px-3 py-2 tabular-nums">
+                    <time dateTime={s.createdAt.toISOString()}>{formatDateTime(s.createdAt, "UTC", locale)}</time>
+                  </td>
                 </tr>
               ))}
             </tbody>
