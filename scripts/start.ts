@@ -39,7 +39,7 @@ function newestSourceTime(): number {
       for (const entry of readdirSync(p)) visit(path.join(p, entry));
     } else newest = Math.max(newest, stat.mtimeMs);
   };
-  for (const p of ["app", "components", "lib", "db", "proxy.ts", "auth.ts", "postcss.config.mjs", "next.config.mjs", "package-lock.json"]) {
+  for (const p of ["app", "components", "lib", "db", "i18n", "messages", "proxy.ts", "auth.ts", "postcss.config.mjs", "next.config.mjs", "package-lock.json"]) {
     visit(path.join(root, p));
   }
   return newest;

@@ -1,0 +1,187 @@
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { expect, test, type APIRequestContext, type Browser, type BrowserContext } from "@playwright/test";
+import postgres from "postgres";
+import { CONTOSO_ID, e2eDatabaseUrl, FABRIKAM_ID, signIn, TAILSPIN_ID } from "./support";
+
+/*
+ * The isolation matrix: every page and API route the app has, against every caller that must not
+ * get through. The route list is read from app/, so a new route without a row here fails the run.
+ * Objects of another tenant (same cloud) or another cloud answer 404, never 403, and no response
+ * to Contoso ever carries another tenant's ids.
+ */
+
+type Caller = "signedOut" | "otherTenant" | "otherCloud" | "wrongRole" | "forged";
+interface Fixture {
+  customer: string;
+  record: { id: string; at: string; correlationId: string };
+}
+interface Row {
+  kind: "page" | "api" | "public";
+  /** The path for Contoso's own object (or the route itself), then for another tenant's object. */
+  own: (f: Record<string, Fixture>) => string;
+  foreign?: (f: Fixture) => string;
+  /** Forged parameters: malformed ids, another tenant's cursor or ids in the query. */
+  forged?: (f: Record<string, Fixture>) => string[];
+  expect: Partial<Record<Caller, number | number[]>>;
+  method?: "GET" | "POST";
+}
+
+const enc = encodeURIComponent;
+const MATRIX: Record<string, Row> = {
+  "/": { kind: "page", own: () => "/", expect: { signedOut: 307, wrongRole: 200 } },
+  "/signin": { kind: "public", own: () => "/signin", expect: { signedOut: 200 } },
+  "/customers": { kind: "page", own: () => "/customers", expect: { signedOut: 307, wrongRole: 200 } },
+  "/customers/[customerId]/subscriptions": {
+    kind: "page",
+    own: (f) => `/customers/${f.contoso.customer}/subscriptions`,
+    foreign: (f) => `/customers/${f.customer}/subscriptions`,
+    forged: () => ["/customers/not-a-uuid/subscriptions", "/customers/00000000-0000-0000-0000-000000000000/subscriptions"],
+    expect: { signedOut: 307, otherTenant: 404, otherCloud: 404, wrongRole: 200, forged: 404 },
+  },
+  "/account/activity-log": {
+    kind: "page",
+    own: () => "/account/activity-log",
+    forged: (f) => [
+      `/account/activity-log?customer=${enc(f.fabrikam.customer)}`,
+      `/account/activity-log?user=${enc("admin@fabrikam.example")}`,
+      `/account/activity-log?from=2026-01-01&to=2026-02-30`,
+    ],
+    expect: { signedOut: 307, wrongRole: 403, forged: 200 },
+  },
+  "/account/log-integrity": { kind: "page", own: () => "/account/log-integrity", expect: { signedOut: 307, wrongRole: 403 } },
+  "/api/health": { kind: "public", own: () => "/api/health", expect: { signedOut: 200 } },
+  "/api/auth/[...nextauth]": { kind: "public", own: () => "/api/auth/providers", expect: { signedOut: 200 } },
+  "/api/activity-log/records/[id]": {
+    kind: "api",
+    own: (f) => `/api/activity-log/records/${f.contoso.record.id}?at=${enc(f.contoso.record.at)}`,
+    foreign: (f) => `/api/activity-log/records/${f.record.id}?at=${enc(f.record.at)}`,
+    forged: (f) => [`/api/activity-log/records/${f.fabrikam.record.id}`, "/api/activity-log/records/abc", "/api/activity-log/records/1?at=nope"],
+    expect: { signedOut: 401, otherTenant: 404, otherCloud: 404, wrongRole: 403, forged: [400, 404] },
+  },
+  "/api/activity-log/export": {
+    kind: "api",
+    own: () => "/api/activity-log/export",
+    forged: (f) => [`/api/activity-log/export?customer=${enc(f.tailspin.customer)}`, "/api/activity-log/export?status=nope"],
+    expect: { signedOut: 401, wrongRole: 403, forged: [200, 400] },
+  },
+  "/api/v1/activity-records": { kind: "api", method: "POST", own: () => "/api/v1/activity-records", expect: { signedOut: 401 } },
+};
+
+/** The route patterns the app has: every page.tsx and route.ts under app/. */
+function appRoutes(dir = "app", prefix = ""): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) {
+      // Route groups and private folders do not add a URL segment.
+      if (entry.startsWith("_")) continue;
+      const segment = entry.startsWith("(") ? "" : `/${entry}`;
+      found.push(...appRoutes(full, prefix + segment));
+    } else if (/^(page\.tsx|route\.ts)$/.test(entry)) {
+      found.push(prefix || "/");
+    }
+  }
+  return found.sort();
+}
+
+let sql: postgres.Sql;
+const fixtures: Record<string, Fixture> = {};
+const contexts: Partial<Record<"admin" | "sales", APIRequestContext>> = {};
+const browserContexts: BrowserContext[] = [];
+let foreignIds: string[] = [];
+
+async function signedInRequest(browser: Browser, email: string): Promise<APIRequestContext> {
+  const context = await browser.newContext();
+  browserContexts.push(context);
+  const page = await context.newPage();
+  await signIn(page, email);
+  await expect(page.getByTestId("header-tenant")).toBeVisible();
+  return context.request;
+}
+
+test.beforeAll(async ({ browser }) => {
+  sql = postgres(e2eDatabaseUrl(), { max: 1, onnotice: () => {} });
+  for (const [name, tenant] of Object.entries({ contoso: CONTOSO_ID, fabrikam: FABRIKAM_ID, tailspin: TAILSPIN_ID })) {
+    const [customer] = await sql`select id from customers where tenant_id = ${tenant} order by id limit 1`;
+    const [record] = await sql`select id, occurred_at, correlation_id from activity_records where tenant_id = ${tenant} order by occurred_at desc limit 1`;
+    fixtures[name] = {
+      customer: customer.id,
+      record: { id: String(record.id), at: (record.occurred_at as Date).toISOString(), correlationId: record.correlation_id },
+    };
+  }
+  // Ids that exist only in the other tenants: none may ever appear in a response to Contoso.
+  const rows = await sql`
+    select id::text as id from customers where tenant_id <> ${CONTOSO_ID}
+    union all
+    select correlation_id::text from (select correlation_id from activity_records where tenant_id <> ${CONTOSO_ID} order by occurred_at desc limit 200) r`;
+  // The ids the forged requests themselves carry are typed by Contoso's user; the log may keep
+  // them (it records the filters of each view), so they are not evidence of a leak.
+  const typed = new Set([fixtures.fabrikam.customer, fixtures.tailspin.customer]);
+  foreignIds = rows.map((r) => r.id).filter((id) => !typed.has(id));
+  contexts.admin = await signedInRequest(browser, "admin@contoso.example");
+  contexts.sales = await signedInRequest(browser, "sales@contoso.example");
+});
+
+test.afterAll(async () => {
+  await sql.end();
+  // Closing the contexts releases their request clients too (disposing those first would leave
+  // the contexts to fail at teardown).
+  await Promise.all(browserContexts.map((c) => c.close()));
+});
+
+function expectStatus(actual: number, expected: number | number[], label: string) {
+  expect(Array.isArray(expected) ? expected : [expected], label).toContain(actual);
+}
+
+/** `asked` is the URL itself: a page may echo a value the caller typed, which is not a leak. */
+function expectNoForeignBytes(body: string, label: string, asked = "") {
+  const leaked = foreignIds.filter((id) => body.includes(id) && !decodeURIComponent(asked).includes(id));
+  expect(leaked, `${label} leaked another tenant's ids`).toEqual([]);
+}
+
+test("every route of the app has a row in the matrix", () => {
+  expect(appRoutes()).toEqual(Object.keys(MATRIX).sort());
+});
+
+for (const [route, row] of Object.entries(MATRIX)) {
+  test(`isolation: ${route}`, async ({ request }) => {
+    const own = row.own(fixtures);
+    const fetch = (ctx: APIRequestContext, url: string) =>
+      row.method === "POST"
+        ? ctx.post(url, { maxRedirects: 0, headers: { accept: "application/json", "content-type": "application/json" }, data: "{}" })
+        : ctx.get(url, { maxRedirects: 0, headers: row.kind === "page" || row.kind === "public" ? {} : { accept: "application/json" } });
+
+    if (row.expect.signedOut !== undefined) {
+      const response = await fetch(request, own);
+      expectStatus(response.status(), row.expect.signedOut, `${route} signed out`);
+      if (response.status() === 307) expect(response.headers().location).toBe(`/signin?callbackUrl=${enc(own)}`);
+      if (row.kind !== "public") expectNoForeignBytes(await response.text(), `${route} signed out`);
+    }
+    if (row.kind === "public") return;
+
+    const admin = contexts.admin!;
+    const ownResponse = await fetch(admin, own);
+    if (row.method !== "POST") {
+      expect(ownResponse.status(), `${route} own`).toBe(200);
+      expectNoForeignBytes(await ownResponse.text(), `${route} own`);
+    }
+    if (row.foreign) {
+      for (const [caller, tenant] of [["otherTenant", "fabrikam"], ["otherCloud", "tailspin"]] as const) {
+        const response = await fetch(admin, row.foreign(fixtures[tenant]));
+        expectStatus(response.status(), row.expect[caller]!, `${route} ${caller}`);
+        expectNoForeignBytes(await response.text(), `${route} ${caller}`, row.foreign(fixtures[tenant]));
+      }
+    }
+    for (const url of row.forged?.(fixtures) ?? []) {
+      const response = await fetch(admin, url);
+      expectStatus(response.status(), row.expect.forged!, `${route} forged ${url}`);
+      expectNoForeignBytes(await response.text(), `${route} forged ${url}`, url);
+    }
+    if (row.expect.wrongRole !== undefined) {
+      const response = await fetch(contexts.sales!, own);
+      expectStatus(response.status(), row.expect.wrongRole, `${route} wrong role`);
+      expectNoForeignBytes(await response.text(), `${route} wrong role`);
+    }
+  });
+}
