@@ -1,0 +1,34 @@
+import type { NextRequest } from "next/server";
+import { parseActivityLogParams } from "@/lib/activity-log-params";
+import { getTenantContext } from "@/lib/auth/tenant-context";
+import { AppError, toErrorResponse } from "@/lib/errors";
+import { contentDisposition, createActivityCsvStream, exportFileName } from "@/lib/export/activity-csv";
+
+export const dynamic = "force-dynamic";
+
+/*
+ * "Export log": the page's own link with /api/activity-log/export in front. Everything that can
+ * fail with a status (sign-in, role, params) is settled before the Response exists: once the
+ * first CSV byte is out, the status is 200 for good, and a failure can only abort the download.
+ */
+export async function GET(request: NextRequest): Promise<Response> {
+  try {
+    const ctx = await getTenantContext({ permission: "view_activity_log" });
+    const parsed = parseActivityLogParams(request.nextUrl.searchParams);
+    if (!parsed.ok) {
+      throw new AppError("bad_request", parsed.errors.map((e) => e.message).join(" "), parsed.errors);
+    }
+    const { value: params } = parsed;
+    const stream = createActivityCsvStream({ ctx, params, signal: request.signal });
+    return new Response(stream, {
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": contentDisposition(exportFileName(ctx.cloud, params.from, params.to)),
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+      },
+    });
+  } catch (error) {
+    return toErrorResponse(error);
+  }
+}
