@@ -26,12 +26,12 @@ import { CSV_BOM, csvCell, csvRow, formatCsvTimestamp } from "@/lib/csv";
  *   closes only after a short or empty FETCH and a successful COMMIT. Anything else errors the
  *   stream, and the download fails visibly.
  *
- * Why DECLARE/FETCH rather than postgres.js's `.cursor(n)` (measured with postgres.js 3.4.9):
- * `.cursor()` keeps one extended-protocol portal open without a Sync, so an error between batches
- * can end the iteration silently (porsager/postgres#1166), return() during a pending next() wedges
- * the connection, Postgres never sees the session as idle (no idle_in_transaction timeout while
- * a reader stalls), and a server-side FATAL makes the driver buffer a Sync that can poison the
- * pooled connection. Each FETCH is an ordinary statement: none of that applies, and a stalled
+ * Why DECLARE/FETCH rather than postgres.js's `.cursor(n)` (3.4.9; DESIGN.md section 4 and the
+ * driver's source): `.cursor()` keeps one extended-protocol portal open without a Sync, so an
+ * error between batches can end the iteration silently (porsager/postgres#1166), return() during
+ * a pending next() wedges the connection, Postgres never sees the session as idle (no
+ * idle_in_transaction timeout while a reader stalls), and a server-side FATAL makes the driver
+ * buffer a Sync that can poison the pooled connection (see padToSynchronousWrite). Each FETCH is an ordinary statement: none of that applies, and a stalled
  * reader is ended by idle_in_transaction_session_timeout. Same round trips per batch.
  *
  * One more driver hazard shapes the code: writing to a reserved connection whose socket has
@@ -239,6 +239,8 @@ export interface ActivityCsvStreamOptions {
   signal?: AbortSignal;
   batchSize?: number;
   limits?: ExportLimits;
+  /** Called once when the export has ended: how many rows went out, and the error if it failed. */
+  onSettled?: (result: { rows: number; error?: unknown }) => void;
 }
 
 /** The session is gone (FATAL, class 08 or 57P) or postgres.js lost the socket, rather than a query failing. */
@@ -285,6 +287,7 @@ export function createActivityCsvStream(options: ActivityCsvStreamOptions): Read
   const encoder = new TextEncoder();
 
   let stopping = false;
+  let rowCount = 0;
   // The producer waits on `wake` for demand; a pull waits on `want` for the chunk it asked for,
   // or for the end (null) or failure of the export. Nothing else holds a chunk once it is
   // enqueued, so memory stays at a batch or two whatever the size of the file.
@@ -365,6 +368,7 @@ export function createActivityCsvStream(options: ActivityCsvStreamOptions): Read
           if (more) fetchBatch();
           if (rows.length > 0) {
             delivered = true;
+            rowCount += rows.length;
             deliver(encoder.encode(formatActivityBatch(rows)));
           }
           if (!more) break;
@@ -455,6 +459,7 @@ export function createActivityCsvStream(options: ActivityCsvStreamOptions): Read
   function finish(result: NonNullable<typeof outcome>) {
     outcome = result;
     settle();
+    options.onSettled?.("error" in result ? { rows: rowCount, error: result.error } : { rows: rowCount });
     const waiting = want;
     want = null;
     if (!waiting) return;

@@ -1,4 +1,5 @@
 import type { NextRequest } from "next/server";
+import { recordLogAccess } from "@/db/mutations/log-access";
 import { parseActivityLogParams } from "@/lib/activity-log-params";
 import { getTenantContext } from "@/lib/auth/tenant-context";
 import { AppError, toErrorResponse } from "@/lib/errors";
@@ -19,7 +20,17 @@ export async function GET(request: NextRequest): Promise<Response> {
       throw new AppError("bad_request", parsed.errors.map((e) => e.message).join(" "), parsed.errors);
     }
     const { value: params } = parsed;
-    const stream = createActivityCsvStream({ ctx, params, signal: request.signal });
+    const stream = createActivityCsvStream({
+      ctx,
+      params,
+      signal: request.signal,
+      // The log records its own exports: who, which range and filters, how many rows, and
+      // whether the download completed.
+      onSettled: ({ rows, error }) =>
+        void recordLogAccess({ ctx, kind: "export", params, rowCount: rows, operationStatus: error ? "failed" : "succeeded" }).catch(
+          (failure: unknown) => console.error("could not record the export of the activity log", failure),
+        ),
+    });
     return new Response(stream, {
       headers: {
         "content-type": "text/csv; charset=utf-8",
