@@ -9,6 +9,7 @@ import path from "node:path";
 import postgres from "postgres";
 import type { Cloud } from "@/db/schema";
 import { DEMO_PASSWORD } from "@/db/seed/demo-data";
+import { assertProductionSecret } from "@/lib/auth/secret";
 import { servedClouds } from "@/lib/clouds";
 import { portIsFree } from "@/lib/embedded-db";
 import { ConfigError } from "@/lib/errors";
@@ -51,6 +52,7 @@ function accountLoader(databaseUrl: string) {
 
 export async function startDemoServices(options: { appPort: number; databaseUrl: string; dataDir: string }): Promise<DemoServices> {
   const clouds = servedClouds();
+  assertProductionSecret(process.env, clouds.every(configured));
   const env: Record<string, string> = {};
   if (!process.env.AUTH_SECRET) env.AUTH_SECRET = demoAuthSecret(options.dataDir);
 
