@@ -9,7 +9,7 @@ const MIN_LENGTH = 32;
  * strong AUTH_SECRET: anyone who knows the secret can mint a session for any tenant. Demo mode
  * generates a random one instead (scripts/demo-services.ts).
  */
-export function assertProductionSecret(env: { AUTH_SECRET?: string }, productionAuthorities: boolean): void {
+export function assertProductionSecret(env: Record<string, string | undefined>, productionAuthorities: boolean): void {
   if (!productionAuthorities) return;
   const secret = env.AUTH_SECRET?.trim() ?? "";
   if (!secret) throw new ConfigError("AUTH_SECRET must be set when real sign-in authorities are configured");
