@@ -22,8 +22,9 @@ fi
 export NEXT_TELEMETRY_DISABLED=1
 echo "== typecheck"; npx tsc --noEmit
 echo "== lint"; npx eslint . --max-warnings=0
-echo "== unit and integration (Vitest, real PostgreSQL)"; npx vitest run
+# Built before the tests: the benchmark's quick run (an integration test) and the e2e servers serve it.
 echo "== build"; npx next build >/tmp/next-build.log 2>&1 || { cat /tmp/next-build.log; exit 1; }
+echo "== unit and integration (Vitest, real PostgreSQL)"; npx vitest run
 echo "== end-to-end (Playwright, Chromium)"
 E2E_DATA_DIR="$(mktemp -d /tmp/activity-log-e2e-XXXXXX)"; chmod 755 "$E2E_DATA_DIR"; export E2E_DATA_DIR
 trap 'rm -rf "$E2E_DATA_DIR"' EXIT
