@@ -19,6 +19,19 @@ if [ ! -x "$chromium" ]; then
   fi
 fi
 
+# The benchmark's quick run compares against psql \copy.
+if ! command -v psql >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "npm test: installing the PostgreSQL client for the benchmark check (apt-get install postgresql-client)"
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/tmp/apt-psql.log 2>&1 ||
+      { apt-get update -qq >>/tmp/apt-psql.log 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >>/tmp/apt-psql.log 2>&1; }; } ||
+      { echo "npm test: could not install postgresql-client with apt-get (log: /tmp/apt-psql.log)" >&2; exit 1; }
+  else
+    echo "npm test: psql is missing: run 'sudo apt-get install postgresql-client' and try again" >&2
+    exit 1
+  fi
+fi
+
 export NEXT_TELEMETRY_DISABLED=1
 echo "== typecheck"; npx tsc --noEmit
 echo "== lint"; npx eslint . --max-warnings=0
