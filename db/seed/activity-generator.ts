@@ -1,6 +1,6 @@
 import type { Sql } from "postgres";
 import type { Cloud } from "../schema";
-import { APPLICATIONS, LICENSE_SKUS, OFFERS } from "./demo-data";
+import { APPLICATIONS, LICENSE_SKUS, OFFERS, OPERATION_MIX } from "./demo-data";
 
 export interface ActivityVolume {
   tenantId: string;
@@ -24,21 +24,6 @@ export interface ActivityVolume {
 const rnd = (k: number) =>
   `((hashint8extended(g * 131 + ${k}, $seed_param) & 9007199254740991)::float8 / 9007199254740992.0)`;
 
-// Realistic mix. The last two are operation types the UI does not know, shown humanised.
-const OPERATION_MIX: Array<[threshold: number, operation: string, resource: string]> = [
-  [0.14, "create_order", "order"],
-  [0.36, "update_subscription", "subscription"],
-  [0.5, "update_customer_user_licenses", "license"],
-  [0.62, "create_customer_user", "customer_user"],
-  [0.68, "add_customer", "customer"],
-  [0.75, "create_referral", "referral"],
-  [0.81, "update_customer_billing_profile", "customer"],
-  [0.88, "reset_customer_user_password", "customer_user"],
-  [0.93, "delete_customer_user", "customer_user"],
-  [0.96, "update_customer_qualification", "customer"],
-  [0.99, "transfer_subscriptions", "subscription"],
-  [1.01, "remove_partner_customer_relationship", "customer"],
-];
 
 const caseOf = (column: 1 | 2) =>
   "CASE " +

@@ -160,3 +160,22 @@ export const APPLICATIONS: readonly string[] = [
 export const DEFAULT_SEED = 20261125;
 export const DEFAULT_RECORDS_PER_TENANT = 20_000;
 export const DEFAULT_SPAN_DAYS = 182;
+
+/**
+ * The realistic mix of operations (cumulative thresholds) that the seed and the benchmark draw
+ * from. The last two are operation types the UI does not know, shown humanised.
+ */
+export const OPERATION_MIX: ReadonlyArray<[threshold: number, operation: string, resource: string]> = [
+  [0.14, "create_order", "order"],
+  [0.36, "update_subscription", "subscription"],
+  [0.5, "update_customer_user_licenses", "license"],
+  [0.62, "create_customer_user", "customer_user"],
+  [0.68, "add_customer", "customer"],
+  [0.75, "create_referral", "referral"],
+  [0.81, "update_customer_billing_profile", "customer"],
+  [0.88, "reset_customer_user_password", "customer_user"],
+  [0.93, "delete_customer_user", "customer_user"],
+  [0.96, "update_customer_qualification", "customer"],
+  [0.99, "transfer_subscriptions", "subscription"],
+  [1.01, "remove_partner_customer_relationship", "customer"],
+];

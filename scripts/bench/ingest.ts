@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
-import { LICENSE_SKUS, OFFERS } from "@/db/seed/demo-data";
+import { APPLICATIONS, LICENSE_SKUS, OFFERS, OPERATION_MIX } from "@/db/seed/demo-data";
 import { seededRandom } from "@/db/seed/random";
 import { createApiKey } from "@/lib/ingest/api-keys";
 import { SEAL_PERIOD_MS, sealLog } from "@/lib/seal/seal-log";
@@ -44,22 +44,6 @@ interface RecordBody {
   customizedData?: unknown;
 }
 
-// The demo generator's mix (db/seed/activity-generator.ts), so ingested rows look like loaded ones.
-const OPERATION_MIX: Array<[number, string, string]> = [
-  [0.14, "create_order", "order"],
-  [0.36, "update_subscription", "subscription"],
-  [0.5, "update_customer_user_licenses", "license"],
-  [0.62, "create_customer_user", "customer_user"],
-  [0.68, "add_customer", "customer"],
-  [0.75, "create_referral", "referral"],
-  [0.81, "update_customer_billing_profile", "customer"],
-  [0.88, "reset_customer_user_password", "customer_user"],
-  [0.93, "delete_customer_user", "customer_user"],
-  [0.96, "update_customer_qualification", "customer"],
-  [0.99, "transfer_subscriptions", "subscription"],
-  [1.01, "remove_partner_customer_relationship", "customer"],
-];
-const APPLICATIONS = ["Partner Center Web", "Partner Center Web", "Partner Center API", "Partner Center PowerShell"];
 
 /** `count` realistic records for `tenant`; the same `seed` gives the same shapes for any tenant. */
 export function makeRecords(tenant: BenchTenant, count: number, seed: number, runId: string, endMs: number): RecordBody[] {

@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { useTranslations } from "next-intl";
 import { initialFormState } from "@/lib/form-state";
 import { addCustomerAction } from "../actions";
-import { FieldError, fieldClass, SubmitButton } from "./form-controls";
+import { Field, fieldClass, FormMessage, SubmitButton } from "./form-controls";
 
 export function AddCustomerForm() {
   const t = useTranslations("customers.add");
@@ -14,26 +14,14 @@ export function AddCustomerForm() {
   return (
     <form key={JSON.stringify(state.values ?? {})} action={action} aria-label={t("title")} className="rounded border border-gray-200 bg-white p-4">
       <h2 className="text-lg font-semibold">{t("title")}</h2>
-      {state.message && !state.ok && (
-        <p role="alert" className="mt-2 rounded bg-red-50 p-2 text-sm text-red-900">
-          {state.message}
-        </p>
-      )}
+      <FormMessage state={state} />
       <div className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-3 sm:items-end">
-        <div className="text-sm">
-          <label htmlFor="companyName" className="font-medium">
-            {t("companyName")}
-          </label>
+        <Field id="companyName" label={t("companyName")} error={errors.companyName}>
           <input id="companyName" name="companyName" defaultValue={values.companyName} required maxLength={200} className={fieldClass} aria-invalid={!!errors.companyName} aria-describedby="companyName-error" />
-          <FieldError id="companyName-error" message={errors.companyName} />
-        </div>
-        <div className="text-sm">
-          <label htmlFor="domain" className="font-medium">
-            {t("domain")}
-          </label>
+        </Field>
+        <Field id="domain" label={t("domain")} error={errors.domain}>
           <input id="domain" name="domain" defaultValue={values.domain} required placeholder={t("domainPlaceholder")} className={fieldClass} aria-invalid={!!errors.domain} aria-describedby="domain-error" />
-          <FieldError id="domain-error" message={errors.domain} />
-        </div>
+        </Field>
         <div>
           <SubmitButton pendingText={t("pending")}>{t("submit")}</SubmitButton>
         </div>
