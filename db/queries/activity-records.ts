@@ -74,7 +74,8 @@ export function buildActivityWhere(ctx: Scope, params: ActivityFilters): SQL {
   ];
   if (params.customer) conditions.push(ilike(activityRecords.customerName, `%${escapeLike(params.customer)}%`));
   if (params.action) conditions.push(eq(activityRecords.operationType, params.action));
-  if (params.user) conditions.push(sql`lower(${activityRecords.userPrincipalName}) = lower(${params.user})`);
+  // lower() of the parameter only: see user_key in db/schema.ts.
+  if (params.user) conditions.push(sql`${activityRecords.userKey} = lower(${params.user})`);
   if (params.status) conditions.push(eq(activityRecords.operationStatus, params.status));
   // and() of a non-empty list is never undefined.
   return and(...conditions) as SQL;
@@ -105,6 +106,29 @@ const cursorOf = (row: ActivityListRow): Cursor => ({ occurredAt: row.occurredAt
 async function anyRow(tx: Tx, where: SQL): Promise<boolean> {
   const found = await tx.select({ one: sql<number>`1` }).from(activityRecords).where(where).limit(1);
   return found.length > 0;
+}
+
+/** The rows of a page (plus lookahead) in the direction of travel; exported for plan tests. */
+export function pageRowsQuery(tx: Tx | Database, where: SQL, cursor: Cursor | null, backwards: boolean, limit: number) {
+  return tx
+    .select(activityListColumns)
+    .from(activityRecords)
+    .where(cursor ? and(where, backwards ? keyAfter(cursor) : keyBefore(cursor)) : where)
+    .orderBy(...(backwards
+      ? [asc(activityRecords.occurredAt), asc(activityRecords.id)]
+      : [desc(activityRecords.occurredAt), desc(activityRecords.id)]))
+    .limit(limit);
+}
+
+/*
+ * Unordered on purpose: with one index per filter (migration 0005) every matching entry is an
+ * index-only hit, and without an ORDER BY an index whose order is not the page's (action alone)
+ * still stops after cap + 1 entries instead of sorting every match.
+ */
+/** count(*) over at most `cap + 1` matching rows; exported for plan tests. */
+export function cappedCountQuery(tx: Tx | Database, where: SQL, cap: number) {
+  const limited = tx.select({ one: sql`1`.as("one") }).from(activityRecords).where(where).limit(cap + 1).as("limited");
+  return tx.select({ n: sql<number>`count(*)::int` }).from(limited);
 }
 
 export interface PageQuery extends ActivityFilters {
@@ -141,14 +165,7 @@ export async function getActivityPage({
   return withTenant(
     ctx,
     async (tx) => {
-      const fetched = await tx
-        .select(activityListColumns)
-        .from(activityRecords)
-        .where(cursor ? and(where, backwards ? keyAfter(cursor) : keyBefore(cursor)) : where)
-        .orderBy(...(backwards
-          ? [asc(activityRecords.occurredAt), asc(activityRecords.id)]
-          : [desc(activityRecords.occurredAt), desc(activityRecords.id)]))
-        .limit(params.size + 1);
+      const fetched = await pageRowsQuery(tx, where, cursor, backwards, params.size + 1);
 
       const more = fetched.length > params.size;
       const page = fetched.slice(0, params.size);
@@ -196,13 +213,7 @@ export async function countActivity({
   return withTenant(
     ctx,
     async (tx) => {
-      const limited = tx
-        .select({ one: sql`1`.as("one") })
-        .from(activityRecords)
-        .where(buildActivityWhere(ctx, params))
-        .limit(cap + 1)
-        .as("limited");
-      const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(limited);
+      const [{ n }] = await cappedCountQuery(tx, buildActivityWhere(ctx, params), cap);
       return n > cap ? { count: cap, capped: true } : { count: n, capped: false };
     },
     db,

@@ -5,7 +5,8 @@ import type { Cloud, SealPart } from "@/db/schema";
 /*
  * The canonical form of the log for sealing (version 1).
  *
- * A row's text is a jsonb array of every stored column of activity_records, then whether it has a
+ * A row's text is a jsonb array of every written column of activity_records (generated columns
+ * such as user_key are derived from these and left out), then whether it has a
  * details row and that row's three JSON columns (the details' keys equal the record's). jsonb's
  * text output is canonical in Postgres (keys sorted, whitespace fixed, numbers normalised), and
  * times are printed in UTC with microseconds, so the text does not depend on session settings.
