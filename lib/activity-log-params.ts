@@ -116,6 +116,8 @@ const STATUSES: Record<OperationStatus, true> = { succeeded: true, failed: true,
 
 const ACTION_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 // Postgres text cannot hold NUL, and no name or UPN holds control characters: reject rather than 500.
+// Nor can it hold an unpaired UTF-16 surrogate: the driver would send U+FFFD in its place and the
+// filter would silently search for that, so those are refused the same way (isWellFormed below).
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 const MAX_TIME_ZONE_LENGTH = 64;
 
@@ -360,7 +362,7 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
     const value = valueOf(param);
     if (value === null) return null;
     if (value.length > max) fail(param, "too_long", `${LABELS[param]} can be at most ${max} characters long.`, { max });
-    else if (CONTROL_CHARACTERS.test(value)) fail(param, "control_characters", `${LABELS[param]} contains characters that cannot be searched for.`);
+    else if (CONTROL_CHARACTERS.test(value) || !value.isWellFormed()) fail(param, "control_characters", `${LABELS[param]} contains characters that cannot be searched for.`);
     return value;
   };
   const customer = text("customer", MAX_CUSTOMER_LENGTH);

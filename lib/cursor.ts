@@ -20,8 +20,13 @@ export interface Cursor {
 /** Real cursors are ~30 characters; anything far longer is garbage and not worth decoding. */
 export const MAX_CURSOR_LENGTH = 200;
 
-// The range of a JS Date (ECMA-262: +-100,000,000 days from the epoch).
-const MAX_EPOCH_MS = 8.64e15;
+/*
+ * Years 0001 to 9999: the instants whose toISOString() PostgreSQL reads back. A JS Date reaches
+ * further (+-100,000,000 days), but PostgreSQL refuses "+010000-01-01T..." and "0000-06-01T..." as
+ * out of range, so a crafted cursor naming one would fail the page query: a 500, not a 400.
+ */
+const MIN_EPOCH_MS = Date.parse("0001-01-01T00:00:00.000Z");
+const MAX_EPOCH_MS = Date.parse("9999-12-31T23:59:59.999Z");
 
 function toBase64Url(text: string): string {
   return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -40,7 +45,8 @@ function isValidCursor(occurredAtMs: unknown, id: unknown): occurredAtMs is numb
   return (
     typeof occurredAtMs === "number" &&
     Number.isSafeInteger(occurredAtMs) &&
-    Math.abs(occurredAtMs) <= MAX_EPOCH_MS &&
+    occurredAtMs >= MIN_EPOCH_MS &&
+    occurredAtMs <= MAX_EPOCH_MS &&
     typeof id === "number" &&
     Number.isSafeInteger(id) &&
     id > 0
@@ -70,5 +76,7 @@ export function decodeCursor(value: string): Cursor | null {
   if (!Array.isArray(parsed) || parsed.length !== 2) return null;
   const [ms, id] = parsed as unknown[];
   if (!isValidCursor(ms, id)) return null;
+  // Canonical JSON too: "[-0,1]", "[1e3,1]" and "[1000, 1]" would be second spellings of "[0,1]" and "[1000,1]".
+  if (JSON.stringify([ms, id]) !== text) return null;
   return { occurredAt: new Date(ms), id: id as number };
 }

@@ -205,7 +205,10 @@ function issuesToErrors(index: number, issues: z.core.$ZodIssue[]): RecordError[
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
-        out.push({ index, field: key, message: FORBIDDEN_FIELDS[key] ?? "is not a field of an activity record." });
+        // Own keys only: a field named "constructor" or "__proto__" would otherwise read Object.prototype
+        // and answer with a function or an object where the message belongs.
+        const message = Object.hasOwn(FORBIDDEN_FIELDS, key) ? FORBIDDEN_FIELDS[key] : "is not a field of an activity record.";
+        out.push({ index, field: key, message });
       }
       continue;
     }
