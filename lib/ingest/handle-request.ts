@@ -1,6 +1,7 @@
 import type { Sql } from "postgres";
 import { getSql } from "@/db/client";
 import { AppError } from "@/lib/errors";
+import { annotate } from "@/lib/observability/request-context";
 import { bearerToken, hashApiKey } from "./api-key-format";
 import { findApiKey } from "./api-keys";
 import { MAX_BODY_BYTES } from "./limits";
@@ -96,6 +97,7 @@ export async function handleIngest(request: Request, deps: IngestDeps = {}): Pro
   const sql = deps.sql ?? getSql();
   const key = await findApiKey(sql, keyHash);
   if (!key) throw new AppError("unauthorized", "The API key is not valid or has been revoked.", undefined, AUTHENTICATE);
+  annotate({ tenantId: key.tenantId, cloud: key.cloud, apiKeyId: key.keyId });
 
   if (!isJsonMediaType(request.headers.get("content-type"))) {
     throw new AppError("unsupported_media_type", "Send the records as JSON (Content-Type: application/json).");

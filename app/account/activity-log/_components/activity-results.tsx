@@ -6,6 +6,7 @@ import type { TenantContext } from "@/db/with-tenant";
 import { toSearchParams, type ActivityLogParams } from "@/lib/activity-log-params";
 import { asCatalog } from "@/lib/activity-labels";
 import { formatCount, formatDay, timeZoneLabel } from "@/lib/format";
+import { annotate } from "@/lib/observability/request-context";
 import { ActivityTable } from "./activity-table";
 import { ACTIVITY_LOG_PATH } from "./activity-filters";
 import { toRowView } from "./activity-row";
@@ -22,6 +23,7 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
   let total: { count: number; capped: boolean };
   try {
     [page, total] = await Promise.all([getActivityPage({ ctx, params }), countActivity({ ctx, params })]);
+    annotate({ rows: page.rows.length });
   } catch (error) {
     console.error("activity log query failed", error);
     return (

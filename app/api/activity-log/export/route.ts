@@ -4,6 +4,7 @@ import { parseActivityLogParams } from "@/lib/activity-log-params";
 import { getTenantContext } from "@/lib/auth/tenant-context";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { contentDisposition, createActivityCsvStream, exportFileName } from "@/lib/export/activity-csv";
+import { logExportSettled } from "@/lib/observability/export-log";
 
 export const dynamic = "force-dynamic";
 
@@ -20,16 +21,19 @@ export async function GET(request: NextRequest): Promise<Response> {
       throw new AppError("bad_request", parsed.errors.map((e) => e.message).join(" "), parsed.errors);
     }
     const { value: params } = parsed;
+    const startedAt = performance.now();
     const stream = createActivityCsvStream({
       ctx,
       params,
       signal: request.signal,
       // The log records its own exports: who, which range and filters, how many rows, and
       // whether the download completed.
-      onSettled: ({ rows, error }) =>
+      onSettled: ({ rows, error }) => {
+        logExportSettled({ rows, error, durationMs: performance.now() - startedAt, aborted: request.signal.aborted });
         void recordLogAccess({ ctx, kind: "export", params, rowCount: rows, operationStatus: error ? "failed" : "succeeded" }).catch(
           (failure: unknown) => console.error("could not record the export of the activity log", failure),
-        ),
+        );
+      },
     });
     return new Response(stream, {
       headers: {

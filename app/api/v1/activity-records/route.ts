@@ -1,5 +1,6 @@
 import { handleIngest } from "@/lib/ingest/handle-request";
 import { toErrorResponse } from "@/lib/errors";
+import { annotate } from "@/lib/observability/request-context";
 
 /*
  * The ingestion API: the portal's services send activity records here, authenticated with a
@@ -10,6 +11,7 @@ import { toErrorResponse } from "@/lib/errors";
 export async function POST(request: Request): Promise<Response> {
   try {
     const result = await handleIngest(request);
+    annotate({ rows: result.body.records.length });
     return Response.json(result.body, { status: result.status });
   } catch (error) {
     return toErrorResponse(error);
