@@ -6,7 +6,8 @@ import { useEffect, useRef, useState } from "react";
 
 /**
  * "Account settings" as a disclosure menu: a button with aria-expanded and a list of links,
- * closed by Escape or a click elsewhere, usable by keyboard alone.
+ * closed by Escape, a click elsewhere or the focus leaving it (so the open list never covers what
+ * the keyboard reaches next), usable by keyboard alone.
  */
 export function AccountSettingsMenu({ canViewActivityLog, canVerifyLog }: { canViewActivityLog: boolean; canVerifyLog: boolean }) {
   const t = useTranslations("accountMenu");
@@ -34,7 +35,13 @@ export function AccountSettingsMenu({ canViewActivityLog, canVerifyLog }: { canV
   }, [open]);
 
   return (
-    <div ref={root} className="relative">
+    <div
+      ref={root}
+      className="relative"
+      onBlur={(event) => {
+        if (!root.current?.contains(event.relatedTarget as Node | null)) setOpen(false);
+      }}
+    >
       <button
         ref={button}
         type="button"
@@ -55,7 +62,7 @@ export function AccountSettingsMenu({ canViewActivityLog, canVerifyLog }: { canV
               <Link
                 href="/account/activity-log"
                 onClick={() => setOpen(false)}
-                className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus:outline-none"
+                className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand"
               >
                 {t("activityLog")}
               </Link>
@@ -63,13 +70,13 @@ export function AccountSettingsMenu({ canViewActivityLog, canVerifyLog }: { canV
           )}
           {canVerifyLog && (
             <li>
-              <Link href="/account/log-integrity" onClick={() => setOpen(false)} className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus:outline-none">
+              <Link href="/account/log-integrity" onClick={() => setOpen(false)} className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand">
                 {t("logIntegrity")}
               </Link>
             </li>
           )}
           <li>
-            <Link href="/customers" onClick={() => setOpen(false)} className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus:outline-none">
+            <Link href="/customers" onClick={() => setOpen(false)} className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand">
               {t("customers")}
             </Link>
           </li>

@@ -19,7 +19,7 @@ export async function SiteHeader() {
   return (
     <header className="bg-brand-dark text-white">
       <div className="mx-auto flex h-14 max-w-7xl items-center gap-4 px-4 sm:px-6">
-        <Link href="/" className="text-lg font-semibold tracking-tight">
+        <Link href="/" className="rounded text-lg font-semibold tracking-tight focus-visible:outline focus-visible:outline-2 focus-visible:outline-white">
           {t("common.product")}
         </Link>
         {badgeCloud && <CloudBadge label={t(`clouds.${badgeCloud}`)} />}

@@ -1,4 +1,5 @@
-import { expect, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "demo-password";
 
@@ -47,3 +48,23 @@ export function defaultUtcRange(now = new Date()) {
 
 /** The US Government-only deployment the e2e run starts beside the main one. */
 export const SOVEREIGN_URL = `http://localhost:${Number(process.env.E2E_PORT ?? 3100) + 100}`;
+
+/** The rule sets every page is held to: WCAG 2.0 and 2.1, levels A and AA. */
+export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] as const;
+
+/**
+ * Runs axe on the page as it is now and fails on any serious or critical violation, naming each
+ * rule and the elements it found. Lesser findings are noted on the test, not failed.
+ */
+export async function expectNoSeriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags([...WCAG_TAGS]).analyze();
+  // An empty page (or a page axe could not read) passes nothing: make sure it really checked something.
+  expect(results.passes.length, `axe checked ${page.url()}`).toBeGreaterThan(0);
+  const describe = (v: (typeof results.violations)[number]) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`;
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  for (const v of results.violations.filter((v) => !serious.includes(v))) {
+    test.info().annotations.push({ type: "axe", description: `${page.url()}: ${describe(v)}` });
+  }
+  expect(serious.map(describe), `serious or critical axe violations on ${page.url()}`).toEqual([]);
+  return results;
+}

@@ -64,10 +64,14 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
         </div>
       )}
 
-      <ActivityFilters key={parsed.ok ? toSearchParams(query).toString() : "invalid"} query={query} users={users} operationTypes={operationTypes} />
+      {/*
+        Keyed by the view so a navigation starts both afresh. The keys are siblings': they must
+        differ, or React loses track of the old form and leaves it on the page beside the new one.
+      */}
+      <ActivityFilters key={`filters?${parsed.ok ? toSearchParams(query).toString() : "invalid"}`} query={query} users={users} operationTypes={operationTypes} />
 
       {parsed.ok && (
-        <Suspense key={toSearchParams(parsed.value).toString()} fallback={<TableSkeleton />}>
+        <Suspense key={`results?${toSearchParams(parsed.value).toString()}`} fallback={<TableSkeleton />}>
           <ActivityResults ctx={ctx} params={parsed.value} />
         </Suspense>
       )}

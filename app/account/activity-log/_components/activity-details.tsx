@@ -172,9 +172,9 @@ function LineItems({ items }: { items: Json[] }) {
   const locale = useLocale();
   return (
     <div>
-      <h3 className="mb-1 text-sm font-semibold">
+      <h2 className="mb-1 text-sm font-semibold">
         {t.rich("heading", { count: items.length, muted: (chunks) => <span className="font-normal text-gray-600">{chunks}</span> })}
-      </h3>
+      </h2>
       <div className="max-h-96 overflow-auto rounded border border-gray-200 bg-white" tabIndex={0} role="region" aria-label={t("region")}>
         <table className="min-w-full text-sm">
           <thead className="sticky top-0 bg-gray-100">
@@ -217,7 +217,7 @@ function Changes({ oldValue, newValue }: { oldValue: unknown; newValue: unknown 
   const hasOld = isObject(oldValue);
   return (
     <div>
-      <h3 className="mb-1 text-sm font-semibold">{hasOld ? t("changesHeading") : t("valuesHeading")}</h3>
+      <h2 className="mb-1 text-sm font-semibold">{hasOld ? t("changesHeading") : t("valuesHeading")}</h2>
       <table className="min-w-full rounded border border-gray-200 bg-white text-sm">
         <thead className="bg-gray-100">
           <tr>
