@@ -101,11 +101,34 @@ function keyAfter(cursor: Cursor): SQL {
   return sql`${activityRecords.occurredAt} >= ${at}::timestamptz and (${activityRecords.occurredAt}, ${activityRecords.id}) > (${at}::timestamptz, ${cursor.id}::bigint)`;
 }
 
-const cursorOf = (row: ActivityListRow): Cursor => ({ occurredAt: row.occurredAt, id: row.id });
+function keyAtOrBefore(cursor: Cursor): SQL {
+  const at = cursor.occurredAt.toISOString();
+  return sql`${activityRecords.occurredAt} <= ${at}::timestamptz and (${activityRecords.occurredAt}, ${activityRecords.id}) <= (${at}::timestamptz, ${cursor.id}::bigint)`;
+}
 
-async function anyRow(tx: Tx, where: SQL): Promise<boolean> {
-  const found = await tx.select({ one: sql<number>`1` }).from(activityRecords).where(where).limit(1);
-  return found.length > 0;
+function keyAtOrAfter(cursor: Cursor): SQL {
+  const at = cursor.occurredAt.toISOString();
+  return sql`${activityRecords.occurredAt} >= ${at}::timestamptz and (${activityRecords.occurredAt}, ${activityRecords.id}) >= (${at}::timestamptz, ${cursor.id}::bigint)`;
+}
+
+const cursorOf = (row: Pick<ActivityListRow, "occurredAt" | "id">): Cursor => ({ occurredAt: row.occurredAt, id: row.id });
+const sameKey = (a: Cursor, b: Cursor) => a.id === b.id && a.occurredAt.getTime() === b.occurredAt.getTime();
+
+/**
+ * The (at most two) matching rows nearest the cursor on the side we came from, the cursor's own
+ * row included. Whether the list goes on that way follows from them without knowing the page:
+ * every matching row beyond the page's edge is at or beyond the cursor, since the page begins at
+ * the first match past it. Independent of the page's rows, so both queries go out together.
+ */
+function nearestBehindQuery(tx: Tx, where: SQL, cursor: Cursor, backwards: boolean) {
+  return tx
+    .select({ occurredAt: activityRecords.occurredAt, id: activityRecords.id })
+    .from(activityRecords)
+    .where(and(where, backwards ? keyAtOrBefore(cursor) : keyAtOrAfter(cursor)))
+    .orderBy(...(backwards
+      ? [desc(activityRecords.occurredAt), desc(activityRecords.id)]
+      : [asc(activityRecords.occurredAt), asc(activityRecords.id)]))
+    .limit(2);
 }
 
 /** The rows of a page (plus lookahead) in the direction of travel; exported for plan tests. */
@@ -165,18 +188,21 @@ export async function getActivityPage({
   return withTenant(
     ctx,
     async (tx) => {
-      const fetched = await pageRowsQuery(tx, where, cursor, backwards, params.size + 1);
+      // Issued together: postgres.js pipelines them on the transaction's connection, so a page
+      // deep in the log costs the same round trips as the first one.
+      const [fetched, behind] = await Promise.all([
+        pageRowsQuery(tx, where, cursor, backwards, params.size + 1),
+        cursor ? nearestBehindQuery(tx, where, cursor, backwards) : Promise.resolve([]),
+      ]);
 
       const more = fetched.length > params.size;
       const page = fetched.slice(0, params.size);
       if (backwards) page.reverse();
 
-      // The row at the page's edge facing back where we came from (or the cursor, on an empty page).
-      let otherSide = false;
-      if (cursor) {
-        const edge = page.length === 0 ? cursor : cursorOf(backwards ? page[page.length - 1] : page[0]);
-        otherSide = await anyRow(tx, and(where, backwards ? keyBefore(edge) : keyAfter(edge)) as SQL);
-      }
+      // Anything back where we came from: beyond the page's edge, or strictly beyond the cursor
+      // when the page is empty (the cursor's own row is then not "behind" anything shown).
+      const otherSide =
+        cursor !== null && (page.length > 0 ? behind.length > 0 : behind.some((row) => !sameKey(cursorOf(row), cursor)));
       const hasOlder = backwards ? otherSide : more;
       const hasNewer = backwards ? more : otherSide;
       const oldest = page.length ? cursorOf(page[page.length - 1]) : cursor;

@@ -290,6 +290,26 @@ describe("activity queries", () => {
       expect(page).toEqual({ rows: [], nextCursor: null, prevCursor: null });
     });
 
+    it("past either end: an empty page that links back the way rows remain", async () => {
+      const p = params(PAGING);
+      const want = expected(A, p);
+      const at = (id: number) => {
+        const r = records.find((x) => x.id === id)!;
+        return { occurredAt: r.occurredAt, id: r.id };
+      };
+      const pastOldest = await getActivityPage({ ctx: A, params: { ...p, size: 10, cursor: at(want.at(-1)!), dir: "next" }, db });
+      expect(pastOldest.rows).toEqual([]);
+      expect(pastOldest.nextCursor).toBeNull();
+      expect(pastOldest.prevCursor).not.toBeNull();
+      const back = await getActivityPage({ ctx: A, params: { ...p, size: 10, cursor: pastOldest.prevCursor, dir: "prev" }, db });
+      expect(ids(back.rows)).toEqual(want.slice(-11, -1));
+
+      const pastNewest = await getActivityPage({ ctx: A, params: { ...p, size: 10, cursor: at(want[0]), dir: "prev" }, db });
+      expect(pastNewest.rows).toEqual([]);
+      expect(pastNewest.prevCursor).toBeNull();
+      expect(pastNewest.nextCursor).not.toBeNull();
+    });
+
     it("rejects a malformed cursor string as a bad request", async () => {
       await expect(
         getActivityPage({ ctx: A, params: { ...params(PAGING), size: 25, cursor: "garbage!" }, db }),
