@@ -1,0 +1,326 @@
+/*
+ * `npm run test:load [-- --quick] [-- --seconds <n>] [-- --users <n>] [-- --exports <n>] [-- --think <min>-<max>]
+ *                    [-- --order ABA|AB|BA] [-- --reuse] [-- --build] [-- --out <dir>]`
+ *
+ * Issue 8's load test (not part of `npm test`; see docs/load-test.md). Builds a throwaway database
+ * (embedded PostgreSQL in a temp folder) holding the commercial demo tenants with a few hundred
+ * thousand records, serves the app as `npm start` does (`next start`, NODE_ENV=production, the
+ * existing build in NEXT_DIST_DIR or .next), signs in virtual users through the real OIDC flow as
+ * the demo accounts, and measures two phases:
+ *   A: the browsing users alone (pages only);
+ *   B: the same users while export loops download a few hundred thousand rows each, over and over.
+ * It fails (exit 1) on any error, or when p99 page latency in B is more than 3x that in A.
+ *
+ * Order: after an untimed warm-up (both kinds of traffic), the default order is ABA: half of A,
+ * then all of B, then the other half of A. A machine whose speed drifts during the run (data
+ * growing, caches warming, other jobs on a shared machine starting or ending) then weighs on A
+ * and B alike, as far as the drift is linear, instead of landing on whichever phase runs second.
+ * B runs in one piece, because each export takes many seconds: a split B would spend a large part
+ * of its time with fewer exports running than it claims. `--order AB` runs the plain two phases.
+ *
+ * --quick: 10 users, 1 exporter, 10 s per phase (a minute or two in all, mostly the data set).
+ * --think: the users' think time before each step, in ms (default 1000-5000).
+ * --reuse: keep the data set in bench-results/.load-dataset-<hash> and reuse it the same day.
+ */
+import type { ChildProcess } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { signIn, startApp, type AppServer } from "./bench/app-server";
+import { machineInfo } from "./bench/machine";
+import { sleep } from "./bench/util";
+import { loadConfig, type LoadConfig } from "./load/config";
+import { countRecords, prepareLoadDatabase, type LoadDatabase, type LoadTenant } from "./load/dataset";
+import { LOAD_REPORT_SCHEMA, phaseResult, renderMarkdown, writeReport, type LoadReport, type Segment, type SegmentResult } from "./load/report";
+import { latency, Recorder } from "./load/stats";
+import { UsageMeter } from "./load/system";
+import { Browser, Exporter, openWindow, type ExportPlan, type Session } from "./load/users";
+
+const USAGE =
+  "usage: npm run test:load -- [--quick] [--seconds <n>] [--users <n>] [--exports <n>] [--think <min>-<max> ms] [--order ABA|AB|BA] [--reuse] [--build] [--out <dir>]";
+
+const DAY_MS = 86_400_000;
+/** The roles that may view and export the log (lib/auth/tenant-context.ts, view_activity_log). */
+const LOG_ROLES = new Set(["global_admin", "admin_agent", "billing_admin"]);
+const SIGN_IN_CONCURRENCY = 4;
+
+const startedAt = new Date();
+const t0 = performance.now();
+const log = (line: string) => console.log(`[load ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${line}`);
+
+// Undone in reverse order, on success, failure and Ctrl-C alike.
+const cleanups: Array<() => Promise<void>> = [];
+let cleaning: Promise<void> | null = null;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    while (cleanups.length > 0) {
+      const undo = cleanups.pop()!;
+      await undo().catch((error: unknown) => console.error(`load: cleanup: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  })();
+  return cleaning;
+}
+
+function wholeNumber(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function thinkRange(raw: string | undefined): { min: number; max: number } | undefined {
+  if (raw === undefined) return undefined;
+  const match = /^(\d+)-(\d+)$/.exec(raw);
+  const [min, max] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!(min <= max && max <= 60_000)) throw new Error("--think must be <min>-<max> in milliseconds, e.g. 1000-5000");
+  return { min, max };
+}
+
+/** ABA -> [A s/2, B s, A s/2]; AB -> [A s, B s]. Every phase gets `seconds` in all. */
+function segmentsOf(order: string, seconds: number): Segment[] {
+  if (!/^(ABA|AB|BA)$/.test(order)) throw new Error("--order must be ABA, AB or BA");
+  const count = { A: 0, B: 0 };
+  for (const c of order) count[c as "A" | "B"]++;
+  return [...order].map((c) => ({ phase: c as "A" | "B", seconds: seconds / count[c as "A" | "B"] }));
+}
+
+const dayString = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Who the virtual users are: 4 in 5 may view the log (round robin over those accounts), the rest browse customers. */
+function assignAccounts(tenants: LoadTenant[], users: number, exporters: number) {
+  const all = tenants.flatMap((t) => t.users.map((u) => ({ email: u.userPrincipalName, role: u.role, tenant: t })));
+  const viewers = all.filter((a) => LOG_ROLES.has(a.role));
+  const others = all.filter((a) => !LOG_ROLES.has(a.role));
+  // Viewers in an order that alternates tenants, so a few exporters already cover both.
+  const interleaved = [...viewers].sort((a, b) => viewers.filter((v) => v.tenant === a.tenant).indexOf(a) - viewers.filter((v) => v.tenant === b.tenant).indexOf(b));
+  let viewer = 0;
+  let other = 0;
+  const browsing = Array.from({ length: users }, (_, i) =>
+    i % 5 === 4 && others.length > 0 ? others[other++ % others.length] : interleaved[viewer++ % interleaved.length],
+  );
+  const exporting = Array.from({ length: exporters }, (_, i) => interleaved[i % interleaved.length]);
+  return { browsing, exporting };
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      quick: { type: "boolean", default: false },
+      seconds: { type: "string" },
+      users: { type: "string" },
+      exports: { type: "string" },
+      think: { type: "string" },
+      order: { type: "string", default: "ABA" },
+      reuse: { type: "boolean", default: false },
+      build: { type: "boolean", default: false },
+      out: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const config: LoadConfig = loadConfig(values.quick ? "quick" : "full", {
+    seconds: wholeNumber("seconds", values.seconds, 2, 3600),
+    users: wholeNumber("users", values.users, 1, 500),
+    exports: wholeNumber("exports", values.exports, 1, 20),
+    thinkMs: thinkRange(values.think),
+  });
+  const segments = segmentsOf(values.order!, config.seconds);
+  const outDir = path.resolve(values.out ?? "bench-results");
+  log(`${config.mode} run: ${config.users} users, ${config.exports} exporters, ${config.seconds} s per phase (${values.order}); results go to ${outDir}`);
+
+  // Filled in as things start, so that cleanup stops whatever exists at the moment it runs.
+  const running: { db?: LoadDatabase; stopLoad?: () => Promise<void>; app?: AppServer; starting?: ChildProcess } = {};
+  cleanups.push(async () => {
+    if (running.db) await running.db.stop();
+    else await running.stopLoad?.();
+  });
+  const db = (running.db = await prepareLoadDatabase({
+    config: config.dataset,
+    log,
+    reuse: values.reuse,
+    resultsDir: path.resolve("bench-results"),
+    onCluster: (stop) => (running.stopLoad = stop),
+  }));
+
+  // The export range: whole days up to yesterday, so the run's own log records (today) stay out.
+  const from = dayString(db.anchor.getTime() - config.exportDays * DAY_MS);
+  const to = dayString(db.anchor.getTime() - DAY_MS);
+  const plans = new Map<string, { full: ExportPlan; short: ExportPlan }>();
+  for (const tenant of db.tenants) {
+    const full = await countRecords(db.url, tenant.id, new Date(db.anchor.getTime() - config.exportDays * DAY_MS), db.anchor);
+    const short = await countRecords(db.url, tenant.id, new Date(db.anchor.getTime() - DAY_MS), db.anchor);
+    plans.set(tenant.id, { full: { query: new URLSearchParams({ from, to }).toString(), expectedRows: full }, short: { query: new URLSearchParams({ from: to, to }).toString(), expectedRows: short } });
+    log(`export of ${tenant.name}: ${from} to ${to}, ${full.toLocaleString("en-US")} rows`);
+  }
+  const machine = await machineInfo(db.url);
+
+  cleanups.push(async () => {
+    if (running.app) await running.app.stop();
+    else if (running.starting?.pid) {
+      try {
+        process.kill(-running.starting.pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+  });
+  const app = (running.app = await startApp({ databaseUrl: db.url, log, build: values.build, onProcess: (child) => (running.starting = child) }));
+
+  // Sign-ins: one session per virtual user, through the real OIDC flow, a few at a time.
+  const accounts = assignAccounts(db.tenants, config.users, config.exports);
+  const wanted = [...accounts.browsing.map((a) => ({ ...a, exporter: false })), ...accounts.exporting.map((a) => ({ ...a, exporter: true }))];
+  const sessions: Array<Session & { exporter: boolean; tenantId: string }> = [];
+  const signInStart = performance.now();
+  for (let i = 0; i < wanted.length; i += SIGN_IN_CONCURRENCY) {
+    const batch = wanted.slice(i, i + SIGN_IN_CONCURRENCY);
+    const jars = await Promise.all(batch.map((a) => signIn(app.baseUrl, a.email)));
+    batch.forEach((a, j) => {
+      const index = a.exporter ? sessions.filter((s) => s.exporter).length + 1 : sessions.filter((s) => !s.exporter).length + 1;
+      sessions.push({ index, email: a.email, canViewLog: LOG_ROLES.has(a.role), jar: jars[j], exporter: a.exporter, tenantId: a.tenant.id });
+    });
+  }
+  const count = (list: Array<{ email: string }>) => Object.fromEntries([...new Set(list.map((a) => a.email))].map((e) => [e, list.filter((a) => a.email === e).length]));
+  log(`signed in ${sessions.length} sessions through the local OIDC authority in ${((performance.now() - signInStart) / 1000).toFixed(1)} s: ${Object.entries(count(wanted)).map(([e, n]) => `${e} x${n}`).join(", ")}`);
+
+  const recorder = new Recorder();
+  const browsers = sessions.filter((s) => !s.exporter).map((s) => new Browser(s, app.baseUrl, recorder, config.thinkMs));
+  const exporters = sessions.filter((s) => s.exporter).map((s) => new Exporter(s, app.baseUrl, recorder, plans.get(s.tenantId)!));
+
+  // Warm-up: both kinds of traffic (the exporters on one day's range), not measured.
+  log(`warm-up: ${config.warmupSeconds} s of browsing and short exports (not measured)`);
+  {
+    const window = openWindow("warmup", -1);
+    const loops = [...browsers.map((b) => b.run(window)), ...exporters.map((e) => e.run(window))];
+    await sleep(config.warmupSeconds * 1000);
+    window.close();
+    await Promise.all(loops);
+    await sleep(1_000);
+  }
+
+  const results: SegmentResult[] = [];
+  for (const [index, segment] of segments.entries()) {
+    log(`segment ${index + 1}/${segments.length}: phase ${segment.phase} (${segment.phase === "A" ? "pages only" : `pages + ${exporters.length} export loops`}) for ${segment.seconds.toFixed(0)} s`);
+    const meter = new UsageMeter(app.serverPid);
+    const window = openWindow(segment.phase, index);
+    const started = performance.now();
+    const pageLoops = browsers.map((b) => b.run(window));
+    const exportLoops = segment.phase === "B" ? exporters.map((e) => e.run(window)) : [];
+    await sleep(segment.seconds * 1000);
+    window.close();
+    await Promise.all(pageLoops);
+    const windowSeconds = (performance.now() - started) / 1000;
+    const drainStart = performance.now();
+    if (exportLoops.length > 0) log("  window closed; reading the exports in flight to their end");
+    await Promise.all(exportLoops);
+    const drainSeconds = (performance.now() - drainStart) / 1000;
+    const usage = meter.stop();
+    const pages = recorder.pages.filter((p) => p.segment === index);
+    const result: SegmentResult = {
+      ...segment,
+      index,
+      windowSeconds,
+      drainSeconds,
+      requests: pages.length,
+      errors: recorder.errors.filter((e) => e.segment === index).length,
+      pages: latency(pages.map((p) => p.ms)),
+      usage,
+    };
+    results.push(result);
+    log(`  ${result.requests} requests, ${result.errors} errors, p50 ${result.pages.p50.toFixed(0)} ms, p99 ${result.pages.p99.toFixed(0)} ms`);
+    // A moment for the server to settle (garbage collection, pools) before the next segment.
+    await sleep(2_000);
+  }
+
+  log("stopping the app and the database");
+  const loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  const buildInfo = { buildId: app.buildId, buildStale: app.buildStale, distDir: app.distDir };
+  await cleanup();
+
+  const A = phaseResult("A", recorder, results);
+  const B = phaseResult("B", recorder, results);
+  const errors = {
+    total: recorder.errors.length,
+    warmup: recorder.errors.filter((e) => e.phase === "warmup").length,
+    A: A.errors,
+    B: B.errors,
+    first: recorder.errors.slice(0, 20),
+  };
+  const ratio = { p99: B.pages.p99 / A.pages.p99, p95: B.pages.p95 / A.pages.p95, p50: B.pages.p50 / A.pages.p50 };
+  const verdict: string[] = [];
+  verdict.push(errors.total <= config.goal.maxErrors ? "zero errors" : `${errors.total} errors`);
+  verdict.push(`p99 with exports / without = ${ratio.p99.toFixed(2)} (goal <= ${config.goal.maxP99Ratio})`);
+  const pass = errors.total <= config.goal.maxErrors && ratio.p99 <= config.goal.maxP99Ratio && A.requests > 0 && B.requests > 0 && B.exports.ok > 0;
+  if (B.exports.ok === 0) verdict.push("no export completed in phase B");
+  // A saturated machine in A makes pages queue without any export: the ratio then understates.
+  const busyA = A.usage.machineCpuCores;
+  const saturatedA = busyA !== null && busyA >= 0.9 * machine.cores;
+  if (saturatedA) verdict.push(`warning: the machine was saturated in phase A (${busyA.toFixed(2)} of ${machine.cores} cores busy), so the ratio understates the exports' effect`);
+  const finishedAt = new Date();
+  const report: LoadReport = {
+    schema: LOAD_REPORT_SCHEMA,
+    mode: config.mode,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+    command: ["npm run test:load --", ...process.argv.slice(2)].join(" "),
+    pass,
+    verdict,
+    goal: config.goal,
+    ratio,
+    errors,
+    saturatedA,
+    phases: { A, B },
+    segments: results,
+    machine,
+    loadAverageAtEnd,
+    dataset: {
+      tenants: db.tenants.map((t) => ({ name: t.name, records: t.records })),
+      spanDays: db.spanDays,
+      anchor: db.anchor.toISOString(),
+      sizeBytes: db.sizeBytes,
+      reused: db.reused,
+      loadSeconds: db.loadSeconds,
+      postgres: { load: db.settings.load, run: db.settings.measure },
+    },
+    settings: {
+      users: config.users,
+      exporters: config.exports,
+      warmupSeconds: config.warmupSeconds,
+      thinkMs: config.thinkMs,
+      order: segments.map((s) => `${s.phase} ${s.seconds.toFixed(0)} s`).join(", "),
+      accounts: count(accounts.browsing),
+      exporterAccounts: accounts.exporting.map((a) => a.email),
+      exports: db.tenants.map((t) => ({ tenant: t.name, query: plans.get(t.id)!.full.query, rows: plans.get(t.id)!.full.expectedRows })),
+      app: { ...buildInfo, env: { NODE_ENV: "production", PARTNER_CLOUDS: "commercial", INGEST_RATE_PER_SECOND: "0", SEAL_INTERVAL_MINUTES: "0" } },
+    },
+  };
+  const files = writeReport(report, outDir);
+  console.log("");
+  console.log(renderMarkdown(report));
+  console.log(`Report: ${path.relative(process.cwd(), files.markdown) || files.markdown} (and .json, load-latest.md, load-latest.json); ${Math.round(report.durationSeconds)} s.`);
+  return pass ? 0 : 1;
+}
+
+let interrupted = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`load: ${signal}, stopping`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (error: unknown) => {
+    console.error(`load: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.DEBUG && error instanceof Error) console.error(error.stack);
+    await cleanup();
+    process.exit(2);
+  },
+);

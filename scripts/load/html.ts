@@ -1,0 +1,64 @@
+/*
+ * What a browsing user reads off the pages the server rendered: the "Older" link (the cursor),
+ * the rows (id and time, from the table's server-rendered props), the action filter's choices,
+ * and the customers' links. Plain regular expressions over the HTML, as the markup is ours and
+ * stable; a page that lacks what a step needs is reported as an error of that step.
+ */
+
+const decodeHtml = (s: string) =>
+  s
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&amp;/g, "&");
+
+/** The href of the pagination link with rel="next" ("Older"), if the page has one. */
+export function nextPageHref(html: string): string | null {
+  for (const tag of html.matchAll(/<a\b[^>]*>/g)) {
+    if (!/\brel="next"/.test(tag[0])) continue;
+    const href = /\bhref="([^"]+)"/.exec(tag[0])?.[1];
+    if (href) return decodeHtml(href);
+  }
+  return null;
+}
+
+export interface RowRef {
+  id: number;
+  occurredAt: string;
+}
+
+/**
+ * The rows of the page, from the table's props in the React Server Components payload (the table
+ * is a client component: its rows travel as JSON inside a script string, quotes escaped).
+ */
+export function rowRefs(html: string): RowRef[] {
+  const rows: RowRef[] = [];
+  for (const m of html.matchAll(/\\"id\\":(\d+),\\"occurredAt\\":\\"([^"\\]+)\\"/g)) rows.push({ id: Number(m[1]), occurredAt: m[2] });
+  return rows;
+}
+
+/** The choices of a <select> (without the empty "All ..." one). */
+export function selectOptions(html: string, id: string): string[] {
+  const start = html.indexOf(`id="${id}"`);
+  if (start < 0) return [];
+  const end = html.indexOf("</select>", start);
+  const body = html.slice(start, end < 0 ? undefined : end);
+  return [...body.matchAll(/<option value="([^"]*)"/g)].map((m) => decodeHtml(m[1])).filter((v) => v !== "");
+}
+
+export interface CustomerRef {
+  id: string;
+  name: string;
+}
+
+/** The customers linked from a page (the Customers list links every one to its subscriptions). */
+export function customerLinks(html: string): CustomerRef[] {
+  const seen = new Map<string, string>();
+  for (const m of html.matchAll(/href="\/customers\/([0-9a-f-]{36})\/subscriptions"[^>]*>([^<]*)</g)) {
+    if (!seen.has(m[1])) seen.set(m[1], decodeHtml(m[2]).trim());
+  }
+  return [...seen].map(([id, name]) => ({ id, name }));
+}
+
+export const hasTestId = (html: string, testId: string) => html.includes(`data-testid="${testId}"`);
