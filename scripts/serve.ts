@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
+import { EXPORT_ROUTE, requestsInFlightCounter } from "@/lib/export/give-way-to-pages";
 import { writeLog } from "@/lib/observability/log";
 import { installRequestStorage, type RequestState } from "@/lib/observability/request-context";
 import { logWhenClosed, openRequest } from "@/lib/observability/request-log";
@@ -39,6 +40,7 @@ function loadRoutesManifest(): RoutesManifest | null {
 
 async function main() {
   const storage = new AsyncLocalStorage<RequestState>();
+  const inFlight = requestsInFlightCounter();
   installRequestStorage(storage);
 
   const server = createServer();
@@ -50,6 +52,11 @@ async function main() {
   server.on("request", (req, res) => {
     const open = openRequest(req, matchRoute);
     logWhenClosed(open, res);
+    // Exports give way while anything else is being served (lib/export/give-way-to-pages.ts).
+    if (!open.staticAsset && open.state.route !== EXPORT_ROUTE) {
+      inFlight.count++;
+      res.once("close", () => inFlight.count--);
+    }
     // Everything Next does for this request runs inside its state, so the app can annotate it.
     storage.run(open.state, () => {
       handle(req, res).catch((error: unknown) => {

@@ -7,6 +7,7 @@ import { activityRecordDetails, activityRecords, type Cloud } from "@/db/schema"
 import { APP_ROLE, type TenantContext } from "@/db/with-tenant";
 import { actionLabel, STATUS_LABELS } from "@/lib/activity-labels";
 import { CSV_BOM, csvCell, csvRow, formatCsvTimestamp } from "@/lib/csv";
+import { exportTurn, exportWorked } from "./give-way-to-pages";
 
 /*
  * The "Export log" CSV, streamed from a Postgres cursor. Independent of Next: the route handler
@@ -369,7 +370,11 @@ export function createActivityCsvStream(options: ActivityCsvStreamOptions): Read
           if (rows.length > 0) {
             delivered = true;
             rowCount += rows.length;
-            deliver(encoder.encode(formatActivityBatch(rows)));
+            await exportTurn();
+            const started = performance.now();
+            const chunk = encoder.encode(formatActivityBatch(rows));
+            exportWorked(performance.now() - started);
+            deliver(chunk);
           }
           if (!more) break;
         }

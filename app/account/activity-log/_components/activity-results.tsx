@@ -6,6 +6,7 @@ import type { TenantContext } from "@/db/with-tenant";
 import { toSearchParams, type ActivityLogParams } from "@/lib/activity-log-params";
 import { asCatalog } from "@/lib/activity-labels";
 import { formatCount, formatDay, timeZoneLabel } from "@/lib/format";
+import { EXPORT_ROUTE } from "@/lib/export/give-way-to-pages";
 import { annotate } from "@/lib/observability/request-context";
 import { ActivityTable } from "./activity-table";
 import { ACTIVITY_LOG_PATH } from "./activity-filters";
@@ -42,7 +43,7 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
   }
 
   const zoneLabel = timeZoneLabel(params.tz);
-  const exportHref = `/api/activity-log/export?${toSearchParams(params, { cursor: null })}`;
+  const exportHref = `${EXPORT_ROUTE}?${toSearchParams(params, { cursor: null })}`;
   const pageHref = (cursor: string | null, dir: "next" | "prev") => `${ACTIVITY_LOG_PATH}?${toSearchParams(params, { cursor, dir })}`;
   const empty = total.count === 0;
   const totalText = formatCount(total, locale);
