@@ -4,7 +4,7 @@
  *
  * Issue 8's load test (not part of `npm test`; see docs/load-test.md). Builds a throwaway database
  * (embedded PostgreSQL in a temp folder) holding the commercial demo tenants with a few hundred
- * thousand records, serves the app as `npm start` does (`next start`, NODE_ENV=production, the
+ * thousand records, serves the app as `npm start` does (scripts/serve.ts around Next's handler, NODE_ENV=production, the
  * existing build in NEXT_DIST_DIR or .next), signs in virtual users through the real OIDC flow as
  * the demo accounts, and measures two phases:
  *   A: the browsing users alone (pages only);

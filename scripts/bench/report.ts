@@ -227,7 +227,7 @@ export function renderMarkdown(report: BenchReport): string {
     "",
     `PostgreSQL settings for the load: ${settingsText(report.settings.postgres.load)}. For the measurements: ${settingsText(report.settings.postgres.measure)}${report.settings.postgres.measure === "server defaults" ? "" : " (durability settings at their defaults: fsync, synchronous_commit and full_page_writes on, autovacuum on)"}.`,
     "",
-    `App: next start of build ${report.settings.app.buildId}${report.settings.app.buildStale ? " (older than the sources at the time of the run)" : ""}, ${Object.entries(report.settings.app.env).map(([k, v]) => `${k}=${v}`).join(", ")}. Auth: ${report.settings.auth} Sealing: ${report.settings.sealing}`,
+    `App: scripts/serve.ts (Next's handler) serving build ${report.settings.app.buildId}${report.settings.app.buildStale ? " (older than the sources at the time of the run)" : ""}, ${Object.entries(report.settings.app.env).map(([k, v]) => `${k}=${v}`).join(", ")}. Auth: ${report.settings.auth} Sealing: ${report.settings.sealing}`,
     "",
     "## Results",
     "",
