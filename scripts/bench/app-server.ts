@@ -116,14 +116,14 @@ function descendants(pid: number): Array<{ pid: number; cmdline: string }> {
 }
 
 /**
- * The process serving HTTP: scripts/serve.ts, which names itself `next-server` as `next start`
+ * The process serving HTTP: scripts/serve.ts (run as a bundle), which names itself `next-server` as `next start`
  * does; else one still showing its script in its command line, or a `next start` process.
  */
 function findServerPid(startPid: number): number | null {
   const all = descendants(startPid);
   const named = all.filter((p) => /next-server/.test(p.cmdline));
   if (named.length > 0) return named[named.length - 1].pid;
-  const next = all.filter((p) => /scripts\/serve\.ts|\bnext\b.*\bstart\b/.test(p.cmdline));
+  const next = all.filter((p) => /serve[-.][^ ]*(ts|mjs)|\bnext\b.*\bstart\b/.test(p.cmdline));
   return next.length > 0 ? next[next.length - 1].pid : null;
 }
 
