@@ -2,6 +2,7 @@ import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server
 import type { NextAuthRequest } from "next-auth";
 import { auth } from "@/auth";
 import { servedClouds } from "@/lib/clouds";
+import { annotate } from "@/lib/observability/request-context";
 import { authorityOrigins, securityHeaders } from "@/lib/security-headers";
 
 // Reachable signed out: sign-in itself, Auth.js's endpoints, and the health probe.
@@ -43,7 +44,12 @@ function decide(request: NextAuthRequest, requestHeaders: Headers): Response {
 
   const session = request.auth;
   const foreignCloud = !!session?.cloud && !servedClouds().includes(session.cloud);
-  if (session?.tenantId && !foreignCloud) return pass();
+  if (session?.tenantId && !foreignCloud) {
+    // The request log's "who" for requests that run no app code (router prefetches); pages and
+    // APIs overwrite it with the directory's answer (lib/auth/tenant-context.ts).
+    annotate({ userId: session.user?.id, tenantId: session.tenantId, cloud: session.cloud });
+    return pass();
+  }
 
   if (pathname.startsWith("/api/") && !isNavigation(request.headers)) {
     return NextResponse.json({ error: { code: "unauthorized", message: "Sign in to continue." } }, { status: 401 });

@@ -78,6 +78,12 @@ test("a page view and an export each leave a line with who, tenant, route, statu
   expect(exportLine).toMatchObject({ requestId: exportRequest.requestId, route: "/api/activity-log/export", ...who, rows: exported, outcome: "complete" });
   expect(exportLine.durationMs).toBeGreaterThan(0);
 
+  // From the page view on, every request of the session names its user, router prefetches and
+  // other requests that run no app code included (the proxy names them from the session).
+  const afterView = lines.filter((l) => l.msg === "request" && l.level === "info" && l.ts >= view!.ts && !/^\/(signin|api\/auth)/.test(l.route ?? ""));
+  expect(afterView.length).toBeGreaterThan(1);
+  expect(afterView.filter((l) => l.userId !== admin.id || l.tenantId !== CONTOSO_ID)).toEqual([]);
+
   // Before sign-in: the same kind of line, with no one in it.
   const signedOut = lines.find((l) => l.route === "/signin" && l.status === 200)!;
   expect(signedOut).toBeDefined();
