@@ -33,25 +33,13 @@ import { measureIngest } from "./bench/ingest";
 import { machineInfo } from "./bench/machine";
 import { measurePages } from "./bench/page";
 import { buildMetrics, renderMarkdown, REPORT_SCHEMA, writeReport, type BenchReport } from "./bench/report";
+import { runScript, scriptRun } from "./bench/script-run";
 
 const USAGE = "usage: npm run bench -- [--quick] [--out <dir>] [--reuse] [--keep] [--build] [--ingest-concurrency <n>]";
 
 const startedAt = new Date();
-const t0 = performance.now();
-const log = (line: string) => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${line}`);
-
-// Undone in reverse order, on success, failure and Ctrl-C alike.
-const cleanups: Array<() => Promise<void>> = [];
-let cleaning: Promise<void> | null = null;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    while (cleanups.length > 0) {
-      const undo = cleanups.pop()!;
-      await undo().catch((error: unknown) => console.error(`bench: cleanup: ${error instanceof Error ? error.message : String(error)}`));
-    }
-  })();
-  return cleaning;
-}
+const run = scriptRun("bench");
+const { log, onCleanup, cleanup } = run;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -81,11 +69,11 @@ async function main(): Promise<void> {
 
   // Scratch files (psql scripts), removed with everything else.
   const workDir = mkdtempSync(path.join(os.tmpdir(), "activity-log-bench-work-"));
-  cleanups.push(async () => rmSync(workDir, { recursive: true, force: true }));
+  onCleanup(async () => rmSync(workDir, { recursive: true, force: true }));
 
   // Filled in as things start, so that cleanup stops whatever exists at the moment it runs.
   const running: { db?: BenchDatabase; stopLoad?: () => Promise<void>; app?: AppServer; starting?: ChildProcess } = {};
-  cleanups.push(async () => {
+  onCleanup(async () => {
     if (running.db) await running.db.stop();
     else await running.stopLoad?.();
   });
@@ -102,7 +90,7 @@ async function main(): Promise<void> {
 
   const page = await measurePages(db.url, db.directory, config, anchor, log);
 
-  cleanups.push(async () => {
+  onCleanup(async () => {
     if (running.app) await running.app.stop();
     else if (running.starting?.pid) {
       try {
@@ -167,22 +155,4 @@ async function main(): Promise<void> {
   console.log(`Report: ${path.relative(process.cwd(), files.markdown) || files.markdown} (and .json, latest.md, latest.json); ${Math.round(report.durationSeconds)} s.`);
 }
 
-let interrupted = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    console.error(`bench: ${signal}, stopping`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-main().then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
-    if (process.env.DEBUG && error instanceof Error) console.error(error.stack);
-    await cleanup();
-    process.exit(1);
-  },
-);
+runScript(run, main, 1);

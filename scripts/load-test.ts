@@ -35,6 +35,7 @@ import { LOAD_REPORT_SCHEMA, phaseResult, renderMarkdown, writeReport, type Load
 import { latency, Recorder } from "./load/stats";
 import { UsageMeter } from "./load/system";
 import { Browser, Exporter, openWindow, type ExportPlan, type Session } from "./load/users";
+import { runScript, scriptRun } from "./bench/script-run";
 
 const USAGE =
   "usage: npm run test:load -- [--quick] [--seconds <n>] [--users <n>] [--exports <n>] [--think <min>-<max> ms] [--order ABA|AB|BA] [--reuse] [--build] [--out <dir>]";
@@ -45,21 +46,8 @@ const LOG_ROLES = new Set(["global_admin", "admin_agent", "billing_admin"]);
 const SIGN_IN_CONCURRENCY = 4;
 
 const startedAt = new Date();
-const t0 = performance.now();
-const log = (line: string) => console.log(`[load ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${line}`);
-
-// Undone in reverse order, on success, failure and Ctrl-C alike.
-const cleanups: Array<() => Promise<void>> = [];
-let cleaning: Promise<void> | null = null;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    while (cleanups.length > 0) {
-      const undo = cleanups.pop()!;
-      await undo().catch((error: unknown) => console.error(`load: cleanup: ${error instanceof Error ? error.message : String(error)}`));
-    }
-  })();
-  return cleaning;
-}
+const run = scriptRun("load");
+const { log, onCleanup, cleanup } = run;
 
 function wholeNumber(name: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
@@ -134,7 +122,7 @@ async function main(): Promise<number> {
 
   // Filled in as things start, so that cleanup stops whatever exists at the moment it runs.
   const running: { db?: LoadDatabase; stopLoad?: () => Promise<void>; app?: AppServer; starting?: ChildProcess } = {};
-  cleanups.push(async () => {
+  onCleanup(async () => {
     if (running.db) await running.db.stop();
     else await running.stopLoad?.();
   });
@@ -158,7 +146,7 @@ async function main(): Promise<number> {
   }
   const machine = await machineInfo(db.url);
 
-  cleanups.push(async () => {
+  onCleanup(async () => {
     if (running.app) await running.app.stop();
     else if (running.starting?.pid) {
       try {
@@ -305,22 +293,4 @@ async function main(): Promise<number> {
   return pass ? 0 : 1;
 }
 
-let interrupted = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    console.error(`load: ${signal}, stopping`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-main().then(
-  (code) => process.exit(code),
-  async (error: unknown) => {
-    console.error(`load: ${error instanceof Error ? error.message : String(error)}`);
-    if (process.env.DEBUG && error instanceof Error) console.error(error.stack);
-    await cleanup();
-    process.exit(2);
-  },
-);
+runScript(run, main, 2);

@@ -82,33 +82,17 @@ export function buildActivityWhere(ctx: Scope, params: ActivityFilters): SQL {
 }
 
 /*
- * Row-value comparisons, so Postgres walks the index from the position instead of filtering.
- * Values are cast explicitly: drizzle's postgres-js driver passes timestamptz parameters through
- * untouched, so a bare Date would not serialise.
+ * Rows whose (occurred_at, id) compares to the cursor's by `op`: a row-value comparison, so
+ * Postgres walks the index from the position instead of filtering. The plain bound on occurred_at
+ * beside it is redundant for the result, but it is what lets the planner prune partitions and
+ * start the index at the cursor (measured: the "anything newer?" probe at depth 1,000 of a
+ * 10M-record tenant walked a whole older month without it). Values are cast explicitly:
+ * drizzle's postgres-js driver passes timestamptz parameters through untouched.
  */
-/*
- * The plain bound on occurred_at beside the row comparison is redundant for the result, but it is
- * what lets the planner prune partitions and start the index at the cursor (measured: the
- * "anything newer?" probe at depth 1,000 of a 10M-record tenant walked a whole older month without it).
- */
-function keyBefore(cursor: Cursor): SQL {
+function beyond(cursor: Cursor, op: "<" | "<=" | ">" | ">="): SQL {
   const at = cursor.occurredAt.toISOString();
-  return sql`${activityRecords.occurredAt} <= ${at}::timestamptz and (${activityRecords.occurredAt}, ${activityRecords.id}) < (${at}::timestamptz, ${cursor.id}::bigint)`;
-}
-
-function keyAfter(cursor: Cursor): SQL {
-  const at = cursor.occurredAt.toISOString();
-  return sql`${activityRecords.occurredAt} >= ${at}::timestamptz and (${activityRecords.occurredAt}, ${activityRecords.id}) > (${at}::timestamptz, ${cursor.id}::bigint)`;
-}
-
-function keyAtOrBefore(cursor: Cursor): SQL {
-  const at = cursor.occurredAt.toISOString();
-  return sql`${activityRecords.occurredAt} <= ${at}::timestamptz and (${activityRecords.occurredAt}, ${activityRecords.id}) <= (${at}::timestamptz, ${cursor.id}::bigint)`;
-}
-
-function keyAtOrAfter(cursor: Cursor): SQL {
-  const at = cursor.occurredAt.toISOString();
-  return sql`${activityRecords.occurredAt} >= ${at}::timestamptz and (${activityRecords.occurredAt}, ${activityRecords.id}) >= (${at}::timestamptz, ${cursor.id}::bigint)`;
+  const bound = sql.raw(op.startsWith("<") ? "<=" : ">=");
+  return sql`${activityRecords.occurredAt} ${bound} ${at}::timestamptz and (${activityRecords.occurredAt}, ${activityRecords.id}) ${sql.raw(op)} (${at}::timestamptz, ${cursor.id}::bigint)`;
 }
 
 const cursorOf = (row: Pick<ActivityListRow, "occurredAt" | "id">): Cursor => ({ occurredAt: row.occurredAt, id: row.id });
@@ -124,7 +108,7 @@ function nearestBehindQuery(tx: Tx, where: SQL, cursor: Cursor, backwards: boole
   return tx
     .select({ occurredAt: activityRecords.occurredAt, id: activityRecords.id })
     .from(activityRecords)
-    .where(and(where, backwards ? keyAtOrBefore(cursor) : keyAtOrAfter(cursor)))
+    .where(and(where, beyond(cursor, backwards ? "<=" : ">=")))
     .orderBy(...(backwards
       ? [desc(activityRecords.occurredAt), desc(activityRecords.id)]
       : [asc(activityRecords.occurredAt), asc(activityRecords.id)]))
@@ -136,7 +120,7 @@ export function pageRowsQuery(tx: Tx | Database, where: SQL, cursor: Cursor | nu
   return tx
     .select(activityListColumns)
     .from(activityRecords)
-    .where(cursor ? and(where, backwards ? keyAfter(cursor) : keyBefore(cursor)) : where)
+    .where(cursor ? and(where, beyond(cursor, backwards ? ">" : "<")) : where)
     .orderBy(...(backwards
       ? [asc(activityRecords.occurredAt), asc(activityRecords.id)]
       : [desc(activityRecords.occurredAt), desc(activityRecords.id)]))
