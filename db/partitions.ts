@@ -52,7 +52,7 @@ export interface RetentionResult {
 /**
  * Drops every log partition that ends on or before the cutoff, in one transaction: counts what
  * each tenant loses, drops the partitions of both tables, and writes one `apply_log_retention`
- * record per affected tenant. Idempotency keys of the dropped period go too.
+ * record per affected tenant. Idempotency keys and per-day counts of the dropped period go too.
  */
 export async function applyRetention(sql: Sql, { now = new Date(), months = DEFAULT_RETENTION_MONTHS } = {}): Promise<RetentionResult> {
   if (!Number.isInteger(months) || months < 1) throw new RangeError("retention must be a whole number of months, at least 1");
@@ -74,6 +74,9 @@ export async function applyRetention(sql: Sql, { now = new Date(), months = DEFA
       result.dropped.push(partition.name);
     }
     await tx`delete from activity_ingest_events where occurred_at < ${cutoff.toISOString()}::timestamptz`;
+    // Dropping a table fires no trigger: the per-day counts of the dropped months go here (the
+    // cutoff is a UTC month's first day, so no day is split).
+    await tx`delete from activity_day_counts where day < ${cutoff.toISOString().slice(0, 10)}::date`;
 
     const droppedMonths = records.map((p) => p.from.toISOString().slice(0, 7)).sort();
     for (const [tenantId, removed] of result.removedByTenant) {

@@ -2,6 +2,7 @@ import {
   bigint,
   foreignKey,
   bigserial,
+  date,
   index,
   integer,
   jsonb,
@@ -9,6 +10,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
@@ -184,6 +186,29 @@ export const activityRecordDetails = pgTable(
 );
 
 /*
+ * How many records each tenant has per UTC day, in all and by status, action and both (NULL in a
+ * column means "any"), kept by statement triggers on the log (migration 0006). The page's count
+ * adds up the days wholly inside its range: when that alone passes the cap it shows "10,000+"
+ * without reading the log. A lower bound by construction (partial days are left out), so it can
+ * only ever spare work, never change an answer that is shown exactly.
+ */
+export const activityDayCounts = pgTable(
+  "activity_day_counts",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    cloud: text("cloud").$type<Cloud>().notNull(),
+    operationStatus: text("operation_status").$type<OperationStatus>(),
+    operationType: text("operation_type"),
+    day: date("day", { mode: "string" }).notNull(),
+    records: bigint("records", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    // The lookup's order: one tenant, one status/action pair, a range of days.
+    unique("activity_day_counts_key").on(t.tenantId, t.cloud, t.operationStatus, t.operationType, t.day).nullsNotDistinct(),
+  ],
+);
+
+/*
  * Per-tenant API keys for the ingestion API. Only a SHA-256 of the key is stored (the key is 256
  * random bits, so a fast hash is enough); `key_prefix` lets people tell keys apart. Requests find a
  * key through the SECURITY DEFINER function api_key_lookup() (db/migrations/0003_*), never by
@@ -261,3 +286,4 @@ export type ActivityRecordDetails = typeof activityRecordDetails.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type ActivityIngestEvent = typeof activityIngestEvents.$inferSelect;
 export type ActivitySeal = typeof activitySeals.$inferSelect;
+export type ActivityDayCount = typeof activityDayCounts.$inferSelect;

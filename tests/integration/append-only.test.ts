@@ -124,7 +124,7 @@ describe("append-only log", () => {
       group by c.relname order by c.relname`;
     expect(triggers).toEqual([
       { relname: "activity_record_details_y2031m01", names: ["append_only", "append_only_truncate"] },
-      { relname: "activity_records_y2031m01", names: ["append_only", "append_only_truncate"] },
+      { relname: "activity_records_y2031m01", names: ["append_only", "append_only_truncate", "day_counts_remove", "day_counts_truncated"] },
     ]);
     expect(await ownerOutcome((tx) => tx`truncate activity_records_y2031m01`)).toMatch(/TRUNCATE on activity_records_y2031m01 is not allowed/);
 

@@ -6,7 +6,9 @@ import {
   buildActivityWhere,
   cappedCountQuery,
   countActivity,
+  countQuery,
   DEFAULT_COUNT_CAP,
+  nearestBehindQuery,
   pageRowsQuery,
   type ActivityFilters,
 } from "@/db/queries/activity-records";
@@ -34,13 +36,23 @@ interface PlanNode {
   "Node Type": string;
   "Index Name"?: string;
   "Actual Rows"?: number;
+  "Actual Loops"?: number;
+  "Relation Name"?: string;
   "Heap Fetches"?: number;
   "Rows Removed by Filter"?: number;
+  "Shared Hit Blocks"?: number;
+  "Shared Read Blocks"?: number;
   Plans?: PlanNode[];
 }
 
 const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 const scans = (plan: PlanNode) => nodes(plan).filter((n) => /Scan/.test(n["Node Type"]) && n["Actual Rows"] !== undefined);
+/*
+ * Pages the scans touched. "Actual Rows" counts what a scan returned, not the index entries it
+ * stepped over on its way to the first one; pages show those too.
+ */
+const pagesRead = (plan: PlanNode) =>
+  scans(plan).reduce((sum, s) => sum + (s["Shared Hit Blocks"] ?? 0) + (s["Shared Read Blocks"] ?? 0), 0);
 
 describe("the page's query plans", () => {
   let db: TestDatabase;
@@ -81,7 +93,7 @@ describe("the page's query plans", () => {
     withTenant(
       BIG,
       async (tx) => {
-        const rows = (await tx.execute(sql`explain (analyze, format json) ${query.getSQL()}`)) as unknown as { "QUERY PLAN": [{ Plan: PlanNode }] }[];
+        const rows = (await tx.execute(sql`explain (analyze, buffers, format json) ${query.getSQL()}`)) as unknown as { "QUERY PLAN": [{ Plan: PlanNode }] }[];
         return rows[0]["QUERY PLAN"][0].Plan;
       },
       orm,
@@ -126,25 +138,55 @@ describe("the page's query plans", () => {
     });
   }
 
+  for (const { name, filters } of variants.filter((v) => !v.filters.user)) {
+    it(`says "more than 10,000" from the day counts, without reading the log (${name})`, async () => {
+      const expected = await matching(filters);
+      const plan = await explain(countQuery(orm, BIG, filters, DEFAULT_COUNT_CAP));
+      const read = scans(plan).filter((s) => (s["Actual Loops"] ?? 0) > 0);
+      const dayCounts = read.filter((s) => /activity_day_counts/.test(s["Relation Name"] ?? s["Index Name"] ?? ""));
+      expect(dayCounts).toHaveLength(1);
+      // At most a row per day of the range (92 days), whatever the tenant's size.
+      expect(dayCounts[0]["Actual Rows"]).toBeLessThanOrEqual(92);
+      const log = read.filter((s) => s !== dayCounts[0]);
+      if (expected > DEFAULT_COUNT_CAP) expect(log).toEqual([]);
+      else expect(log.reduce((sum, s) => sum + (s["Actual Rows"] ?? 0), 0)).toBe(expected);
+    });
+  }
+
+  it("has a variant of each kind: over the cap from the day counts, and under it counted exactly", async () => {
+    const sizes = await Promise.all(variants.filter((v) => !v.filters.user).map((v) => matching(v.filters)));
+    expect(sizes.some((n) => n > DEFAULT_COUNT_CAP)).toBe(true);
+    expect(sizes.some((n) => n <= DEFAULT_COUNT_CAP)).toBe(true);
+  });
+
   for (const { name, filters } of variants.filter((v) => v.name !== "action")) {
     it(`starts a page at its first row, without sorting (${name})`, async () => {
-      const plan = await explain(pageRowsQuery(orm, buildActivityWhere(BIG, filters), null, false, 26));
+      const plan = await explain(pageRowsQuery(orm, BIG, filters, null, false, 26));
       expect(nodes(plan).map((n) => n["Node Type"])).not.toContain("Sort");
       const entries = scans(plan).reduce((sum, s) => sum + (s["Actual Rows"] ?? 0), 0);
       expect(entries).toBeLessThanOrEqual(26);
       for (const scan of scans(plan)) expect(scan["Rows Removed by Filter"] ?? 0).toBe(0);
     });
 
-    it(`starts a deep page at its cursor, both ways (${name})`, async () => {
+    it(`starts a deep page and its probe at the cursor, both ways (${name})`, async () => {
       // A position thousands of rows in: the 200th page of 25 (or as deep as the filter goes).
-      const where = buildActivityWhere(BIG, filters);
-      const positions = await withTenant(BIG, (tx) => pageRowsQuery(tx, where, null, false, 5_000), orm);
+      const positions = await withTenant(BIG, (tx) => pageRowsQuery(tx, BIG, filters, null, false, 5_000), orm);
       const at = positions[Math.min(positions.length - 1, 199 * 25)];
+      expect(positions.indexOf(at)).toBeGreaterThan(500);
+      const cursor = { occurredAt: at.occurredAt, id: at.id };
+      // The first page's pages touched, as the measure of "no walk from the range's edge".
+      const firstPage = pagesRead(await explain(pageRowsQuery(orm, BIG, filters, null, false, 26)));
       for (const backwards of [false, true]) {
-        const plan = await explain(pageRowsQuery(orm, where, { occurredAt: at.occurredAt, id: at.id }, backwards, 26));
+        const plan = await explain(pageRowsQuery(orm, BIG, filters, cursor, backwards, 26));
         expect(nodes(plan).map((n) => n["Node Type"])).not.toContain("Sort");
+        // 26 rows and the one entry that answers "anything behind the cursor?" (its InitPlan).
         const entries = scans(plan).reduce((sum, s) => sum + (s["Actual Rows"] ?? 0), 0);
-        expect(entries).toBeLessThanOrEqual(26);
+        expect(entries).toBeLessThanOrEqual(27);
+        expect(pagesRead(plan)).toBeLessThanOrEqual(firstPage + 4 + 4); // + the probe's descent
+
+        const probe = await explain(nearestBehindQuery(orm, BIG, filters, cursor, backwards));
+        expect(scans(probe).reduce((sum, s) => sum + (s["Actual Rows"] ?? 0), 0)).toBeLessThanOrEqual(2);
+        expect(pagesRead(probe)).toBeLessThanOrEqual(firstPage + 4);
       }
     });
   }

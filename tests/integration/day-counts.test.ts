@@ -1,0 +1,238 @@
+import { randomUUID } from "node:crypto";
+import { drizzle } from "drizzle-orm/postgres-js";
+import fc from "fast-check";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST } from "@/app/api/v1/activity-records/route";
+import { closeDb } from "@/db/client";
+import { writeActivity } from "@/db/mutations/activity";
+import { applyRetention } from "@/db/partitions";
+import { countActivity, wholeDaysOf } from "@/db/queries/activity-records";
+import * as schema from "@/db/schema";
+import { generateActivity } from "@/db/seed/activity-generator";
+import { DEMO_API_KEYS, DEMO_TENANTS } from "@/db/seed/demo-data";
+import { seedDemo } from "@/db/seed/seed-demo";
+import { APP_ROLE, withTenant } from "@/db/with-tenant";
+import { resetIngestRateLimiter } from "@/lib/ingest/rate-limit";
+import { createTestDatabase, type TestDatabase } from "../support/test-database";
+
+/*
+ * The per-day counts behind the page's "10,000+" (migration 0006). They may only ever spare the
+ * page work: they must equal the log after every way records arrive or leave, stay inside their
+ * tenant and cloud, and the count built on them must agree with counting the log itself.
+ */
+
+const [contoso, fabrikam, tailspin] = DEMO_TENANTS;
+const TENANT = { tenantId: "d0d0d0d0-0000-4000-8000-000000000001", cloud: "commercial" as const };
+const WINDOW = { from: new Date("2026-03-01T00:00:00Z"), to: new Date("2026-03-11T00:00:00Z") };
+
+type Counts = Record<string, number>;
+
+describe("per-day counts of the log", () => {
+  let db: TestDatabase;
+  let app: postgres.Sql;
+  let orm: ReturnType<typeof drizzle<typeof schema>>;
+
+  /** What the counts should be: the log itself, counted the four ways. */
+  const fromLog = async (): Promise<Counts> => {
+    const rows = await db.admin<{ key: string; n: number }[]>`
+      select concat_ws('|', tenant_id, cloud, coalesce(s, '*'), coalesce(t, '*'), day) as key, count(*)::int as n
+      from (select tenant_id, cloud, operation_status as s, operation_type as t, (occurred_at at time zone 'UTC')::date as day
+            from activity_records) a
+      group by tenant_id, cloud, day, cube (s, t)`;
+    return Object.fromEntries(rows.map((r) => [r.key, r.n]));
+  };
+  /** What the triggers kept (a day whose records all left keeps a zero: not a difference). */
+  const stored = async (): Promise<Counts> => {
+    const rows = await db.admin<{ key: string; n: number }[]>`
+      select concat_ws('|', tenant_id, cloud, coalesce(operation_status, '*'), coalesce(operation_type, '*'), day) as key, records::int as n
+      from activity_day_counts where records <> 0`;
+    return Object.fromEntries(rows.map((r) => [r.key, r.n]));
+  };
+  const expectCountsMatchLog = async () => {
+    const want = await fromLog();
+    expect(Object.keys(want).length).toBeGreaterThan(0);
+    expect(await stored()).toEqual(want);
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = postgres(db.url, { max: 4, onnotice: () => {} });
+    orm = drizzle(app, { schema });
+    process.env.DATABASE_URL = db.url;
+    process.env.INGEST_RATE_PER_SECOND = "1000";
+    process.env.INGEST_RATE_BURST = "1000";
+    resetIngestRateLimiter();
+    // The demo seed: generated history and the portal's own records, in both clouds.
+    await seedDemo(db.url, { recordsPerTenant: 300, customersPerTenant: 3 });
+    await db.admin`select ensure_activity_partitions(${WINDOW.from.toISOString()}::timestamptz, ${WINDOW.to.toISOString()}::timestamptz)`;
+    await db.admin`insert into partner_tenants (id, cloud, name) values (${TENANT.tenantId}, ${TENANT.cloud}, 'Day count tenant')`;
+    // Several statements (chunks) over ten days, so days straddle statements.
+    await generateActivity(db.admin, {
+      ...TENANT,
+      count: 1_200,
+      from: WINDOW.from,
+      to: WINDOW.to,
+      seed: 5,
+      chunkSize: 350,
+      customers: [{ id: "d0d0d0d0-1111-4111-8111-000000000001", companyName: "Day Customer", domain: "day.example" }],
+      userPrincipalNames: ["admin@day.example", "agent@day.example"],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    delete process.env.INGEST_RATE_PER_SECOND;
+    delete process.env.INGEST_RATE_BURST;
+    resetIngestRateLimiter();
+    await closeDb();
+    await app?.end();
+    await db?.drop();
+  });
+
+  it("equal the log after seeding, generated history in several statements, and the portal's writes", async () => {
+    await withTenant({ tenantId: contoso.id, cloud: contoso.cloud }, (tx) =>
+      writeActivity(tx, { tenantId: contoso.id, cloud: contoso.cloud, userId: randomUUID(), userPrincipalName: "admin@contoso.example", role: "global_admin" }, {
+        operationType: "update_subscription",
+        resourceType: "subscription",
+        operationStatus: "failed",
+      }),
+    orm);
+    await expectCountsMatchLog();
+  });
+
+  it("count what the ingestion API stores, across days and statuses, and not its duplicates", async () => {
+    const key = DEMO_API_KEYS.find((k) => k.tenantId === fabrikam.id)!.key;
+    const records = Array.from({ length: 60 }, (_, i) => ({
+      eventId: `day-count-${i}`,
+      occurredAt: new Date(Date.now() - i * 7 * 3_600_000).toISOString(),
+      operationType: i % 3 === 0 ? "create_order" : "update_subscription",
+      resourceType: "order",
+      operationStatus: i % 4 === 0 ? "failed" : "succeeded",
+      userPrincipalName: "orders-service@fabrikam.example",
+      applicationId: "Orders service",
+      correlationId: randomUUID(),
+    }));
+    const send = () =>
+      POST(new Request("http://localhost/api/v1/activity-records", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+        body: JSON.stringify({ records }),
+      }));
+    expect((await send()).status).toBe(201);
+    expect((await send()).status).toBe(200); // a retry: nothing new, nothing counted twice
+    await expectCountsMatchLog();
+  });
+
+  it("lose no update when two transactions count into the same day at once", async () => {
+    const at = new Date("2026-03-05T12:00:00Z");
+    const insertOne = (i: number) =>
+      app.begin(async (tx) => {
+        await tx`select set_config('app.tenant_id', ${TENANT.tenantId}, true), set_config('app.cloud', ${TENANT.cloud}, true),
+                        set_config('role', ${APP_ROLE}, true)`;
+        await tx`insert into activity_records (tenant_id, cloud, occurred_at, operation_type, resource_type, operation_status,
+                                               user_principal_name, application_id, correlation_id)
+                 values (${TENANT.tenantId}, ${TENANT.cloud}, ${new Date(at.getTime() + i).toISOString()}::timestamptz, 'create_order', 'order',
+                         'succeeded', 'admin@day.example', 'Concurrency test', ${randomUUID()})`;
+        await new Promise((resolve) => setTimeout(resolve, 20)); // hold the row lock while the other waits
+      });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => insertOne(i)));
+    await expectCountsMatchLog();
+  });
+
+  it("are readable by the request role for its own tenant and cloud only, and never writable", async () => {
+    const visible = (ctx: { tenantId: string; cloud: string }) =>
+      app.begin(async (tx) => {
+        await tx`select set_config('app.tenant_id', ${ctx.tenantId}, true), set_config('app.cloud', ${ctx.cloud}, true),
+                        set_config('role', ${APP_ROLE}, true)`;
+        return tx<{ tenant_id: string; cloud: string }[]>`select distinct tenant_id::text, cloud from activity_day_counts`;
+      });
+    expect(await visible({ tenantId: contoso.id, cloud: contoso.cloud })).toEqual([{ tenant_id: contoso.id, cloud: contoso.cloud }]);
+    expect(await visible({ tenantId: tailspin.id, cloud: tailspin.cloud })).toEqual([{ tenant_id: tailspin.id, cloud: tailspin.cloud }]);
+    // A tenant in the wrong cloud sees nothing at all.
+    expect(await visible({ tenantId: contoso.id, cloud: "usgov" })).toEqual([]);
+
+    const [grants] = await db.admin<{ s: boolean; i: boolean; u: boolean; d: boolean }[]>`
+      select has_table_privilege(${APP_ROLE}, 'activity_day_counts', 'SELECT') as s,
+             has_table_privilege(${APP_ROLE}, 'activity_day_counts', 'INSERT') as i,
+             has_table_privilege(${APP_ROLE}, 'activity_day_counts', 'UPDATE') as u,
+             has_table_privilege(${APP_ROLE}, 'activity_day_counts', 'DELETE') as d`;
+    expect(grants).toEqual({ s: true, i: false, u: false, d: false });
+  });
+
+  it("give the page's count exactly, for any range, filter and cap", async () => {
+    // The counts only decide "more than the cap"; every answer must be what counting the log says.
+    const span = WINDOW.to.getTime() - WINDOW.from.getTime();
+    const instant = fc.oneof(
+      fc.integer({ min: -1, max: 11 }).map((d) => WINDOW.from.getTime() + d * 86_400_000), // midnights, and beyond the data
+      fc.integer({ min: 0, max: span }).map((ms) => WINDOW.from.getTime() + ms),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        instant,
+        instant,
+        fc.constantFrom(undefined, "succeeded", "failed", "progress"),
+        fc.constantFrom(undefined, "create_order", "update_subscription", "no_such_action"),
+        fc.integer({ min: 0, max: 1_300 }),
+        async (a, b, status, action, cap) => {
+          const range = { start: new Date(Math.min(a, b)), end: new Date(Math.max(a, b)) };
+          const [{ n }] = await db.admin<[{ n: number }]>`
+            select count(*)::int as n from activity_records
+            where tenant_id = ${TENANT.tenantId} and occurred_at >= ${range.start} and occurred_at < ${range.end}
+              and (${status ?? null}::text is null or operation_status = ${status ?? null})
+              and (${action ?? null}::text is null or operation_type = ${action ?? null})`;
+          const counted = await countActivity({ ctx: TENANT, params: { range, status, action }, cap, db: orm });
+          expect(counted).toEqual(n > cap ? { count: cap, capped: true } : { count: n, capped: false });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("take whole UTC days only", () => {
+    const at = (iso: string) => new Date(iso);
+    expect(wholeDaysOf({ start: at("2026-03-01T00:00:00Z"), end: at("2026-03-03T00:00:00Z") })).toEqual({ from: "2026-03-01", to: "2026-03-03" });
+    // Seoul's 2026-03-01..02: from 15:00 UTC the day before; only 03-01 is whole.
+    expect(wholeDaysOf({ start: at("2026-02-28T15:00:00Z"), end: at("2026-03-02T15:00:00Z") })).toEqual({ from: "2026-03-01", to: "2026-03-02" });
+    expect(wholeDaysOf({ start: at("2026-03-01T00:00:00.001Z"), end: at("2026-03-01T23:59:59.999Z") })).toBeNull();
+    expect(wholeDaysOf({ start: at("2026-03-01T05:00:00Z"), end: at("2026-03-02T04:00:00Z") })).toBeNull();
+  });
+
+  it("follow records out: a retention DELETE, a TRUNCATE of a month and of the log, and a dropped partition", async () => {
+    const retention = (fn: (tx: postgres.TransactionSql) => Promise<unknown>) =>
+      db.admin.begin(async (tx) => {
+        await tx`select set_config('app.maintenance', 'on', true), set_config('app.retention', 'on', true)`;
+        await fn(tx);
+      });
+    await retention((tx) => tx`delete from activity_records where tenant_id = ${TENANT.tenantId} and occurred_at < '2026-03-03T07:30:00Z'`);
+    await expectCountsMatchLog();
+
+    // Retention by month (the job's way): 2019 goes, with its counts; each affected tenant gets a
+    // record of it, which is counted like any other.
+    await db.admin`select ensure_activity_partitions('2019-05-01', '2019-05-31')`;
+    await generateActivity(db.admin, {
+      ...TENANT,
+      count: 50,
+      from: new Date("2019-05-02T00:00:00Z"),
+      to: new Date("2019-05-30T00:00:00Z"),
+      seed: 6,
+      customers: [{ id: "d0d0d0d0-1111-4111-8111-000000000001", companyName: "Day Customer", domain: "day.example" }],
+      userPrincipalNames: ["admin@day.example"],
+    });
+    const [{ before }] = await db.admin`select count(*)::int as before from activity_day_counts where day < '2020-01-01'`;
+    expect(before).toBeGreaterThan(0);
+    const result = await applyRetention(db.admin, { now: new Date("2026-03-15T00:00:00Z"), months: 60 });
+    expect(result.dropped).toContain("activity_records_y2019m05");
+    const [{ after }] = await db.admin`select count(*)::int as after from activity_day_counts where day < '2020-01-01'`;
+    expect(after).toBe(0);
+    await expectCountsMatchLog();
+
+    await retention((tx) => tx`truncate activity_records_y2026m03`);
+    const [{ march }] = await db.admin`select count(*)::int as march from activity_day_counts where day >= '2026-03-01' and day < '2026-04-01'`;
+    expect(march).toBe(0);
+    await expectCountsMatchLog();
+
+    await retention((tx) => tx`truncate activity_records, activity_record_details`);
+    const [{ left }] = await db.admin`select count(*)::int as left from activity_day_counts`;
+    expect(left).toBe(0);
+  });
+});
