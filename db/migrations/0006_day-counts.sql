@@ -116,11 +116,32 @@ END
 $$;--> statement-breakpoint
 SELECT protect_activity_partitions();--> statement-breakpoint
 
--- The counts of the records already stored (read through the maintenance policy).
+-- Counts the log afresh: the backfill below, and the repair after a partition was detached or
+-- dropped by hand rather than by the retention job (DDL fires no trigger). The owner runs it under
+-- the maintenance policy. The table lock makes concurrent inserts wait for the recount: their
+-- triggers then add to the fresh counts, and no record is counted twice or missed.
+CREATE FUNCTION rebuild_activity_day_counts() RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
+DECLARE
+  written bigint;
+BEGIN
+  IF current_setting('app.maintenance', true) IS DISTINCT FROM 'on' THEN
+    RAISE EXCEPTION 'rebuild_activity_day_counts() reads every tenant: run it with app.maintenance = on'
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  LOCK TABLE activity_day_counts IN EXCLUSIVE MODE;
+  DELETE FROM activity_day_counts;
+  INSERT INTO activity_day_counts (tenant_id, cloud, operation_status, operation_type, day, records)
+  SELECT tenant_id, cloud, s, t, day, count(*)
+  FROM (SELECT tenant_id, cloud, operation_status AS s, operation_type AS t, (occurred_at AT TIME ZONE 'UTC')::date AS day
+        FROM activity_records) a
+  GROUP BY tenant_id, cloud, day, CUBE (s, t);
+  GET DIAGNOSTICS written = ROW_COUNT;
+  RETURN written;
+END
+$$;--> statement-breakpoint
+REVOKE ALL ON FUNCTION rebuild_activity_day_counts() FROM PUBLIC;--> statement-breakpoint
+
 SELECT set_config('app.maintenance', 'on', true);--> statement-breakpoint
-INSERT INTO activity_day_counts (tenant_id, cloud, operation_status, operation_type, day, records)
-SELECT tenant_id, cloud, s, t, day, count(*)
-FROM (SELECT tenant_id, cloud, operation_status AS s, operation_type AS t, (occurred_at AT TIME ZONE 'UTC')::date AS day
-      FROM activity_records) a
-GROUP BY tenant_id, cloud, day, CUBE (s, t);--> statement-breakpoint
+SELECT rebuild_activity_day_counts();--> statement-breakpoint
 SELECT set_config('app.maintenance', '', true);

@@ -19,7 +19,7 @@ import { interleaved, round, summarize, type Log, type Summary } from "./util";
  *   filter (status = failed), and for the mid (1 M) tenant;
  * - the first page of the big (10 M) and the mid (1 M) tenant vs the small (10 k) one, without and
  *   with filters (status = failed and action = update_subscription);
- * - the page's two queries on their own (rows, capped count), to show which one costs what.
+ * - the page's two queries on their own (rows, count), to show which one costs what.
  * The cursor at depth N is found once by walking the pages (timed too, as a walk).
  */
 
@@ -122,7 +122,7 @@ export async function measurePages(url: string, directory: BenchTenant[], config
     }
 
     // Which of the two queries costs what: each alone, first page, interleaved.
-    log("page: the page's two queries alone (rows, capped count)");
+    log("page: the page's two queries alone (rows, count)");
     const partsPlan = {
       big: { tenant: big, filters: {} },
       small: { tenant: small, filters: {} },

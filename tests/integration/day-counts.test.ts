@@ -197,7 +197,7 @@ describe("per-day counts of the log", () => {
     expect(wholeDaysOf({ start: at("2026-03-01T05:00:00Z"), end: at("2026-03-02T04:00:00Z") })).toBeNull();
   });
 
-  it("follow records out: a retention DELETE, a TRUNCATE of a month and of the log, and a dropped partition", async () => {
+  it("follow records out: a retention DELETE, a dropped month, a recount after a detached one, a TRUNCATE of a month and of the log", async () => {
     const retention = (fn: (tx: postgres.TransactionSql) => Promise<unknown>) =>
       db.admin.begin(async (tx) => {
         await tx`select set_config('app.maintenance', 'on', true), set_config('app.retention', 'on', true)`;
@@ -225,6 +225,28 @@ describe("per-day counts of the log", () => {
     const [{ after }] = await db.admin`select count(*)::int as after from activity_day_counts where day < '2020-01-01'`;
     expect(after).toBe(0);
     await expectCountsMatchLog();
+
+    // A month detached by hand fires no trigger: its counts stay until they are recounted.
+    await db.admin`select ensure_activity_partitions('2019-07-01', '2019-07-31')`;
+    await generateActivity(db.admin, {
+      ...TENANT,
+      count: 40,
+      from: new Date("2019-07-02T00:00:00Z"),
+      to: new Date("2019-07-30T00:00:00Z"),
+      seed: 7,
+      customers: [{ id: "d0d0d0d0-1111-4111-8111-000000000001", companyName: "Day Customer", domain: "day.example" }],
+      userPrincipalNames: ["admin@day.example"],
+    });
+    await db.admin`alter table activity_records detach partition activity_records_y2019m07`;
+    expect(await stored()).not.toEqual(await fromLog());
+    await expect(db.admin`select rebuild_activity_day_counts()`).rejects.toThrow(/app.maintenance = on/);
+    await db.admin.begin(async (tx) => {
+      await tx`select set_config('app.maintenance', 'on', true)`;
+      await tx`select rebuild_activity_day_counts()`;
+    });
+    await expectCountsMatchLog();
+    const [{ executable }] = await db.admin`select has_function_privilege(${APP_ROLE}, 'rebuild_activity_day_counts()', 'EXECUTE') as executable`;
+    expect(executable).toBe(false);
 
     await retention((tx) => tx`truncate activity_records_y2026m03`);
     const [{ march }] = await db.admin`select count(*)::int as march from activity_day_counts where day >= '2026-03-01' and day < '2026-04-01'`;
