@@ -28,6 +28,19 @@ const WINDOW = { from: new Date("2026-03-01T00:00:00Z"), to: new Date("2026-03-1
 
 type Counts = Record<string, number>;
 
+/** Generated records of TENANT between two instants (ensure the months' partitions first). */
+const history = (sql: postgres.Sql, count: number, from: string, to: string, seed: number, chunkSize?: number) =>
+  generateActivity(sql, {
+    ...TENANT,
+    count,
+    from: new Date(from),
+    to: new Date(to),
+    seed,
+    chunkSize,
+    customers: [{ id: "d0d0d0d0-1111-4111-8111-000000000001", companyName: "Day Customer", domain: "day.example" }],
+    userPrincipalNames: ["admin@day.example", "agent@day.example"],
+  });
+
 describe("per-day counts of the log", () => {
   let db: TestDatabase;
   let app: postgres.Sql;
@@ -68,16 +81,7 @@ describe("per-day counts of the log", () => {
     await db.admin`select ensure_activity_partitions(${WINDOW.from.toISOString()}::timestamptz, ${WINDOW.to.toISOString()}::timestamptz)`;
     await db.admin`insert into partner_tenants (id, cloud, name) values (${TENANT.tenantId}, ${TENANT.cloud}, 'Day count tenant')`;
     // Several statements (chunks) over ten days, so days straddle statements.
-    await generateActivity(db.admin, {
-      ...TENANT,
-      count: 1_200,
-      from: WINDOW.from,
-      to: WINDOW.to,
-      seed: 5,
-      chunkSize: 350,
-      customers: [{ id: "d0d0d0d0-1111-4111-8111-000000000001", companyName: "Day Customer", domain: "day.example" }],
-      userPrincipalNames: ["admin@day.example", "agent@day.example"],
-    });
+    await history(db.admin, 1_200, WINDOW.from.toISOString(), WINDOW.to.toISOString(), 5, 350);
   }, 120_000);
 
   afterAll(async () => {
@@ -209,15 +213,7 @@ describe("per-day counts of the log", () => {
     // Retention by month (the job's way): 2019 goes, with its counts; each affected tenant gets a
     // record of it, which is counted like any other.
     await db.admin`select ensure_activity_partitions('2019-05-01', '2019-05-31')`;
-    await generateActivity(db.admin, {
-      ...TENANT,
-      count: 50,
-      from: new Date("2019-05-02T00:00:00Z"),
-      to: new Date("2019-05-30T00:00:00Z"),
-      seed: 6,
-      customers: [{ id: "d0d0d0d0-1111-4111-8111-000000000001", companyName: "Day Customer", domain: "day.example" }],
-      userPrincipalNames: ["admin@day.example"],
-    });
+    await history(db.admin, 50, "2019-05-02T00:00:00Z", "2019-05-30T00:00:00Z", 6);
     const [{ before }] = await db.admin`select count(*)::int as before from activity_day_counts where day < '2020-01-01'`;
     expect(before).toBeGreaterThan(0);
     const result = await applyRetention(db.admin, { now: new Date("2026-03-15T00:00:00Z"), months: 60 });
@@ -228,15 +224,7 @@ describe("per-day counts of the log", () => {
 
     // A month detached by hand fires no trigger: its counts stay until they are recounted.
     await db.admin`select ensure_activity_partitions('2019-07-01', '2019-07-31')`;
-    await generateActivity(db.admin, {
-      ...TENANT,
-      count: 40,
-      from: new Date("2019-07-02T00:00:00Z"),
-      to: new Date("2019-07-30T00:00:00Z"),
-      seed: 7,
-      customers: [{ id: "d0d0d0d0-1111-4111-8111-000000000001", companyName: "Day Customer", domain: "day.example" }],
-      userPrincipalNames: ["admin@day.example"],
-    });
+    await history(db.admin, 40, "2019-07-02T00:00:00Z", "2019-07-30T00:00:00Z", 7);
     await db.admin`alter table activity_records detach partition activity_records_y2019m07`;
     expect(await stored()).not.toEqual(await fromLog());
     await expect(db.admin`select rebuild_activity_day_counts()`).rejects.toThrow(/app.maintenance = on/);
