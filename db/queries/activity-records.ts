@@ -222,9 +222,9 @@ export interface PageQuery extends ActivityFilters {
 }
 
 /**
- * One page of the log, newest first, by keyset. Fetches one row more than the page to know
- * whether the list goes on in the direction of travel; whether it goes on the other way is one
- * index probe (only when there is a cursor: the first page has nothing newer by definition).
+ * One page of the log, newest first, by keyset, in one statement. Fetches one row more than the
+ * page to know whether the list goes on in the direction of travel; whether it goes on the other
+ * way is the rows' `behind` (only with a cursor: the first page has nothing newer by definition).
  */
 export async function getActivityPage({
   ctx,
