@@ -63,6 +63,8 @@ export async function applyRetention(sql: Sql, { now = new Date(), months = DEFA
 
   await sql.begin(async (tx) => {
     await tx`select set_config('app.maintenance', 'on', true), set_config('app.retention', 'on', true)`;
+    // The per-day counts first, as rebuild_activity_day_counts() takes them: the same lock order.
+    await tx`lock table activity_day_counts in row exclusive mode`;
     const records = old.filter((p) => p.parent === "activity_records");
     for (const partition of records) {
       const counts = await tx<{ tenant_id: string; n: number }[]>`

@@ -10,9 +10,11 @@ CREATE TABLE "activity_day_counts" (
 --> statement-breakpoint
 
 -- Under row-level security like every tenant table: requests read their own tenant and cloud's
--- counts, and the triggers below (SECURITY DEFINER, as the owner, so an insert by the request role
--- counts too) write within the same policy, or through the maintenance one for the owner's jobs.
--- The request role has no write grant at all.
+-- counts and have no write grant at all. The triggers below write as the owner (SECURITY DEFINER,
+-- so an insert by the request role counts too) through the maintenance policy, which each of them
+-- switches on for its own duration only (SET on the function, as api_key_lookup does): their rows
+-- come from records that already passed the log's own policy, and a TRUNCATE, to which no policy
+-- applies, must not leave counts behind because the caller forgot the setting.
 ALTER TABLE activity_day_counts ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE activity_day_counts FORCE ROW LEVEL SECURITY;--> statement-breakpoint
 CREATE POLICY tenant_isolation ON activity_day_counts
@@ -31,9 +33,9 @@ GRANT SELECT ON activity_day_counts TO activity_app;--> statement-breakpoint
 -- so a NULL here can mean nothing else). Rows are upserted in key order, so two transactions
 -- counting into the same days take their row locks in the same order and cannot deadlock.
 CREATE FUNCTION activity_day_counts_add() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp SET app.maintenance = 'on' AS $$
 BEGIN
-  INSERT INTO activity_day_counts AS c (tenant_id, cloud, operation_status, operation_type, day, records)
+  INSERT INTO public.activity_day_counts AS c (tenant_id, cloud, operation_status, operation_type, day, records)
   SELECT tenant_id, cloud, s, t, day, count(*)
   FROM (SELECT tenant_id, cloud, operation_status AS s, operation_type AS t, (occurred_at AT TIME ZONE 'UTC')::date AS day
         FROM added) a
@@ -52,9 +54,9 @@ CREATE TRIGGER day_counts_add AFTER INSERT ON activity_records
 -- record off its four counts: a row trigger, because row triggers are cloned onto every partition
 -- and a DELETE may name one.
 CREATE FUNCTION activity_day_counts_remove() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp SET app.maintenance = 'on' AS $$
 BEGIN
-  UPDATE activity_day_counts SET records = records - 1
+  UPDATE public.activity_day_counts SET records = records - 1
   WHERE tenant_id = OLD.tenant_id AND cloud = OLD.cloud
     AND (operation_status IS NULL OR operation_status = OLD.operation_status)
     AND (operation_type IS NULL OR operation_type = OLD.operation_type)
@@ -69,7 +71,7 @@ CREATE TRIGGER day_counts_remove AFTER DELETE ON activity_records
 -- partition whose range cannot be read (a DEFAULT one) forgets them all: a missing count only
 -- means the page counts the log itself, a stale one would show "10,000+" wrongly.
 CREATE FUNCTION activity_day_counts_truncated() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp SET app.maintenance = 'on' AS $$
 DECLARE
   bound text[];
 BEGIN
@@ -78,9 +80,9 @@ BEGIN
       INTO bound FROM pg_class c WHERE c.oid = TG_RELID;
   END IF;
   IF bound IS NULL THEN
-    DELETE FROM activity_day_counts;
+    DELETE FROM public.activity_day_counts;
   ELSE
-    DELETE FROM activity_day_counts
+    DELETE FROM public.activity_day_counts
     WHERE day >= (bound[1]::timestamptz AT TIME ZONE 'UTC')::date AND day < (bound[2]::timestamptz AT TIME ZONE 'UTC')::date;
   END IF;
   RETURN NULL;
@@ -119,9 +121,11 @@ SELECT protect_activity_partitions();--> statement-breakpoint
 -- Counts the log afresh: the backfill below, and the repair after a partition was detached or
 -- dropped by hand rather than by the retention job (DDL fires no trigger). The owner runs it under
 -- the maintenance policy. The table lock makes concurrent inserts wait for the recount: their
--- triggers then add to the fresh counts, and no record is counted twice or missed.
+-- triggers then add to the fresh counts, and no record is counted twice or missed. (Retention
+-- takes its lock on this table first too, so the two cannot deadlock.) pg_temp last: a temporary
+-- table cannot stand in for the real one.
 CREATE FUNCTION rebuild_activity_day_counts() RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
   written bigint;
 BEGIN
@@ -129,12 +133,12 @@ BEGIN
     RAISE EXCEPTION 'rebuild_activity_day_counts() reads every tenant: run it with app.maintenance = on'
       USING ERRCODE = 'insufficient_privilege';
   END IF;
-  LOCK TABLE activity_day_counts IN EXCLUSIVE MODE;
-  DELETE FROM activity_day_counts;
-  INSERT INTO activity_day_counts (tenant_id, cloud, operation_status, operation_type, day, records)
+  LOCK TABLE public.activity_day_counts IN EXCLUSIVE MODE;
+  DELETE FROM public.activity_day_counts;
+  INSERT INTO public.activity_day_counts (tenant_id, cloud, operation_status, operation_type, day, records)
   SELECT tenant_id, cloud, s, t, day, count(*)
   FROM (SELECT tenant_id, cloud, operation_status AS s, operation_type AS t, (occurred_at AT TIME ZONE 'UTC')::date AS day
-        FROM activity_records) a
+        FROM public.activity_records) a
   GROUP BY tenant_id, cloud, day, CUBE (s, t);
   GET DIAGNOSTICS written = ROW_COUNT;
   RETURN written;

@@ -292,7 +292,8 @@ export async function countActivity({
   cap?: number;
   db?: Database;
 }): Promise<{ count: number; capped: boolean }> {
-  if (!Number.isSafeInteger(cap) || cap < 0) throw new RangeError("cap must be a non-negative integer");
+  // cap + 1 travels as a PostgreSQL int.
+  if (!Number.isSafeInteger(cap) || cap < 0 || cap >= 2 ** 31 - 1) throw new RangeError("cap must be an integer from 0 to 2^31 - 2");
   return withTenant(
     ctx,
     async (tx) => {

@@ -310,22 +310,28 @@ describe("activity queries", () => {
       expect(pastNewest.nextCursor).not.toBeNull();
     });
 
-    it("keeps to the range with a cursor on, inside or beyond either of its edges", async () => {
+    it.each([
+      ["the paging days", PAGING],
+      // Seoul's range has rows at its first instant, its last millisecond and just past its end.
+      ["Seoul's days, rows on the edges", SEOUL],
+    ])("keeps to the range with a cursor on, inside or beyond either of its edges (%s)", async (_, input) => {
       // The cursor's bound replaces the range's bound on its side only when tighter (see
       // occurredBounds): every position below must give exactly the rows both allow.
-      const p = params(PAGING);
+      const p = params(input);
       const inRange = records.filter((r) => r.tenantId === A.tenantId && r.occurredAt >= p.range.start && r.occurredAt < p.range.end);
       const { start, end } = { start: p.range.start.getTime(), end: p.range.end.getTime() };
-      const someRow = inRange[17];
+      const someRow = inRange[Math.floor(inRange.length / 2)];
       expect(records.some((r) => r.tenantId === A.tenantId && r.occurredAt.getTime() < start)).toBe(true);
       expect(records.some((r) => r.tenantId === A.tenantId && r.occurredAt.getTime() >= end)).toBe(true);
       const positions = [
         // Far enough out that A has rows between the cursor and the range on both sides.
         { occurredAt: new Date(start - 500 * 86_400_000), id: 1 },
         { occurredAt: new Date(start - 1), id: 1 },
+        { occurredAt: new Date(start - 1), id: 9_999_999 },
         { occurredAt: new Date(start), id: 1 },
         { occurredAt: new Date(start), id: 9_999_999 },
         { occurredAt: someRow.occurredAt, id: someRow.id },
+        { occurredAt: new Date(end - 1), id: 1 },
         { occurredAt: new Date(end - 1), id: 9_999_999 },
         { occurredAt: new Date(end), id: 1 },
         { occurredAt: new Date(end), id: 9_999_999 },
@@ -337,10 +343,14 @@ describe("activity queries", () => {
           const older = (r: Fixture) => byNewest(r, cursor) > 0;
           const newer = (r: Fixture) => byNewest(r, cursor) < 0;
           const want = inRange.filter(dir === "next" ? older : newer).sort(byNewest).map((r) => r.id);
-          expect(ids(page.rows), `${dir} from ${cursor.occurredAt.toISOString()}/${cursor.id}`).toEqual(want);
-          // The other way: anything at or beyond the cursor on the side we came from.
-          const behind = inRange.some((r) => (dir === "next" ? !older(r) : !newer(r)));
-          if (want.length > 0) expect(dir === "next" ? page.prevCursor !== null : page.nextCursor !== null).toBe(behind);
+          const where = `${dir} from ${cursor.occurredAt.toISOString()}/${cursor.id}`;
+          expect(ids(page.rows), where).toEqual(want);
+          // The way back: with rows, anything at or beyond the cursor on the side we came from;
+          // on an empty page, anything strictly beyond it.
+          const behind = want.length > 0
+            ? inRange.some((r) => (dir === "next" ? !older(r) : !newer(r)))
+            : inRange.some((r) => (dir === "next" ? newer(r) : older(r)));
+          expect(dir === "next" ? page.prevCursor !== null : page.nextCursor !== null, where).toBe(behind);
         }
       }
     });

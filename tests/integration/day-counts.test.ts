@@ -143,6 +143,21 @@ describe("per-day counts of the log", () => {
     await expectCountsMatchLog();
   });
 
+  it("cannot be diverted into a temporary table of the same name", async () => {
+    await app.begin(async (tx) => {
+      await tx`select set_config('app.tenant_id', ${TENANT.tenantId}, true), set_config('app.cloud', ${TENANT.cloud}, true),
+                      set_config('role', ${APP_ROLE}, true)`;
+      await tx`create temporary table activity_day_counts (like public.activity_day_counts including all) on commit drop`;
+      await tx`insert into activity_records (tenant_id, cloud, occurred_at, operation_type, resource_type, operation_status,
+                                             user_principal_name, application_id, correlation_id)
+               values (${TENANT.tenantId}, ${TENANT.cloud}, '2026-03-06T08:00:00Z', 'create_order', 'order',
+                       'succeeded', 'admin@day.example', 'Shadowing test', ${randomUUID()})`;
+      const [{ shadowed }] = await tx`select count(*)::int as shadowed from pg_temp.activity_day_counts`;
+      expect(shadowed).toBe(0);
+    });
+    await expectCountsMatchLog();
+  });
+
   it("are readable by the request role for its own tenant and cloud only, and never writable", async () => {
     const visible = (ctx: { tenantId: string; cloud: string }) =>
       app.begin(async (tx) => {
