@@ -19,15 +19,14 @@
  * Exits 0 when the bench ran, whether or not every goal was met (the report says which were
  * missed); non-zero only when the bench itself failed.
  */
-import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { adminOf, tenantOf } from "./bench/directory";
-import { signIn, startApp, type AppServer } from "./bench/app-server";
+import { signIn, startApp } from "./bench/app-server";
 import { benchConfig } from "./bench/config";
-import { prepareDatabase, type BenchDatabase } from "./bench/dataset";
+import { prepareDatabase } from "./bench/dataset";
 import { measureExport } from "./bench/export";
 import { measureIngest } from "./bench/ingest";
 import { machineInfo } from "./bench/machine";
@@ -71,36 +70,20 @@ async function main(): Promise<void> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), "activity-log-bench-work-"));
   onCleanup(async () => rmSync(workDir, { recursive: true, force: true }));
 
-  // Filled in as things start, so that cleanup stops whatever exists at the moment it runs.
-  const running: { db?: BenchDatabase; stopLoad?: () => Promise<void>; app?: AppServer; starting?: ChildProcess } = {};
-  onCleanup(async () => {
-    if (running.db) await running.db.stop();
-    else await running.stopLoad?.();
-  });
-  const db = (running.db = await prepareDatabase({
+  const db = await prepareDatabase({
     plan: config.dataset,
     log,
     reuse: values.reuse,
     keep: values.keep,
     resultsDir,
-    onCluster: (stop) => (running.stopLoad = stop),
-  }));
+    onCluster: onCleanup,
+  });
   const anchor = new Date(db.info.anchor);
   const machine = await machineInfo(db.url);
 
   const page = await measurePages(db.url, db.directory, config, anchor, log);
 
-  onCleanup(async () => {
-    if (running.app) await running.app.stop();
-    else if (running.starting?.pid) {
-      try {
-        process.kill(-running.starting.pid, "SIGKILL");
-      } catch {
-        // Already gone.
-      }
-    }
-  });
-  const app = (running.app = await startApp({ databaseUrl: db.url, log, build: values.build, onProcess: (child) => (running.starting = child) }));
+  const app = await startApp({ databaseUrl: db.url, log, build: values.build, onStop: onCleanup });
   const big = tenantOf(db.directory, "big");
   const jar = await signIn(app.baseUrl, adminOf(big).userPrincipalName);
   log(`signed in as ${adminOf(big).userPrincipalName} through the local OIDC authority`);

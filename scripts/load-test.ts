@@ -22,15 +22,14 @@
  * --think: the users' think time before each step, in ms (default 1000-5000).
  * --reuse: keep the data set in bench-results/.load-dataset-<hash> and reuse it the same day.
  */
-import type { ChildProcess } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { signIn, startApp, type AppServer } from "./bench/app-server";
+import { signIn, startApp } from "./bench/app-server";
 import { machineInfo } from "./bench/machine";
 import { sleep } from "./bench/util";
 import { loadConfig, type LoadConfig } from "./load/config";
-import { countRecords, prepareLoadDatabase, type LoadDatabase, type LoadTenant } from "./load/dataset";
+import { countRecords, prepareLoadDatabase, type LoadTenant } from "./load/dataset";
 import { LOAD_REPORT_SCHEMA, phaseResult, renderMarkdown, writeReport, type LoadReport, type Segment, type SegmentResult } from "./load/report";
 import { latency, Recorder } from "./load/stats";
 import { UsageMeter } from "./load/system";
@@ -120,19 +119,13 @@ async function main(): Promise<number> {
   const outDir = path.resolve(values.out ?? "bench-results");
   log(`${config.mode} run: ${config.users} users, ${config.exports} exporters, ${config.seconds} s per phase (${values.order}); results go to ${outDir}`);
 
-  // Filled in as things start, so that cleanup stops whatever exists at the moment it runs.
-  const running: { db?: LoadDatabase; stopLoad?: () => Promise<void>; app?: AppServer; starting?: ChildProcess } = {};
-  onCleanup(async () => {
-    if (running.db) await running.db.stop();
-    else await running.stopLoad?.();
-  });
-  const db = (running.db = await prepareLoadDatabase({
+  const db = await prepareLoadDatabase({
     config: config.dataset,
     log,
     reuse: values.reuse,
     resultsDir: path.resolve("bench-results"),
-    onCluster: (stop) => (running.stopLoad = stop),
-  }));
+    onCluster: onCleanup,
+  });
 
   // The export range: whole days up to yesterday, so the run's own log records (today) stay out.
   const from = dayString(db.anchor.getTime() - config.exportDays * DAY_MS);
@@ -146,17 +139,7 @@ async function main(): Promise<number> {
   }
   const machine = await machineInfo(db.url);
 
-  onCleanup(async () => {
-    if (running.app) await running.app.stop();
-    else if (running.starting?.pid) {
-      try {
-        process.kill(-running.starting.pid, "SIGKILL");
-      } catch {
-        // Already gone.
-      }
-    }
-  });
-  const app = (running.app = await startApp({ databaseUrl: db.url, log, build: values.build, onProcess: (child) => (running.starting = child) }));
+  const app = await startApp({ databaseUrl: db.url, log, build: values.build, onStop: onCleanup });
 
   // Sign-ins: one session per virtual user, through the real OIDC flow, a few at a time.
   const accounts = assignAccounts(db.tenants, config.users, config.exports);

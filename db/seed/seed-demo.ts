@@ -31,7 +31,8 @@ export interface SeedSummary {
   records: number;
 }
 
-function domainOf(name: string, index: number): string {
+/** A customer's made-up domain: its name in ASCII letters and digits, numbered to stay unique. */
+export function domainOf(name: string, index: number): string {
   const ascii = name
     .normalize("NFKD")
     .replace(/[^a-zA-Z0-9]+/g, "")

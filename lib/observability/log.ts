@@ -1,4 +1,5 @@
 import { appendFileSync } from "node:fs";
+import type { RequestAnnotations } from "./request-context";
 
 /*
  * Structured logs: one JSON object per line on stdout (and appended to REQUEST_LOG_FILE when set,
@@ -14,7 +15,8 @@ import { appendFileSync } from "node:fs";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
-export interface LogEntry {
+/** A line: what the server knows of the request, plus what the app annotated (who, rows). */
+export interface LogEntry extends RequestAnnotations {
   level: LogLevel;
   msg: "request" | "export" | "server";
   requestId?: string;
@@ -25,12 +27,6 @@ export interface LogEntry {
   params?: Record<string, string>;
   status?: number;
   durationMs?: number;
-  userId?: string;
-  tenantId?: string;
-  cloud?: string;
-  role?: string;
-  apiKeyId?: string;
-  rows?: number;
   /** Exports: how the stream ended. */
   outcome?: "complete" | "aborted" | "failed";
   /** The client went away before the response was complete. */

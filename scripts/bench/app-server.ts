@@ -137,7 +137,18 @@ export function readRssBytes(pid: number): number | null {
   }
 }
 
-export async function startApp(options: { databaseUrl: string; log: Log; build: boolean; onProcess(child: ChildProcess): void }): Promise<AppServer> {
+/**
+ * Builds if asked, then serves a private copy of the build with `npm start`'s own launcher.
+ * `onProcess` sees the launcher's process as soon as it exists (to read its output); `onStop`
+ * receives the stop function then too, so a script's cleanup can end it while it is still starting.
+ */
+export async function startApp(options: {
+  databaseUrl: string;
+  log: Log;
+  build: boolean;
+  onProcess?(child: ChildProcess): void;
+  onStop?(stop: () => Promise<void>): void;
+}): Promise<AppServer> {
   const { log } = options;
   const build = await ensureBuild(log, options.build);
   if (build.stale) log(`note: the build in ${build.distDir}/ is older than the sources (served as is; run npm run build for a fresh one)`);
@@ -168,7 +179,7 @@ export async function startApp(options: { databaseUrl: string; log: Log; build: 
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  options.onProcess(child);
+  options.onProcess?.(child);
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
     for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) output.push(line);
@@ -206,6 +217,7 @@ export async function startApp(options: { databaseUrl: string; log: Log; build: 
       await Promise.race([exit, sleep(5_000)]);
     }
   };
+  options.onStop?.(stop);
 
   const baseUrl = `http://localhost:${port}`;
   const deadline = Date.now() + 180_000;

@@ -1,11 +1,8 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import postgres from "postgres";
 import { runMigrations } from "@/db/migrate";
 import { generateActivity } from "@/db/seed/activity-generator";
-import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/embedded-db";
 import { datasetHash, totalRecords, type DatasetPlan } from "./config";
+import { LOAD_SETTINGS, MEASURE_SETTINGS, openDatasetCluster, todayAnchor } from "./dataset-cluster";
 import { benchDirectory, type BenchTenant } from "./directory";
 import { seconds, type Log } from "./util";
 
@@ -14,34 +11,10 @@ import { seconds, type Log } from "./util";
  * DATABASE_URL), the committed migrations, the bench directory, and the plan's records generated
  * set-based by the demo seed's generator, two tenants at a time on two connections.
  *
- * The LOAD runs with durability off (fsync, synchronous_commit, full_page_writes) and autovacuum
- * off, then VACUUM ANALYZE and a checkpoint; the embedded cluster is then restarted with normal
- * durability for the MEASUREMENTS (LOAD_SETTINGS / MEASURE_SETTINGS, both printed in the report).
- * With DATABASE_URL the server's own settings are used as they are, for both phases.
+ * The embedded cluster comes from openDatasetCluster (load with durability off, then VACUUM ANALYZE
+ * and a checkpoint, measure with it on). With DATABASE_URL the server's own settings are used as
+ * they are, for both phases.
  */
-
-export const LOAD_SETTINGS: Record<string, string> = {
-  shared_buffers: "2GB",
-  maintenance_work_mem: "1GB",
-  work_mem: "64MB",
-  // Big enough that checkpoints are rare, small enough that pg_wal stays a few GB (each
-  // checkpoint is cheap with fsync off): 20 M records write about 25 GB of WAL.
-  max_wal_size: "4GB",
-  checkpoint_timeout: "1h",
-  fsync: "off",
-  synchronous_commit: "off",
-  full_page_writes: "off",
-  autovacuum: "off",
-  max_connections: "50",
-};
-
-export const MEASURE_SETTINGS: Record<string, string> = {
-  shared_buffers: "2GB",
-  effective_cache_size: "16GB",
-  maintenance_work_mem: "512MB",
-  max_wal_size: "4GB",
-  max_connections: "100",
-};
 
 export interface DatasetInfo {
   hash: string;
@@ -79,10 +52,6 @@ export interface DatasetOptions {
 }
 
 const DAY_MS = 86_400_000;
-
-export function todayAnchor(now = new Date()): Date {
-  return new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
-}
 
 interface Manifest {
   hash: string;
@@ -245,86 +214,38 @@ export async function prepareDatabase(options: DatasetOptions): Promise<BenchDat
     };
   }
 
-  // Where the cluster lives: a kept folder per plan (--reuse), or a temp folder.
-  let root: string;
-  let temporary = false;
-  if (options.reuse) {
-    root = path.join(options.resultsDir, `.dataset-${hash}`);
-    if (existsSync(root) && !existsSync(path.join(root, "dataset.json"))) {
-      log(`removing the incomplete data set in ${root}`);
-      rmSync(root, { recursive: true, force: true });
-    }
-    mkdirSync(root, { recursive: true, mode: 0o755 });
-    chmodSync(options.resultsDir, 0o755);
-  } else {
-    root = mkdtempSync(path.join(os.tmpdir(), "activity-log-bench-"));
-    temporary = true;
-  }
-  chmodSync(root, 0o755); // the postgres OS user must reach it
-  const dataDir = path.join(root, "pg");
-  const manifestFile = path.join(root, "dataset.json");
-  const cleanup = () => {
-    if (temporary && !options.keep) rmSync(root, { recursive: true, force: true });
-  };
-
-  let cluster: EmbeddedDatabase | undefined;
-  const stopCluster = async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  };
-  options.onCluster(async () => {
-    await stopCluster();
-    cleanup();
-  });
-
-  try {
-    let manifest: Manifest | null = existsSync(manifestFile) ? (JSON.parse(readFileSync(manifestFile, "utf8")) as Manifest) : null;
-    const reused = manifest !== null && manifest.hash === hash;
-    if (!reused) {
-      const port = await freePort();
-      cluster = await startEmbeddedPostgres({ dataDir, port, settings: LOAD_SETTINGS });
-      log(`embedded PostgreSQL (load settings) on port ${port}, data in ${dataDir}`);
-      await runMigrations(cluster.url);
+  const cluster = await openDatasetCluster<Manifest>({
+    log,
+    reuse: options.reuse,
+    resultsDir: options.resultsDir,
+    keptName: `.dataset-${hash}`,
+    tempPrefix: "activity-log-bench-",
+    keepTemp: options.keep,
+    onCluster: options.onCluster,
+    build: async (url) => {
       const anchor = todayAnchor();
-      const times = await load(cluster.url, plan, directory, anchor, log);
-      await stopCluster();
-      manifest = { hash, anchor: anchor.toISOString(), ...times };
-      writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
-    } else {
-      log(`reusing the data set in ${root} (built for ${manifest!.anchor.slice(0, 10)})`);
-    }
-
-    const port = await freePort();
-    cluster = await startEmbeddedPostgres({ dataDir, port, settings: MEASURE_SETTINGS });
-    log(`embedded PostgreSQL (measurement settings: durability on) on port ${port}`);
-    // A reused data set may predate a new migration; partitions for the coming months too.
-    await runMigrations(cluster.url);
-    // Trims pg_wal to the measurement settings' size now rather than at the next timed checkpoint.
-    await checkpoint(cluster.url);
-    const url = cluster.url;
-    return {
-      url,
-      kind: "embedded",
-      directory,
-      info: {
-        hash,
-        anchor: manifest!.anchor,
-        records: totalRecords(plan),
-        tenants: plan.tenants.length,
-        loadSeconds: reused ? null : manifest!.loadSeconds,
-        vacuumSeconds: reused ? null : manifest!.vacuumSeconds,
-        reused,
-        sizeBytes: await relationSizes(url),
-      },
-      settings: { load: LOAD_SETTINGS, measure: MEASURE_SETTINGS },
-      stop: async () => {
-        await stopCluster();
-        cleanup();
-      },
-    };
-  } catch (error) {
-    await stopCluster().catch(() => {});
-    cleanup();
-    throw error;
-  }
+      return { hash, anchor: anchor.toISOString(), ...(await load(url, plan, directory, anchor, log)) };
+    },
+    describeKept: (kept) => `built for ${kept.anchor.slice(0, 10)}`,
+  });
+  const { url, manifest, reused } = cluster;
+  // Trims pg_wal to the measurement settings' size now rather than at the next timed checkpoint.
+  await checkpoint(url);
+  return {
+    url,
+    kind: "embedded",
+    directory,
+    info: {
+      hash,
+      anchor: manifest.anchor,
+      records: totalRecords(plan),
+      tenants: plan.tenants.length,
+      loadSeconds: reused ? null : manifest.loadSeconds,
+      vacuumSeconds: reused ? null : manifest.vacuumSeconds,
+      reused,
+      sizeBytes: await relationSizes(url),
+    },
+    settings: { load: LOAD_SETTINGS, measure: MEASURE_SETTINGS },
+    stop: cluster.stop,
+  };
 }

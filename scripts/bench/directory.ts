@@ -1,5 +1,6 @@
 import type { PartnerRole } from "@/db/schema";
 import { CUSTOMER_NAMES } from "@/db/seed/demo-data";
+import { domainOf } from "@/db/seed/seed-demo";
 import { seededRandom, shuffled, stableUuid } from "@/db/seed/random";
 import type { DatasetPlan, TenantPlan } from "./config";
 
@@ -36,15 +37,6 @@ const ROLES: Array<[string, PartnerRole]> = [
   ["sales", "sales_agent"],
   ["helpdesk", "helpdesk_agent"],
 ];
-
-function domainOf(name: string, index: number): string {
-  const ascii = name
-    .normalize("NFKD")
-    .replace(/[^a-zA-Z0-9]+/g, "")
-    .toLowerCase()
-    .slice(0, 20);
-  return `${ascii || "customer"}${index}.example`;
-}
 
 /** One tenant with its customers and users; `seed` and `tenant.key` decide every id. */
 export function benchTenant(seed: number, customersPerTenant: number, tenant: Omit<BenchTenant, "id" | "cloud" | "customers" | "users">): BenchTenant {

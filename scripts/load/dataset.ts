@@ -1,13 +1,10 @@
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
-import { runMigrations } from "@/db/migrate";
 import { DEFAULT_SEED, DEMO_TENANTS, type DemoTenant } from "@/db/seed/demo-data";
 import { seedDemo } from "@/db/seed/seed-demo";
-import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/embedded-db";
-import { LOAD_SETTINGS, MEASURE_SETTINGS } from "../bench/dataset";
+import { LOAD_SETTINGS, MEASURE_SETTINGS, openDatasetCluster, todayAnchor } from "../bench/dataset-cluster";
 import { seconds, type Log } from "../bench/util";
 import type { LoadConfig } from "./config";
 
@@ -24,8 +21,6 @@ import type { LoadConfig } from "./config";
  * The history ends at midnight UTC today, so the export range (whole days up to yesterday) holds
  * a fixed number of rows while the run adds "Viewed/Exported the activity log" records of today.
  */
-
-const DAY_MS = 86_400_000;
 
 export interface LoadTenant {
   id: string;
@@ -46,8 +41,6 @@ export interface LoadDatabase {
   settings: { load: Record<string, string>; measure: Record<string, string> };
   stop(): Promise<void>;
 }
-
-export const todayAnchor = (now = new Date()) => new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
 
 function planHash(config: LoadConfig["dataset"], anchor: Date): string {
   return createHash("sha256")
@@ -110,84 +103,41 @@ export async function prepareLoadDatabase(options: {
   const { config, log } = options;
   const anchor = todayAnchor();
   const hash = planHash(config, anchor);
-  let root: string;
-  let temporary = false;
+  const keptName = `.load-dataset-${hash}`;
   if (options.reuse) {
-    root = path.join(options.resultsDir, `.load-dataset-${hash}`);
     // Kept data sets of other days or plans are of no further use: about 1 GB each.
     for (const entry of existsSync(options.resultsDir) ? readdirSync(options.resultsDir) : []) {
-      if (entry.startsWith(".load-dataset-") && entry !== path.basename(root)) {
+      if (entry.startsWith(".load-dataset-") && entry !== keptName) {
         log(`removing the kept data set ${entry} (another day or plan)`);
         rmSync(path.join(options.resultsDir, entry), { recursive: true, force: true });
       }
     }
-    if (existsSync(root) && !existsSync(path.join(root, "dataset.json"))) rmSync(root, { recursive: true, force: true });
-    mkdirSync(root, { recursive: true, mode: 0o755 });
-    chmodSync(options.resultsDir, 0o755);
-  } else {
-    root = mkdtempSync(path.join(os.tmpdir(), "activity-log-load-"));
-    temporary = true;
   }
-  chmodSync(root, 0o755); // the postgres OS user must reach it
-  const dataDir = path.join(root, "pg");
-  const manifest = path.join(root, "dataset.json");
-  const removeTemporary = () => {
-    if (temporary) rmSync(root, { recursive: true, force: true });
-  };
-
-  let cluster: EmbeddedDatabase | undefined;
-  const stopCluster = async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  };
-  options.onCluster(async () => {
-    await stopCluster();
-    removeTemporary();
+  const cluster = await openDatasetCluster({
+    log,
+    reuse: options.reuse,
+    resultsDir: options.resultsDir,
+    keptName,
+    tempPrefix: "activity-log-load-",
+    onCluster: options.onCluster,
+    build: async (url) => ({ hash, anchor: anchor.toISOString(), loadSeconds: await load(url, config, anchor, log) }),
+    describeKept: (kept) => `built earlier today in ${kept.loadSeconds.toFixed(0)} s`,
   });
-
-  try {
-    const reused = existsSync(manifest);
-    let loadSeconds: number | null = null;
-    if (!reused) {
-      const port = await freePort();
-      cluster = await startEmbeddedPostgres({ dataDir, port, settings: LOAD_SETTINGS });
-      log(`embedded PostgreSQL (load settings) on port ${port}, data in ${dataDir}`);
-      await runMigrations(cluster.url);
-      loadSeconds = await load(cluster.url, config, anchor, log);
-      await stopCluster();
-      writeFileSync(manifest, JSON.stringify({ hash, anchor: anchor.toISOString(), loadSeconds }, null, 2));
-    } else {
-      const kept = JSON.parse(readFileSync(manifest, "utf8")) as { loadSeconds: number };
-      log(`reusing the data set in ${root} (built earlier today in ${kept.loadSeconds.toFixed(0)} s)`);
-    }
-    const port = await freePort();
-    cluster = await startEmbeddedPostgres({ dataDir, port, settings: MEASURE_SETTINGS });
-    log(`embedded PostgreSQL (run settings: durability on) on port ${port}`);
-    await runMigrations(cluster.url);
-    const url = cluster.url;
-    const tenants = config.tenants.map((plan) => {
-      const tenant = DEMO_TENANTS.find((t) => t.name === plan.name)!;
-      return { id: tenant.id, name: tenant.name, records: plan.records, users: tenant.users };
-    });
-    return {
-      url,
-      tenants,
-      anchor,
-      spanDays: config.spanDays,
-      reused,
-      loadSeconds,
-      sizeBytes: await databaseSize(url),
-      settings: { load: LOAD_SETTINGS, measure: MEASURE_SETTINGS },
-      stop: async () => {
-        await stopCluster();
-        removeTemporary();
-      },
-    };
-  } catch (error) {
-    await stopCluster().catch(() => {});
-    removeTemporary();
-    throw error;
-  }
+  const tenants = config.tenants.map((plan) => {
+    const tenant = DEMO_TENANTS.find((t) => t.name === plan.name)!;
+    return { id: tenant.id, name: tenant.name, records: plan.records, users: tenant.users };
+  });
+  return {
+    url: cluster.url,
+    tenants,
+    anchor,
+    spanDays: config.spanDays,
+    reused: cluster.reused,
+    loadSeconds: cluster.reused ? null : cluster.manifest.loadSeconds,
+    sizeBytes: await databaseSize(cluster.url),
+    settings: { load: LOAD_SETTINGS, measure: MEASURE_SETTINGS },
+    stop: cluster.stop,
+  };
 }
 
 /** Rows of a tenant in [start, end), counted as the owner (no row-level security in the way). */
