@@ -5,7 +5,18 @@ import nextTs from "eslint-config-next/typescript";
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
-  globalIgnores([".next/**", ".next-*/**", "test-results*/**", "node_modules/**", ".data/**", ".data-*/**", "test-results/**", "playwright-report/**", "bench-results/**", "next-env.d.ts"]),
+  globalIgnores([
+    ".next/**",
+    ".next-*/**",
+    "test-results*/**",
+    "node_modules/**",
+    ".data/**",
+    ".data-*/**",
+    "test-results/**",
+    "playwright-report/**",
+    "bench-results/**",
+    "next-env.d.ts",
+  ]),
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],

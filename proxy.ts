@@ -61,7 +61,8 @@ function decide(request: NextAuthRequest, requestHeaders: Headers): Response {
 }
 
 // With a lazily built config, Auth.js hands back the wrapped handler as a promise.
-const handler = gate as unknown as Promise<(request: NextRequest, event: NextFetchEvent) => Promise<Response>> | typeof gate;
+const handler = gate as unknown as
+  Promise<(request: NextRequest, event: NextFetchEvent) => Promise<Response>> | typeof gate;
 
 export async function proxy(request: NextRequest, event: NextFetchEvent) {
   return (await handler)(request, event as never);

@@ -17,7 +17,11 @@ export default function ErrorPage({ error, retry }: { error: unknown; retry: () 
   const t = useTranslations("errorPage");
   const digest = error instanceof Error ? (error as Error & { digest?: string }).digest : undefined;
   return (
-    <section role="alert" data-testid="error-page" className="mx-auto mt-10 max-w-xl rounded border border-red-300 bg-red-50 p-6 text-red-950">
+    <section
+      role="alert"
+      data-testid="error-page"
+      className="mx-auto mt-10 max-w-xl rounded border border-red-300 bg-red-50 p-6 text-red-950"
+    >
       <h1 className="text-xl font-semibold">{t("title")}</h1>
       <p className="mt-2">{t("body")}</p>
       {digest && <p className="mt-2 text-sm text-red-900">{t("reference", { digest })}</p>}

@@ -10,7 +10,8 @@ import "./globals.css";
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations();
   const clouds = servedClouds();
-  const product = clouds.length === 1 ? t("common.productForCloud", { cloud: t(`clouds.${clouds[0]}`) }) : t("common.product");
+  const product =
+    clouds.length === 1 ? t("common.productForCloud", { cloud: t(`clouds.${clouds[0]}`) }) : t("common.product");
   return {
     title: { default: product, template: `%s · ${product}` },
     description: t("common.description"),
@@ -24,7 +25,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body className="min-h-screen font-sans">
         {/* Messages, locale and time zone come from i18n/request.ts for the client components. */}
         <NextIntlClientProvider>
-          <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:bg-white focus:p-2">
+          <a
+            href="#main"
+            className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:bg-white focus:p-2"
+          >
             {t("skipToContent")}
           </a>
           <SiteHeader />

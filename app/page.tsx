@@ -13,13 +13,19 @@ export default async function HomePage() {
       <ul className="flex flex-wrap gap-3">
         {can(ctx.role, "view_activity_log") && (
           <li>
-            <Link href="/account/activity-log" className="inline-block rounded bg-brand px-4 py-2 font-medium text-white hover:bg-brand-dark">
+            <Link
+              href="/account/activity-log"
+              className="inline-block rounded bg-brand px-4 py-2 font-medium text-white hover:bg-brand-dark"
+            >
               {t("home.openActivityLog")}
             </Link>
           </li>
         )}
         <li>
-          <Link href="/customers" className="inline-block rounded border border-brand px-4 py-2 font-medium text-brand hover:bg-blue-50">
+          <Link
+            href="/customers"
+            className="inline-block rounded border border-brand px-4 py-2 font-medium text-brand hover:bg-blue-50"
+          >
             {t("home.customers")}
           </Link>
         </li>

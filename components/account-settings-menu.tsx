@@ -9,7 +9,13 @@ import { useEffect, useRef, useState } from "react";
  * closed by Escape, a click elsewhere or the focus leaving it (so the open list never covers what
  * the keyboard reaches next), usable by keyboard alone.
  */
-export function AccountSettingsMenu({ canViewActivityLog, canVerifyLog }: { canViewActivityLog: boolean; canVerifyLog: boolean }) {
+export function AccountSettingsMenu({
+  canViewActivityLog,
+  canVerifyLog,
+}: {
+  canViewActivityLog: boolean;
+  canVerifyLog: boolean;
+}) {
   const t = useTranslations("accountMenu");
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
@@ -56,7 +62,11 @@ export function AccountSettingsMenu({ canViewActivityLog, canVerifyLog }: { canV
         </svg>
       </button>
       {open && (
-        <ul id="account-settings-menu" aria-label={t("title")} className="absolute right-0 z-20 mt-1 w-48 rounded border border-gray-200 bg-white py-1 text-gray-900 shadow-lg">
+        <ul
+          id="account-settings-menu"
+          aria-label={t("title")}
+          className="absolute right-0 z-20 mt-1 w-48 rounded border border-gray-200 bg-white py-1 text-gray-900 shadow-lg"
+        >
           {canViewActivityLog && (
             <li>
               <Link
@@ -70,13 +80,21 @@ export function AccountSettingsMenu({ canViewActivityLog, canVerifyLog }: { canV
           )}
           {canVerifyLog && (
             <li>
-              <Link href="/account/log-integrity" onClick={() => setOpen(false)} className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand">
+              <Link
+                href="/account/log-integrity"
+                onClick={() => setOpen(false)}
+                className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand"
+              >
                 {t("logIntegrity")}
               </Link>
             </li>
           )}
           <li>
-            <Link href="/customers" onClick={() => setOpen(false)} className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand">
+            <Link
+              href="/customers"
+              onClick={() => setOpen(false)}
+              className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand"
+            >
               {t("customers")}
             </Link>
           </li>

@@ -19,7 +19,10 @@ export async function SiteHeader() {
   return (
     <header className="bg-brand-dark text-white">
       <div className="mx-auto flex h-14 max-w-7xl items-center gap-4 px-4 sm:px-6">
-        <Link href="/" className="rounded text-lg font-semibold tracking-tight focus-visible:outline focus-visible:outline-2 focus-visible:outline-white">
+        <Link
+          href="/"
+          className="rounded text-lg font-semibold tracking-tight focus-visible:outline focus-visible:outline-2 focus-visible:outline-white"
+        >
           {t("common.product")}
         </Link>
         {badgeCloud && <CloudBadge label={t(`clouds.${badgeCloud}`)} />}
@@ -27,10 +30,15 @@ export async function SiteHeader() {
           {signedIn && (
             <>
               <div className="hidden text-right text-sm leading-tight sm:block">
-                <div className="font-medium" data-testid="header-tenant">{session!.tenantName}</div>
+                <div className="font-medium" data-testid="header-tenant">
+                  {session!.tenantName}
+                </div>
                 <div className="text-white/80">{session!.user.name ?? session!.user.userPrincipalName}</div>
               </div>
-              <AccountSettingsMenu canViewActivityLog={can(ctx!.role, "view_activity_log")} canVerifyLog={can(ctx!.role, "verify_log")} />
+              <AccountSettingsMenu
+                canViewActivityLog={can(ctx!.role, "view_activity_log")}
+                canVerifyLog={can(ctx!.role, "verify_log")}
+              />
             </>
           )}
           <LocaleSwitcher />
@@ -41,7 +49,10 @@ export async function SiteHeader() {
                 await signOut({ redirectTo: "/signin" });
               }}
             >
-              <button type="submit" className="rounded px-2 py-1 text-sm underline-offset-2 hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-white">
+              <button
+                type="submit"
+                className="rounded px-2 py-1 text-sm underline-offset-2 hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-white"
+              >
                 {t("header.signOut")}
               </button>
             </form>

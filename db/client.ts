@@ -34,10 +34,15 @@ const RECONNECT_BACKOFF_SECONDS = (failures: number) => Math.min(0.05 * failures
 
 /** The session is gone (the socket closed or reset, or the server ended it), not a statement failing. */
 function connectionLost(error: unknown): boolean {
-  for (let e = error, depth = 0; typeof e === "object" && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = error, depth = 0;
+    typeof e === "object" && e !== null && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const { code, severity } = e as { code?: unknown; severity?: unknown };
     if (severity === "FATAL" || severity === "PANIC") return true;
-    if (typeof code === "string" && /^(CONNECTION_CLOSED|CONNECTION_DESTROYED|ECONNRESET|EPIPE|ETIMEDOUT)$/.test(code)) return true;
+    if (typeof code === "string" && /^(CONNECTION_CLOSED|CONNECTION_DESTROYED|ECONNRESET|EPIPE|ETIMEDOUT)$/.test(code))
+      return true;
   }
   return false;
 }

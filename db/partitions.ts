@@ -54,8 +54,12 @@ export interface RetentionResult {
  * each tenant loses, drops the partitions of both tables, and writes one `apply_log_retention`
  * record per affected tenant. Idempotency keys and per-day counts of the dropped period go too.
  */
-export async function applyRetention(sql: Sql, { now = new Date(), months = DEFAULT_RETENTION_MONTHS } = {}): Promise<RetentionResult> {
-  if (!Number.isInteger(months) || months < 1) throw new RangeError("retention must be a whole number of months, at least 1");
+export async function applyRetention(
+  sql: Sql,
+  { now = new Date(), months = DEFAULT_RETENTION_MONTHS } = {},
+): Promise<RetentionResult> {
+  if (!Number.isInteger(months) || months < 1)
+    throw new RangeError("retention must be a whole number of months, at least 1");
   const cutoff = retentionCutoff(now, months);
   const old = (await listPartitions(sql)).filter((p) => p.to.getTime() <= cutoff.getTime());
   const result: RetentionResult = { cutoff, dropped: [], removedByTenant: new Map() };
@@ -69,7 +73,8 @@ export async function applyRetention(sql: Sql, { now = new Date(), months = DEFA
     for (const partition of records) {
       const counts = await tx<{ tenant_id: string; n: number }[]>`
         select tenant_id, count(*)::int as n from ${tx(partition.name)} group by tenant_id`;
-      for (const { tenant_id, n } of counts) result.removedByTenant.set(tenant_id, (result.removedByTenant.get(tenant_id) ?? 0) + n);
+      for (const { tenant_id, n } of counts)
+        result.removedByTenant.set(tenant_id, (result.removedByTenant.get(tenant_id) ?? 0) + n);
     }
     for (const partition of old) {
       await tx`drop table ${tx(partition.name)}`;

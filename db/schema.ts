@@ -26,13 +26,7 @@ import { sql } from "drizzle-orm";
 export const CLOUDS = ["commercial", "usgov"] as const;
 export type Cloud = (typeof CLOUDS)[number];
 
-export const PARTNER_ROLES = [
-  "global_admin",
-  "admin_agent",
-  "sales_agent",
-  "helpdesk_agent",
-  "billing_admin",
-] as const;
+export const PARTNER_ROLES = ["global_admin", "admin_agent", "sales_agent", "helpdesk_agent", "billing_admin"] as const;
 export type PartnerRole = (typeof PARTNER_ROLES)[number];
 
 export const OPERATION_STATUSES = ["succeeded", "failed", "progress"] as const;
@@ -97,7 +91,11 @@ export const subscriptions = pgTable(
   (t) => [
     primaryKey({ name: "subscriptions_pkey", columns: [t.tenantId, t.id] }),
     // A customer's subscriptions belong to the same tenant: the key says so.
-    foreignKey({ name: "subscriptions_customer_fk", columns: [t.tenantId, t.customerId], foreignColumns: [customers.tenantId, customers.id] }),
+    foreignKey({
+      name: "subscriptions_customer_fk",
+      columns: [t.tenantId, t.customerId],
+      foreignColumns: [customers.tenantId, customers.id],
+    }),
     index("subscriptions_tenant_customer_idx").on(t.tenantId, t.customerId, t.createdAt),
   ],
 );
@@ -149,7 +147,12 @@ export const activityRecords = pgTable(
      * an index-only scan that never visits the heap.
      */
     index("activity_records_page_idx").on(t.tenantId, t.occurredAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
-    index("activity_records_status_idx").on(t.tenantId, t.operationStatus, t.occurredAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("activity_records_status_idx").on(
+      t.tenantId,
+      t.operationStatus,
+      t.occurredAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
     index("activity_records_action_idx").on(
       t.tenantId,
       t.operationType,
@@ -157,7 +160,12 @@ export const activityRecords = pgTable(
       t.occurredAt.desc().nullsFirst(),
       t.id.desc().nullsFirst(),
     ),
-    index("activity_records_user_idx").on(t.tenantId, t.userKey, t.occurredAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("activity_records_user_idx").on(
+      t.tenantId,
+      t.userKey,
+      t.occurredAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
     // Sealing and verification read a tenant's rows by ingestion period in a fixed order.
     index("activity_records_recorded_idx").on(t.tenantId, t.recordedAt, t.id),
   ],
@@ -204,7 +212,9 @@ export const activityDayCounts = pgTable(
   },
   (t) => [
     // The lookup's order: one tenant, one status/action pair, a range of days.
-    unique("activity_day_counts_key").on(t.tenantId, t.cloud, t.operationStatus, t.operationType, t.day).nullsNotDistinct(),
+    unique("activity_day_counts_key")
+      .on(t.tenantId, t.cloud, t.operationStatus, t.operationType, t.day)
+      .nullsNotDistinct(),
   ],
 );
 

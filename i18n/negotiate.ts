@@ -40,6 +40,12 @@ export function negotiateLocale(acceptLanguage: string | null | undefined): AppL
 }
 
 /** The cookie (the user's own choice) wins when it names a supported locale; then the browser. */
-export function resolveLocale({ cookie, acceptLanguage }: { cookie?: string | null; acceptLanguage?: string | null }): AppLocale {
+export function resolveLocale({
+  cookie,
+  acceptLanguage,
+}: {
+  cookie?: string | null;
+  acceptLanguage?: string | null;
+}): AppLocale {
   return isLocale(cookie) ? cookie : negotiateLocale(acceptLanguage);
 }

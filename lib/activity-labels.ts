@@ -29,7 +29,11 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
 };
 
 export function humanise(identifier: string): string {
-  const words = identifier.replace(/[_\-.]+/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2").trim().toLowerCase();
+  const words = identifier
+    .replace(/[_\-.]+/g, " ")
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .trim()
+    .toLowerCase();
   return words ? words[0].toUpperCase() + words.slice(1) : "Unknown action";
 }
 
@@ -47,7 +51,15 @@ export const STATUS_LABELS: Record<OperationStatus, string> = {
 };
 
 /** Resource types the seed, the portal and the ingestion examples use; others are humanised. */
-export const KNOWN_RESOURCE_TYPES = ["order", "subscription", "license", "customer", "customer_user", "referral", "activity_log"] as const;
+export const KNOWN_RESOURCE_TYPES = [
+  "order",
+  "subscription",
+  "license",
+  "customer",
+  "customer_user",
+  "referral",
+  "activity_log",
+] as const;
 
 export const resourceLabel = (resourceType: string): string => humanise(resourceType);
 
@@ -82,13 +94,15 @@ export function catalogLabel(t: CatalogTranslator, group: string, value: string)
 
 /** "Created an order" / "주문 생성"; an unknown type through the catalog's `fallbacks.action`. */
 export const translatedActionLabel = (t: CatalogTranslator, operationType: string): string =>
-  catalogLabel(t, "actions", operationType) ?? t("fallbacks.action", { label: humanise(operationType), type: operationType });
+  catalogLabel(t, "actions", operationType) ??
+  t("fallbacks.action", { label: humanise(operationType), type: operationType });
 
 export const translatedStatusLabel = (t: CatalogTranslator, status: OperationStatus): string =>
   catalogLabel(t, "statuses", status) ?? humanise(status);
 
 export const translatedResourceLabel = (t: CatalogTranslator, resourceType: string): string =>
-  catalogLabel(t, "resources", resourceType) ?? t("fallbacks.resource", { label: humanise(resourceType), type: resourceType });
+  catalogLabel(t, "resources", resourceType) ??
+  t("fallbacks.resource", { label: humanise(resourceType), type: resourceType });
 
 export const translatedSubscriptionStatus = (t: CatalogTranslator, status: string): string =>
   catalogLabel(t, "subscriptionStatuses", status) ?? humanise(status);

@@ -45,16 +45,7 @@ export interface ActivityLogParams {
 }
 
 export type ActivityLogParamName =
-  | "from"
-  | "to"
-  | "tz"
-  | "customer"
-  | "action"
-  | "user"
-  | "status"
-  | "size"
-  | "cursor"
-  | "dir";
+  "from" | "to" | "tz" | "customer" | "action" | "user" | "status" | "size" | "cursor" | "dir";
 
 /**
  * Why a param could not be used, machine-readable: the page shows `code` (with `values`) from its
@@ -91,9 +82,7 @@ export type ParseResult = { ok: true; value: ActivityLogParams } | { ok: false; 
 
 /** What Next hands a page (`await props.searchParams`), or a URL's searchParams in a route handler. */
 export type SearchParamsInput =
-  | URLSearchParams
-  | Pick<URLSearchParams, "getAll">
-  | Record<string, string | string[] | undefined>;
+  URLSearchParams | Pick<URLSearchParams, "getAll"> | Record<string, string | string[] | undefined>;
 
 const LABELS: Record<ActivityLogParamName, string> = {
   from: '"From"',
@@ -158,14 +147,25 @@ type DateParse =
 
 function parseDay(param: "from" | "to", raw: string): DateParse {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
-  if (!match) return { ok: false, code: "date_format", message: `${LABELS[param]} must be a date in the form YYYY-MM-DD.` };
+  if (!match)
+    return { ok: false, code: "date_format", message: `${LABELS[param]} must be a date in the form YYYY-MM-DD.` };
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-    return { ok: false, code: "date_not_real", values: { value: raw }, message: `${LABELS[param]} is not a real date: ${raw} does not exist.` };
+    return {
+      ok: false,
+      code: "date_not_real",
+      values: { value: raw },
+      message: `${LABELS[param]} is not a real date: ${raw} does not exist.`,
+    };
   }
   if (year < MIN_YEAR) {
     // The year as text: a number argument would be grouped ("2,000") by the message formatter.
-    return { ok: false, code: "date_too_early", values: { year: String(MIN_YEAR) }, message: `${LABELS[param]} must be in the year ${MIN_YEAR} or later.` };
+    return {
+      ok: false,
+      code: "date_too_early",
+      values: { year: String(MIN_YEAR) },
+      message: `${LABELS[param]} must be in the year ${MIN_YEAR} or later.`,
+    };
   }
   return { ok: true, days: dayNumber(year, month, day) };
 }
@@ -260,7 +260,11 @@ export const RANGE_PRESETS = ["last-7-days", "last-month", "last-90-days"] as co
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 
 /** The quick ranges beside the date fields, ending today in the zone; "To" stays inclusive. */
-export function presetRange(preset: RangePreset, timeZone: string, now: Date = new Date()): { from: string; to: string } {
+export function presetRange(
+  preset: RangePreset,
+  timeZone: string,
+  now: Date = new Date(),
+): { from: string; to: string } {
   const to = todayIn(timeZone, now);
   const from = preset === "last-7-days" ? to - 7 : preset === "last-90-days" ? to - 90 : monthBefore(to);
   return { from: formatDay(from), to: formatDay(to) };
@@ -299,13 +303,18 @@ export interface ParseOptions {
 export function parseActivityLogParams(input: SearchParamsInput, options: ParseOptions = {}): ParseResult {
   const now = options.now ?? new Date();
   const errors: ParamError[] = [];
-  const fail = (param: ActivityLogParamName, code: ParamErrorCode, message: string, values?: Record<string, string | number>) =>
-    errors.push(values ? { param, code, values, message } : { param, code, message });
+  const fail = (
+    param: ActivityLogParamName,
+    code: ParamErrorCode,
+    message: string,
+    values?: Record<string, string | number>,
+  ) => errors.push(values ? { param, code, values, message } : { param, code, message });
 
   const raw = {} as Record<ActivityLogParamName, Raw>;
   for (const name of PARAM_NAMES) {
     raw[name] = readRaw(input, name);
-    if (raw[name].kind === "repeated") fail(name, "repeated", `${LABELS[name]} was given more than once; give it once.`);
+    if (raw[name].kind === "repeated")
+      fail(name, "repeated", `${LABELS[name]} was given more than once; give it once.`);
   }
   const valueOf = (name: ActivityLogParamName): string | null => {
     const r = raw[name];
@@ -317,7 +326,8 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
   const tzRaw = valueOf("tz");
   if (tzRaw !== null) {
     tz = canonicalTimeZone(tzRaw);
-    if (tz === null) fail("tz", "unknown_time_zone", `${LABELS.tz} must be a known IANA time zone, such as Europe/Berlin or UTC.`);
+    if (tz === null)
+      fail("tz", "unknown_time_zone", `${LABELS.tz} must be a known IANA time zone, such as Europe/Berlin or UTC.`);
   } else if (raw.tz.kind === "repeated") {
     tz = null;
   }
@@ -362,7 +372,8 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
     const value = valueOf(param);
     if (value === null) return null;
     if (value.length > max) fail(param, "too_long", `${LABELS[param]} can be at most ${max} characters long.`, { max });
-    else if (CONTROL_CHARACTERS.test(value) || !value.isWellFormed()) fail(param, "control_characters", `${LABELS[param]} contains characters that cannot be searched for.`);
+    else if (CONTROL_CHARACTERS.test(value) || !value.isWellFormed())
+      fail(param, "control_characters", `${LABELS[param]} contains characters that cannot be searched for.`);
     return value;
   };
   const customer = text("customer", MAX_CUSTOMER_LENGTH);
@@ -370,16 +381,29 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
 
   const action = valueOf("action");
   if (action !== null && !ACTION_PATTERN.test(action)) {
-    fail("action", "action_format", `${LABELS.action} must be an operation type such as create_order (lowercase letters, digits and underscores).`);
+    fail(
+      "action",
+      "action_format",
+      `${LABELS.action} must be an operation type such as create_order (lowercase letters, digits and underscores).`,
+    );
   }
 
   const statusRaw = valueOf("status");
-  const status = statusRaw !== null && Object.prototype.hasOwnProperty.call(STATUSES, statusRaw) ? (statusRaw as OperationStatus) : null;
-  if (statusRaw !== null && status === null) fail("status", "unknown_status", `${LABELS.status} must be one of succeeded, failed or progress.`);
+  const status =
+    statusRaw !== null && Object.prototype.hasOwnProperty.call(STATUSES, statusRaw)
+      ? (statusRaw as OperationStatus)
+      : null;
+  if (statusRaw !== null && status === null)
+    fail("status", "unknown_status", `${LABELS.status} must be one of succeeded, failed or progress.`);
 
   const sizeRaw = valueOf("size");
   const size = sizeRaw === null ? DEFAULT_PAGE_SIZE : PAGE_SIZES.find((s) => String(s) === sizeRaw);
-  if (size === undefined) fail("size", "unknown_page_size", `${LABELS.size} must be ${PAGE_SIZES.slice(0, -1).join(", ")} or ${PAGE_SIZES.at(-1)}.`);
+  if (size === undefined)
+    fail(
+      "size",
+      "unknown_page_size",
+      `${LABELS.size} must be ${PAGE_SIZES.slice(0, -1).join(", ")} or ${PAGE_SIZES.at(-1)}.`,
+    );
 
   const cursorRaw = valueOf("cursor");
   const cursor = cursorRaw === null ? null : decodeCursor(cursorRaw);
@@ -388,7 +412,8 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
   }
 
   const dirRaw = valueOf("dir");
-  if (dirRaw !== null && dirRaw !== "next" && dirRaw !== "prev") fail("dir", "unknown_direction", `${LABELS.dir} must be "next" or "prev".`);
+  if (dirRaw !== null && dirRaw !== "next" && dirRaw !== "prev")
+    fail("dir", "unknown_direction", `${LABELS.dir} must be "next" or "prev".`);
 
   if (errors.length > 0 || tz === null || from === null || to === null || size === undefined) {
     return { ok: false, errors };
@@ -445,7 +470,9 @@ export function toSearchParams(
   overrides: ActivityLogOverrides = {},
   options: ParseOptions = {},
 ): URLSearchParams {
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as ActivityLogOverrides;
+  const defined = Object.fromEntries(
+    Object.entries(overrides).filter(([, v]) => v !== undefined),
+  ) as ActivityLogOverrides;
   const changesFilter = Object.keys(defined).some((key) => key !== "cursor" && key !== "dir");
   const merged = { ...params, ...defined };
   if (changesFilter && defined.cursor === undefined) {

@@ -15,7 +15,10 @@ export const isCloud = (value: unknown): value is Cloud => CLOUDS.includes(value
 export function servedClouds(env: NodeJS.ProcessEnv = process.env): Cloud[] {
   const raw = env.PARTNER_CLOUDS?.trim();
   if (!raw) return [...CLOUDS];
-  const clouds = raw.split(",").map((c) => c.trim()).filter(Boolean);
+  const clouds = raw
+    .split(",")
+    .map((c) => c.trim())
+    .filter(Boolean);
   const unknown = clouds.filter((c) => !isCloud(c));
   if (unknown.length || clouds.length === 0) {
     throw new ConfigError(`PARTNER_CLOUDS must list clouds from "commercial,usgov"; got "${raw}"`);

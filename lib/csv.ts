@@ -63,8 +63,7 @@ export function csvCell(value: CsvValue, options?: CsvCellOptions): string {
   if (text.length === 0) return text;
 
   // Excel and many parsers trim unquoted edge spaces; quoting keeps them at no cost.
-  const quote =
-    NEEDS_QUOTES.test(text) || text.charCodeAt(0) === SPACE || text.charCodeAt(text.length - 1) === SPACE;
+  const quote = NEEDS_QUOTES.test(text) || text.charCodeAt(0) === SPACE || text.charCodeAt(text.length - 1) === SPACE;
   if (!quote) return text;
   return '"' + (text.includes('"') ? text.replaceAll('"', '""') : text) + '"';
 }

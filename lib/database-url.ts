@@ -25,7 +25,9 @@ export async function checkReachable(url: string): Promise<void> {
   try {
     await sql`select 1`;
   } catch (error) {
-    throw new ConfigError(`cannot reach the database at DATABASE_URL (${describeUrl(url)}): ${describeDatabaseError(error)}`);
+    throw new ConfigError(
+      `cannot reach the database at DATABASE_URL (${describeUrl(url)}): ${describeDatabaseError(error)}`,
+    );
   } finally {
     await sql.end({ timeout: 1 }).catch(() => {});
   }

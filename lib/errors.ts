@@ -62,7 +62,11 @@ const DATABASE_UNAVAILABLE =
 
 /** The code that says the database is unreachable, or null for any other error. */
 export function databaseUnavailableCode(error: unknown): string | null {
-  for (let e = error, depth = 0; typeof e === "object" && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = error, depth = 0;
+    typeof e === "object" && e !== null && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && DATABASE_UNAVAILABLE.test(code)) return code;
   }

@@ -10,7 +10,9 @@ export interface FormState {
 }
 
 export function formValues(form: FormData): Record<string, string> {
-  return Object.fromEntries([...form.entries()].filter(([k, v]) => typeof v === "string" && !k.startsWith("$")) as [string, string][]);
+  return Object.fromEntries(
+    [...form.entries()].filter(([k, v]) => typeof v === "string" && !k.startsWith("$")) as [string, string][],
+  );
 }
 
 export const initialFormState: FormState = { ok: false };
@@ -19,7 +21,8 @@ export const initialFormState: FormState = { ok: false };
  * One problem to put into words for the reader: a field's validation message (English, from the
  * mutation) or an error's code. `internal` is anything that is not an AppError.
  */
-export type FormProblem = { kind: "field"; field: string; message: string } | { kind: "error"; code: ErrorCode | "internal"; message: string };
+export type FormProblem =
+  { kind: "field"; field: string; message: string } | { kind: "error"; code: ErrorCode | "internal"; message: string };
 
 /** Untranslated: the English sentences the errors carry. */
 const asIs = (problem: FormProblem) => problem.message;
@@ -34,7 +37,9 @@ export function toFormState(error: unknown, describe: (problem: FormProblem) => 
   if (error instanceof AppError) {
     const details = error.details as { errors?: Array<{ field: string; message: string }> } | undefined;
     const fields = details?.errors ?? [];
-    const fieldErrors = Object.fromEntries(fields.map((e) => [e.field, describe({ kind: "field", field: e.field, message: e.message })]));
+    const fieldErrors = Object.fromEntries(
+      fields.map((e) => [e.field, describe({ kind: "field", field: e.field, message: e.message })]),
+    );
     // A validation error's message is its first field's: say it in the same words as beside the field.
     const message =
       error.code === "bad_request" && fields.length > 0

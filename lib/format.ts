@@ -14,7 +14,9 @@ function cached(locale: string, timeZone: string, kind: "dateTime" | "day"): Int
   if (!format) {
     format = new Intl.DateTimeFormat(
       locale,
-      kind === "dateTime" ? { timeZone, dateStyle: "medium", timeStyle: "medium", hourCycle: "h23" } : { timeZone, dateStyle: "medium" },
+      kind === "dateTime"
+        ? { timeZone, dateStyle: "medium", timeStyle: "medium", hourCycle: "h23" }
+        : { timeZone, dateStyle: "medium" },
     );
     cache.set(key, format);
   }
@@ -30,7 +32,9 @@ export function formatDateTime(date: Date, timeZone: string, locale: string): st
 export function formatDay(day: string, locale: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!match) return day;
-  return cached(locale, "UTC", "day").format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))));
+  return cached(locale, "UTC", "day").format(
+    new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))),
+  );
 }
 
 /** The day an instant falls on in a zone: "Nov 24, 2026" / "2026. 11. 24.". */

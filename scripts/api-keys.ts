@@ -36,7 +36,9 @@ runScript("api-keys", () => {
       if (!values.id) fail(USAGE);
       const key = await revokeApiKey({ sql, id: values.id });
       if (!key) fail(`no API key ${values.id}`);
-      console.log(`Revoked API key ${key.id} "${key.name}" (${key.keyPrefix}...) of tenant ${key.tenantId} at ${key.revokedAt?.toISOString()}.`);
+      console.log(
+        `Revoked API key ${key.id} "${key.name}" (${key.keyPrefix}...) of tenant ${key.tenantId} at ${key.revokedAt?.toISOString()}.`,
+      );
     } else if (command === "list") {
       if (!values.tenant) fail(USAGE);
       const keys = await listApiKeys({ sql, tenantId: values.tenant });

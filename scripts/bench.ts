@@ -88,7 +88,16 @@ async function main(): Promise<void> {
   const jar = await signIn(app.baseUrl, adminOf(big).userPrincipalName);
   log(`signed in as ${adminOf(big).userPrincipalName} through the local OIDC authority`);
 
-  const exp = await measureExport({ app, jar, databaseUrl: db.url, directory: db.directory, config, anchor, log, workDir });
+  const exp = await measureExport({
+    app,
+    jar,
+    databaseUrl: db.url,
+    directory: db.directory,
+    config,
+    anchor,
+    log,
+    workDir,
+  });
   const ingest = await measureIngest({ app, databaseUrl: db.url, config, log, workDir });
 
   log("stopping the app and the database");
@@ -116,7 +125,12 @@ async function main(): Promise<void> {
       app: {
         buildId: app.buildId,
         buildStale: app.buildStale,
-        env: { NODE_ENV: "production", PARTNER_CLOUDS: "commercial", INGEST_RATE_PER_SECOND: "0", SEAL_INTERVAL_MINUTES: "0" },
+        env: {
+          NODE_ENV: "production",
+          PARTNER_CLOUDS: "commercial",
+          INGEST_RATE_PER_SECOND: "0",
+          SEAL_INTERVAL_MINUTES: "0",
+        },
       },
       auth: "the real sign-in: Auth.js CSRF + sign-in POST, the local OIDC authority's login form (email + demo password), the app's callback; the session cookie is then sent with every export request.",
       sealing:
@@ -124,7 +138,11 @@ async function main(): Promise<void> {
     },
     config,
     metrics,
-    summary: { goals: goals.length, met: goals.filter((m) => m.pass).length, missed: goals.filter((m) => !m.pass).map((m) => m.id) },
+    summary: {
+      goals: goals.length,
+      met: goals.filter((m) => m.pass).length,
+      missed: goals.filter((m) => !m.pass).map((m) => m.id),
+    },
     results: { page, export: exp, ingest },
   };
   const files = writeReport(report, outDir);
@@ -135,7 +153,9 @@ async function main(): Promise<void> {
   console.log(
     `Goals met: ${report.summary.met} of ${report.summary.goals}${report.summary.missed.length ? `; missed: ${report.summary.missed.join(", ")}` : ""}.`,
   );
-  console.log(`Report: ${path.relative(process.cwd(), files.markdown) || files.markdown} (and .json, latest.md, latest.json); ${Math.round(report.durationSeconds)} s.`);
+  console.log(
+    `Report: ${path.relative(process.cwd(), files.markdown) || files.markdown} (and .json, latest.md, latest.json); ${Math.round(report.durationSeconds)} s.`,
+  );
 }
 
 runScript(run, main, 1);

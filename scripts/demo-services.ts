@@ -50,7 +50,11 @@ function accountLoader(databaseUrl: string) {
   };
 }
 
-export async function startDemoServices(options: { appPort: number; databaseUrl: string; dataDir: string }): Promise<DemoServices> {
+export async function startDemoServices(options: {
+  appPort: number;
+  databaseUrl: string;
+  dataDir: string;
+}): Promise<DemoServices> {
   const clouds = servedClouds();
   assertProductionSecret(process.env, clouds.every(configured));
   const env: Record<string, string> = {};
@@ -60,7 +64,8 @@ export async function startDemoServices(options: { appPort: number; databaseUrl:
   if (local.length === 0) return { env, stop: async () => {} };
 
   const port = Number(process.env.OIDC_PORT ?? options.appPort + 1);
-  if (!(await portIsFree(port))) throw new ConfigError(`port ${port} for the local OIDC server is taken: free it or set OIDC_PORT`);
+  if (!(await portIsFree(port)))
+    throw new ConfigError(`port ${port} for the local OIDC server is taken: free it or set OIDC_PORT`);
   const clientSecret = randomBytes(24).toString("base64url");
   const oidc = await startLocalOidc({
     port,

@@ -30,7 +30,15 @@ import { machineInfo } from "./bench/machine";
 import { sleep } from "./bench/util";
 import { loadConfig, type LoadConfig } from "./load/config";
 import { countRecords, prepareLoadDatabase, type LoadTenant } from "./load/dataset";
-import { LOAD_REPORT_SCHEMA, phaseResult, renderMarkdown, writeReport, type LoadReport, type Segment, type SegmentResult } from "./load/report";
+import {
+  LOAD_REPORT_SCHEMA,
+  phaseResult,
+  renderMarkdown,
+  writeReport,
+  type LoadReport,
+  type Segment,
+  type SegmentResult,
+} from "./load/report";
 import { latency, Recorder } from "./load/stats";
 import { UsageMeter } from "./load/system";
 import { Browser, Exporter, openWindow, type ExportPlan, type Session } from "./load/users";
@@ -51,7 +59,8 @@ const { log, onCleanup, cleanup } = run;
 function wholeNumber(name: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`--${name} must be a whole number from ${min} to ${max}`);
   return n;
 }
 
@@ -79,7 +88,10 @@ function assignAccounts(tenants: LoadTenant[], users: number, exporters: number)
   const viewers = all.filter((a) => LOG_ROLES.has(a.role));
   const others = all.filter((a) => !LOG_ROLES.has(a.role));
   // Viewers in an order that alternates tenants, so a few exporters already cover both.
-  const interleaved = [...viewers].sort((a, b) => viewers.filter((v) => v.tenant === a.tenant).indexOf(a) - viewers.filter((v) => v.tenant === b.tenant).indexOf(b));
+  const interleaved = [...viewers].sort(
+    (a, b) =>
+      viewers.filter((v) => v.tenant === a.tenant).indexOf(a) - viewers.filter((v) => v.tenant === b.tenant).indexOf(b),
+  );
   let viewer = 0;
   let other = 0;
   const browsing = Array.from({ length: users }, (_, i) =>
@@ -117,7 +129,9 @@ async function main(): Promise<number> {
   });
   const segments = segmentsOf(values.order!, config.seconds);
   const outDir = path.resolve(values.out ?? "bench-results");
-  log(`${config.mode} run: ${config.users} users, ${config.exports} exporters, ${config.seconds} s per phase (${values.order}); results go to ${outDir}`);
+  log(
+    `${config.mode} run: ${config.users} users, ${config.exports} exporters, ${config.seconds} s per phase (${values.order}); results go to ${outDir}`,
+  );
 
   const db = await prepareLoadDatabase({
     config: config.dataset,
@@ -132,9 +146,17 @@ async function main(): Promise<number> {
   const to = dayString(db.anchor.getTime() - DAY_MS);
   const plans = new Map<string, { full: ExportPlan; short: ExportPlan }>();
   for (const tenant of db.tenants) {
-    const full = await countRecords(db.url, tenant.id, new Date(db.anchor.getTime() - config.exportDays * DAY_MS), db.anchor);
+    const full = await countRecords(
+      db.url,
+      tenant.id,
+      new Date(db.anchor.getTime() - config.exportDays * DAY_MS),
+      db.anchor,
+    );
     const short = await countRecords(db.url, tenant.id, new Date(db.anchor.getTime() - DAY_MS), db.anchor);
-    plans.set(tenant.id, { full: { query: new URLSearchParams({ from, to }).toString(), expectedRows: full }, short: { query: new URLSearchParams({ from: to, to }).toString(), expectedRows: short } });
+    plans.set(tenant.id, {
+      full: { query: new URLSearchParams({ from, to }).toString(), expectedRows: full },
+      short: { query: new URLSearchParams({ from: to, to }).toString(), expectedRows: short },
+    });
     log(`export of ${tenant.name}: ${from} to ${to}, ${full.toLocaleString("en-US")} rows`);
   }
   const machine = await machineInfo(db.url);
@@ -143,23 +165,48 @@ async function main(): Promise<number> {
 
   // Sign-ins: one session per virtual user, through the real OIDC flow, a few at a time.
   const accounts = assignAccounts(db.tenants, config.users, config.exports);
-  const wanted = [...accounts.browsing.map((a) => ({ ...a, exporter: false })), ...accounts.exporting.map((a) => ({ ...a, exporter: true }))];
+  const wanted = [
+    ...accounts.browsing.map((a) => ({ ...a, exporter: false })),
+    ...accounts.exporting.map((a) => ({ ...a, exporter: true })),
+  ];
   const sessions: Array<Session & { exporter: boolean; tenantId: string }> = [];
   const signInStart = performance.now();
   for (let i = 0; i < wanted.length; i += SIGN_IN_CONCURRENCY) {
     const batch = wanted.slice(i, i + SIGN_IN_CONCURRENCY);
     const jars = await Promise.all(batch.map((a) => signIn(app.baseUrl, a.email)));
     batch.forEach((a, j) => {
-      const index = a.exporter ? sessions.filter((s) => s.exporter).length + 1 : sessions.filter((s) => !s.exporter).length + 1;
-      sessions.push({ index, email: a.email, canViewLog: LOG_ROLES.has(a.role), jar: jars[j], exporter: a.exporter, tenantId: a.tenant.id });
+      const index = a.exporter
+        ? sessions.filter((s) => s.exporter).length + 1
+        : sessions.filter((s) => !s.exporter).length + 1;
+      sessions.push({
+        index,
+        email: a.email,
+        canViewLog: LOG_ROLES.has(a.role),
+        jar: jars[j],
+        exporter: a.exporter,
+        tenantId: a.tenant.id,
+      });
     });
   }
-  const count = (list: Array<{ email: string }>) => Object.fromEntries([...new Set(list.map((a) => a.email))].map((e) => [e, list.filter((a) => a.email === e).length]));
-  log(`signed in ${sessions.length} sessions through the local OIDC authority in ${((performance.now() - signInStart) / 1000).toFixed(1)} s: ${Object.entries(count(wanted)).map(([e, n]) => `${e} x${n}`).join(", ")}`);
+  const count = (list: Array<{ email: string }>) =>
+    Object.fromEntries(
+      [...new Set(list.map((a) => a.email))].map((e) => [e, list.filter((a) => a.email === e).length]),
+    );
+  log(
+    `signed in ${sessions.length} sessions through the local OIDC authority in ${((performance.now() - signInStart) / 1000).toFixed(1)} s: ${Object.entries(
+      count(wanted),
+    )
+      .map(([e, n]) => `${e} x${n}`)
+      .join(", ")}`,
+  );
 
   const recorder = new Recorder();
-  const browsers = sessions.filter((s) => !s.exporter).map((s) => new Browser(s, app.baseUrl, recorder, config.thinkMs));
-  const exporters = sessions.filter((s) => s.exporter).map((s) => new Exporter(s, app.baseUrl, recorder, plans.get(s.tenantId)!));
+  const browsers = sessions
+    .filter((s) => !s.exporter)
+    .map((s) => new Browser(s, app.baseUrl, recorder, config.thinkMs));
+  const exporters = sessions
+    .filter((s) => s.exporter)
+    .map((s) => new Exporter(s, app.baseUrl, recorder, plans.get(s.tenantId)!));
 
   // Warm-up: both kinds of traffic (the exporters on one day's range), not measured.
   log(`warm-up: ${config.warmupSeconds} s of browsing and short exports (not measured)`);
@@ -174,7 +221,9 @@ async function main(): Promise<number> {
 
   const results: SegmentResult[] = [];
   for (const [index, segment] of segments.entries()) {
-    log(`segment ${index + 1}/${segments.length}: phase ${segment.phase} (${segment.phase === "A" ? "pages only" : `pages + ${exporters.length} export loops`}) for ${segment.seconds.toFixed(0)} s`);
+    log(
+      `segment ${index + 1}/${segments.length}: phase ${segment.phase} (${segment.phase === "A" ? "pages only" : `pages + ${exporters.length} export loops`}) for ${segment.seconds.toFixed(0)} s`,
+    );
     const meter = new UsageMeter(app.serverPid);
     const window = openWindow(segment.phase, index);
     const started = performance.now();
@@ -201,7 +250,9 @@ async function main(): Promise<number> {
       usage,
     };
     results.push(result);
-    log(`  ${result.requests} requests, ${result.errors} errors, p50 ${result.pages.p50.toFixed(0)} ms, p99 ${result.pages.p99.toFixed(0)} ms`);
+    log(
+      `  ${result.requests} requests, ${result.errors} errors, p50 ${result.pages.p50.toFixed(0)} ms, p99 ${result.pages.p99.toFixed(0)} ms`,
+    );
     // A moment for the server to settle (garbage collection, pools) before the next segment.
     await sleep(2_000);
   }
@@ -224,12 +275,20 @@ async function main(): Promise<number> {
   const verdict: string[] = [];
   verdict.push(errors.total <= config.goal.maxErrors ? "zero errors" : `${errors.total} errors`);
   verdict.push(`p99 with exports / without = ${ratio.p99.toFixed(2)} (goal <= ${config.goal.maxP99Ratio})`);
-  const pass = errors.total <= config.goal.maxErrors && ratio.p99 <= config.goal.maxP99Ratio && A.requests > 0 && B.requests > 0 && B.exports.ok > 0;
+  const pass =
+    errors.total <= config.goal.maxErrors &&
+    ratio.p99 <= config.goal.maxP99Ratio &&
+    A.requests > 0 &&
+    B.requests > 0 &&
+    B.exports.ok > 0;
   if (B.exports.ok === 0) verdict.push("no export completed in phase B");
   // A saturated machine in A makes pages queue without any export: the ratio then understates.
   const busyA = A.usage.machineCpuCores;
   const saturatedA = busyA !== null && busyA >= 0.9 * machine.cores;
-  if (saturatedA) verdict.push(`warning: the machine was saturated in phase A (${busyA.toFixed(2)} of ${machine.cores} cores busy), so the ratio understates the exports' effect`);
+  if (saturatedA)
+    verdict.push(
+      `warning: the machine was saturated in phase A (${busyA.toFixed(2)} of ${machine.cores} cores busy), so the ratio understates the exports' effect`,
+    );
   const finishedAt = new Date();
   const report: LoadReport = {
     schema: LOAD_REPORT_SCHEMA,
@@ -265,14 +324,28 @@ async function main(): Promise<number> {
       order: segments.map((s) => `${s.phase} ${s.seconds.toFixed(0)} s`).join(", "),
       accounts: count(accounts.browsing),
       exporterAccounts: accounts.exporting.map((a) => a.email),
-      exports: db.tenants.map((t) => ({ tenant: t.name, query: plans.get(t.id)!.full.query, rows: plans.get(t.id)!.full.expectedRows })),
-      app: { ...buildInfo, env: { NODE_ENV: "production", PARTNER_CLOUDS: "commercial", INGEST_RATE_PER_SECOND: "0", SEAL_INTERVAL_MINUTES: "0" } },
+      exports: db.tenants.map((t) => ({
+        tenant: t.name,
+        query: plans.get(t.id)!.full.query,
+        rows: plans.get(t.id)!.full.expectedRows,
+      })),
+      app: {
+        ...buildInfo,
+        env: {
+          NODE_ENV: "production",
+          PARTNER_CLOUDS: "commercial",
+          INGEST_RATE_PER_SECOND: "0",
+          SEAL_INTERVAL_MINUTES: "0",
+        },
+      },
     },
   };
   const files = writeReport(report, outDir);
   console.log("");
   console.log(renderMarkdown(report));
-  console.log(`Report: ${path.relative(process.cwd(), files.markdown) || files.markdown} (and .json, load-latest.md, load-latest.json); ${Math.round(report.durationSeconds)} s.`);
+  console.log(
+    `Report: ${path.relative(process.cwd(), files.markdown) || files.markdown} (and .json, load-latest.md, load-latest.json); ${Math.round(report.durationSeconds)} s.`,
+  );
   return pass ? 0 : 1;
 }
 

@@ -13,7 +13,9 @@ runScript("maintain-log", () =>
     const sql = postgres(url, { max: 1, onnotice: () => {} });
     try {
       const { created, retention } = await maintainLog(sql, { months });
-      console.log(`maintain-log: ${created} new partition(s); retention keeps records from ${retention.cutoff.toISOString().slice(0, 10)}`);
+      console.log(
+        `maintain-log: ${created} new partition(s); retention keeps records from ${retention.cutoff.toISOString().slice(0, 10)}`,
+      );
       if (retention.dropped.length) console.log(`maintain-log: dropped ${retention.dropped.join(", ")}`);
     } finally {
       await sql.end({ timeout: 5 });

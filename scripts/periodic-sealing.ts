@@ -11,7 +11,9 @@ export function startPeriodicSealing(databaseUrl: string): () => Promise<void> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   let running: Promise<unknown> = Promise.resolve();
   const run = () => {
-    running = sealLog({ sql }).catch((error: unknown) => console.error(`[seal] ${error instanceof Error ? error.message : String(error)}`));
+    running = sealLog({ sql }).catch((error: unknown) =>
+      console.error(`[seal] ${error instanceof Error ? error.message : String(error)}`),
+    );
   };
   run();
   const timer = setInterval(run, minutes * 60_000);

@@ -14,16 +14,25 @@ runScript("db:seed", async () => {
   const { values } = parseArgs({ options: { records: { type: "string" }, seed: { type: "string" } } });
   const records = Number(values.records ?? DEFAULT_RECORDS_PER_TENANT);
   const seed = Number(values.seed ?? DEFAULT_SEED);
-  if (!Number.isSafeInteger(records) || records < 0) throw new ConfigError(`--records must be a whole number, got "${values.records}"`);
+  if (!Number.isSafeInteger(records) || records < 0)
+    throw new ConfigError(`--records must be a whole number, got "${values.records}"`);
   if (!Number.isSafeInteger(seed)) throw new ConfigError(`--seed must be a whole number, got "${values.seed}"`);
 
   await withDatabase(async (url) => {
     await runMigrations(url);
     if (!(await isEmpty(url))) {
-      throw new ConfigError("the database already holds tenants; seed an empty one (remove .data/ or point DATABASE_URL at a new database)");
+      throw new ConfigError(
+        "the database already holds tenants; seed an empty one (remove .data/ or point DATABASE_URL at a new database)",
+      );
     }
     const started = Date.now();
-    const summary = await seedDemo(url, { seed, recordsPerTenant: records, log: (line) => console.log(`db:seed: ${line}`) });
-    console.log(`db:seed: ${summary.records.toLocaleString("en-US")} records in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const summary = await seedDemo(url, {
+      seed,
+      recordsPerTenant: records,
+      log: (line) => console.log(`db:seed: ${line}`),
+    });
+    console.log(
+      `db:seed: ${summary.records.toLocaleString("en-US")} records in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   });
 });

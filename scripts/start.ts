@@ -42,7 +42,19 @@ function newestSourceTime(): number {
       for (const entry of readdirSync(p)) visit(path.join(p, entry));
     } else newest = Math.max(newest, stat.mtimeMs);
   };
-  for (const p of ["app", "components", "lib", "db", "i18n", "messages", "proxy.ts", "auth.ts", "postcss.config.mjs", "next.config.mjs", "package-lock.json"]) {
+  for (const p of [
+    "app",
+    "components",
+    "lib",
+    "db",
+    "i18n",
+    "messages",
+    "proxy.ts",
+    "auth.ts",
+    "postcss.config.mjs",
+    "next.config.mjs",
+    "package-lock.json",
+  ]) {
     visit(path.join(root, p));
   }
   return newest;
@@ -115,8 +127,13 @@ async function shutdown(code: number): Promise<never> {
 async function runMaintenance(databaseUrl: string) {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
-    const { retention } = await maintainLog(sql, { months: Number(process.env.LOG_RETENTION_MONTHS ?? DEFAULT_RETENTION_MONTHS) });
-    if (retention.dropped.length) log(`retention dropped ${retention.dropped.length} partition(s) before ${retention.cutoff.toISOString().slice(0, 10)}`);
+    const { retention } = await maintainLog(sql, {
+      months: Number(process.env.LOG_RETENTION_MONTHS ?? DEFAULT_RETENTION_MONTHS),
+    });
+    if (retention.dropped.length)
+      log(
+        `retention dropped ${retention.dropped.length} partition(s) before ${retention.cutoff.toISOString().slice(0, 10)}`,
+      );
   } finally {
     await sql.end({ timeout: 5 });
   }
@@ -124,7 +141,8 @@ async function runMaintenance(databaseUrl: string) {
 
 async function main() {
   const port = Number(process.env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port <= 0) throw new ConfigError(`PORT must be a port number, got "${process.env.PORT}"`);
+  if (!Number.isInteger(port) || port <= 0)
+    throw new ConfigError(`PORT must be a port number, got "${process.env.PORT}"`);
 
   let databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
@@ -137,7 +155,9 @@ async function main() {
       port: Number(process.env.EMBEDDED_PG_PORT ?? 15432),
     });
     databaseUrl = embedded.url;
-    log(`embedded PostgreSQL on port ${embedded.port}, data in ${path.relative(root, embedded.dataDir) || embedded.dataDir}`);
+    log(
+      `embedded PostgreSQL on port ${embedded.port}, data in ${path.relative(root, embedded.dataDir) || embedded.dataDir}`,
+    );
   }
 
   await runMigrations(databaseUrl);
@@ -149,8 +169,18 @@ async function main() {
 
   stopSealing = startPeriodicSealing(databaseUrl);
   if (!(await portIsFree(port))) throw new ConfigError(`port ${port} is taken: stop what uses it or set PORT`);
-  services = await startDemoServices({ appPort: port, databaseUrl, dataDir: embedded ? path.dirname(embedded.dataDir) : path.join(root, ".data") });
-  const env: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: "1", ...process.env, ...services.env, DATABASE_URL: databaseUrl, PORT: String(port) };
+  services = await startDemoServices({
+    appPort: port,
+    databaseUrl,
+    dataDir: embedded ? path.dirname(embedded.dataDir) : path.join(root, ".data"),
+  });
+  const env: NodeJS.ProcessEnv = {
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...process.env,
+    ...services.env,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+  };
 
   const nextBin = path.join(root, "node_modules", ".bin", "next");
   if (!dev && noBuild) {

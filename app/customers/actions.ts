@@ -50,7 +50,11 @@ export async function addCustomerAction(_previous: FormState, form: FormData): P
   redirect(`/customers/${customerId}/subscriptions?added=1`);
 }
 
-export async function purchaseSubscriptionAction(customerId: string, _previous: FormState, form: FormData): Promise<FormState> {
+export async function purchaseSubscriptionAction(
+  customerId: string,
+  _previous: FormState,
+  form: FormData,
+): Promise<FormState> {
   try {
     const ctx = await getTenantContext({ permission: "manage_customers" });
     const { subscription } = await purchaseSubscription({

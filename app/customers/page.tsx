@@ -38,7 +38,10 @@ export default async function CustomersPage() {
             {customers.map((c) => (
               <tr key={c.id}>
                 <td className="px-3 py-2">
-                  <Link href={`/customers/${c.id}/subscriptions`} className="text-brand underline-offset-2 hover:underline">
+                  <Link
+                    href={`/customers/${c.id}/subscriptions`}
+                    className="text-brand underline-offset-2 hover:underline"
+                  >
                     {c.companyName}
                   </Link>
                 </td>

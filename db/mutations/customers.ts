@@ -31,13 +31,19 @@ const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a
  */
 export const VALIDATION_ISSUES = {
   company_name_required: { message: "Enter the company name." },
-  company_name_too_long: { message: `The company name can be at most ${MAX_NAME_LENGTH} characters long.`, values: { max: MAX_NAME_LENGTH } },
+  company_name_too_long: {
+    message: `The company name can be at most ${MAX_NAME_LENGTH} characters long.`,
+    values: { max: MAX_NAME_LENGTH },
+  },
   company_name_control: { message: "The company name cannot contain control characters." },
   company_name_invalid: { message: "The company name contains an invalid character." },
   domain_required: { message: "Enter the domain." },
   domain_invalid: { message: "Enter a domain name such as contoso.example." },
   offer_required: { message: "Choose an offer." },
-  offer_too_long: { message: `The offer name can be at most ${MAX_NAME_LENGTH} characters long.`, values: { max: MAX_NAME_LENGTH } },
+  offer_too_long: {
+    message: `The offer name can be at most ${MAX_NAME_LENGTH} characters long.`,
+    values: { max: MAX_NAME_LENGTH },
+  },
   offer_control: { message: "The offer name cannot contain control characters." },
   offer_invalid: { message: "The offer name contains an invalid character." },
   quantity_whole: { message: "Enter the quantity as a whole number." },
@@ -53,9 +59,12 @@ export type ValidationIssueCode = keyof typeof VALIDATION_ISSUES;
 const say = (code: ValidationIssueCode): string => VALIDATION_ISSUES[code].message;
 
 /** The code (and values) of a FieldError's message; undefined for a message not from this module. */
-export function validationIssueOf(message: string): { code: ValidationIssueCode; values?: Record<string, number> } | undefined {
+export function validationIssueOf(
+  message: string,
+): { code: ValidationIssueCode; values?: Record<string, number> } | undefined {
   for (const [code, issue] of Object.entries(VALIDATION_ISSUES)) {
-    if (issue.message === message) return { code: code as ValidationIssueCode, values: "values" in issue ? issue.values : undefined };
+    if (issue.message === message)
+      return { code: code as ValidationIssueCode, values: "values" in issue ? issue.values : undefined };
   }
   return undefined;
 }
@@ -104,7 +113,10 @@ export interface FieldError {
 function validated<T>(schema: z.ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const errors: FieldError[] = result.error.issues.map((i) => ({ field: i.path.map(String).join("."), message: i.message }));
+  const errors: FieldError[] = result.error.issues.map((i) => ({
+    field: i.path.map(String).join("."),
+    message: i.message,
+  }));
   throw new AppError("bad_request", errors[0]?.message ?? "The input is invalid.", { errors });
 }
 

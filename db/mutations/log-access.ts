@@ -13,7 +13,10 @@ import { writeActivity, type WrittenActivity } from "./activity";
 export type LogAccessKind = "view" | "export";
 
 /** What a view or an export was asked for: the parsed params (paging position is not recorded). */
-export type LogAccessParams = Pick<ActivityLogParams, "from" | "to" | "tz" | "range" | "customer" | "action" | "user" | "status"> &
+export type LogAccessParams = Pick<
+  ActivityLogParams,
+  "from" | "to" | "tz" | "range" | "customer" | "action" | "user" | "status"
+> &
   Partial<Pick<ActivityLogParams, "size" | "dir">>;
 
 const OPERATION: Record<LogAccessKind, string> = { view: "view_activity_log", export: "export_activity_log" };

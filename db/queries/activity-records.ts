@@ -116,7 +116,10 @@ function beyond({ cursor, op }: Keyset): SQL {
   return sql`${activityRecords.occurredAt} ${bound} ${at}::timestamptz and (${activityRecords.occurredAt}, ${activityRecords.id}) ${sql.raw(op)} (${at}::timestamptz, ${cursor.id}::bigint)`;
 }
 
-const cursorOf = (row: Pick<ActivityListRow, "occurredAt" | "id">): Cursor => ({ occurredAt: row.occurredAt, id: row.id });
+const cursorOf = (row: Pick<ActivityListRow, "occurredAt" | "id">): Cursor => ({
+  occurredAt: row.occurredAt,
+  id: row.id,
+});
 const sameKey = (a: Cursor, b: Cursor) => a.id === b.id && a.occurredAt.getTime() === b.occurredAt.getTime();
 
 /**
@@ -125,14 +128,22 @@ const sameKey = (a: Cursor, b: Cursor) => a.id === b.id && a.occurredAt.getTime(
  * every matching row beyond the page's edge is at or beyond the cursor, since the page begins at
  * the first match past it. Exported for plan tests.
  */
-export function nearestBehindQuery(tx: Tx | Database, ctx: Scope, params: ActivityFilters, cursor: Cursor, backwards: boolean) {
+export function nearestBehindQuery(
+  tx: Tx | Database,
+  ctx: Scope,
+  params: ActivityFilters,
+  cursor: Cursor,
+  backwards: boolean,
+) {
   return tx
     .select({ occurredAt: activityRecords.occurredAt, id: activityRecords.id })
     .from(activityRecords)
     .where(buildActivityWhere(ctx, params, { cursor, op: backwards ? "<=" : ">=" }))
-    .orderBy(...(backwards
-      ? [desc(activityRecords.occurredAt), desc(activityRecords.id)]
-      : [asc(activityRecords.occurredAt), asc(activityRecords.id)]))
+    .orderBy(
+      ...(backwards
+        ? [desc(activityRecords.occurredAt), desc(activityRecords.id)]
+        : [asc(activityRecords.occurredAt), asc(activityRecords.id)]),
+    )
     .limit(2);
 }
 
@@ -143,15 +154,26 @@ export function nearestBehindQuery(tx: Tx | Database, ctx: Scope, params: Activi
  * statement like the first page does (measured: a second, pipelined query cost a deep page of a
  * 10M-record tenant 40% more than the first).
  */
-export function pageRowsQuery(tx: Tx | Database, ctx: Scope, params: ActivityFilters, cursor: Cursor | null, backwards: boolean, limit: number) {
-  const behind = cursor ? sql<boolean>`exists(${nearestBehindQuery(tx, ctx, params, cursor, backwards)})` : sql<boolean>`false`;
+export function pageRowsQuery(
+  tx: Tx | Database,
+  ctx: Scope,
+  params: ActivityFilters,
+  cursor: Cursor | null,
+  backwards: boolean,
+  limit: number,
+) {
+  const behind = cursor
+    ? sql<boolean>`exists(${nearestBehindQuery(tx, ctx, params, cursor, backwards)})`
+    : sql<boolean>`false`;
   return tx
     .select({ ...activityListColumns, behind: behind.as("behind") })
     .from(activityRecords)
     .where(buildActivityWhere(ctx, params, cursor ? { cursor, op: backwards ? ">" : "<" } : undefined))
-    .orderBy(...(backwards
-      ? [asc(activityRecords.occurredAt), asc(activityRecords.id)]
-      : [desc(activityRecords.occurredAt), desc(activityRecords.id)]))
+    .orderBy(
+      ...(backwards
+        ? [asc(activityRecords.occurredAt), asc(activityRecords.id)]
+        : [desc(activityRecords.occurredAt), desc(activityRecords.id)]),
+    )
     .limit(limit);
 }
 
@@ -162,7 +184,12 @@ export function pageRowsQuery(tx: Tx | Database, ctx: Scope, params: ActivityFil
  */
 /** count(*) over at most `cap + 1` matching rows; exported for plan tests. */
 export function cappedCountQuery(tx: Tx | Database, where: SQL, cap: number) {
-  const limited = tx.select({ one: sql`1`.as("one") }).from(activityRecords).where(where).limit(cap + 1).as("limited");
+  const limited = tx
+    .select({ one: sql`1`.as("one") })
+    .from(activityRecords)
+    .where(where)
+    .limit(cap + 1)
+    .as("limited");
   return tx.select({ n: sql<number>`count(*)::int` }).from(limited);
 }
 
@@ -259,7 +286,9 @@ export async function getActivityPage({
         cursor !== null &&
         (fetched.length > 0
           ? fetched[0].behind
-          : (await nearestBehindQuery(tx, ctx, params, cursor, backwards)).some((row) => !sameKey(cursorOf(row), cursor)));
+          : (await nearestBehindQuery(tx, ctx, params, cursor, backwards)).some(
+              (row) => !sameKey(cursorOf(row), cursor),
+            ));
       const hasOlder = backwards ? otherSide : more;
       const hasNewer = backwards ? more : otherSide;
       const oldest = page.length ? cursorOf(page[page.length - 1]) : cursor;
@@ -293,7 +322,8 @@ export async function countActivity({
   db?: Database;
 }): Promise<{ count: number; capped: boolean }> {
   // cap + 1 travels as a PostgreSQL int.
-  if (!Number.isSafeInteger(cap) || cap < 0 || cap >= 2 ** 31 - 1) throw new RangeError("cap must be an integer from 0 to 2^31 - 2");
+  if (!Number.isSafeInteger(cap) || cap < 0 || cap >= 2 ** 31 - 1)
+    throw new RangeError("cap must be an integer from 0 to 2^31 - 2");
   return withTenant(
     ctx,
     async (tx) => {
@@ -307,7 +337,8 @@ export async function countActivity({
 /** A record id from code or a URL segment: a positive safe integer, anything else is a bad request. */
 function parseRecordId(id: number | string): number {
   const n = typeof id === "number" ? id : /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new AppError("bad_request", "The record id must be a positive whole number.");
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new AppError("bad_request", "The record id must be a positive whole number.");
   return n;
 }
 

@@ -1,6 +1,14 @@
 import { and, asc, desc, eq, exists, gte, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../client";
-import { activityRecords, customers, partnerTenants, partnerUsers, subscriptions, type Customer, type Subscription } from "../schema";
+import {
+  activityRecords,
+  customers,
+  partnerTenants,
+  partnerUsers,
+  subscriptions,
+  type Customer,
+  type Subscription,
+} from "../schema";
 import { withTenant, type TenantContext, type Tx } from "../with-tenant";
 import { isUuid } from "@/lib/uuid";
 
@@ -68,14 +76,28 @@ export async function getCustomerSubscriptions({
       tx
         .select()
         .from(subscriptions)
-        .where(and(eq(subscriptions.tenantId, ctx.tenantId), eq(subscriptions.customerId, customerId), tenantInCloud(tx, ctx)))
+        .where(
+          and(
+            eq(subscriptions.tenantId, ctx.tenantId),
+            eq(subscriptions.customerId, customerId),
+            tenantInCloud(tx, ctx),
+          ),
+        )
         .orderBy(desc(subscriptions.createdAt), asc(subscriptions.id)),
     db,
   );
 }
 
 /** The tenant's customers by name, for the Customers page. */
-export async function listCustomers({ ctx, limit = 1000, db }: { ctx: Scope; limit?: number; db?: Database }): Promise<Customer[]> {
+export async function listCustomers({
+  ctx,
+  limit = 1000,
+  db,
+}: {
+  ctx: Scope;
+  limit?: number;
+  db?: Database;
+}): Promise<Customer[]> {
   return withTenant(
     ctx,
     (tx) =>

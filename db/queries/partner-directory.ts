@@ -5,7 +5,6 @@ import { withTenant } from "../with-tenant";
 import type { Database } from "../client";
 import { isUuid } from "@/lib/uuid";
 
-
 export interface DirectoryUser {
   tenantId: string;
   tenantName: string;
@@ -16,14 +15,20 @@ export interface DirectoryUser {
   role: PartnerRole;
 }
 
-export type DirectoryLookup = { ok: true; user: DirectoryUser } | { ok: false; reason: "unknown_tenant" | "unknown_user" };
+export type DirectoryLookup =
+  { ok: true; user: DirectoryUser } | { ok: false; reason: "unknown_tenant" | "unknown_user" };
 
 /**
  * Resolves a signed-in identity to a partner user. Runs scoped to the tenant the token claims and
  * the cloud of the provider that signed it, so a tenant of the other cloud is simply not there.
  */
 export async function findDirectoryUser(
-  { tenantId, cloud, userPrincipalName, userId }: { tenantId: string; cloud: Cloud; userPrincipalName?: string; userId?: string },
+  {
+    tenantId,
+    cloud,
+    userPrincipalName,
+    userId,
+  }: { tenantId: string; cloud: Cloud; userPrincipalName?: string; userId?: string },
   db?: Database,
 ): Promise<DirectoryLookup> {
   if (!isUuid(tenantId)) return { ok: false, reason: "unknown_tenant" };

@@ -24,7 +24,6 @@ export interface ActivityVolume {
 const rnd = (k: number) =>
   `((hashint8extended(g * 131 + ${k}, $seed_param) & 9007199254740991)::float8 / 9007199254740992.0)`;
 
-
 const caseOf = (column: 1 | 2) =>
   "CASE " +
   OPERATION_MIX.map(([t, op, res]) => `WHEN r_op < ${t} THEN '${column === 1 ? op : res}'`).join(" ") +

@@ -24,7 +24,9 @@ export function cloudAuthorities(clouds: readonly Cloud[], env: NodeJS.ProcessEn
     const clientId = env[`${prefix}_CLIENT_ID`];
     const clientSecret = env[`${prefix}_CLIENT_SECRET`];
     if (!issuer || !clientId || !clientSecret) {
-      throw new ConfigError(`${prefix}_ISSUER, ${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET must be set to serve the ${cloud} cloud`);
+      throw new ConfigError(
+        `${prefix}_ISSUER, ${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET must be set to serve the ${cloud} cloud`,
+      );
     }
     return { cloud, issuer: issuer.replace(/\/$/, ""), clientId, clientSecret };
   });

@@ -1,7 +1,16 @@
 import { ConfigError } from "@/lib/errors";
 
 // Values that appear in tutorials and .env examples: a deployment using one has no secret at all.
-const KNOWN_DEFAULTS = new Set(["secret", "changeme", "change-me", "development", "your-secret", "supersecret", "auth-secret", "next-auth-secret"]);
+const KNOWN_DEFAULTS = new Set([
+  "secret",
+  "changeme",
+  "change-me",
+  "development",
+  "your-secret",
+  "supersecret",
+  "auth-secret",
+  "next-auth-secret",
+]);
 const MIN_LENGTH = 32;
 
 /**
@@ -14,6 +23,8 @@ export function assertProductionSecret(env: Record<string, string | undefined>, 
   const secret = env.AUTH_SECRET?.trim() ?? "";
   if (!secret) throw new ConfigError("AUTH_SECRET must be set when real sign-in authorities are configured");
   if (secret.length < MIN_LENGTH || KNOWN_DEFAULTS.has(secret.toLowerCase())) {
-    throw new ConfigError(`AUTH_SECRET is a default or too short (at least ${MIN_LENGTH} random characters, e.g. openssl rand -base64 32)`);
+    throw new ConfigError(
+      `AUTH_SECRET is a default or too short (at least ${MIN_LENGTH} random characters, e.g. openssl rand -base64 32)`,
+    );
   }
 }

@@ -3,7 +3,14 @@
  * page from the message catalogs (`signIn.errors.<code>`), in the reader's language. Auth.js's own
  * codes (Configuration, AccessDenied, ...) and anything unknown read as `Default`.
  */
-export const SIGN_IN_ERRORS = ["UnknownTenant", "UnknownUser", "WrongIssuer", "CloudNotServed", "SessionCloud", "Default"] as const;
+export const SIGN_IN_ERRORS = [
+  "UnknownTenant",
+  "UnknownUser",
+  "WrongIssuer",
+  "CloudNotServed",
+  "SessionCloud",
+  "Default",
+] as const;
 
 export type SignInError = (typeof SIGN_IN_ERRORS)[number];
 

@@ -19,8 +19,10 @@ const PERMISSIONS: Record<Permission, readonly PartnerRole[]> = {
 export const can = (role: PartnerRole, permission: Permission) => PERMISSIONS[permission].includes(role);
 
 const FORBIDDEN_MESSAGES: Record<Permission, string> = {
-  view_activity_log: "Your role does not allow this. Viewing and exporting the activity log needs the Global admin, Admin agent or Billing admin role.",
-  manage_customers: "Your role does not allow this. Adding customers and buying subscriptions needs the Global admin, Admin agent or Sales agent role.",
+  view_activity_log:
+    "Your role does not allow this. Viewing and exporting the activity log needs the Global admin, Admin agent or Billing admin role.",
+  manage_customers:
+    "Your role does not allow this. Adding customers and buying subscriptions needs the Global admin, Admin agent or Sales agent role.",
   verify_log: "Your role does not allow this. Checking the log's seals needs the Global admin role.",
 };
 

@@ -250,7 +250,8 @@ function isConnectionFailure(error: unknown): boolean {
   const { code, severity } = error as { code?: unknown; severity?: unknown };
   return (
     severity === "FATAL" ||
-    (typeof code === "string" && /^(08|57P|CONNECTION_|CONNECT_|ECONNRESET$|EPIPE$|ETIMEDOUT$|ECONNREFUSED$)/.test(code))
+    (typeof code === "string" &&
+      /^(08|57P|CONNECTION_|CONNECT_|ECONNRESET$|EPIPE$|ETIMEDOUT$|ECONNREFUSED$)/.test(code))
   );
 }
 

@@ -77,7 +77,8 @@ export async function createApiKey({
 }): Promise<CreatedApiKey> {
   const label = name.trim();
   if (!isUuid(tenantId)) throw new AppError("bad_request", "The tenant must be a UUID.");
-  if (label.length === 0 || label.length > NAME_MAX) throw new AppError("bad_request", `The name must be 1 to ${NAME_MAX} characters.`);
+  if (label.length === 0 || label.length > NAME_MAX)
+    throw new AppError("bad_request", `The name must be 1 to ${NAME_MAX} characters.`);
   return asMaintenance(sql, async (tx) => {
     const [tenant] = await tx<Array<{ cloud: Cloud }>>`select cloud from partner_tenants where id = ${tenantId}`;
     if (!tenant) throw new AppError("not_found", `No partner tenant ${tenantId}.`);

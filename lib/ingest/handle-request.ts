@@ -39,7 +39,10 @@ function isJsonMediaType(contentType: string | null): boolean {
 }
 
 const tooLarge = () =>
-  new AppError("payload_too_large", `The body can be at most ${MAX_BODY_BYTES.toLocaleString("en-US")} bytes (${MAX_BODY_BYTES / 1024 / 1024} MiB).`);
+  new AppError(
+    "payload_too_large",
+    `The body can be at most ${MAX_BODY_BYTES.toLocaleString("en-US")} bytes (${MAX_BODY_BYTES / 1024 / 1024} MiB).`,
+  );
 
 /** Reads the body, refusing it as soon as it passes the cap (a lying or absent Content-Length too). */
 export async function readBodyWithCap(request: Request, cap: number): Promise<Uint8Array> {
@@ -89,14 +92,20 @@ export async function handleIngest(request: Request, deps: IngestDeps = {}): Pro
 
   const decision = (deps.limiter ?? ingestRateLimiter()).take(keyHash);
   if (!decision.ok) {
-    throw new AppError("rate_limited", `Too many requests for this API key; retry in ${decision.retryAfterSeconds} s.`, undefined, {
-      "Retry-After": String(decision.retryAfterSeconds),
-    });
+    throw new AppError(
+      "rate_limited",
+      `Too many requests for this API key; retry in ${decision.retryAfterSeconds} s.`,
+      undefined,
+      {
+        "Retry-After": String(decision.retryAfterSeconds),
+      },
+    );
   }
 
   const sql = deps.sql ?? getSql();
   const key = await findApiKey(sql, keyHash);
-  if (!key) throw new AppError("unauthorized", "The API key is not valid or has been revoked.", undefined, AUTHENTICATE);
+  if (!key)
+    throw new AppError("unauthorized", "The API key is not valid or has been revoked.", undefined, AUTHENTICATE);
   annotate({ tenantId: key.tenantId, cloud: key.cloud, apiKeyId: key.keyId });
 
   if (!isJsonMediaType(request.headers.get("content-type"))) {
@@ -115,9 +124,13 @@ export async function handleIngest(request: Request, deps: IngestDeps = {}): Pro
   const timeErrors = await checkRecordTimes(sql, parsed.records, now);
   if (timeErrors.length > 0) {
     const invalid = new Set(timeErrors.map((e) => e.index)).size;
-    throw new AppError("bad_request", `${invalid.toLocaleString("en-US")} record(s) have an occurredAt the log cannot store; nothing was stored.`, {
-      errors: timeErrors,
-    });
+    throw new AppError(
+      "bad_request",
+      `${invalid.toLocaleString("en-US")} record(s) have an occurredAt the log cannot store; nothing was stored.`,
+      {
+        errors: timeErrors,
+      },
+    );
   }
 
   const records = await storeRecords(sql, key, parsed.records);

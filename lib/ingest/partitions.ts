@@ -67,7 +67,11 @@ export function checkOccurredAt(records: IngestRecord[], ranges: PartitionRange[
   records.forEach((record, index) => {
     const at = record.occurredAt;
     if (at.getTime() > now.getTime() + MAX_FUTURE_SKEW_MS) {
-      errors.push({ index, field: "occurredAt", message: `is more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes in the future.` });
+      errors.push({
+        index,
+        field: "occurredAt",
+        message: `is more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes in the future.`,
+      });
     } else if (!isCovered(ranges, at)) {
       errors.push({
         index,
@@ -82,7 +86,11 @@ export function checkOccurredAt(records: IngestRecord[], ranges: PartitionRange[
 /** Partition ranges that cover every record, refreshing the cache once if one seems missing. */
 export async function checkRecordTimes(sql: Sql, records: IngestRecord[], now: Date): Promise<RecordError[]> {
   let ranges = await cachedPartitionRanges(sql);
-  if (records.some((r) => r.occurredAt.getTime() <= now.getTime() + MAX_FUTURE_SKEW_MS && !isCovered(ranges, r.occurredAt))) {
+  if (
+    records.some(
+      (r) => r.occurredAt.getTime() <= now.getTime() + MAX_FUTURE_SKEW_MS && !isCovered(ranges, r.occurredAt),
+    )
+  ) {
     ranges = await cachedPartitionRanges(sql, { refresh: true });
   }
   return checkOccurredAt(records, ranges, now);

@@ -84,7 +84,10 @@ type ParsedTime = { ok: true; date: Date } | { ok: false; message: string };
 export function parseOccurredAt(value: string): ParsedTime {
   const m = ISO_DATE_TIME.exec(value);
   if (!m) {
-    return { ok: false, message: "must be an ISO 8601 date-time with a time zone offset, e.g. 2026-05-01T12:30:00.000Z." };
+    return {
+      ok: false,
+      message: "must be an ISO 8601 date-time with a time zone offset, e.g. 2026-05-01T12:30:00.000Z.",
+    };
   }
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
   const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, "0")) : 0;
@@ -113,7 +116,8 @@ const occurredAt = text("an ISO 8601 date-time string").transform((value, ctx) =
 });
 
 const identifier = text("a string").regex(IDENTIFIER, {
-  message: "must be lowercase letters, digits and underscores, starting with a letter, at most 64 characters (e.g. create_order).",
+  message:
+    "must be lowercase letters, digits and underscores, starting with a letter, at most 64 characters (e.g. create_order).",
 });
 
 export const ingestRecordSchema = z.strictObject(
@@ -125,10 +129,13 @@ export const ingestRecordSchema = z.strictObject(
     operationType: identifier,
     resourceType: identifier,
     operationStatus: z.enum(OPERATION_STATUSES, {
-      error: (issue) => (issue.input === undefined ? "is required." : `must be one of ${OPERATION_STATUSES.join(", ")}.`),
+      error: (issue) =>
+        issue.input === undefined ? "is required." : `must be one of ${OPERATION_STATUSES.join(", ")}.`,
     }),
     userPrincipalName: text("a string")
-      .max(MAX_USER_PRINCIPAL_NAME_LENGTH, { message: `can be at most ${MAX_USER_PRINCIPAL_NAME_LENGTH} characters long.` })
+      .max(MAX_USER_PRINCIPAL_NAME_LENGTH, {
+        message: `can be at most ${MAX_USER_PRINCIPAL_NAME_LENGTH} characters long.`,
+      })
       .regex(NO_SPACE_OR_CONTROL, { message: "must be non-empty, without spaces or control characters." }),
     applicationId: text("a string")
       .max(MAX_APPLICATION_ID_LENGTH, { message: `can be at most ${MAX_APPLICATION_ID_LENGTH} characters long.` })
@@ -207,7 +214,9 @@ function issuesToErrors(index: number, issues: z.core.$ZodIssue[]): RecordError[
       for (const key of issue.keys) {
         // Own keys only: a field named "constructor" or "__proto__" would otherwise read Object.prototype
         // and answer with a function or an object where the message belongs.
-        const message = Object.hasOwn(FORBIDDEN_FIELDS, key) ? FORBIDDEN_FIELDS[key] : "is not a field of an activity record.";
+        const message = Object.hasOwn(FORBIDDEN_FIELDS, key)
+          ? FORBIDDEN_FIELDS[key]
+          : "is not a field of an activity record.";
         out.push({ index, field: key, message });
       }
       continue;
@@ -262,7 +271,12 @@ export function parseIngestBody(body: unknown): ParseBodyResult {
     items = [body];
     single = true;
   } else {
-    return { ok: false, code: "bad_request", message: "The body must be a record (a JSON object) or a batch of records.", errors: [] };
+    return {
+      ok: false,
+      code: "bad_request",
+      message: "The body must be a record (a JSON object) or a batch of records.",
+      errors: [],
+    };
   }
 
   if (items.length === 0) return { ok: false, code: "bad_request", message: "The batch holds no records.", errors: [] };
@@ -282,7 +296,8 @@ export function parseIngestBody(body: unknown): ParseBodyResult {
     const result = ingestRecordSchema.safeParse(item);
     const before = errors.length;
     if (!result.success) errors.push(...issuesToErrors(index, result.error.issues));
-    if (item !== null && typeof item === "object" && !Array.isArray(item)) checkJsonFields(item as Record<string, unknown>, index, errors);
+    if (item !== null && typeof item === "object" && !Array.isArray(item))
+      checkJsonFields(item as Record<string, unknown>, index, errors);
     if (result.success) {
       const eventId = result.data.eventId;
       const first = firstIndexOfEvent.get(eventId);

@@ -53,13 +53,17 @@ WITH input AS (
 )
 SELECT event_id, record_id::text AS record_id FROM claimed`;
 
-const jsonOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+const jsonOrNull = (value: unknown): string | null =>
+  value === null || value === undefined ? null : JSON.stringify(value);
 
 /** Postgres errors that mean "this input cannot be stored", not "the server is broken". */
 function asInputError(error: unknown): AppError | null {
   const e = error as { code?: string; message?: string };
   if (e?.code === "23514" && /no partition of relation/.test(e.message ?? "")) {
-    return new AppError("bad_request", "A record's occurredAt falls in a month the log has no partition for; nothing was stored.");
+    return new AppError(
+      "bad_request",
+      "A record's occurredAt falls in a month the log has no partition for; nothing was stored.",
+    );
   }
   if (e?.code === "22P05" || e?.code === "22021" || e?.code === "54001") {
     return new AppError("bad_request", "A record holds a value the log cannot store; nothing was stored.");
@@ -71,7 +75,9 @@ const isRetryable = (error: unknown) => ["40P01", "40001"].includes((error as { 
 
 async function storeOnce(sql: Sql, key: ApiKeyIdentity, records: IngestRecord[]): Promise<StoredRecord[]> {
   // A fixed order of unique-index insertions, so two batches sharing eventIds cannot deadlock.
-  const order = records.map((_, i) => i).sort((a, b) => (records[a].eventId < records[b].eventId ? -1 : records[a].eventId > records[b].eventId ? 1 : 0));
+  const order = records
+    .map((_, i) => i)
+    .sort((a, b) => (records[a].eventId < records[b].eventId ? -1 : records[a].eventId > records[b].eventId ? 1 : 0));
   const sorted = order.map((i) => records[i]);
 
   return (await sql.begin(async (tx: TransactionSql) => {
@@ -91,7 +97,11 @@ async function storeOnce(sql: Sql, key: ApiKeyIdentity, records: IngestRecord[])
         }
       });
       if (errors.length > 0) {
-        throw new AppError("bad_request", "Some records name a customer the tenant does not have; nothing was stored.", { errors });
+        throw new AppError(
+          "bad_request",
+          "Some records name a customer the tenant does not have; nothing was stored.",
+          { errors },
+        );
       }
     }
 
@@ -124,23 +134,40 @@ async function storeOnce(sql: Sql, key: ApiKeyIdentity, records: IngestRecord[])
                (extract(epoch from occurred_at) * 1000)::float8 as occurred_ms
         from activity_ingest_events where tenant_id = ${key.tenantId} and event_id = any(${unclaimed}::text[])`;
       for (const r of rows) {
-        previous.set(r.event_id, { hash: r.payload_hash, id: Number(r.record_id), occurredAt: new Date(Number(r.occurred_ms)) });
+        previous.set(r.event_id, {
+          hash: r.payload_hash,
+          id: Number(r.record_id),
+          occurredAt: new Date(Number(r.occurred_ms)),
+        });
       }
     }
 
     const conflicts: RecordError[] = [];
     const results = records.map((r, index): StoredRecord => {
       const id = claimed.get(r.eventId);
-      if (id !== undefined) return { index, eventId: r.eventId, id, occurredAt: r.occurredAt.toISOString(), status: "created" };
+      if (id !== undefined)
+        return { index, eventId: r.eventId, id, occurredAt: r.occurredAt.toISOString(), status: "created" };
       const first = previous.get(r.eventId);
       if (!first) throw new Error(`eventId ${r.eventId} was neither stored nor found`);
       if (first.hash !== r.payloadHash) {
-        conflicts.push({ index, field: "eventId", message: `was already used for a different record (id ${first.id}); an eventId names one record forever.` });
+        conflicts.push({
+          index,
+          field: "eventId",
+          message: `was already used for a different record (id ${first.id}); an eventId names one record forever.`,
+        });
       }
-      return { index, eventId: r.eventId, id: first.id, occurredAt: first.occurredAt.toISOString(), status: "duplicate" };
+      return {
+        index,
+        eventId: r.eventId,
+        id: first.id,
+        occurredAt: first.occurredAt.toISOString(),
+        status: "duplicate",
+      };
     });
     if (conflicts.length > 0) {
-      throw new AppError("conflict", "Some eventIds were already used for different records; nothing was stored.", { errors: conflicts });
+      throw new AppError("conflict", "Some eventIds were already used for different records; nothing was stored.", {
+        errors: conflicts,
+      });
     }
     return results;
   })) as StoredRecord[];

@@ -2,7 +2,13 @@ const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** The local authority's sign-in form: plain HTML, accessible, no script. */
-export function renderLoginPage(page: { title: string; action: string; authority: string; email?: string; error?: string }): string {
+export function renderLoginPage(page: {
+  title: string;
+  action: string;
+  authority: string;
+  email?: string;
+  error?: string;
+}): string {
   return `<!doctype html>
 <html lang="en">
 <head>

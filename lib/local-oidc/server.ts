@@ -80,7 +80,13 @@ function createAuthority(cloud: Cloud, issuer: string, options: LocalOidcOptions
       return {
         accountId: sub,
         async claims() {
-          return { sub, tid: account.tenantId, email: account.email, preferred_username: account.email, name: account.name };
+          return {
+            sub,
+            tid: account.tenantId,
+            email: account.email,
+            preferred_username: account.email,
+            name: account.name,
+          };
         },
       };
     },
@@ -88,12 +94,22 @@ function createAuthority(cloud: Cloud, issuer: string, options: LocalOidcOptions
     async loadExistingGrant(ctx) {
       const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
       if (grantId) return ctx.oidc.provider.Grant.find(grantId);
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId });
+      const grant = new ctx.oidc.provider.Grant({
+        clientId: ctx.oidc.client!.clientId,
+        accountId: ctx.oidc.session!.accountId,
+      });
       grant.addOIDCScope("openid email profile");
       await grant.save();
       return grant;
     },
-    ttl: { Session: 8 * 3600, Interaction: 3600, Grant: 8 * 3600, AccessToken: 3600, IdToken: 3600, AuthorizationCode: 600 },
+    ttl: {
+      Session: 8 * 3600,
+      Interaction: 3600,
+      Grant: 8 * 3600,
+      AccessToken: 3600,
+      IdToken: 3600,
+      AuthorizationCode: 600,
+    },
   };
 
   const provider = new Provider(issuer, configuration);
@@ -138,7 +154,12 @@ function createAuthority(cloud: Cloud, issuer: string, options: LocalOidcOptions
       );
       return;
     }
-    await provider.interactionFinished(req, res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: account.id } },
+      { mergeWithLastSubmission: false },
+    );
   };
 
   return { handle: provider.callback(), interaction };
@@ -152,7 +173,9 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
 
   const server = http.createServer((req, res) => {
     const url = req.url ?? "/";
-    const cloud = options.clouds.find((c) => url === issuerPath(c) || url.startsWith(issuerPath(c) + "/") || url.startsWith(issuerPath(c) + "?"));
+    const cloud = options.clouds.find(
+      (c) => url === issuerPath(c) || url.startsWith(issuerPath(c) + "/") || url.startsWith(issuerPath(c) + "?"),
+    );
     if (!cloud) {
       res.writeHead(404, { "content-type": "text/plain" }).end("Unknown authority");
       return;

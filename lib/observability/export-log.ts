@@ -6,7 +6,12 @@ import { annotate, currentRequest } from "./request-context";
  * many rows went out, how long it took and how it ended. Its row count also goes on the request's
  * own line (which an aborted download may have written already: hence a line of its own).
  */
-export function logExportSettled(result: { rows: number; durationMs: number; error?: unknown; aborted: boolean }): void {
+export function logExportSettled(result: {
+  rows: number;
+  durationMs: number;
+  error?: unknown;
+  aborted: boolean;
+}): void {
   annotate({ rows: result.rows });
   const request = currentRequest();
   const { userId, tenantId, cloud, role } = request?.annotations ?? {};

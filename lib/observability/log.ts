@@ -59,7 +59,8 @@ const MAX_SEGMENTS = 12;
 export const isUuid = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
 
 /** An id from a path kept as a field: a UUID or an integer, nothing else. */
-export const isPathId = (value: unknown): value is string => typeof value === "string" && (UUID.test(value) || INTEGER_ID.test(value));
+export const isPathId = (value: unknown): value is string =>
+  typeof value === "string" && (UUID.test(value) || INTEGER_ID.test(value));
 
 /**
  * A path as the log may show it: ids become [id], plain segments stay, anything else (an email,
@@ -152,5 +153,8 @@ export function writeLog(entry: LogEntry): void {
 export function describeError(error: unknown): Pick<LogEntry, "errorName" | "errorCode"> {
   if (typeof error !== "object" || error === null) return {};
   const { name, code } = error as { name?: unknown; code?: unknown };
-  return { errorName: typeof name === "string" ? name : undefined, errorCode: typeof code === "string" ? code : undefined };
+  return {
+    errorName: typeof name === "string" ? name : undefined,
+    errorCode: typeof code === "string" ? code : undefined,
+  };
 }

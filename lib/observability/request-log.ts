@@ -34,7 +34,12 @@ export function openRequest(
   const pathname = requestPathname(req.url);
   const { route, params } = matchRoute(pathname);
   return {
-    state: { requestId: requestIdFrom(req.headers["x-request-id"]), method: req.method ?? "GET", route, annotations: {} },
+    state: {
+      requestId: requestIdFrom(req.headers["x-request-id"]),
+      method: req.method ?? "GET",
+      route,
+      annotations: {},
+    },
     params,
     staticAsset: isStaticAsset(pathname),
     prefetch: req.headers["next-router-prefetch"] === "1",
@@ -43,7 +48,10 @@ export function openRequest(
 }
 
 /** The line for a request that has ended: `finished` false when the client went away first. */
-export function requestLogEntry(open: OpenRequest, result: { status: number; finished: boolean; now?: number }): LogEntry {
+export function requestLogEntry(
+  open: OpenRequest,
+  result: { status: number; finished: boolean; now?: number },
+): LogEntry {
   const { state } = open;
   const { userId, tenantId, cloud, role, apiKeyId, rows } = state.annotations;
   return {

@@ -30,13 +30,22 @@ const paramName = (segment: string) => /^\[{1,2}(?:\.\.\.)?([^\]]+)\]{1,2}$/.exe
 export function createRouteMatcher(manifest?: RoutesManifest | null): (pathname: string) => RouteMatch {
   const compile = (route: ManifestRoute) => {
     try {
-      return { page: route.page, regex: new RegExp(route.regex), names: route.page.split("/").map(paramName).filter((n): n is string => !!n) };
+      return {
+        page: route.page,
+        regex: new RegExp(route.regex),
+        names: route.page
+          .split("/")
+          .map(paramName)
+          .filter((n): n is string => !!n),
+      };
     } catch {
       return null;
     }
   };
   // Static routes first: /customers/new must not be read as a [customerId].
-  const routes = [...(manifest?.staticRoutes ?? []), ...(manifest?.dynamicRoutes ?? [])].map(compile).filter((r) => r !== null);
+  const routes = [...(manifest?.staticRoutes ?? []), ...(manifest?.dynamicRoutes ?? [])]
+    .map(compile)
+    .filter((r) => r !== null);
 
   return (pathname) => {
     for (const { page, regex, names } of routes) {

@@ -86,7 +86,12 @@ export function monthBounds(month: string): { start: string; end: string } {
 const CURSOR_BATCH = 2_000;
 
 /** The row counts per occurred_at month of the rows recorded in [lower, upper). */
-export async function monthCounts(tx: Sql, tenantId: string, lower: Date | null, upper: Date): Promise<Map<string, number>> {
+export async function monthCounts(
+  tx: Sql,
+  tenantId: string,
+  lower: Date | null,
+  upper: Date,
+): Promise<Map<string, number>> {
   const rows = await tx.unsafe<Array<{ month: string; rows: string }>>(MONTH_COUNTS_SQL, [
     tenantId,
     boundText(lower, "lower"),
@@ -111,7 +116,13 @@ export async function hashPart(
   const { start, end } = monthBounds(month);
   const hash = createHash("sha256");
   let rows = 0;
-  const query = tx.unsafe<Array<{ line: string }>>(PART_ROWS_SQL, [tenantId, boundText(lower, "lower"), boundText(upper, "upper"), start, end]);
+  const query = tx.unsafe<Array<{ line: string }>>(PART_ROWS_SQL, [
+    tenantId,
+    boundText(lower, "lower"),
+    boundText(upper, "upper"),
+    start,
+    end,
+  ]);
   for await (const batch of query.cursor(CURSOR_BATCH)) {
     for (const row of batch) {
       hash.update(row.line, "utf8");
@@ -120,7 +131,9 @@ export async function hashPart(
     rows += batch.length;
   }
   if (rows !== expectedRows) {
-    throw new Error(`read ${rows} rows of ${month} for tenant ${tenantId} where the count said ${expectedRows}; the cursor ended early`);
+    throw new Error(
+      `read ${rows} rows of ${month} for tenant ${tenantId} where the count said ${expectedRows}; the cursor ended early`,
+    );
   }
   return { month, rows, hash: hash.digest("hex") };
 }
@@ -156,7 +169,9 @@ export function sealHash(seal: SealFields): string {
     `prev ${seal.prevHash ?? "-"}`,
     ...seal.parts.map((p) => `part ${p.month} ${p.rows} ${p.hash}`),
   ];
-  return createHash("sha256").update(lines.join("\n") + "\n", "utf8").digest("hex");
+  return createHash("sha256")
+    .update(lines.join("\n") + "\n", "utf8")
+    .digest("hex");
 }
 
 export interface StoredSeal extends SealFields {

@@ -1,6 +1,14 @@
 import type { Sql, TransactionSql } from "postgres";
 import type { Cloud } from "@/db/schema";
-import { SEAL_COLUMNS_SQL, hashParts, sealHash, toStoredSeal, type RawSealRow, type SealFields, type StoredSeal } from "./canonical";
+import {
+  SEAL_COLUMNS_SQL,
+  hashParts,
+  sealHash,
+  toStoredSeal,
+  type RawSealRow,
+  type SealFields,
+  type StoredSeal,
+} from "./canonical";
 
 /*
  * Sealing (npm run seal-log, hourly): for each tenant, every whole UTC hour of ingestion time
@@ -86,10 +94,21 @@ async function insertSeal(tx: TransactionSql, seal: SealFields & { hash: string 
             ${seal.prevHash}, ${seal.hash})`;
 }
 
-export async function sealTenant(sql: Sql, tenant: { id: string; cloud: Cloud }, horizon: Date): Promise<TenantSealResult> {
+export async function sealTenant(
+  sql: Sql,
+  tenant: { id: string; cloud: Cloud },
+  horizon: Date,
+): Promise<TenantSealResult> {
   return (await sql.begin("isolation level repeatable read", async (tx) => {
     await tx`select set_config('app.maintenance', 'on', true)`;
-    const result: TenantSealResult = { tenantId: tenant.id, cloud: tenant.cloud, sealed: 0, rows: 0, sealedUntil: null, busy: false };
+    const result: TenantSealResult = {
+      tenantId: tenant.id,
+      cloud: tenant.cloud,
+      sealed: 0,
+      rows: 0,
+      sealedUntil: null,
+      busy: false,
+    };
     const [lock] = await tx<Array<{ ok: boolean }>>`
       select pg_try_advisory_xact_lock(hashtextextended(${`activity_seals:${tenant.id}`}, 0)) as ok`;
     if (!lock.ok) return { ...result, busy: true };

@@ -2,7 +2,16 @@ import type { Sql } from "postgres";
 import { getSql } from "@/db/client";
 import type { Cloud } from "@/db/schema";
 import { loadPartitionRanges, type PartitionRange } from "@/lib/ingest/partitions";
-import { SEAL_COLUMNS_SQL, hashPart, monthBounds, monthCounts, sealHash, toStoredSeal, type RawSealRow, type StoredSeal } from "./canonical";
+import {
+  SEAL_COLUMNS_SQL,
+  hashPart,
+  monthBounds,
+  monthCounts,
+  sealHash,
+  toStoredSeal,
+  type RawSealRow,
+  type StoredSeal,
+} from "./canonical";
 
 /*
  * Verification (npm run verify-log, and the admin view): recomputes every seal of a tenant from
@@ -69,13 +78,16 @@ async function verifyPeriod(
     problems.push(message);
   };
 
-  if (sealHash(seal) !== seal.hash) problem("seal_altered", "The seal's fields were changed after sealing (its hash does not match).");
+  if (sealHash(seal) !== seal.hash)
+    problem("seal_altered", "The seal's fields were changed after sealing (its hash does not match).");
   if (previous === null) {
     if (seal.seq !== 1) problem("chain_broken", `Seals 1 to ${seal.seq - 1} are missing.`);
     else if (seal.prevHash !== null) problem("chain_broken", "The first seal names a previous seal.");
   } else {
-    if (seal.seq !== previous.seq + 1) problem("chain_broken", `Seals ${previous.seq + 1} to ${seal.seq - 1} are missing.`);
-    if (seal.prevHash !== previous.hash) problem("chain_broken", `The seal does not chain to seal ${previous.seq} (previous hash differs).`);
+    if (seal.seq !== previous.seq + 1)
+      problem("chain_broken", `Seals ${previous.seq + 1} to ${seal.seq - 1} are missing.`);
+    if (seal.prevHash !== previous.hash)
+      problem("chain_broken", `The seal does not chain to seal ${previous.seq} (previous hash differs).`);
     if (seal.periodStart.getTime() !== previous.periodEnd.getTime()) {
       problem("chain_broken", `The period does not start where seal ${previous.seq} ended.`);
     }
@@ -95,11 +107,14 @@ async function verifyPeriod(
     }
     const rows = counts.get(part.month) ?? 0;
     actualRows += rows;
-    if (rows < part.rows) problem("rows_missing", `${part.rows - rows} of ${part.rows} rows of ${part.month} were removed after sealing.`);
-    else if (rows > part.rows) problem("rows_added", `${rows - part.rows} rows of ${part.month} were inserted after sealing.`);
+    if (rows < part.rows)
+      problem("rows_missing", `${part.rows - rows} of ${part.rows} rows of ${part.month} were removed after sealing.`);
+    else if (rows > part.rows)
+      problem("rows_added", `${rows - part.rows} rows of ${part.month} were inserted after sealing.`);
     if (rows > 0) {
       const now = await hashPart(tx, seal.tenantId, lower, seal.periodEnd, part.month, rows);
-      if (rows === part.rows && now.hash !== part.hash) problem("rows_changed", `Rows of ${part.month} were changed after sealing.`);
+      if (rows === part.rows && now.hash !== part.hash)
+        problem("rows_changed", `Rows of ${part.month} were changed after sealing.`);
     }
   }
   for (const [month, rows] of counts) {
@@ -126,14 +141,22 @@ async function verifyPeriod(
  * Recomputes one tenant's seals. For the admin view: pass the signed-in context's tenant and
  * cloud, never a value from the request. Runs as the owner (maintenance), read-only.
  */
-export async function verifySeals({ tenantId, cloud, sql = getSql() }: { tenantId: string; cloud: Cloud; sql?: Sql }): Promise<SealVerification> {
+export async function verifySeals({
+  tenantId,
+  cloud,
+  sql = getSql(),
+}: {
+  tenantId: string;
+  cloud: Cloud;
+  sql?: Sql;
+}): Promise<SealVerification> {
   return (await sql.begin("isolation level repeatable read read only", async (tx) => {
     await tx`select set_config('app.maintenance', 'on', true)`;
     const seals = (
-      await tx.unsafe<RawSealRow[]>(`select ${SEAL_COLUMNS_SQL} from activity_seals where tenant_id = $1::uuid and cloud = $2 order by seq`, [
-        tenantId,
-        cloud,
-      ])
+      await tx.unsafe<RawSealRow[]>(
+        `select ${SEAL_COLUMNS_SQL} from activity_seals where tenant_id = $1::uuid and cloud = $2 order by seq`,
+        [tenantId, cloud],
+      )
     ).map(toStoredSeal);
     const ranges = await loadPartitionRanges(tx as unknown as Sql);
 
@@ -165,7 +188,13 @@ export async function verifySeals({ tenantId, cloud, sql = getSql() }: { tenantI
 }
 
 /** Every tenant's verification (npm run verify-log). */
-export async function verifyAllTenants({ sql, tenantId }: { sql: Sql; tenantId?: string }): Promise<SealVerification[]> {
+export async function verifyAllTenants({
+  sql,
+  tenantId,
+}: {
+  sql: Sql;
+  tenantId?: string;
+}): Promise<SealVerification[]> {
   const tenants = (await sql.begin(async (tx) => {
     await tx`select set_config('app.maintenance', 'on', true)`;
     return tenantId

@@ -36,7 +36,8 @@ function newestSourceTime(): number {
     if (stat.isDirectory()) for (const entry of readdirSync(p)) visit(path.join(p, entry));
     else newest = Math.max(newest, stat.mtimeMs);
   };
-  for (const p of ["app", "components", "lib", "db", "proxy.ts", "auth.ts", "next.config.mjs"]) visit(path.join(root, p));
+  for (const p of ["app", "components", "lib", "db", "proxy.ts", "auth.ts", "next.config.mjs"])
+    visit(path.join(root, p));
   return newest;
 }
 
@@ -48,12 +49,23 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<n
 }
 
 /** The build to serve: the existing one, or a fresh `next build` when there is none. */
-export async function ensureBuild(log: Log, force: boolean): Promise<{ distDir: string; buildId: string; stale: boolean }> {
+export async function ensureBuild(
+  log: Log,
+  force: boolean,
+): Promise<{ distDir: string; buildId: string; stale: boolean }> {
   const distDir = process.env.NEXT_DIST_DIR ?? ".next";
   const buildIdFile = path.join(root, distDir, "BUILD_ID");
   if (force || !existsSync(buildIdFile)) {
-    log(force ? "building the app (--build)" : `no Next build in ${distDir}/: running next build (once; later runs reuse it)`);
-    const code = await run(path.join(root, "node_modules", ".bin", "next"), ["build"], { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" });
+    log(
+      force
+        ? "building the app (--build)"
+        : `no Next build in ${distDir}/: running next build (once; later runs reuse it)`,
+    );
+    const code = await run(path.join(root, "node_modules", ".bin", "next"), ["build"], {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+    });
     if (code !== 0 || !existsSync(buildIdFile)) throw new Error("next build failed (see the output above)");
   }
   const stale = statSync(buildIdFile).mtimeMs < newestSourceTime();
@@ -69,7 +81,8 @@ async function privateBuild(distDir: string, log: Log): Promise<{ dir: string; b
   const source = path.join(root, distDir);
   const dir = path.join("bench-results", `.next-serve-${process.pid}`);
   const target = path.join(root, dir);
-  const idOf = (d: string) => (existsSync(path.join(d, "BUILD_ID")) ? readFileSync(path.join(d, "BUILD_ID"), "utf8").trim() : null);
+  const idOf = (d: string) =>
+    existsSync(path.join(d, "BUILD_ID")) ? readFileSync(path.join(d, "BUILD_ID"), "utf8").trim() : null;
   for (let attempt = 1; attempt <= 5; attempt++) {
     const before = idOf(source);
     rmSync(target, { recursive: true, force: true });
@@ -151,7 +164,10 @@ export async function startApp(options: {
 }): Promise<AppServer> {
   const { log } = options;
   const build = await ensureBuild(log, options.build);
-  if (build.stale) log(`note: the build in ${build.distDir}/ is older than the sources (served as is; run npm run build for a fresh one)`);
+  if (build.stale)
+    log(
+      `note: the build in ${build.distDir}/ is older than the sources (served as is; run npm run build for a fresh one)`,
+    );
   const served = await privateBuild(build.distDir, log);
   const removeCopy = () => rmSync(path.join(root, served.dir), { recursive: true, force: true });
   const port = await freePort();
@@ -170,7 +186,13 @@ export async function startApp(options: {
     INGEST_RATE_PER_SECOND: "0",
     SEAL_INTERVAL_MINUTES: "0",
   };
-  for (const name of ["AUTH_URL", "AUTH_COMMERCIAL_ISSUER", "AUTH_COMMERCIAL_CLIENT_ID", "AUTH_COMMERCIAL_CLIENT_SECRET"]) delete env[name];
+  for (const name of [
+    "AUTH_URL",
+    "AUTH_COMMERCIAL_ISSUER",
+    "AUTH_COMMERCIAL_CLIENT_ID",
+    "AUTH_COMMERCIAL_CLIENT_SECRET",
+  ])
+    delete env[name];
 
   // Its own process group, so that stopping it can reach every process it started, and only those.
   const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/start.ts", "--no-build"], {
@@ -224,7 +246,8 @@ export async function startApp(options: {
   try {
     for (;;) {
       if (exited) throw new Error(`the app exited while starting:\n${output.slice(-15).join("\n")}`);
-      if (Date.now() > deadline) throw new Error(`the app did not answer /api/health within 3 minutes:\n${output.slice(-15).join("\n")}`);
+      if (Date.now() > deadline)
+        throw new Error(`the app did not answer /api/health within 3 minutes:\n${output.slice(-15).join("\n")}`);
       const ok = await fetch(`${baseUrl}/api/health`).then(
         (r) => r.ok,
         () => false,
@@ -234,7 +257,9 @@ export async function startApp(options: {
     }
     const serverPid = findServerPid(child.pid!);
     if (serverPid === null) throw new Error("could not find the Next server process to sample its memory");
-    log(`app serving on ${baseUrl} (a copy of build ${served.buildId} from ${build.distDir}/, server pid ${serverPid})`);
+    log(
+      `app serving on ${baseUrl} (a copy of build ${served.buildId} from ${build.distDir}/, server pid ${serverPid})`,
+    );
     return { baseUrl, serverPid, distDir: build.distDir, buildId: served.buildId, buildStale: build.stale, stop };
   } catch (error) {
     await stop();
@@ -278,16 +303,27 @@ export class CookieJar {
   }
 }
 
-const decodeHtml = (s: string) => s.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+const decodeHtml = (s: string) =>
+  s
+    .replace(/&amp;/g, "&")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">");
 
 export async function signIn(baseUrl: string, email: string): Promise<CookieJar> {
   const jar = new CookieJar();
   const request = async (url: string, init: RequestInit = {}) => {
-    const response = await fetch(url, { ...init, redirect: "manual", headers: { ...(init.headers as Record<string, string>), cookie: jar.header() } });
+    const response = await fetch(url, {
+      ...init,
+      redirect: "manual",
+      headers: { ...(init.headers as Record<string, string>), cookie: jar.header() },
+    });
     jar.store(response);
     return response;
   };
-  const fail = (step: string, response: Response) => new Error(`sign-in failed at ${step}: HTTP ${response.status} ${response.headers.get("location") ?? ""}`);
+  const fail = (step: string, response: Response) =>
+    new Error(`sign-in failed at ${step}: HTTP ${response.status} ${response.headers.get("location") ?? ""}`);
 
   const csrfResponse = await request(`${baseUrl}/api/auth/csrf`);
   if (!csrfResponse.ok) throw fail("csrf", csrfResponse);

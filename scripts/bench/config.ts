@@ -63,7 +63,12 @@ function tenants(big: number, mid: number, small: number, others: number[]): Ten
     { key: "big", role: "big", name: "Bench Big Partner", records: big },
     { key: "mid", role: "mid", name: "Bench Mid Partner", records: mid },
     { key: "small", role: "small", name: "Bench Small Partner", records: small },
-    ...others.map((records, i) => ({ key: `other-${i + 1}`, role: "other" as const, name: `Bench Partner ${i + 1}`, records })),
+    ...others.map((records, i) => ({
+      key: `other-${i + 1}`,
+      role: "other" as const,
+      name: `Bench Partner ${i + 1}`,
+      records,
+    })),
   ];
 }
 
@@ -110,7 +115,10 @@ export const totalRecords = (plan: DatasetPlan) => plan.tenants.reduce((n, t) =>
 
 /** Identifies a data set's contents, so a kept one is reused only for the same plan. */
 export function datasetHash(plan: DatasetPlan): string {
-  return createHash("sha256").update(JSON.stringify({ v: 2, plan })).digest("hex").slice(0, 12);
+  return createHash("sha256")
+    .update(JSON.stringify({ v: 2, plan }))
+    .digest("hex")
+    .slice(0, 12);
 }
 
 export function tenantByRole(plan: DatasetPlan, role: TenantPlan["role"]): TenantPlan {

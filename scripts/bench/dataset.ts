@@ -67,7 +67,14 @@ interface Manifest {
  * finish (the chunks themselves run in parallel). The first tagged-template query a generator
  * sends is that reservation; the proxy below tells us when it is done.
  */
-async function generateAll(url: string, tenants: BenchTenant[], from: Date, to: Date, seed: number, log: Log): Promise<void> {
+async function generateAll(
+  url: string,
+  tenants: BenchTenant[],
+  from: Date,
+  to: Date,
+  seed: number,
+  log: Log,
+): Promise<void> {
   const queue = [...tenants].filter((t) => t.records > 0).sort((a, b) => b.records - a.records);
   const total = queue.reduce((n, t) => n + t.records, 0);
   let done = 0;
@@ -110,7 +117,9 @@ async function generateAll(url: string, tenants: BenchTenant[], from: Date, to: 
         }
         done += tenant.records;
         const rate = done / ((performance.now() - started) / 1000);
-        log(`  ${tenant.name}: ${tenant.records.toLocaleString("en-US")} records (${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}, ${Math.round(rate).toLocaleString("en-US")} rows/s)`);
+        log(
+          `  ${tenant.name}: ${tenant.records.toLocaleString("en-US")} records (${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}, ${Math.round(rate).toLocaleString("en-US")} rows/s)`,
+        );
       }
     } finally {
       await sql.end({ timeout: 5 });
@@ -125,11 +134,19 @@ export async function insertDirectory(sql: postgres.Sql, tenants: BenchTenant[])
     await tx`insert into partner_tenants ${tx(tenants.map((t) => ({ id: t.id, cloud: t.cloud, name: t.name })))}`;
     await tx`insert into partner_users ${tx(
       tenants.flatMap((t) =>
-        t.users.map((u) => ({ id: u.id, tenant_id: t.id, user_principal_name: u.userPrincipalName, display_name: u.displayName, role: u.role })),
+        t.users.map((u) => ({
+          id: u.id,
+          tenant_id: t.id,
+          user_principal_name: u.userPrincipalName,
+          display_name: u.displayName,
+          role: u.role,
+        })),
       ),
     )}`;
     await tx`insert into customers ${tx(
-      tenants.flatMap((t) => t.customers.map((c) => ({ id: c.id, tenant_id: t.id, company_name: c.companyName, domain: c.domain }))),
+      tenants.flatMap((t) =>
+        t.customers.map((c) => ({ id: c.id, tenant_id: t.id, company_name: c.companyName, domain: c.domain })),
+      ),
     )}`;
   });
 }
@@ -148,7 +165,9 @@ async function load(url: string, plan: DatasetPlan, directory: BenchTenant[], an
     await insertDirectory(sql, directory);
 
     const records = totalRecords(plan);
-    log(`generating ${records.toLocaleString("en-US")} records over ${directory.filter((t) => t.records > 0).length} tenants (2 connections)`);
+    log(
+      `generating ${records.toLocaleString("en-US")} records over ${directory.filter((t) => t.records > 0).length} tenants (2 connections)`,
+    );
     const t0 = performance.now();
     await generateAll(url, directory, from, anchor, plan.seed, log);
     const loadSeconds = seconds(t0);
@@ -156,12 +175,15 @@ async function load(url: string, plan: DatasetPlan, directory: BenchTenant[], an
     // Each reservation moves the sequence by count + 1; less means two reservations overlapped.
     const [{ last }] = await sql<[{ last: string }]>`select last_value::text as last from activity_records_id_seq`;
     const expected = directory.filter((t) => t.records > 0).reduce((s, t) => s + t.records + 1, 0);
-    if (Number(last) !== expected) throw new Error(`record ids overlap after the load (sequence at ${last}, expected ${expected})`);
+    if (Number(last) !== expected)
+      throw new Error(`record ids overlap after the load (sequence at ${last}, expected ${expected})`);
 
     log("VACUUM ANALYZE (visibility map for index-only counts, statistics for the planner)");
     const t1 = performance.now();
     await sql`set maintenance_work_mem = '1GB'`.catch(() => {});
-    await sql.unsafe("vacuum (analyze) activity_records, activity_record_details, partner_tenants, partner_users, customers");
+    await sql.unsafe(
+      "vacuum (analyze) activity_records, activity_record_details, partner_tenants, partner_users, customers",
+    );
     await sql.unsafe("checkpoint").catch(() => {});
     return { loadSeconds, vacuumSeconds: seconds(t1) };
   } finally {
@@ -208,7 +230,15 @@ export async function prepareDatabase(options: DatasetOptions): Promise<BenchDat
       url: external,
       kind: "external",
       directory,
-      info: { hash, anchor: anchor.toISOString(), records: totalRecords(plan), tenants: plan.tenants.length, ...times, reused: false, sizeBytes: await relationSizes(external) },
+      info: {
+        hash,
+        anchor: anchor.toISOString(),
+        records: totalRecords(plan),
+        tenants: plan.tenants.length,
+        ...times,
+        reused: false,
+        sizeBytes: await relationSizes(external),
+      },
       settings: { load: "server defaults", measure: "server defaults" },
       stop: async () => {},
     };

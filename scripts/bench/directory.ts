@@ -39,12 +39,20 @@ const ROLES: Array<[string, PartnerRole]> = [
 ];
 
 /** One tenant with its customers and users; `seed` and `tenant.key` decide every id. */
-export function benchTenant(seed: number, customersPerTenant: number, tenant: Omit<BenchTenant, "id" | "cloud" | "customers" | "users">): BenchTenant {
+export function benchTenant(
+  seed: number,
+  customersPerTenant: number,
+  tenant: Omit<BenchTenant, "id" | "cloud" | "customers" | "users">,
+): BenchTenant {
   const id = stableUuid(seed, "bench-tenant", tenant.key);
   const random = seededRandom(Number.parseInt(id.slice(0, 8), 16));
   const customers = shuffled(random, CUSTOMER_NAMES)
     .slice(0, customersPerTenant)
-    .map((companyName, i) => ({ id: stableUuid(seed, id, "customer", i), companyName, domain: domainOf(companyName, i) }));
+    .map((companyName, i) => ({
+      id: stableUuid(seed, id, "customer", i),
+      companyName,
+      domain: domainOf(companyName, i),
+    }));
   const users = ROLES.map(([local, role]) => ({
     id: stableUuid(seed, id, "user", local),
     userPrincipalName: `${local}@${tenant.key}.bench.example`,

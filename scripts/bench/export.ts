@@ -114,7 +114,12 @@ async function baselineRss(pid: number): Promise<number> {
 }
 
 /** One export through the route, read to the end: rows, bytes, when they arrived, server RSS. */
-async function routeExport(app: AppServer, jar: CookieJar, query: string, encoding: "identity" | "gzip"): Promise<RouteRun> {
+async function routeExport(
+  app: AppServer,
+  jar: CookieJar,
+  query: string,
+  encoding: "identity" | "gzip",
+): Promise<RouteRun> {
   const baselineBytes = await baselineRss(app.serverPid);
   const sampler = new RssSampler(app.serverPid);
   sampler.start();
@@ -125,10 +130,18 @@ async function routeExport(app: AppServer, jar: CookieJar, query: string, encodi
     sampler.stop();
   }
   const peakBytes = Math.max(baselineBytes, ...sampler.samples);
-  return { ...run, rss: { baselineBytes, peakBytes, growthBytes: peakBytes - baselineBytes, samples: sampler.samples.length } };
+  return {
+    ...run,
+    rss: { baselineBytes, peakBytes, growthBytes: peakBytes - baselineBytes, samples: sampler.samples.length },
+  };
 }
 
-function fetchExport(app: AppServer, jar: CookieJar, query: string, encoding: "identity" | "gzip"): Promise<Omit<RouteRun, "rss">> {
+function fetchExport(
+  app: AppServer,
+  jar: CookieJar,
+  query: string,
+  encoding: "identity" | "gzip",
+): Promise<Omit<RouteRun, "rss">> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const request = http.get(
@@ -140,7 +153,9 @@ function fetchExport(app: AppServer, jar: CookieJar, query: string, encoding: "i
           let body = "";
           response.setEncoding("utf8");
           response.on("data", (c: string) => (body += c.slice(0, 500)));
-          response.on("end", () => reject(new Error(`export answered HTTP ${response.statusCode}: ${body.slice(0, 300)}`)));
+          response.on("end", () =>
+            reject(new Error(`export answered HTTP ${response.statusCode}: ${body.slice(0, 300)}`)),
+          );
           return;
         }
         const contentEncoding = response.headers["content-encoding"];
@@ -195,7 +210,9 @@ function psqlBinary(): string {
 function runPsql(url: string, file: string): Promise<{ seconds: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(psqlBinary(), [url, "-X", "-v", "ON_ERROR_STOP=1", "-f", file], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(psqlBinary(), [url, "-X", "-v", "ON_ERROR_STOP=1", "-f", file], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -277,7 +294,8 @@ export async function measureExport(options: {
     const warmQuery = new URLSearchParams({ from: to, to }).toString();
     await routeExport(app, jar, warmQuery, "identity");
     const warm = await runPsql(databaseUrl, script);
-    if (psqlRows(warm.stdout) !== expectedRows) throw new Error(`psql copied ${psqlRows(warm.stdout)} rows, expected ${expectedRows}`);
+    if (psqlRows(warm.stdout) !== expectedRows)
+      throw new Error(`psql copied ${psqlRows(warm.stdout)} rows, expected ${expectedRows}`);
 
     const route: RouteRun[] = [];
     const psql: PsqlRun[] = [];
@@ -286,12 +304,16 @@ export async function measureExport(options: {
       for (const side of order) {
         if (side === "route") {
           const run = await routeExport(app, jar, query, "identity");
-          if (run.rows !== expectedRows) throw new Error(`the export route sent ${run.rows} rows, expected ${expectedRows}`);
+          if (run.rows !== expectedRows)
+            throw new Error(`the export route sent ${run.rows} rows, expected ${expectedRows}`);
           route.push(run);
-          log(`  route: ${run.seconds.toFixed(2)} s, ${(run.bytes / 1024 ** 2).toFixed(0)} MiB, first row after ${run.firstRowMs.toFixed(0)} ms, RSS +${(run.rss.growthBytes / 1024 ** 2).toFixed(1)} MiB`);
+          log(
+            `  route: ${run.seconds.toFixed(2)} s, ${(run.bytes / 1024 ** 2).toFixed(0)} MiB, first row after ${run.firstRowMs.toFixed(0)} ms, RSS +${(run.rss.growthBytes / 1024 ** 2).toFixed(1)} MiB`,
+          );
         } else {
           const { seconds, stdout } = await runPsql(databaseUrl, script);
-          if (psqlRows(stdout) !== expectedRows) throw new Error(`psql copied ${psqlRows(stdout)} rows, expected ${expectedRows}`);
+          if (psqlRows(stdout) !== expectedRows)
+            throw new Error(`psql copied ${psqlRows(stdout)} rows, expected ${expectedRows}`);
           psql.push({ seconds, rows: expectedRows });
           log(`  psql \\copy: ${seconds.toFixed(2)} s`);
         }

@@ -44,9 +44,14 @@ interface RecordBody {
   customizedData?: unknown;
 }
 
-
 /** `count` realistic records for `tenant`; the same `seed` gives the same shapes for any tenant. */
-export function makeRecords(tenant: BenchTenant, count: number, seed: number, runId: string, endMs: number): RecordBody[] {
+export function makeRecords(
+  tenant: BenchTenant,
+  count: number,
+  seed: number,
+  runId: string,
+  endMs: number,
+): RecordBody[] {
   const random = seededRandom(seed);
   const pickOf = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
   const startMs = endMs - 3_600_000;
@@ -82,7 +87,11 @@ export function makeRecords(tenant: BenchTenant, count: number, seed: number, ru
         const quantity = 1 + Math.floor(random() * 200);
         const sub = { subscriptionId: randomUUID(), offerName: pickOf(OFFERS), status: "active" };
         resourceOldValue = { ...sub, quantity, autoRenewEnabled: true };
-        resourceNewValue = { ...sub, quantity: Math.max(1, quantity + Math.floor(random() * 41) - 20), autoRenewEnabled: random() < 0.9 };
+        resourceNewValue = {
+          ...sub,
+          quantity: Math.max(1, quantity + Math.floor(random() * 41) - 20),
+          autoRenewEnabled: random() < 0.9,
+        };
         break;
       }
       case "update_customer_user_licenses":
@@ -93,13 +102,27 @@ export function makeRecords(tenant: BenchTenant, count: number, seed: number, ru
         resourceNewValue = { companyName: customer.companyName, domain: customer.domain, country: "US" };
         break;
       case "create_referral":
-        resourceNewValue = { referralId: randomUUID(), name: `${pickOf(OFFERS)} opportunity`, type: "Independent", dealValue: 1000 + Math.floor(random() * 99_000), currencyCode: "USD", status: "New" };
+        resourceNewValue = {
+          referralId: randomUUID(),
+          name: `${pickOf(OFFERS)} opportunity`,
+          type: "Independent",
+          dealValue: 1000 + Math.floor(random() * 99_000),
+          currencyCode: "USD",
+          status: "New",
+        };
         break;
       default:
-        resourceNewValue = operationType.includes("user") ? { userPrincipalName: user } : { customerId: noCustomer ? null : customer.id };
+        resourceNewValue = operationType.includes("user")
+          ? { userPrincipalName: user }
+          : { customerId: noCustomer ? null : customer.id };
     }
     const customizedData =
-      operationStatus === "failed" ? { errorCode: pickOf(["DomainAlreadyExists", "InsufficientPermissions", "QuotaExceeded", "InvalidInput"]), errorMessage: "The operation could not be completed." } : undefined;
+      operationStatus === "failed"
+        ? {
+            errorCode: pickOf(["DomainAlreadyExists", "InsufficientPermissions", "QuotaExceeded", "InvalidInput"]),
+            errorMessage: "The operation could not be completed.",
+          }
+        : undefined;
     const record: RecordBody = {
       eventId: `bench-${runId}-${i}`,
       occurredAt: new Date(startMs + Math.floor((i * 3_600_000) / count)).toISOString(),
@@ -119,7 +142,8 @@ export function makeRecords(tenant: BenchTenant, count: number, seed: number, ru
   });
 }
 
-const lit = (value: string | null | undefined) => (value === null || value === undefined ? "NULL" : `'${value.replace(/'/g, "''")}'`);
+const lit = (value: string | null | undefined) =>
+  value === null || value === undefined ? "NULL" : `'${value.replace(/'/g, "''")}'`;
 const json = (value: unknown) => (value === undefined || value === null ? "NULL" : lit(JSON.stringify(value)));
 
 /** The psql script: per batch, one transaction with one multi-row INSERT per table. */
@@ -139,11 +163,21 @@ export function rawInsertScript(tenant: BenchTenant, records: RecordBody[], idBa
           .join(",\n") +
         ";",
     );
-    const withDetails = batch.map((r, i) => ({ r, id: ids[i] })).filter(({ r }) => r.resourceOldValue !== undefined || r.resourceNewValue !== undefined || r.customizedData !== undefined);
+    const withDetails = batch
+      .map((r, i) => ({ r, id: ids[i] }))
+      .filter(
+        ({ r }) =>
+          r.resourceOldValue !== undefined || r.resourceNewValue !== undefined || r.customizedData !== undefined,
+      );
     if (withDetails.length > 0) {
       out.push(
         "INSERT INTO activity_record_details (tenant_id, occurred_at, record_id, resource_old_value, resource_new_value, customized_data) VALUES\n" +
-          withDetails.map(({ r, id }) => `(${lit(tenant.id)}, ${lit(r.occurredAt)}, ${id}, ${json(r.resourceOldValue)}, ${json(r.resourceNewValue)}, ${json(r.customizedData)})`).join(",\n") +
+          withDetails
+            .map(
+              ({ r, id }) =>
+                `(${lit(tenant.id)}, ${lit(r.occurredAt)}, ${id}, ${json(r.resourceOldValue)}, ${json(r.resourceNewValue)}, ${json(r.customizedData)})`,
+            )
+            .join(",\n") +
           ";",
       );
     }
@@ -155,11 +189,17 @@ export function rawInsertScript(tenant: BenchTenant, records: RecordBody[], idBa
 function runPsqlFile(url: string, file: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.env.PSQL ?? "/usr/bin/psql", [url, "-X", "-q", "-f", file], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.env.PSQL ?? "/usr/bin/psql", [url, "-X", "-q", "-f", file], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     child.on("error", (error) => reject(error));
-    child.on("exit", (code) => (code === 0 ? resolve((performance.now() - t0) / 1000) : reject(new Error(`psql failed (exit ${code}): ${stderr.slice(0, 500)}`))));
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve((performance.now() - t0) / 1000)
+        : reject(new Error(`psql failed (exit ${code}): ${stderr.slice(0, 500)}`)),
+    );
   });
 }
 
@@ -203,7 +243,13 @@ async function postBatches(app: AppServer, key: string, bodies: string[], concur
   return latencies;
 }
 
-export async function measureIngest(options: { app: AppServer; databaseUrl: string; config: BenchConfig; log: Log; workDir: string }): Promise<IngestResults> {
+export async function measureIngest(options: {
+  app: AppServer;
+  databaseUrl: string;
+  config: BenchConfig;
+  log: Log;
+  workDir: string;
+}): Promise<IngestResults> {
   const { app, databaseUrl, config, log } = options;
   const { records: count, batchSize, concurrency } = config.ingest;
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
@@ -215,8 +261,18 @@ export async function measureIngest(options: { app: AppServer; databaseUrl: stri
     await sql`select ensure_activity_partitions(${new Date(now - 2 * 86_400_000).toISOString()}::timestamptz, ${new Date(now).toISOString()}::timestamptz)`;
     for (let rep = 0; rep < config.ingest.reps; rep++) {
       const runId = `${Date.now().toString(36)}-${rep}`;
-      const apiTenant = benchTenant(config.dataset.seed, config.dataset.customersPerTenant, { key: `ingest-api-${runId}`, role: "ingest-api", name: `Bench Ingest API ${runId}`, records: 0 });
-      const rawTenant = benchTenant(config.dataset.seed, config.dataset.customersPerTenant, { key: `ingest-raw-${runId}`, role: "ingest-raw", name: `Bench Ingest raw ${runId}`, records: 0 });
+      const apiTenant = benchTenant(config.dataset.seed, config.dataset.customersPerTenant, {
+        key: `ingest-api-${runId}`,
+        role: "ingest-api",
+        name: `Bench Ingest API ${runId}`,
+        records: 0,
+      });
+      const rawTenant = benchTenant(config.dataset.seed, config.dataset.customersPerTenant, {
+        key: `ingest-raw-${runId}`,
+        role: "ingest-raw",
+        name: `Bench Ingest raw ${runId}`,
+        records: 0,
+      });
       await insertDirectory(sql, [apiTenant, rawTenant]);
       const { key } = await createApiKey({ sql, tenantId: apiTenant.id, name: `bench ${runId}` });
 
@@ -225,7 +281,8 @@ export async function measureIngest(options: { app: AppServer; databaseUrl: stri
       const apiRecords = makeRecords(apiTenant, count, config.dataset.seed + rep, runId, endMs);
       const rawRecords = makeRecords(rawTenant, count, config.dataset.seed + rep, runId, endMs);
       const bodies: string[] = [];
-      for (let i = 0; i < apiRecords.length; i += batchSize) bodies.push(JSON.stringify({ records: apiRecords.slice(i, i + batchSize) }));
+      for (let i = 0; i < apiRecords.length; i += batchSize)
+        bodies.push(JSON.stringify({ records: apiRecords.slice(i, i + batchSize) }));
       requestBytes = bodies.reduce((n, b) => n + Buffer.byteLength(b), 0);
       const [{ base }] = await sql<[{ base: string }]>`
         select setval('activity_records_id_seq', nextval('activity_records_id_seq') + ${count}) - ${count} - 1 as base`;
@@ -233,7 +290,9 @@ export async function measureIngest(options: { app: AppServer; databaseUrl: stri
       writeFileSync(script, rawInsertScript(rawTenant, rawRecords, Number(base), batchSize));
 
       const runApi = async () => {
-        log(`ingest: ${count.toLocaleString("en-US")} records through the API in batches of ${batchSize} (${concurrency} in flight)`);
+        log(
+          `ingest: ${count.toLocaleString("en-US")} records through the API in batches of ${batchSize} (${concurrency} in flight)`,
+        );
         const t0 = performance.now();
         const latencies = await postBatches(app, key, bodies, concurrency);
         const ingestSeconds = (performance.now() - t0) / 1000;
@@ -243,8 +302,16 @@ export async function measureIngest(options: { app: AppServer; databaseUrl: stri
         const sealed = await sealLog({ sql, tenantId: apiTenant.id, now: sealNow, graceMs: 0 });
         const sealSeconds = (performance.now() - t1) / 1000;
         const result = sealed.tenants[0];
-        log(`  API: ${ingestSeconds.toFixed(2)} s + seal ${sealSeconds.toFixed(2)} s (${result?.rows ?? 0} rows in ${result?.sealed ?? 0} seal(s))`);
-        return { ingestSeconds, sealSeconds, sealedRows: result?.rows ?? 0, seals: result?.sealed ?? 0, batchMs: summarize(latencies) };
+        log(
+          `  API: ${ingestSeconds.toFixed(2)} s + seal ${sealSeconds.toFixed(2)} s (${result?.rows ?? 0} rows in ${result?.sealed ?? 0} seal(s))`,
+        );
+        return {
+          ingestSeconds,
+          sealSeconds,
+          sealedRows: result?.rows ?? 0,
+          seals: result?.sealed ?? 0,
+          batchMs: summarize(latencies),
+        };
       };
       const runRaw = async () => {
         log(`ingest: the same ${count.toLocaleString("en-US")} records as raw multi-row INSERTs through psql`);
@@ -272,9 +339,14 @@ export async function measureIngest(options: { app: AppServer; databaseUrl: stri
                  (select count(*)::int from activity_record_details d where d.tenant_id = t.id) as details
           from partner_tenants t where t.id in (${apiTenant.id}, ${rawTenant.id})`;
       });
-      const [a, b] = [counts.find((c) => c.tenant_id === apiTenant.id)!, counts.find((c) => c.tenant_id === rawTenant.id)!];
+      const [a, b] = [
+        counts.find((c) => c.tenant_id === apiTenant.id)!,
+        counts.find((c) => c.tenant_id === rawTenant.id)!,
+      ];
       if (a.records !== count || b.records !== count || a.details !== b.details) {
-        throw new Error(`ingested rows differ: API ${a.records} records / ${a.details} details, raw ${b.records} / ${b.details}`);
+        throw new Error(
+          `ingested rows differ: API ${a.records} records / ${a.details} details, raw ${b.records} / ${b.details}`,
+        );
       }
       runs.push({ order: apiFirst ? "api-first" : "raw-first", api, raw });
       rmSync(script, { force: true });

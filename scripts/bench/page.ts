@@ -52,7 +52,13 @@ export interface PageResults {
   parts: Record<string, { rows: Summary; count: Summary }>;
 }
 
-export async function measurePages(url: string, directory: BenchTenant[], config: BenchConfig, anchor: Date, log: Log): Promise<PageResults> {
+export async function measurePages(
+  url: string,
+  directory: BenchTenant[],
+  config: BenchConfig,
+  anchor: Date,
+  log: Log,
+): Promise<PageResults> {
   const client = postgres(url, { max: 4, onnotice: () => {}, connection: { application_name: "bench:page" } });
   const db = drizzle(client, { schema }) as unknown as Database;
   const { size, depth, rangeDays, reps, warmup } = config.page;
@@ -64,8 +70,10 @@ export async function measurePages(url: string, directory: BenchTenant[], config
   const scope = (t: BenchTenant) => ({ tenantId: t.id, cloud: t.cloud });
   const rowsQuery = (t: BenchTenant, filters: Filters, cursor: Cursor | null) =>
     getActivityPage({ ctx: scope(t), params: { range, ...filters, size, cursor, dir: "next" }, db });
-  const countQuery = (t: BenchTenant, filters: Filters) => countActivity({ ctx: scope(t), params: { range, ...filters }, db });
-  const pageView = (t: BenchTenant, filters: Filters, cursor: Cursor | null) => Promise.all([rowsQuery(t, filters, cursor), countQuery(t, filters)]);
+  const countQuery = (t: BenchTenant, filters: Filters) =>
+    countActivity({ ctx: scope(t), params: { range, ...filters }, db });
+  const pageView = (t: BenchTenant, filters: Filters, cursor: Cursor | null) =>
+    Promise.all([rowsQuery(t, filters, cursor), countQuery(t, filters)]);
 
   const walk: PageResults["walk"] = [];
   async function cursorAtDepth(t: BenchTenant, filters: Filters): Promise<Cursor> {
@@ -73,7 +81,10 @@ export async function measurePages(url: string, directory: BenchTenant[], config
     const t0 = performance.now();
     for (let i = 0; i < depth; i++) {
       const page = await rowsQuery(t, filters, cursor);
-      if (!page.nextCursor) throw new Error(`${t.name} has fewer than ${depth} pages of ${size} in the range (filters ${JSON.stringify(filters)})`);
+      if (!page.nextCursor)
+        throw new Error(
+          `${t.name} has fewer than ${depth} pages of ${size} in the range (filters ${JSON.stringify(filters)})`,
+        );
       const last = page.rows[page.rows.length - 1];
       cursor = { occurredAt: last.occurredAt, id: last.id };
     }

@@ -69,7 +69,11 @@ export interface BenchReport {
   durationSeconds: number;
   command: string;
   machine: MachineInfo;
-  dataset: Omit<DatasetInfo, "tenants"> & { spanDays: number; tenants: Array<{ key: string; role: string; records: number }>; database: "embedded" | "external" };
+  dataset: Omit<DatasetInfo, "tenants"> & {
+    spanDays: number;
+    tenants: Array<{ key: string; role: string; records: number }>;
+    database: "embedded" | "external";
+  };
   settings: {
     postgres: { load: Record<string, string> | "server defaults"; measure: Record<string, string> | "server defaults" };
     app: { buildId: string; buildStale: boolean; env: Record<string, string> };
@@ -95,9 +99,18 @@ function metric(m: Omit<Metric, "ratio" | "pass"> & { ratio?: number | null }): 
 }
 
 const ms = (label: string, value: number): MetricValue => ({ label, value: round(value, 3), unit: "ms" });
-const perSecond = (label: string, value: number, what: string): MetricValue => ({ label, value: Math.round(value), unit: `${what}/s` });
+const perSecond = (label: string, value: number, what: string): MetricValue => ({
+  label,
+  value: Math.round(value),
+  unit: `${what}/s`,
+});
 
-export function buildMetrics(config: BenchConfig, page: PageResults, exp: ExportResults, ingest: IngestResults): Metric[] {
+export function buildMetrics(
+  config: BenchConfig,
+  page: PageResults,
+  exp: ExportResults,
+  ingest: IngestResults,
+): Metric[] {
   const v = page.variants;
   const n = (records: number) => (records >= 1_000_000 ? `${records / 1_000_000}M` : `${Math.round(records / 1000)}k`);
   const big = n(v["big.first"].tenantRecords);
@@ -107,23 +120,142 @@ export function buildMetrics(config: BenchConfig, page: PageResults, exp: Export
   const pageMax: Goal = { kind: "ratio-max", value: 1.5 };
   const med = (key: string) => v[key].ms.median;
   return [
-    metric({ id: "page.depth.big", group: "page", label: `Page at depth ${depth} / first page, ${big} tenant, no filter`, a: ms(`depth ${depth}`, med("big.deep")), b: ms("first page", med("big.first")), goal: pageMax }),
-    metric({ id: "page.depth.big.filtered", group: "page", label: `Page at depth ${depth} / first page, ${big} tenant, status = failed`, a: ms(`depth ${depth}`, med("big.failed.deep")), b: ms("first page", med("big.failed.first")), goal: pageMax }),
-    metric({ id: "page.depth.mid", group: "page", label: `Page at depth ${depth} / first page, ${mid} tenant, no filter`, a: ms(`depth ${depth}`, med("mid.deep")), b: ms("first page", med("mid.first")), goal: pageMax }),
-    metric({ id: "page.tenant.big-vs-small", group: "page", label: `First page, ${big} tenant / ${small} tenant, no filter`, a: ms(big, med("big.first")), b: ms(small, med("small.first")), goal: pageMax }),
-    metric({ id: "page.tenant.mid-vs-small", group: "page", label: `First page, ${mid} tenant / ${small} tenant, no filter`, a: ms(mid, med("mid.first")), b: ms(small, med("small.first")), goal: pageMax }),
-    metric({ id: "page.tenant.big-vs-small.filtered", group: "page", label: `First page, ${big} / ${small} tenant, status = failed + action`, a: ms(big, med("big.filtered.first")), b: ms(small, med("small.filtered.first")), goal: pageMax }),
-    metric({ id: "page.tenant.mid-vs-small.filtered", group: "page", label: `First page, ${mid} / ${small} tenant, status = failed + action`, a: ms(mid, med("mid.filtered.first")), b: ms(small, med("small.filtered.first")), goal: pageMax }),
-    metric({ id: "page.rows-query.big-vs-small", group: "page", label: `Rows query alone, ${big} / ${small} tenant, no filter`, a: ms(big, page.parts.big.rows.median), b: ms(small, page.parts.small.rows.median), goal: null }),
-    metric({ id: "page.count-query.big-vs-small", group: "page", label: `Count alone, ${big} / ${small} tenant, no filter`, a: ms(big, page.parts.big.count.median), b: ms(small, page.parts.small.count.median), goal: null }),
-    metric({ id: "page.count-query.big-vs-small.filtered", group: "page", label: `Count alone, ${big} / ${small} tenant, filtered`, a: ms(big, page.parts["big.filtered"].count.median), b: ms(small, page.parts["small.filtered"].count.median), goal: null }),
-    metric({ id: "export.throughput", group: "export", label: `Export ${exp.expectedRows.toLocaleString("en-US")} rows: route / psql \\copy (rows/s)`, a: perSecond("route", exp.routeRowsPerSecond, "rows"), b: perSecond("psql", exp.psqlRowsPerSecond, "rows"), goal: { kind: "ratio-min", value: 0.5 } }),
-    metric({ id: "export.throughput.gzip", group: "export", label: "Export with Accept-Encoding: gzip (a browser): route / psql (rows/s)", a: perSecond("route gzip", exp.gzip ? exp.expectedRows / exp.gzip.seconds : 0, "rows"), b: perSecond("psql", exp.psqlRowsPerSecond, "rows"), goal: null }),
-    metric({ id: "export.rss-growth", group: "export", label: `Next server RSS growth exporting ${exp.expectedRows.toLocaleString("en-US")} rows (largest run; the first on a fresh server)`, a: { label: "growth", value: round(exp.rssGrowthBytes / 1024 ** 2, 1), unit: "MiB" }, b: null, goal: { kind: "value-max", value: 64, unit: "MiB" } }),
-    metric({ id: "export.rss-growth.warm", group: "export", label: "Next server RSS growth during the exports after the first one (heap already grown)", a: { label: "growth", value: round(exp.rssGrowthWarmBytes / 1024 ** 2, 1), unit: "MiB" }, b: null, goal: null }),
-    metric({ id: "export.first-row", group: "export", label: "Export: time to the first data row / whole export", a: ms("first row", exp.firstRowMs), b: ms("whole export", exp.routeSeconds.median * 1000), goal: { kind: "ratio-max", value: 0.1 } }),
-    metric({ id: "ingest.throughput", group: "ingest", label: `Ingest ${ingest.records.toLocaleString("en-US")}: API (batches of ${ingest.batchSize}, sealing on) / raw INSERT`, a: perSecond("API + seal", ingest.apiRecordsPerSecond, "records"), b: perSecond("raw INSERT", ingest.rawRecordsPerSecond, "records"), goal: { kind: "ratio-min", value: 0.3 } }),
-    metric({ id: "ingest.throughput.without-seal", group: "ingest", label: "Ingest: API without the seal run / raw INSERT", a: perSecond("API", ingest.apiIngestOnlyRecordsPerSecond, "records"), b: perSecond("raw INSERT", ingest.rawRecordsPerSecond, "records"), goal: null }),
+    metric({
+      id: "page.depth.big",
+      group: "page",
+      label: `Page at depth ${depth} / first page, ${big} tenant, no filter`,
+      a: ms(`depth ${depth}`, med("big.deep")),
+      b: ms("first page", med("big.first")),
+      goal: pageMax,
+    }),
+    metric({
+      id: "page.depth.big.filtered",
+      group: "page",
+      label: `Page at depth ${depth} / first page, ${big} tenant, status = failed`,
+      a: ms(`depth ${depth}`, med("big.failed.deep")),
+      b: ms("first page", med("big.failed.first")),
+      goal: pageMax,
+    }),
+    metric({
+      id: "page.depth.mid",
+      group: "page",
+      label: `Page at depth ${depth} / first page, ${mid} tenant, no filter`,
+      a: ms(`depth ${depth}`, med("mid.deep")),
+      b: ms("first page", med("mid.first")),
+      goal: pageMax,
+    }),
+    metric({
+      id: "page.tenant.big-vs-small",
+      group: "page",
+      label: `First page, ${big} tenant / ${small} tenant, no filter`,
+      a: ms(big, med("big.first")),
+      b: ms(small, med("small.first")),
+      goal: pageMax,
+    }),
+    metric({
+      id: "page.tenant.mid-vs-small",
+      group: "page",
+      label: `First page, ${mid} tenant / ${small} tenant, no filter`,
+      a: ms(mid, med("mid.first")),
+      b: ms(small, med("small.first")),
+      goal: pageMax,
+    }),
+    metric({
+      id: "page.tenant.big-vs-small.filtered",
+      group: "page",
+      label: `First page, ${big} / ${small} tenant, status = failed + action`,
+      a: ms(big, med("big.filtered.first")),
+      b: ms(small, med("small.filtered.first")),
+      goal: pageMax,
+    }),
+    metric({
+      id: "page.tenant.mid-vs-small.filtered",
+      group: "page",
+      label: `First page, ${mid} / ${small} tenant, status = failed + action`,
+      a: ms(mid, med("mid.filtered.first")),
+      b: ms(small, med("small.filtered.first")),
+      goal: pageMax,
+    }),
+    metric({
+      id: "page.rows-query.big-vs-small",
+      group: "page",
+      label: `Rows query alone, ${big} / ${small} tenant, no filter`,
+      a: ms(big, page.parts.big.rows.median),
+      b: ms(small, page.parts.small.rows.median),
+      goal: null,
+    }),
+    metric({
+      id: "page.count-query.big-vs-small",
+      group: "page",
+      label: `Count alone, ${big} / ${small} tenant, no filter`,
+      a: ms(big, page.parts.big.count.median),
+      b: ms(small, page.parts.small.count.median),
+      goal: null,
+    }),
+    metric({
+      id: "page.count-query.big-vs-small.filtered",
+      group: "page",
+      label: `Count alone, ${big} / ${small} tenant, filtered`,
+      a: ms(big, page.parts["big.filtered"].count.median),
+      b: ms(small, page.parts["small.filtered"].count.median),
+      goal: null,
+    }),
+    metric({
+      id: "export.throughput",
+      group: "export",
+      label: `Export ${exp.expectedRows.toLocaleString("en-US")} rows: route / psql \\copy (rows/s)`,
+      a: perSecond("route", exp.routeRowsPerSecond, "rows"),
+      b: perSecond("psql", exp.psqlRowsPerSecond, "rows"),
+      goal: { kind: "ratio-min", value: 0.5 },
+    }),
+    metric({
+      id: "export.throughput.gzip",
+      group: "export",
+      label: "Export with Accept-Encoding: gzip (a browser): route / psql (rows/s)",
+      a: perSecond("route gzip", exp.gzip ? exp.expectedRows / exp.gzip.seconds : 0, "rows"),
+      b: perSecond("psql", exp.psqlRowsPerSecond, "rows"),
+      goal: null,
+    }),
+    metric({
+      id: "export.rss-growth",
+      group: "export",
+      label: `Next server RSS growth exporting ${exp.expectedRows.toLocaleString("en-US")} rows (largest run; the first on a fresh server)`,
+      a: { label: "growth", value: round(exp.rssGrowthBytes / 1024 ** 2, 1), unit: "MiB" },
+      b: null,
+      goal: { kind: "value-max", value: 64, unit: "MiB" },
+    }),
+    metric({
+      id: "export.rss-growth.warm",
+      group: "export",
+      label: "Next server RSS growth during the exports after the first one (heap already grown)",
+      a: { label: "growth", value: round(exp.rssGrowthWarmBytes / 1024 ** 2, 1), unit: "MiB" },
+      b: null,
+      goal: null,
+    }),
+    metric({
+      id: "export.first-row",
+      group: "export",
+      label: "Export: time to the first data row / whole export",
+      a: ms("first row", exp.firstRowMs),
+      b: ms("whole export", exp.routeSeconds.median * 1000),
+      goal: { kind: "ratio-max", value: 0.1 },
+    }),
+    metric({
+      id: "ingest.throughput",
+      group: "ingest",
+      label: `Ingest ${ingest.records.toLocaleString("en-US")}: API (batches of ${ingest.batchSize}, sealing on) / raw INSERT`,
+      a: perSecond("API + seal", ingest.apiRecordsPerSecond, "records"),
+      b: perSecond("raw INSERT", ingest.rawRecordsPerSecond, "records"),
+      goal: { kind: "ratio-min", value: 0.3 },
+    }),
+    metric({
+      id: "ingest.throughput.without-seal",
+      group: "ingest",
+      label: "Ingest: API without the seal run / raw INSERT",
+      a: perSecond("API", ingest.apiIngestOnlyRecordsPerSecond, "records"),
+      b: perSecond("raw INSERT", ingest.rawRecordsPerSecond, "records"),
+      goal: null,
+    }),
   ];
 }
 
@@ -131,7 +263,13 @@ export function buildMetrics(config: BenchConfig, page: PageResults, exp: Export
 // Rendering
 
 const num = (x: number, digits = 2) =>
-  x >= 1000 ? Math.round(x).toLocaleString("en-US") : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(digits);
+  x >= 1000
+    ? Math.round(x).toLocaleString("en-US")
+    : x >= 100
+      ? x.toFixed(0)
+      : x >= 10
+        ? x.toFixed(1)
+        : x.toFixed(digits);
 
 const value = (v: MetricValue | null) => (v ? `${num(v.value, v.unit === "ms" ? 3 : 2)} ${v.unit}` : "");
 
@@ -161,19 +299,40 @@ export function metricsTable(metrics: Metric[]): string {
 }
 
 function pageTable(page: PageResults): string {
-  const lines = ["| Variant | Tenant records | Filters | Depth | Median ms | p95 ms | Min ms | Rows | Count |", "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"];
+  const lines = [
+    "| Variant | Tenant records | Filters | Depth | Median ms | p95 ms | Min ms | Rows | Count |",
+    "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
   for (const [key, v] of Object.entries(page.variants)) {
-    const filters = Object.entries(v.filters).map(([k, x]) => `${k}=${x}`).join(", ") || "none";
-    lines.push(`| ${key} | ${v.tenantRecords.toLocaleString("en-US")} | ${filters} | ${v.depth} | ${v.ms.median.toFixed(3)} | ${v.ms.p95.toFixed(3)} | ${v.ms.min.toFixed(3)} | ${v.rows} | ${v.count.toLocaleString("en-US")}${v.capped ? "+" : ""} |`);
+    const filters =
+      Object.entries(v.filters)
+        .map(([k, x]) => `${k}=${x}`)
+        .join(", ") || "none";
+    lines.push(
+      `| ${key} | ${v.tenantRecords.toLocaleString("en-US")} | ${filters} | ${v.depth} | ${v.ms.median.toFixed(3)} | ${v.ms.p95.toFixed(3)} | ${v.ms.min.toFixed(3)} | ${v.rows} | ${v.count.toLocaleString("en-US")}${v.capped ? "+" : ""} |`,
+    );
   }
-  lines.push("", "The page's two queries alone (first page):", "", "| Tenant / filters | Rows query median ms (p95) | Count median ms (p95) |", "| --- | ---: | ---: |");
+  lines.push(
+    "",
+    "The page's two queries alone (first page):",
+    "",
+    "| Tenant / filters | Rows query median ms (p95) | Count median ms (p95) |",
+    "| --- | ---: | ---: |",
+  );
   for (const [key, p] of Object.entries(page.parts)) {
-    lines.push(`| ${key} | ${p.rows.median.toFixed(3)} (${p.rows.p95.toFixed(3)}) | ${p.count.median.toFixed(3)} (${p.count.p95.toFixed(3)}) |`);
+    lines.push(
+      `| ${key} | ${p.rows.median.toFixed(3)} (${p.rows.p95.toFixed(3)}) | ${p.count.median.toFixed(3)} (${p.count.p95.toFixed(3)}) |`,
+    );
   }
   lines.push("", "Walks to the cursor at depth (one pass, rows query only):", "");
   for (const w of page.walk) {
-    const filters = Object.entries(w.filters).map(([k, x]) => `${k}=${x}`).join(", ") || "no filter";
-    lines.push(`- ${w.tenant}, ${filters}: ${w.pages} pages in ${w.seconds.toFixed(2)} s (${w.msPerPage.toFixed(3)} ms/page)`);
+    const filters =
+      Object.entries(w.filters)
+        .map(([k, x]) => `${k}=${x}`)
+        .join(", ") || "no filter";
+    lines.push(
+      `- ${w.tenant}, ${filters}: ${w.pages} pages in ${w.seconds.toFixed(2)} s (${w.msPerPage.toFixed(3)} ms/page)`,
+    );
   }
   return lines.join("\n");
 }
@@ -189,7 +348,11 @@ function exportText(exp: ExportResults): string {
     `| ${name} | ${r.seconds.toFixed(2)} | ${Math.round(r.rows / r.seconds).toLocaleString("en-US")} | ${formatBytes(r.bytes)} | ${formatBytes(r.wireBytes)} | ${r.headersMs.toFixed(1)} | ${r.firstByteMs.toFixed(1)} | ${r.firstRowMs.toFixed(1)} | ${formatBytes(r.rss.baselineBytes)} | ${formatBytes(r.rss.peakBytes)} | ${formatBytes(r.rss.growthBytes)} |`;
   exp.route.forEach((r, i) => lines.push(routeRow(`route #${i + 1} (identity)`, r)));
   if (exp.gzip) lines.push(routeRow("route (gzip)", exp.gzip));
-  exp.psql.forEach((p, i) => lines.push(`| psql \\copy #${i + 1} | ${p.seconds.toFixed(2)} | ${Math.round(p.rows / p.seconds).toLocaleString("en-US")} | | | | | | | | |`));
+  exp.psql.forEach((p, i) =>
+    lines.push(
+      `| psql \\copy #${i + 1} | ${p.seconds.toFixed(2)} | ${Math.round(p.rows / p.seconds).toLocaleString("en-US")} | | | | | | | | |`,
+    ),
+  );
   lines.push("", `psql: ${exp.psqlVersion}.`);
   return lines.join("\n");
 }
@@ -210,7 +373,11 @@ function ingestText(ingest: IngestResults): string {
 }
 
 const settingsText = (s: Record<string, string> | "server defaults") =>
-  s === "server defaults" ? "the server's own settings (DATABASE_URL)" : Object.entries(s).map(([k, v]) => `${k}=${v}`).join(", ");
+  s === "server defaults"
+    ? "the server's own settings (DATABASE_URL)"
+    : Object.entries(s)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", ");
 
 export function renderMarkdown(report: BenchReport): string {
   const m = report.machine;
@@ -227,7 +394,11 @@ export function renderMarkdown(report: BenchReport): string {
     "",
     `PostgreSQL settings for the load: ${settingsText(report.settings.postgres.load)}. For the measurements: ${settingsText(report.settings.postgres.measure)}${report.settings.postgres.measure === "server defaults" ? "" : " (durability settings at their defaults: fsync, synchronous_commit and full_page_writes on, autovacuum on)"}.`,
     "",
-    `App: scripts/serve.ts (Next's handler) serving build ${report.settings.app.buildId}${report.settings.app.buildStale ? " (older than the sources at the time of the run)" : ""}, ${Object.entries(report.settings.app.env).map(([k, v]) => `${k}=${v}`).join(", ")}. Auth: ${report.settings.auth} Sealing: ${report.settings.sealing}`,
+    `App: scripts/serve.ts (Next's handler) serving build ${report.settings.app.buildId}${report.settings.app.buildStale ? " (older than the sources at the time of the run)" : ""}, ${Object.entries(
+      report.settings.app.env,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")}. Auth: ${report.settings.auth} Sealing: ${report.settings.sealing}`,
     "",
     "## Results",
     "",

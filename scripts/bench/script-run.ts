@@ -19,7 +19,9 @@ export function scriptRun(name: string): ScriptRun {
     (cleaning ??= (async () => {
       while (undos.length > 0) {
         const undo = undos.pop()!;
-        await undo().catch((error: unknown) => console.error(`${name}: cleanup: ${error instanceof Error ? error.message : String(error)}`));
+        await undo().catch((error: unknown) =>
+          console.error(`${name}: cleanup: ${error instanceof Error ? error.message : String(error)}`),
+        );
       }
     })());
   return {

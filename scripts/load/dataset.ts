@@ -65,12 +65,16 @@ async function load(url: string, config: LoadConfig["dataset"], anchor: Date, lo
       tenants: [tenant],
     });
     const rate = plan.records / seconds(started);
-    log(`  ${tenant.name}: ${plan.records.toLocaleString("en-US")} records (${Math.round(rate).toLocaleString("en-US")} rows/s)`);
+    log(
+      `  ${tenant.name}: ${plan.records.toLocaleString("en-US")} records (${Math.round(rate).toLocaleString("en-US")} rows/s)`,
+    );
   }
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     log("  VACUUM ANALYZE (visibility map for index-only counts, statistics for the planner)");
-    await sql.unsafe("vacuum (analyze) activity_records, activity_record_details, partner_tenants, partner_users, customers, subscriptions");
+    await sql.unsafe(
+      "vacuum (analyze) activity_records, activity_record_details, partner_tenants, partner_users, customers, subscriptions",
+    );
     await sql.unsafe("checkpoint");
   } finally {
     await sql.end({ timeout: 5 });

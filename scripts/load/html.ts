@@ -34,7 +34,8 @@ export interface RowRef {
  */
 export function rowRefs(html: string): RowRef[] {
   const rows: RowRef[] = [];
-  for (const m of html.matchAll(/\\"id\\":(\d+),\\"occurredAt\\":\\"([^"\\]+)\\"/g)) rows.push({ id: Number(m[1]), occurredAt: m[2] });
+  for (const m of html.matchAll(/\\"id\\":(\d+),\\"occurredAt\\":\\"([^"\\]+)\\"/g))
+    rows.push({ id: Number(m[1]), occurredAt: m[2] });
   return rows;
 }
 

@@ -3,7 +3,15 @@ import path from "node:path";
 import type { MachineInfo } from "../bench/machine";
 import { formatBytes } from "../bench/util";
 import type { LoadConfig } from "./config";
-import { latency, PAGE_KINDS, type ErrorSample, type LatencySummary, type PageKind, type Phase, type Recorder } from "./stats";
+import {
+  latency,
+  PAGE_KINDS,
+  type ErrorSample,
+  type LatencySummary,
+  type PageKind,
+  type Phase,
+  type Recorder,
+} from "./stats";
 import type { SystemUsage } from "./system";
 
 /* The load test's report: per phase, the goal's verdict, and the same as Markdown. */
@@ -140,7 +148,8 @@ export function phaseResult(phase: Phase, recorder: Recorder, segments: SegmentR
   };
 }
 
-const ms = (v: number) => (Number.isFinite(v) ? `${v >= 100 ? Math.round(v).toLocaleString("en-US") : v.toFixed(1)} ms` : "-");
+const ms = (v: number) =>
+  Number.isFinite(v) ? `${v >= 100 ? Math.round(v).toLocaleString("en-US") : v.toFixed(1)} ms` : "-";
 const int = (v: number) => Math.round(v).toLocaleString("en-US");
 const cores = (v: number | null) => (v === null ? "-" : v.toFixed(2));
 /** "Next / load generator / this run in all / everything else", in cores. */
@@ -197,16 +206,27 @@ export function renderMarkdown(r: LoadReport): string {
   for (const kind of PAGE_KINDS) {
     const a = A.byKind[kind];
     const b = B.byKind[kind];
-    lines.push(`| ${KIND_LABELS[kind]} | ${int(a.n)} | ${ms(a.p50)} | ${ms(a.p99)} | ${int(b.n)} | ${ms(b.p50)} | ${ms(b.p99)} | ${ratioText(b.p99 / a.p99)} |`);
+    lines.push(
+      `| ${KIND_LABELS[kind]} | ${int(a.n)} | ${ms(a.p50)} | ${ms(a.p99)} | ${int(b.n)} | ${ms(b.p50)} | ${ms(b.p99)} | ${ratioText(b.p99 / a.p99)} |`,
+    );
   }
-  lines.push("", "## Segments (in the order they ran)", "", "| # | Phase | Window s | Drain s | Requests | Errors | p50 | p99 | CPU cores: Next / load generator / this run / others | Next RSS peak |", "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  lines.push(
+    "",
+    "## Segments (in the order they ran)",
+    "",
+    "| # | Phase | Window s | Drain s | Requests | Errors | p50 | p99 | CPU cores: Next / load generator / this run / others | Next RSS peak |",
+    "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  );
   for (const s of r.segments) {
     lines.push(
       `| ${s.index + 1} | ${s.phase} | ${s.windowSeconds.toFixed(1)} | ${s.drainSeconds.toFixed(1)} | ${int(s.requests)} | ${s.errors} | ${ms(s.pages.p50)} | ${ms(s.pages.p99)} | ${cpu(s.usage)} | ${s.usage.serverRssPeakBytes === null ? "-" : formatBytes(s.usage.serverRssPeakBytes)} |`,
     );
   }
   if (B.exports.medianExportSeconds !== null) {
-    lines.push("", `Exports in B: ${B.exports.count} started, ${B.exports.ok} complete and verified (row count, header, last line end), ${int(B.exports.rows)} rows; one export took ${B.exports.medianExportSeconds.toFixed(1)} s (median).`);
+    lines.push(
+      "",
+      `Exports in B: ${B.exports.count} started, ${B.exports.ok} complete and verified (row count, header, last line end), ${int(B.exports.rows)} rows; one export took ${B.exports.medianExportSeconds.toFixed(1)} s (median).`,
+    );
   }
   if (r.errors.first.length > 0) {
     lines.push("", "## Errors (first ones)", "");

@@ -7,7 +7,14 @@
 export type Phase = "A" | "B";
 
 /** The steps of a browsing loop; every one is a "page" for the latency goal. */
-export const PAGE_KINDS = ["log.first", "log.filtered", "log.next", "log.details", "customers", "subscriptions"] as const;
+export const PAGE_KINDS = [
+  "log.first",
+  "log.filtered",
+  "log.next",
+  "log.details",
+  "customers",
+  "subscriptions",
+] as const;
 export type PageKind = (typeof PAGE_KINDS)[number];
 
 export interface PageSample {

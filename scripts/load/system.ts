@@ -102,9 +102,11 @@ export class UsageMeter {
     const machine = machineCpuSeconds();
     const tree = treeCpuSeconds(process.pid);
     return {
-      serverCpuCores: server !== null && this.startServer !== null && wall > 0 ? (server - this.startServer) / wall : null,
+      serverCpuCores:
+        server !== null && this.startServer !== null && wall > 0 ? (server - this.startServer) / wall : null,
       runCpuCores: wall > 0 ? (tree - this.startTree) / wall : null,
-      generatorCpuCores: wall > 0 ? (({ user, system }) => (user + system) / 1e6 / wall)(process.cpuUsage(this.startSelf)) : null,
+      generatorCpuCores:
+        wall > 0 ? (({ user, system }) => (user + system) / 1e6 / wall)(process.cpuUsage(this.startSelf)) : null,
       machineCpuCores: machine && this.startMachine && wall > 0 ? (machine.busy - this.startMachine.busy) / wall : null,
       serverRssPeakBytes: this.rssPeak,
     };

@@ -118,11 +118,17 @@ export class Browser {
 
     if (detailsOf.length > 0) {
       const row = pick(detailsOf);
-      await this.step(window, "log.details", `/api/activity-log/records/${row.id}?at=${encodeURIComponent(row.occurredAt)}`, (a) => {
-        if (a.status !== 200) throw new StepError(`HTTP ${a.status}`);
-        const record = (JSON.parse(a.body) as { record?: { id?: unknown } }).record;
-        if (Number(record?.id) !== row.id) throw new StepError(`the details of record ${row.id} came back as ${JSON.stringify(record?.id)}`);
-      });
+      await this.step(
+        window,
+        "log.details",
+        `/api/activity-log/records/${row.id}?at=${encodeURIComponent(row.occurredAt)}`,
+        (a) => {
+          if (a.status !== 200) throw new StepError(`HTTP ${a.status}`);
+          const record = (JSON.parse(a.body) as { record?: { id?: unknown } }).record;
+          if (Number(record?.id) !== row.id)
+            throw new StepError(`the details of record ${row.id} came back as ${JSON.stringify(record?.id)}`);
+        },
+      );
       if (!(await this.think(window))) return;
     }
 
@@ -175,20 +181,32 @@ export class Browser {
     try {
       const response = await fetch(`${this.baseUrl}${path}`, {
         redirect: "manual",
-        headers: { cookie: this.session.jar.header(), accept: kind === "log.details" ? "application/json" : "text/html", "accept-language": "en" },
+        headers: {
+          cookie: this.session.jar.header(),
+          accept: kind === "log.details" ? "application/json" : "text/html",
+          "accept-language": "en",
+        },
         signal: AbortSignal.timeout(PAGE_TIMEOUT_MS),
       });
       const body = await response.text();
       answer = { status: response.status, body, ms: performance.now() - t0 };
-      if (response.status >= 300 && response.status < 400) throw new StepError(`HTTP ${response.status} to ${response.headers.get("location")}`);
+      if (response.status >= 300 && response.status < 400)
+        throw new StepError(`HTTP ${response.status} to ${response.headers.get("location")}`);
       check(answer);
     } catch (error) {
       failure = error instanceof StepError ? error.message : `request failed: ${describe(error)}`;
     }
     const ms = answer?.ms ?? performance.now() - t0;
-    if (window.phase !== "warmup") this.recorder.pages.push({ kind, phase: window.phase, segment: window.segment, at, ms, ok: failure === null });
+    if (window.phase !== "warmup")
+      this.recorder.pages.push({ kind, phase: window.phase, segment: window.segment, at, ms, ok: failure === null });
     if (failure !== null) {
-      this.recorder.errors.push({ phase: window.phase, segment: window.segment, at, what: `${kind} ${path} (user ${this.session.index}, ${this.session.email})`, message: failure });
+      this.recorder.errors.push({
+        phase: window.phase,
+        segment: window.segment,
+        at,
+        what: `${kind} ${path} (user ${this.session.index}, ${this.session.email})`,
+        message: failure,
+      });
       return null;
     }
     return answer;
@@ -234,21 +252,41 @@ export class Exporter {
     const at = this.recorder.now();
     const t0 = performance.now();
     const counted = (rows: number) => {
-      if (window.open && window.phase === "B") this.recorder.exportRowsInWindow.set(window.segment, (this.recorder.exportRowsInWindow.get(window.segment) ?? 0) + rows);
+      if (window.open && window.phase === "B")
+        this.recorder.exportRowsInWindow.set(
+          window.segment,
+          (this.recorder.exportRowsInWindow.get(window.segment) ?? 0) + rows,
+        );
     };
     let result: { rows: number; bytes: number };
     let failure: string | null = null;
     try {
       result = await readExport(`${this.baseUrl}/api/activity-log/export?${plan.query}`, this.session.jar, counted);
-      if (result.rows !== plan.expectedRows) failure = `truncated or wrong export: ${result.rows} rows, expected ${plan.expectedRows}`;
+      if (result.rows !== plan.expectedRows)
+        failure = `truncated or wrong export: ${result.rows} rows, expected ${plan.expectedRows}`;
     } catch (error) {
       result = { rows: 0, bytes: 0 };
       failure = describe(error);
     }
     const seconds = (performance.now() - t0) / 1000;
-    this.recorder.exports.push({ phase: window.phase, segment: window.segment, at, seconds, rows: result.rows, expectedRows: plan.expectedRows, bytes: result.bytes, ok: failure === null });
+    this.recorder.exports.push({
+      phase: window.phase,
+      segment: window.segment,
+      at,
+      seconds,
+      rows: result.rows,
+      expectedRows: plan.expectedRows,
+      bytes: result.bytes,
+      ok: failure === null,
+    });
     if (failure !== null) {
-      this.recorder.errors.push({ phase: window.phase, segment: window.segment, at, what: `export ${plan.query} (exporter ${this.session.index}, ${this.session.email})`, message: failure });
+      this.recorder.errors.push({
+        phase: window.phase,
+        segment: window.segment,
+        at,
+        what: `export ${plan.query} (exporter ${this.session.index}, ${this.session.email})`,
+        message: failure,
+      });
     }
   }
 }
@@ -256,42 +294,53 @@ export class Exporter {
 const BOM_HEADER = "\uFEFFDate-Time (UTC),";
 
 /** Reads an export to its end: data rows (lines after the header) and CSV bytes. */
-function readExport(url: string, jar: CookieJar, onRows: (rows: number) => void): Promise<{ rows: number; bytes: number }> {
+function readExport(
+  url: string,
+  jar: CookieJar,
+  onRows: (rows: number) => void,
+): Promise<{ rows: number; bytes: number }> {
   return new Promise((resolve, reject) => {
-    const request = http.get(url, { headers: { cookie: jar.header(), accept: "text/csv", "accept-encoding": "gzip", "accept-language": "en" } }, (response) => {
-      if (response.statusCode !== 200) {
-        let body = "";
-        response.setEncoding("utf8");
-        response.on("data", (c: string) => (body += c.slice(0, 300)));
-        response.on("end", () => reject(new Error(`HTTP ${response.statusCode}: ${body.slice(0, 200)}`)));
-        response.on("error", reject);
-        return;
-      }
-      const body = response.headers["content-encoding"] === "gzip" ? response.pipe(zlib.createGunzip()) : response;
-      let bytes = 0;
-      let lines = 0;
-      let head = "";
-      let last = 0;
-      body.on("data", (chunk: Buffer) => {
-        if (head.length < BOM_HEADER.length) head += chunk.toString("utf8", 0, Math.min(chunk.length, 64));
-        let n = 0;
-        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
-        // The header line is not a row.
-        onRows(lines === 0 && n > 0 ? n - 1 : n);
-        lines += n;
-        bytes += chunk.length;
-        last = chunk[chunk.length - 1];
-      });
-      response.on("aborted", () => reject(new Error("the server aborted the download")));
-      response.on("error", (error) => reject(new Error(`download failed: ${error.message}`)));
-      body.on("error", (error) => reject(new Error(`download failed: ${error.message}`)));
-      body.on("end", () => {
-        if (!head.startsWith(BOM_HEADER)) reject(new Error(`the file does not start with the CSV header: ${JSON.stringify(head.slice(0, 40))}`));
-        else if (last !== 10) reject(new Error("the file does not end with a line end (cut mid-row)"));
-        else resolve({ rows: Math.max(0, lines - 1), bytes });
-      });
-    });
-    request.setTimeout(EXPORT_TIMEOUT_MS, () => request.destroy(new Error(`no data for ${EXPORT_TIMEOUT_MS / 1000} s`)));
+    const request = http.get(
+      url,
+      { headers: { cookie: jar.header(), accept: "text/csv", "accept-encoding": "gzip", "accept-language": "en" } },
+      (response) => {
+        if (response.statusCode !== 200) {
+          let body = "";
+          response.setEncoding("utf8");
+          response.on("data", (c: string) => (body += c.slice(0, 300)));
+          response.on("end", () => reject(new Error(`HTTP ${response.statusCode}: ${body.slice(0, 200)}`)));
+          response.on("error", reject);
+          return;
+        }
+        const body = response.headers["content-encoding"] === "gzip" ? response.pipe(zlib.createGunzip()) : response;
+        let bytes = 0;
+        let lines = 0;
+        let head = "";
+        let last = 0;
+        body.on("data", (chunk: Buffer) => {
+          if (head.length < BOM_HEADER.length) head += chunk.toString("utf8", 0, Math.min(chunk.length, 64));
+          let n = 0;
+          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
+          // The header line is not a row.
+          onRows(lines === 0 && n > 0 ? n - 1 : n);
+          lines += n;
+          bytes += chunk.length;
+          last = chunk[chunk.length - 1];
+        });
+        response.on("aborted", () => reject(new Error("the server aborted the download")));
+        response.on("error", (error) => reject(new Error(`download failed: ${error.message}`)));
+        body.on("error", (error) => reject(new Error(`download failed: ${error.message}`)));
+        body.on("end", () => {
+          if (!head.startsWith(BOM_HEADER))
+            reject(new Error(`the file does not start with the CSV header: ${JSON.stringify(head.slice(0, 40))}`));
+          else if (last !== 10) reject(new Error("the file does not end with a line end (cut mid-row)"));
+          else resolve({ rows: Math.max(0, lines - 1), bytes });
+        });
+      },
+    );
+    request.setTimeout(EXPORT_TIMEOUT_MS, () =>
+      request.destroy(new Error(`no data for ${EXPORT_TIMEOUT_MS / 1000} s`)),
+    );
     request.on("error", reject);
   });
 }

@@ -1,6 +1,14 @@
 import { expect, test, type Page } from "@playwright/test";
 import postgres from "postgres";
-import { CONTOSO_ID, DEMO_PASSWORD, e2eDatabaseUrl, expectNoSeriousViolations, FABRIKAM_ID, signIn, SOVEREIGN_URL } from "./support";
+import {
+  CONTOSO_ID,
+  DEMO_PASSWORD,
+  e2eDatabaseUrl,
+  expectNoSeriousViolations,
+  FABRIKAM_ID,
+  signIn,
+  SOVEREIGN_URL,
+} from "./support";
 
 /*
  * axe (WCAG 2.0/2.1 A and AA) on every page of the app, in the states a reader meets them: signed
@@ -20,7 +28,8 @@ const rows = (page: Page) => page.getByTestId("activity-row");
 const LOG = "/account/activity-log";
 
 /** The record's row on a page of the log, found by its time (unique within a day of a tenant's demo data). */
-const rowAt = (page: Page, occurredAt: Date) => rows(page).filter({ has: page.locator(`time[datetime="${occurredAt.toISOString()}"]`) });
+const rowAt = (page: Page, occurredAt: Date) =>
+  rows(page).filter({ has: page.locator(`time[datetime="${occurredAt.toISOString()}"]`) });
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** Expands a row with its "Show details" button and waits for its details to load. */
@@ -81,7 +90,9 @@ test.describe("signed out", () => {
  * a customer writes to the log, and its own database keeps that away from the other specs' views
  * of the commercial deployment's newest records.
  */
-test("adding a customer, its empty subscriptions page and both forms' error states (US Government)", async ({ page }) => {
+test("adding a customer, its empty subscriptions page and both forms' error states (US Government)", async ({
+  page,
+}) => {
   await signIn(page, "admin@tailspin.example", { cloud: "usgov", path: `${SOVEREIGN_URL}/customers` });
   await expect(page.getByRole("heading", { level: 1, name: "Customers" })).toBeVisible();
   await expect(page.getByTestId("cloud-badge")).toHaveText("US Government");
@@ -143,13 +154,16 @@ test.describe("a global admin", () => {
     await expectNoSeriousViolations(page);
   });
 
-  test("the activity log by default, filtered, paged, in another time zone, empty and with bad parameters", async ({ page }) => {
+  test("the activity log by default, filtered, paged, in another time zone, empty and with bad parameters", async ({
+    page,
+  }) => {
     await signIn(page, "admin@contoso.example", { path: LOG });
     await expect(rows(page)).toHaveCount(25);
     await expect(page.getByRole("link", { name: /Export log/ })).toBeVisible();
     await expectNoSeriousViolations(page);
 
-    const [customer] = await sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name ~ '[가-힣]' order by company_name limit 1`;
+    const [customer] =
+      await sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name ~ '[가-힣]' order by company_name limit 1`;
     await page.goto(`${LOG}?customer=${encodeURIComponent(customer.company_name)}&status=succeeded&tz=Asia%2FSeoul`);
     await expect(page.getByLabel("Customer", { exact: true })).toHaveValue(customer.company_name);
     await expect(page.getByRole("button", { name: "Show in UTC" })).toBeVisible();
@@ -184,7 +198,9 @@ test.describe("a global admin", () => {
       order by items desc, r.occurred_at desc limit 1`;
     expect(order.items, "the demo seed holds a big order").toBeGreaterThanOrEqual(40);
     const at = order.occurred_at as Date;
-    await signIn(page, "admin@contoso.example", { path: `${LOG}?from=${day(at)}&to=${day(at)}&action=create_order&size=100` });
+    await signIn(page, "admin@contoso.example", {
+      path: `${LOG}?from=${day(at)}&to=${day(at)}&action=create_order&size=100`,
+    });
     const details = await expand(page, rowAt(page, at));
     await expect(details.getByTestId("line-item")).toHaveCount(order.items);
     await details.getByText("Raw JSON").click();
@@ -215,7 +231,9 @@ test.describe("a global admin", () => {
 
   test("the activity log when a record's details or the log itself cannot be loaded", async ({ page }) => {
     await signIn(page, "admin@contoso.example", { path: LOG });
-    await page.route("**/api/activity-log/records/**", (route) => route.fulfill({ status: 500, contentType: "application/json", body: '{"error":{"code":"internal"}}' }));
+    await page.route("**/api/activity-log/records/**", (route) =>
+      route.fulfill({ status: 500, contentType: "application/json", body: '{"error":{"code":"internal"}}' }),
+    );
     const toggle = rows(page).first().getByRole("button", { name: "Show details" });
     await toggle.click();
     await expect(page.locator("tbody").getByRole("alert")).toContainText("500");
@@ -283,7 +301,10 @@ test("forbidden: a sales agent on the activity log and an admin agent on log int
   await agentContext.close();
 });
 
-test("in Korean, chosen with the header's switcher: sign-in, the log expanded, empty and failing, 403 and 404", async ({ page, browser }) => {
+test("in Korean, chosen with the header's switcher: sign-in, the log expanded, empty and failing, 403 and 404", async ({
+  page,
+  browser,
+}) => {
   await page.goto("/signin");
   await page.getByRole("group", { name: "Language" }).getByRole("button", { name: "한국어" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "로그인" })).toBeVisible();

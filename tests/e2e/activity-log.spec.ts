@@ -32,7 +32,9 @@ test("a new user opens the log from Account settings and sees the most recent mo
     await expect(page.getByRole("columnheader", { name })).toBeVisible();
   }
   await expect(rows(page)).toHaveCount(25);
-  const times = await page.locator("[data-testid=activity-row] time").evaluateAll((els) => els.map((e) => e.getAttribute("datetime")!));
+  const times = await page
+    .locator("[data-testid=activity-row] time")
+    .evaluateAll((els) => els.map((e) => e.getAttribute("datetime")!));
   for (const t of times) {
     expect(t.slice(0, 10) >= from && t.slice(0, 10) <= to).toBe(true);
   }
@@ -73,7 +75,9 @@ test("changing the range keeps it in the URL and shows only that range", async (
   await expect(page).toHaveURL(new RegExp(`from=${day}&to=${day}`));
   await expect(page.getByTestId("table-skeleton")).toHaveCount(0);
   await expect(rows(page).first()).toBeVisible();
-  const days = await page.locator("[data-testid=activity-row] time").evaluateAll((els) => els.map((e) => e.getAttribute("datetime")!.slice(0, 10)));
+  const days = await page
+    .locator("[data-testid=activity-row] time")
+    .evaluateAll((els) => els.map((e) => e.getAttribute("datetime")!.slice(0, 10)));
   expect(new Set(days)).toEqual(new Set([day]));
   // A preset brings back a rolling range.
   await page.getByRole("link", { name: "Last 7 days" }).click();
@@ -90,7 +94,9 @@ test("expanding a 40-line-item order shows every line item", async ({ page }) =>
     order by r.occurred_at desc limit 1`;
   expect(order, "the demo seed holds a 40-line-item order").toBeTruthy();
   const day = (order.occurred_at as Date).toISOString().slice(0, 10);
-  await signIn(page, "admin@contoso.example", { path: `/account/activity-log?from=${day}&to=${day}&action=create_order&size=100` });
+  await signIn(page, "admin@contoso.example", {
+    path: `/account/activity-log?from=${day}&to=${day}&action=create_order&size=100`,
+  });
   const row = rows(page).filter({ has: page.locator(`time[datetime="${(order.occurred_at as Date).toISOString()}"]`) });
   await expect(row).toHaveCount(1);
   const toggle = row.getByRole("button", { name: "Show details" });
@@ -139,28 +145,36 @@ test("filters by status and by customer combine", async ({ page }) => {
   await expect(rows(page).first()).toBeVisible();
   for (const status of await rows(page).locator("td:last-child").allTextContents()) expect(status).toBe("Failed");
 
-  const [customer] = await sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name ~ '[가-힣]' order by company_name limit 1`;
+  const [customer] =
+    await sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name ~ '[가-힣]' order by company_name limit 1`;
   await page.getByLabel("Status", { exact: true }).selectOption("");
   await page.getByLabel("Customer", { exact: true }).fill(customer.company_name);
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/customer=/);
   await expect(page.getByTestId("table-skeleton")).toHaveCount(0);
   await expect(rows(page).first()).toBeVisible();
-  for (const name of await rows(page).locator("td:nth-child(3)").allTextContents()) expect(name).toBe(customer.company_name);
+  for (const name of await rows(page).locator("td:nth-child(3)").allTextContents())
+    expect(name).toBe(customer.company_name);
 });
 
 test("pages forward and back by cursor", async ({ page }) => {
   await openActivityLog(page);
-  const firstPage = await page.locator("[data-testid=activity-row] time").evaluateAll((els) => els.map((e) => e.getAttribute("datetime")));
+  const firstPage = await page
+    .locator("[data-testid=activity-row] time")
+    .evaluateAll((els) => els.map((e) => e.getAttribute("datetime")));
   await page.getByRole("link", { name: "Older →" }).click();
   await expect(page).toHaveURL(/cursor=/);
   await expect(rows(page).first().locator("time")).not.toHaveAttribute("datetime", firstPage[0]!);
-  const secondPage = await page.locator("[data-testid=activity-row] time").evaluateAll((els) => els.map((e) => e.getAttribute("datetime")));
+  const secondPage = await page
+    .locator("[data-testid=activity-row] time")
+    .evaluateAll((els) => els.map((e) => e.getAttribute("datetime")));
   expect(secondPage).toHaveLength(25);
   expect(secondPage[0]! <= firstPage[firstPage.length - 1]!).toBe(true);
   await page.getByRole("link", { name: "← Newer" }).click();
   await expect(rows(page).first().locator("time")).toHaveAttribute("datetime", firstPage[0]!);
-  const back = await page.locator("[data-testid=activity-row] time").evaluateAll((els) => els.map((e) => e.getAttribute("datetime")));
+  const back = await page
+    .locator("[data-testid=activity-row] time")
+    .evaluateAll((els) => els.map((e) => e.getAttribute("datetime")));
   expect(back).toEqual(firstPage);
 });
 
@@ -225,10 +239,15 @@ test("another tenant's customer is not found", async ({ page }) => {
 });
 
 test("names holding markup are shown as text", async ({ page }) => {
-  const [customer] = await sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name like '%<b>%'`;
-  test.info().annotations.push({ type: "fixture", description: customer ? customer.company_name : "none seeded for Contoso" });
+  const [customer] =
+    await sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name like '%<b>%'`;
+  test
+    .info()
+    .annotations.push({ type: "fixture", description: customer ? customer.company_name : "none seeded for Contoso" });
   await signIn(page, "admin@contoso.example", { path: "/customers" });
-  const markup = await sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name ~ '[<>]'`;
-  for (const { company_name } of markup) await expect(page.getByRole("link", { name: company_name, exact: true })).toBeVisible();
+  const markup =
+    await sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name ~ '[<>]'`;
+  for (const { company_name } of markup)
+    await expect(page.getByRole("link", { name: company_name, exact: true })).toBeVisible();
   await expect(page.locator("main b")).toHaveCount(0);
 });

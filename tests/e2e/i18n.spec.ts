@@ -12,12 +12,20 @@ const rows = (page: Page) => page.getByTestId("activity-row");
 
 /** What the table must show for an instant: Intl's medium date and time, 24-hour clock, in UTC. */
 const expectedDateTime = (iso: string, locale: string) =>
-  new Intl.DateTimeFormat(locale, { timeZone: "UTC", dateStyle: "medium", timeStyle: "medium", hourCycle: "h23" }).format(new Date(iso));
+  new Intl.DateTimeFormat(locale, {
+    timeZone: "UTC",
+    dateStyle: "medium",
+    timeStyle: "medium",
+    hourCycle: "h23",
+  }).format(new Date(iso));
 
 test.describe("a Korean browser", () => {
   test.use({ locale: "ko-KR" });
 
-  test("signs in, reads and exports the activity log in Korean, then switches to English", async ({ page, context }) => {
+  test("signs in, reads and exports the activity log in Korean, then switches to English", async ({
+    page,
+    context,
+  }) => {
     await signIn(page, "admin@contoso.example");
     await expect(page.locator("html")).toHaveAttribute("lang", "ko");
     await expect(page.getByRole("banner")).toContainText("파트너 활동 로그");
@@ -55,8 +63,13 @@ test.describe("a Korean browser", () => {
     await expect(rows(page).nth(10).locator("time")).toHaveText(expectedDateTime(sampleIso, "ko"));
 
     // Statuses and actions in Korean.
-    for (const status of await rows(page).locator("td:last-child").allTextContents()) expect(["성공", "실패", "진행 중"]).toContain(status);
-    await expect(rows(page).filter({ hasText: /생성|업데이트|추가|제거|재설정|삭제|구매|조회|내보내기|적용/ }).first()).toBeVisible();
+    for (const status of await rows(page).locator("td:last-child").allTextContents())
+      expect(["성공", "실패", "진행 중"]).toContain(status);
+    await expect(
+      rows(page)
+        .filter({ hasText: /생성|업데이트|추가|제거|재설정|삭제|구매|조회|내보내기|적용/ })
+        .first(),
+    ).toBeVisible();
 
     // Expand a row: the details panel speaks Korean too.
     const toggle = rows(page).first().getByRole("button", { name: "세부 정보 표시" });
@@ -88,7 +101,9 @@ test.describe("a Korean browser", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Activity log" })).toBeVisible();
     expect(page.url()).toBe(url);
     await expect(page.locator("html")).toHaveAttribute("lang", "en");
-    await expect(page.getByRole("group", { name: "Language" }).getByRole("button", { name: "English" })).toHaveAttribute("aria-pressed", "true");
+    await expect(
+      page.getByRole("group", { name: "Language" }).getByRole("button", { name: "English" }),
+    ).toHaveAttribute("aria-pressed", "true");
     await expect(page.getByRole("columnheader", { name: "Date-Time (UTC)" })).toBeVisible();
     for (const name of ["Affected customer", "Action", "Partner user", "Status"]) {
       await expect(page.getByRole("columnheader", { name, exact: true })).toBeVisible();

@@ -36,7 +36,10 @@ const MATRIX: Record<string, Row> = {
     kind: "page",
     own: (f) => `/customers/${f.contoso.customer}/subscriptions`,
     foreign: (f) => `/customers/${f.customer}/subscriptions`,
-    forged: () => ["/customers/not-a-uuid/subscriptions", "/customers/00000000-0000-0000-0000-000000000000/subscriptions"],
+    forged: () => [
+      "/customers/not-a-uuid/subscriptions",
+      "/customers/00000000-0000-0000-0000-000000000000/subscriptions",
+    ],
     expect: { signedOut: 307, otherTenant: 404, otherCloud: 404, wrongRole: 200, forged: 404 },
   },
   "/account/activity-log": {
@@ -49,23 +52,39 @@ const MATRIX: Record<string, Row> = {
     ],
     expect: { signedOut: 307, wrongRole: 403, forged: 200 },
   },
-  "/account/log-integrity": { kind: "page", own: () => "/account/log-integrity", expect: { signedOut: 307, wrongRole: 403 } },
+  "/account/log-integrity": {
+    kind: "page",
+    own: () => "/account/log-integrity",
+    expect: { signedOut: 307, wrongRole: 403 },
+  },
   "/api/health": { kind: "public", own: () => "/api/health", expect: { signedOut: 200 } },
   "/api/auth/[...nextauth]": { kind: "public", own: () => "/api/auth/providers", expect: { signedOut: 200 } },
   "/api/activity-log/records/[id]": {
     kind: "api",
     own: (f) => `/api/activity-log/records/${f.contoso.record.id}?at=${enc(f.contoso.record.at)}`,
     foreign: (f) => `/api/activity-log/records/${f.record.id}?at=${enc(f.record.at)}`,
-    forged: (f) => [`/api/activity-log/records/${f.fabrikam.record.id}`, "/api/activity-log/records/abc", "/api/activity-log/records/1?at=nope"],
+    forged: (f) => [
+      `/api/activity-log/records/${f.fabrikam.record.id}`,
+      "/api/activity-log/records/abc",
+      "/api/activity-log/records/1?at=nope",
+    ],
     expect: { signedOut: 401, otherTenant: 404, otherCloud: 404, wrongRole: 403, forged: [400, 404] },
   },
   "/api/activity-log/export": {
     kind: "api",
     own: () => "/api/activity-log/export",
-    forged: (f) => [`/api/activity-log/export?customer=${enc(f.tailspin.customer)}`, "/api/activity-log/export?status=nope"],
+    forged: (f) => [
+      `/api/activity-log/export?customer=${enc(f.tailspin.customer)}`,
+      "/api/activity-log/export?status=nope",
+    ],
     expect: { signedOut: 401, wrongRole: 403, forged: [200, 400] },
   },
-  "/api/v1/activity-records": { kind: "api", method: "POST", own: () => "/api/v1/activity-records", expect: { signedOut: 401 } },
+  "/api/v1/activity-records": {
+    kind: "api",
+    method: "POST",
+    own: () => "/api/v1/activity-records",
+    expect: { signedOut: 401 },
+  },
 };
 
 /** The route patterns the app has: every page.tsx and route.ts under app/. */
@@ -104,10 +123,15 @@ test.beforeAll(async ({ browser }) => {
   sql = postgres(e2eDatabaseUrl(), { max: 1, onnotice: () => {} });
   for (const [name, tenant] of Object.entries({ contoso: CONTOSO_ID, fabrikam: FABRIKAM_ID, tailspin: TAILSPIN_ID })) {
     const [customer] = await sql`select id from customers where tenant_id = ${tenant} order by id limit 1`;
-    const [record] = await sql`select id, occurred_at, correlation_id from activity_records where tenant_id = ${tenant} order by occurred_at desc limit 1`;
+    const [record] =
+      await sql`select id, occurred_at, correlation_id from activity_records where tenant_id = ${tenant} order by occurred_at desc limit 1`;
     fixtures[name] = {
       customer: customer.id,
-      record: { id: String(record.id), at: (record.occurred_at as Date).toISOString(), correlationId: record.correlation_id },
+      record: {
+        id: String(record.id),
+        at: (record.occurred_at as Date).toISOString(),
+        correlationId: record.correlation_id,
+      },
     };
   }
   // Ids that exist only in the other tenants: none may ever appear in a response to Contoso.
@@ -149,8 +173,15 @@ for (const [route, row] of Object.entries(MATRIX)) {
     const own = row.own(fixtures);
     const fetch = (ctx: APIRequestContext, url: string) =>
       row.method === "POST"
-        ? ctx.post(url, { maxRedirects: 0, headers: { accept: "application/json", "content-type": "application/json" }, data: "{}" })
-        : ctx.get(url, { maxRedirects: 0, headers: row.kind === "page" || row.kind === "public" ? {} : { accept: "application/json" } });
+        ? ctx.post(url, {
+            maxRedirects: 0,
+            headers: { accept: "application/json", "content-type": "application/json" },
+            data: "{}",
+          })
+        : ctx.get(url, {
+            maxRedirects: 0,
+            headers: row.kind === "page" || row.kind === "public" ? {} : { accept: "application/json" },
+          });
 
     if (row.expect.signedOut !== undefined) {
       const response = await fetch(request, own);
@@ -167,7 +198,10 @@ for (const [route, row] of Object.entries(MATRIX)) {
       expectNoForeignBytes(await ownResponse.text(), `${route} own`);
     }
     if (row.foreign) {
-      for (const [caller, tenant] of [["otherTenant", "fabrikam"], ["otherCloud", "tailspin"]] as const) {
+      for (const [caller, tenant] of [
+        ["otherTenant", "fabrikam"],
+        ["otherCloud", "tailspin"],
+      ] as const) {
         const response = await fetch(admin, row.foreign(fixtures[tenant]));
         expectStatus(response.status(), row.expect[caller]!, `${route} ${caller}`);
         expectNoForeignBytes(await response.text(), `${route} ${caller}`, row.foreign(fixtures[tenant]));

@@ -31,7 +31,10 @@ async function expectVisibleFocus(target: Locator) {
     return {
       focusVisible: el.matches(":focus-visible"),
       // (A transparent outline, Tailwind's outline-hidden, shows nothing.)
-      outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0 && !/^(transparent|rgba\(.*,\s*0\))$/.test(style.outlineColor),
+      outline:
+        style.outlineStyle !== "none" &&
+        parseFloat(style.outlineWidth) > 0 &&
+        !/^(transparent|rgba\(.*,\s*0\))$/.test(style.outlineColor),
       ring: style.boxShadow !== "none",
     };
   });

@@ -31,8 +31,15 @@ interface LogLine {
 
 const logFile = (server: "app" | "sovereign") => path.join(process.env.E2E_DATA_DIR!, `${server}-requests.jsonl`);
 const rawLines = (server: "app" | "sovereign") =>
-  existsSync(logFile(server)) ? readFileSync(logFile(server), "utf8").split("\n").filter((l) => l !== "") : [];
-const readLog = (since: string) => rawLines("app").map((l) => JSON.parse(l) as LogLine).filter((l) => l.ts >= since);
+  existsSync(logFile(server))
+    ? readFileSync(logFile(server), "utf8")
+        .split("\n")
+        .filter((l) => l !== "")
+    : [];
+const readLog = (since: string) =>
+  rawLines("app")
+    .map((l) => JSON.parse(l) as LogLine)
+    .filter((l) => l.ts >= since);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const FABRIKAM_KEY = "pal_demo_fabrikam_2a6d8f0b4c1e7a3d9b5f2c8e6a0d4b17";
@@ -45,7 +52,9 @@ test.afterAll(async () => {
   await sql.end();
 });
 
-test("a page view and an export each leave a line with who, tenant, route, status, duration and rows", async ({ page }) => {
+test("a page view and an export each leave a line with who, tenant, route, status, duration and rows", async ({
+  page,
+}) => {
   const since = new Date().toISOString();
   const [admin] = await sql<Array<{ id: string }>>`
     select id from partner_users where tenant_id = ${CONTOSO_ID} and user_principal_name = 'admin@contoso.example'`;
@@ -66,7 +75,9 @@ test("a page view and an export each leave a line with who, tenant, route, statu
   const lines = readLog(since);
   const who = { userId: admin.id, tenantId: CONTOSO_ID, cloud: "commercial", role: "global_admin" };
 
-  const view = lines.find((l) => l.msg === "request" && l.route === "/account/activity-log" && l.status === 200 && l.rows !== undefined);
+  const view = lines.find(
+    (l) => l.msg === "request" && l.route === "/account/activity-log" && l.status === 200 && l.rows !== undefined,
+  );
   expect(view).toMatchObject({ level: "info", method: "GET", ...who, rows: shown });
   expect(view!.requestId).toMatch(UUID);
   expect(view!.durationMs).toBeGreaterThan(0);
@@ -75,12 +86,21 @@ test("a page view and an export each leave a line with who, tenant, route, statu
   expect(exportRequest).toMatchObject({ level: "info", method: "GET", status: 200, ...who, rows: exported });
   expect(exportRequest.durationMs).toBeGreaterThan(0);
   const exportLine = lines.find((l) => l.msg === "export")!;
-  expect(exportLine).toMatchObject({ requestId: exportRequest.requestId, route: "/api/activity-log/export", ...who, rows: exported, outcome: "complete" });
+  expect(exportLine).toMatchObject({
+    requestId: exportRequest.requestId,
+    route: "/api/activity-log/export",
+    ...who,
+    rows: exported,
+    outcome: "complete",
+  });
   expect(exportLine.durationMs).toBeGreaterThan(0);
 
   // From the page view on, every request of the session names its user, router prefetches and
   // other requests that run no app code included (the proxy names them from the session).
-  const afterView = lines.filter((l) => l.msg === "request" && l.level === "info" && l.ts >= view!.ts && !/^\/(signin|api\/auth)/.test(l.route ?? ""));
+  const afterView = lines.filter(
+    (l) =>
+      l.msg === "request" && l.level === "info" && l.ts >= view!.ts && !/^\/(signin|api\/auth)/.test(l.route ?? ""),
+  );
   expect(afterView.length).toBeGreaterThan(1);
   expect(afterView.filter((l) => l.userId !== admin.id || l.tenantId !== CONTOSO_ID)).toEqual([]);
 
@@ -91,7 +111,9 @@ test("a page view and an export each leave a line with who, tenant, route, statu
   expect(signedOut.tenantId).toBeUndefined();
 });
 
-test("an ingestion request is logged with its API key's tenant and the rows it sent, never the key", async ({ request }) => {
+test("an ingestion request is logged with its API key's tenant and the rows it sent, never the key", async ({
+  request,
+}) => {
   const since = new Date().toISOString();
   const response = await request.post("/api/v1/activity-records", {
     headers: { authorization: `Bearer ${FABRIKAM_KEY}` },
@@ -111,24 +133,41 @@ test("an ingestion request is logged with its API key's tenant and the rows it s
   expect(requestId).toMatch(UUID);
   await expect.poll(() => readLog(since).filter((l) => l.requestId === requestId).length).toBe(1);
   const line = readLog(since).find((l) => l.requestId === requestId)!;
-  expect(line).toMatchObject({ msg: "request", method: "POST", route: "/api/v1/activity-records", status: 201, tenantId: FABRIKAM_ID, cloud: "commercial", rows: 1 });
+  expect(line).toMatchObject({
+    msg: "request",
+    method: "POST",
+    route: "/api/v1/activity-records",
+    status: 201,
+    tenantId: FABRIKAM_ID,
+    cloud: "commercial",
+    rows: 1,
+  });
   expect(line.apiKeyId).toMatch(UUID);
   expect(line.userId).toBeUndefined();
 });
 
-test("no line holds personal data: no email, name, query string, cookie or key, whatever the URL carried", async ({ page }) => {
+test("no line holds personal data: no email, name, query string, cookie or key, whatever the URL carried", async ({
+  page,
+}) => {
   // Names and addresses in query strings and paths, signed out and signed in.
-  const refused = await page.request.get("/api/activity-log/export?user=admin%40contoso.example&customer=Northwind%20Traders", {
-    headers: { accept: "text/csv" },
-    maxRedirects: 0,
-  });
+  const refused = await page.request.get(
+    "/api/activity-log/export?user=admin%40contoso.example&customer=Northwind%20Traders",
+    {
+      headers: { accept: "text/csv" },
+      maxRedirects: 0,
+    },
+  );
   expect(refused.status()).toBe(401);
   await signIn(page, "admin@contoso.example", {
     path: `/account/activity-log?customer=${encodeURIComponent("Müller & Söhne GmbH")}&user=${encodeURIComponent("agent@contoso.example")}`,
   });
   await expect(page.getByTestId("result-count")).toBeVisible();
-  expect((await page.request.get("/customers/admin@contoso.example/subscriptions", { maxRedirects: 0 })).status()).toBeLessThan(500);
-  await expect.poll(() => rawLines("app").some((l) => l.includes('"route":"/customers/[customerId]/subscriptions"'))).toBe(true);
+  expect(
+    (await page.request.get("/customers/admin@contoso.example/subscriptions", { maxRedirects: 0 })).status(),
+  ).toBeLessThan(500);
+  await expect
+    .poll(() => rawLines("app").some((l) => l.includes('"route":"/customers/[customerId]/subscriptions"')))
+    .toBe(true);
 
   const names = [
     ...(await sql<Array<{ name: string }>>`select company_name as name from customers`),
@@ -143,7 +182,11 @@ test("no line holds personal data: no email, name, query string, cookie or key, 
   expect(all.length).toBeGreaterThan(10);
   const malformed = all.filter((raw) => {
     const line = JSON.parse(raw) as LogLine;
-    return !/^\d{4}-\d{2}-\d{2}T/.test(line.ts) || !["debug", "info", "warn", "error"].includes(line.level) || !["request", "export", "server"].includes(line.msg);
+    return (
+      !/^\d{4}-\d{2}-\d{2}T/.test(line.ts) ||
+      !["debug", "info", "warn", "error"].includes(line.level) ||
+      !["request", "export", "server"].includes(line.msg)
+    );
   });
   expect(malformed).toEqual([]);
   const leaks = all.flatMap((raw) => {

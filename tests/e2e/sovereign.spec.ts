@@ -33,7 +33,9 @@ test.describe("the US Government-only deployment", () => {
     await expect(page.locator("main").getByRole("alert")).toContainText("does not serve");
     await expect(page.getByTestId("header-tenant")).toHaveCount(0);
 
-    const api = await page.request.get(`${SOVEREIGN_URL}/api/activity-log/export`, { headers: { accept: "application/json" } });
+    const api = await page.request.get(`${SOVEREIGN_URL}/api/activity-log/export`, {
+      headers: { accept: "application/json" },
+    });
     expect(api.status()).toBe(401);
   });
 });

@@ -60,7 +60,8 @@ export async function expectNoSeriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags([...WCAG_TAGS]).analyze();
   // An empty page (or a page axe could not read) passes nothing: make sure it really checked something.
   expect(results.passes.length, `axe checked ${page.url()}`).toBeGreaterThan(0);
-  const describe = (v: (typeof results.violations)[number]) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`;
+  const describe = (v: (typeof results.violations)[number]) =>
+    `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`;
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   for (const v of results.violations.filter((v) => !serious.includes(v))) {
     test.info().annotations.push({ type: "axe", description: `${page.url()}: ${describe(v)}` });

@@ -125,7 +125,11 @@ function params(input: SearchParamsInput, now = NOW): ActivityLogParams {
 }
 
 /** The ids the database should return for a tenant and parsed params, newest first. */
-function expected(tenant: { tenantId: string; cloud: Cloud }, p: ActivityLogParams, extra: (r: Fixture) => boolean = () => true) {
+function expected(
+  tenant: { tenantId: string; cloud: Cloud },
+  p: ActivityLogParams,
+  extra: (r: Fixture) => boolean = () => true,
+) {
   return records
     .filter(
       (r) =>
@@ -154,16 +158,61 @@ describe("activity queries", () => {
       { id: C.tenantId, cloud: C.cloud, name: "Tenant C" },
     ])}`;
     await admin`insert into partner_users ${admin([
-      { id: "00000000-0000-4000-8000-0000000000a1", tenant_id: A.tenantId, user_principal_name: "ana@a.example", display_name: "Ana", role: "global_admin" },
-      { id: "00000000-0000-4000-8000-0000000000a2", tenant_id: A.tenantId, user_principal_name: "Ben@a.example", display_name: "Ben", role: "sales_agent" },
-      { id: "00000000-0000-4000-8000-0000000000b1", tenant_id: B.tenantId, user_principal_name: "bo@b.example", display_name: "Bo", role: "global_admin" },
+      {
+        id: "00000000-0000-4000-8000-0000000000a1",
+        tenant_id: A.tenantId,
+        user_principal_name: "ana@a.example",
+        display_name: "Ana",
+        role: "global_admin",
+      },
+      {
+        id: "00000000-0000-4000-8000-0000000000a2",
+        tenant_id: A.tenantId,
+        user_principal_name: "Ben@a.example",
+        display_name: "Ben",
+        role: "sales_agent",
+      },
+      {
+        id: "00000000-0000-4000-8000-0000000000b1",
+        tenant_id: B.tenantId,
+        user_principal_name: "bo@b.example",
+        display_name: "Bo",
+        role: "global_admin",
+      },
     ])}`;
     await admin`insert into customers ${admin(CUSTOMERS.map((c) => ({ id: c.id, tenant_id: A.tenantId, company_name: c.name, domain: "a.example" })))}`;
     await admin`insert into customers ${admin({ id: "cb000000-0000-4000-8000-000000000001", tenant_id: B.tenantId, company_name: "B's customer", domain: "b.example" })}`;
     await admin`insert into subscriptions ${admin([
-      { id: "50000000-0000-4000-8000-000000000001", customer_id: CUSTOMERS[0].id, tenant_id: A.tenantId, offer_name: "Old", quantity: 1, status: "active", billing_cycle: "monthly", created_at: new Date("2025-01-01T00:00:00Z") },
-      { id: "50000000-0000-4000-8000-000000000002", customer_id: CUSTOMERS[0].id, tenant_id: A.tenantId, offer_name: "New", quantity: 5, status: "active", billing_cycle: "annual", created_at: new Date("2025-06-01T00:00:00Z") },
-      { id: "50000000-0000-4000-8000-000000000003", customer_id: CUSTOMERS[1].id, tenant_id: A.tenantId, offer_name: "Other", quantity: 2, status: "active", billing_cycle: "annual", created_at: new Date("2025-03-01T00:00:00Z") },
+      {
+        id: "50000000-0000-4000-8000-000000000001",
+        customer_id: CUSTOMERS[0].id,
+        tenant_id: A.tenantId,
+        offer_name: "Old",
+        quantity: 1,
+        status: "active",
+        billing_cycle: "monthly",
+        created_at: new Date("2025-01-01T00:00:00Z"),
+      },
+      {
+        id: "50000000-0000-4000-8000-000000000002",
+        customer_id: CUSTOMERS[0].id,
+        tenant_id: A.tenantId,
+        offer_name: "New",
+        quantity: 5,
+        status: "active",
+        billing_cycle: "annual",
+        created_at: new Date("2025-06-01T00:00:00Z"),
+      },
+      {
+        id: "50000000-0000-4000-8000-000000000003",
+        customer_id: CUSTOMERS[1].id,
+        tenant_id: A.tenantId,
+        offer_name: "Other",
+        quantity: 2,
+        status: "active",
+        billing_cycle: "annual",
+        created_at: new Date("2025-03-01T00:00:00Z"),
+      },
     ])}`;
     await admin`insert into activity_records ${admin(
       records.map((r) => ({
@@ -241,7 +290,9 @@ describe("activity queries", () => {
 
     it("breaks ties on the same instant by id, across a page boundary", async () => {
       const p = params(PAGING);
-      const tied = records.filter((r) => r.tenantId === A.tenantId && r.occurredAt.getTime() === pagingStart + 40 * 3_600_000 + 123);
+      const tied = records.filter(
+        (r) => r.tenantId === A.tenantId && r.occurredAt.getTime() === pagingStart + 40 * 3_600_000 + 123,
+      );
       expect(tied).toHaveLength(6);
       const { forward } = await walk(A, p, 4);
       const all = forward.flatMap((pg) => pg.rows);
@@ -249,7 +300,9 @@ describe("activity queries", () => {
       expect(ids(tiedRows)).toEqual(tied.map((t) => t.id).sort((a, b) => b - a));
       // The group really straddles pages: some page ends inside it.
       const boundaries = forward.slice(0, -1).map((pg) => pg.rows.at(-1)!.id);
-      expect(boundaries.some((id) => tied.some((t) => t.id === id) && id !== Math.min(...tied.map((t) => t.id)))).toBe(true);
+      expect(boundaries.some((id) => tied.some((t) => t.id === id) && id !== Math.min(...tied.map((t) => t.id)))).toBe(
+        true,
+      );
     });
 
     it("returns the list columns only, with exact millisecond timestamps", async () => {
@@ -277,7 +330,11 @@ describe("activity queries", () => {
       const other = await getActivityPage({ ctx: B, params: { ...params(PAGING), size: 3 }, db });
       expect(other.nextCursor).not.toBeNull();
       const position = decodeCursor(other.nextCursor!)!;
-      const page = await getActivityPage({ ctx: A, params: { ...params(PAGING), size: 100, cursor: other.nextCursor, dir: "next" }, db });
+      const page = await getActivityPage({
+        ctx: A,
+        params: { ...params(PAGING), size: 100, cursor: other.nextCursor, dir: "next" },
+        db,
+      });
       const want = records
         .filter((r) => r.tenantId === A.tenantId && r.id < 5000 && byNewest(r, position) > 0)
         .sort(byNewest)
@@ -286,7 +343,11 @@ describe("activity queries", () => {
     });
 
     it("gives an empty first page with no cursors when nothing matches", async () => {
-      const page = await getActivityPage({ ctx: A, params: { ...params({ ...PAGING, action: "no_such_action" }), size: 25 }, db });
+      const page = await getActivityPage({
+        ctx: A,
+        params: { ...params({ ...PAGING, action: "no_such_action" }), size: 25 },
+        db,
+      });
       expect(page).toEqual({ rows: [], nextCursor: null, prevCursor: null });
     });
 
@@ -297,14 +358,26 @@ describe("activity queries", () => {
         const r = records.find((x) => x.id === id)!;
         return { occurredAt: r.occurredAt, id: r.id };
       };
-      const pastOldest = await getActivityPage({ ctx: A, params: { ...p, size: 10, cursor: at(want.at(-1)!), dir: "next" }, db });
+      const pastOldest = await getActivityPage({
+        ctx: A,
+        params: { ...p, size: 10, cursor: at(want.at(-1)!), dir: "next" },
+        db,
+      });
       expect(pastOldest.rows).toEqual([]);
       expect(pastOldest.nextCursor).toBeNull();
       expect(pastOldest.prevCursor).not.toBeNull();
-      const back = await getActivityPage({ ctx: A, params: { ...p, size: 10, cursor: pastOldest.prevCursor, dir: "prev" }, db });
+      const back = await getActivityPage({
+        ctx: A,
+        params: { ...p, size: 10, cursor: pastOldest.prevCursor, dir: "prev" },
+        db,
+      });
       expect(ids(back.rows)).toEqual(want.slice(-11, -1));
 
-      const pastNewest = await getActivityPage({ ctx: A, params: { ...p, size: 10, cursor: at(want[0]), dir: "prev" }, db });
+      const pastNewest = await getActivityPage({
+        ctx: A,
+        params: { ...p, size: 10, cursor: at(want[0]), dir: "prev" },
+        db,
+      });
       expect(pastNewest.rows).toEqual([]);
       expect(pastNewest.prevCursor).toBeNull();
       expect(pastNewest.nextCursor).not.toBeNull();
@@ -318,7 +391,9 @@ describe("activity queries", () => {
       // The cursor's bound replaces the range's bound on its side only when tighter (see
       // occurredBounds): every position below must give exactly the rows both allow.
       const p = params(input);
-      const inRange = records.filter((r) => r.tenantId === A.tenantId && r.occurredAt >= p.range.start && r.occurredAt < p.range.end);
+      const inRange = records.filter(
+        (r) => r.tenantId === A.tenantId && r.occurredAt >= p.range.start && r.occurredAt < p.range.end,
+      );
       const { start, end } = { start: p.range.start.getTime(), end: p.range.end.getTime() };
       const someRow = inRange[Math.floor(inRange.length / 2)];
       expect(records.some((r) => r.tenantId === A.tenantId && r.occurredAt.getTime() < start)).toBe(true);
@@ -342,14 +417,18 @@ describe("activity queries", () => {
           const page = await getActivityPage({ ctx: A, params: { ...p, size: 100, cursor, dir }, db });
           const older = (r: Fixture) => byNewest(r, cursor) > 0;
           const newer = (r: Fixture) => byNewest(r, cursor) < 0;
-          const want = inRange.filter(dir === "next" ? older : newer).sort(byNewest).map((r) => r.id);
+          const want = inRange
+            .filter(dir === "next" ? older : newer)
+            .sort(byNewest)
+            .map((r) => r.id);
           const where = `${dir} from ${cursor.occurredAt.toISOString()}/${cursor.id}`;
           expect(ids(page.rows), where).toEqual(want);
           // The way back: with rows, anything at or beyond the cursor on the side we came from;
           // on an empty page, anything strictly beyond it.
-          const behind = want.length > 0
-            ? inRange.some((r) => (dir === "next" ? !older(r) : !newer(r)))
-            : inRange.some((r) => (dir === "next" ? newer(r) : older(r)));
+          const behind =
+            want.length > 0
+              ? inRange.some((r) => (dir === "next" ? !older(r) : !newer(r)))
+              : inRange.some((r) => (dir === "next" ? newer(r) : older(r)));
           expect(dir === "next" ? page.prevCursor !== null : page.nextCursor !== null, where).toBe(behind);
         }
       }
@@ -410,9 +489,19 @@ describe("activity queries", () => {
     });
 
     it("is one pure SQL condition scoped to the tenant and cloud", () => {
-      const query = db.select().from(schema.activityRecords).where(buildActivityWhere(A, { ...base, customer: "50%" })).toSQL();
+      const query = db
+        .select()
+        .from(schema.activityRecords)
+        .where(buildActivityWhere(A, { ...base, customer: "50%" }))
+        .toSQL();
       expect(query.sql).toMatch(/"tenant_id" = \$1 and "activity_records"."cloud" = \$2/);
-      expect(query.params).toEqual([A.tenantId, A.cloud, base.range.start.toISOString(), base.range.end.toISOString(), "%50\\%%"]);
+      expect(query.params).toEqual([
+        A.tenantId,
+        A.cloud,
+        base.range.start.toISOString(),
+        base.range.end.toISOString(),
+        "%50\\%%",
+      ]);
     });
   });
 
@@ -442,7 +531,11 @@ describe("activity queries", () => {
 
     it("shows nothing to a context whose cloud is not its tenant's", async () => {
       const p = params(PAGING);
-      expect(await getActivityPage({ ctx: A_WRONG_CLOUD, params: p, db })).toEqual({ rows: [], nextCursor: null, prevCursor: null });
+      expect(await getActivityPage({ ctx: A_WRONG_CLOUD, params: p, db })).toEqual({
+        rows: [],
+        nextCursor: null,
+        prevCursor: null,
+      });
       expect(await countActivity({ ctx: A_WRONG_CLOUD, params: p, db })).toEqual({ count: 0, capped: false });
       expect(await getActivityDetails({ ctx: A_WRONG_CLOUD, id: 1000, db })).toBeNull();
       expect(await getCustomer({ ctx: A_WRONG_CLOUD, customerId: CUSTOMERS[0].id, db })).toBeNull();
@@ -466,14 +559,19 @@ describe("activity queries", () => {
         customizedData: { tenant: A.tenantId },
       });
       expect(await getActivityDetails({ ctx: A, id: "1005", occurredAt: fixture.occurredAt, db })).toEqual(row);
-      expect(await getActivityDetails({ ctx: A, id: 1005, occurredAt: new Date(fixture.occurredAt.getTime() + 1), db })).toBeNull();
+      expect(
+        await getActivityDetails({ ctx: A, id: 1005, occurredAt: new Date(fixture.occurredAt.getTime() + 1), db }),
+      ).toBeNull();
     });
 
     it("returns null for another tenant's record id, in either cloud", async () => {
       expect(await getActivityDetails({ ctx: A, id: B_RECORD, db })).toBeNull();
       expect(await getActivityDetails({ ctx: A, id: C_RECORD, db })).toBeNull();
       expect(await getActivityDetails({ ctx: B, id: 1005, db })).toBeNull();
-      expect(await getActivityDetails({ ctx: B, id: B_RECORD, db })).toMatchObject({ id: B_RECORD, customizedData: { tenant: B.tenantId } });
+      expect(await getActivityDetails({ ctx: B, id: B_RECORD, db })).toMatchObject({
+        id: B_RECORD,
+        customizedData: { tenant: B.tenantId },
+      });
       expect(await getActivityDetails({ ctx: A, id: 999_999, db })).toBeNull();
     });
 
@@ -495,8 +593,13 @@ describe("activity queries", () => {
 
   describe("customers and filter choices", () => {
     it("finds the tenant's customer, and nothing for a foreign or malformed id", async () => {
-      expect(await getCustomer({ ctx: A, customerId: CUSTOMERS[5].id, db })).toMatchObject({ companyName: "한국전자 주식회사", tenantId: A.tenantId });
-      expect(await getCustomer({ ctx: A, customerId: CUSTOMERS[5].id.toUpperCase(), db })).toMatchObject({ id: CUSTOMERS[5].id });
+      expect(await getCustomer({ ctx: A, customerId: CUSTOMERS[5].id, db })).toMatchObject({
+        companyName: "한국전자 주식회사",
+        tenantId: A.tenantId,
+      });
+      expect(await getCustomer({ ctx: A, customerId: CUSTOMERS[5].id.toUpperCase(), db })).toMatchObject({
+        id: CUSTOMERS[5].id,
+      });
       expect(await getCustomer({ ctx: A, customerId: "cb000000-0000-4000-8000-000000000001", db })).toBeNull();
       expect(await getCustomer({ ctx: B, customerId: CUSTOMERS[0].id, db })).toBeNull();
       expect(await getCustomer({ ctx: A, customerId: "not-a-uuid", db })).toBeNull();

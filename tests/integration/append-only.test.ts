@@ -32,7 +32,10 @@ describe("append-only log", () => {
     });
 
   class RolledBack extends Error {}
-  const ownerOutcome = async (fn: (tx: postgres.TransactionSql) => Promise<unknown>, settings: { retention?: boolean } = {}) => {
+  const ownerOutcome = async (
+    fn: (tx: postgres.TransactionSql) => Promise<unknown>,
+    settings: { retention?: boolean } = {},
+  ) => {
     try {
       await asOwner(fn, settings);
       return "impossible";
@@ -41,7 +44,8 @@ describe("append-only log", () => {
     }
   };
 
-  const count = async (table: string) => (await db.admin.unsafe(`select count(*)::int as n from ${table}`))[0].n as number;
+  const count = async (table: string) =>
+    (await db.admin.unsafe(`select count(*)::int as n from ${table}`))[0].n as number;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -77,9 +81,18 @@ describe("append-only log", () => {
 
   it("refuses UPDATE, DELETE and TRUNCATE by the request role, on the parents and on a partition", async () => {
     for (const table of LOG_TABLES) {
-      await expect(asApp((tx) => tx.unsafe(`update ${table} set tenant_id = tenant_id`)), table).rejects.toThrow(/permission denied/);
-      await expect(asApp((tx) => tx.unsafe(`delete from ${table}`)), table).rejects.toThrow(/permission denied/);
-      await expect(asApp((tx) => tx.unsafe(`truncate ${table}`)), table).rejects.toThrow(/permission denied/);
+      await expect(
+        asApp((tx) => tx.unsafe(`update ${table} set tenant_id = tenant_id`)),
+        table,
+      ).rejects.toThrow(/permission denied/);
+      await expect(
+        asApp((tx) => tx.unsafe(`delete from ${table}`)),
+        table,
+      ).rejects.toThrow(/permission denied/);
+      await expect(
+        asApp((tx) => tx.unsafe(`truncate ${table}`)),
+        table,
+      ).rejects.toThrow(/permission denied/);
     }
     await expect(asApp((tx) => tx.unsafe(`truncate ${partition}`))).rejects.toThrow(/permission denied/);
     await expect(asApp((tx) => tx.unsafe(`delete from ${partition}`))).rejects.toThrow(/permission denied/);
@@ -91,14 +104,27 @@ describe("append-only log", () => {
 
   it("refuses even the owner an UPDATE, and DELETE or TRUNCATE without the retention switch", async () => {
     for (const table of LOG_TABLES) {
-      expect(await ownerOutcome((tx) => tx.unsafe(`update ${table} set tenant_id = tenant_id`)), table).toMatch(/UPDATE on .* is not allowed: the activity log is append-only/);
-      expect(await ownerOutcome((tx) => tx.unsafe(`update ${table} set tenant_id = tenant_id`), { retention: true }), table).toMatch(/append-only/);
-      expect(await ownerOutcome((tx) => tx.unsafe(`delete from ${table}`)), table).toMatch(/DELETE on .* is not allowed/);
-      expect(await ownerOutcome((tx) => tx.unsafe(`truncate ${table}`)), table).toMatch(/TRUNCATE on .* is not allowed/);
+      expect(await ownerOutcome((tx) => tx.unsafe(`update ${table} set tenant_id = tenant_id`)), table).toMatch(
+        /UPDATE on .* is not allowed: the activity log is append-only/,
+      );
+      expect(
+        await ownerOutcome((tx) => tx.unsafe(`update ${table} set tenant_id = tenant_id`), { retention: true }),
+        table,
+      ).toMatch(/append-only/);
+      expect(await ownerOutcome((tx) => tx.unsafe(`delete from ${table}`)), table).toMatch(
+        /DELETE on .* is not allowed/,
+      );
+      expect(await ownerOutcome((tx) => tx.unsafe(`truncate ${table}`)), table).toMatch(
+        /TRUNCATE on .* is not allowed/,
+      );
     }
     // A partition named directly is protected too.
-    expect(await ownerOutcome((tx) => tx.unsafe(`truncate ${partition}`))).toMatch(/TRUNCATE on activity_records_y2026m10 is not allowed/);
-    expect(await ownerOutcome((tx) => tx.unsafe(`delete from ${partition}`))).toMatch(/DELETE on activity_records_y2026m10 is not allowed/);
+    expect(await ownerOutcome((tx) => tx.unsafe(`truncate ${partition}`))).toMatch(
+      /TRUNCATE on activity_records_y2026m10 is not allowed/,
+    );
+    expect(await ownerOutcome((tx) => tx.unsafe(`delete from ${partition}`))).toMatch(
+      /DELETE on activity_records_y2026m10 is not allowed/,
+    );
   });
 
   it("lets the owner delete and truncate with app.retention = on (the retention job), but not the request role", async () => {
@@ -124,9 +150,14 @@ describe("append-only log", () => {
       group by c.relname order by c.relname`;
     expect(triggers).toEqual([
       { relname: "activity_record_details_y2031m01", names: ["append_only", "append_only_truncate"] },
-      { relname: "activity_records_y2031m01", names: ["append_only", "append_only_truncate", "day_counts_remove", "day_counts_truncated"] },
+      {
+        relname: "activity_records_y2031m01",
+        names: ["append_only", "append_only_truncate", "day_counts_remove", "day_counts_truncated"],
+      },
     ]);
-    expect(await ownerOutcome((tx) => tx`truncate activity_records_y2031m01`)).toMatch(/TRUNCATE on activity_records_y2031m01 is not allowed/);
+    expect(await ownerOutcome((tx) => tx`truncate activity_records_y2031m01`)).toMatch(
+      /TRUNCATE on activity_records_y2031m01 is not allowed/,
+    );
 
     // Every existing partition of both parents carries the TRUNCATE trigger.
     const [{ unprotected }] = await db.admin`

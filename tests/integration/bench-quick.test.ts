@@ -33,7 +33,11 @@ describe("npm run bench -- --quick", () => {
       const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
       let output = "";
       const code = await new Promise<number | null>((resolve, reject) => {
-        child = spawn(tsx, ["scripts/bench.ts", "--quick", "--out", out], { cwd: process.cwd(), env, stdio: ["ignore", "pipe", "pipe"] });
+        child = spawn(tsx, ["scripts/bench.ts", "--quick", "--out", out], {
+          cwd: process.cwd(),
+          env,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
         child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
         child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
         child.on("error", reject);

@@ -94,13 +94,26 @@ describe("per-day counts of the log", () => {
   });
 
   it("equal the log after seeding, generated history in several statements, and the portal's writes", async () => {
-    await withTenant({ tenantId: contoso.id, cloud: contoso.cloud }, (tx) =>
-      writeActivity(tx, { tenantId: contoso.id, cloud: contoso.cloud, userId: randomUUID(), userPrincipalName: "admin@contoso.example", role: "global_admin" }, {
-        operationType: "update_subscription",
-        resourceType: "subscription",
-        operationStatus: "failed",
-      }),
-    orm);
+    await withTenant(
+      { tenantId: contoso.id, cloud: contoso.cloud },
+      (tx) =>
+        writeActivity(
+          tx,
+          {
+            tenantId: contoso.id,
+            cloud: contoso.cloud,
+            userId: randomUUID(),
+            userPrincipalName: "admin@contoso.example",
+            role: "global_admin",
+          },
+          {
+            operationType: "update_subscription",
+            resourceType: "subscription",
+            operationStatus: "failed",
+          },
+        ),
+      orm,
+    );
     await expectCountsMatchLog();
   });
 
@@ -117,11 +130,13 @@ describe("per-day counts of the log", () => {
       correlationId: randomUUID(),
     }));
     const send = () =>
-      POST(new Request("http://localhost/api/v1/activity-records", {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-        body: JSON.stringify({ records }),
-      }));
+      POST(
+        new Request("http://localhost/api/v1/activity-records", {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+          body: JSON.stringify({ records }),
+        }),
+      );
     expect((await send()).status).toBe(201);
     expect((await send()).status).toBe(200); // a retry: nothing new, nothing counted twice
     await expectCountsMatchLog();
@@ -163,10 +178,16 @@ describe("per-day counts of the log", () => {
       app.begin(async (tx) => {
         await tx`select set_config('app.tenant_id', ${ctx.tenantId}, true), set_config('app.cloud', ${ctx.cloud}, true),
                         set_config('role', ${APP_ROLE}, true)`;
-        return tx<{ tenant_id: string; cloud: string }[]>`select distinct tenant_id::text, cloud from activity_day_counts`;
+        return tx<
+          { tenant_id: string; cloud: string }[]
+        >`select distinct tenant_id::text, cloud from activity_day_counts`;
       });
-    expect(await visible({ tenantId: contoso.id, cloud: contoso.cloud })).toEqual([{ tenant_id: contoso.id, cloud: contoso.cloud }]);
-    expect(await visible({ tenantId: tailspin.id, cloud: tailspin.cloud })).toEqual([{ tenant_id: tailspin.id, cloud: tailspin.cloud }]);
+    expect(await visible({ tenantId: contoso.id, cloud: contoso.cloud })).toEqual([
+      { tenant_id: contoso.id, cloud: contoso.cloud },
+    ]);
+    expect(await visible({ tenantId: tailspin.id, cloud: tailspin.cloud })).toEqual([
+      { tenant_id: tailspin.id, cloud: tailspin.cloud },
+    ]);
     // A tenant in the wrong cloud sees nothing at all.
     expect(await visible({ tenantId: contoso.id, cloud: "usgov" })).toEqual([]);
 
@@ -209,9 +230,15 @@ describe("per-day counts of the log", () => {
 
   it("take whole UTC days only", () => {
     const at = (iso: string) => new Date(iso);
-    expect(wholeDaysOf({ start: at("2026-03-01T00:00:00Z"), end: at("2026-03-03T00:00:00Z") })).toEqual({ from: "2026-03-01", to: "2026-03-03" });
+    expect(wholeDaysOf({ start: at("2026-03-01T00:00:00Z"), end: at("2026-03-03T00:00:00Z") })).toEqual({
+      from: "2026-03-01",
+      to: "2026-03-03",
+    });
     // Seoul's 2026-03-01..02: from 15:00 UTC the day before; only 03-01 is whole.
-    expect(wholeDaysOf({ start: at("2026-02-28T15:00:00Z"), end: at("2026-03-02T15:00:00Z") })).toEqual({ from: "2026-03-01", to: "2026-03-02" });
+    expect(wholeDaysOf({ start: at("2026-02-28T15:00:00Z"), end: at("2026-03-02T15:00:00Z") })).toEqual({
+      from: "2026-03-01",
+      to: "2026-03-02",
+    });
     expect(wholeDaysOf({ start: at("2026-03-01T00:00:00.001Z"), end: at("2026-03-01T23:59:59.999Z") })).toBeNull();
     expect(wholeDaysOf({ start: at("2026-03-01T05:00:00Z"), end: at("2026-03-02T04:00:00Z") })).toBeNull();
   });
@@ -222,14 +249,18 @@ describe("per-day counts of the log", () => {
         await tx`select set_config('app.maintenance', 'on', true), set_config('app.retention', 'on', true)`;
         await fn(tx);
       });
-    await retention((tx) => tx`delete from activity_records where tenant_id = ${TENANT.tenantId} and occurred_at < '2026-03-03T07:30:00Z'`);
+    await retention(
+      (tx) =>
+        tx`delete from activity_records where tenant_id = ${TENANT.tenantId} and occurred_at < '2026-03-03T07:30:00Z'`,
+    );
     await expectCountsMatchLog();
 
     // Retention by month (the job's way): 2019 goes, with its counts; each affected tenant gets a
     // record of it, which is counted like any other.
     await db.admin`select ensure_activity_partitions('2019-05-01', '2019-05-31')`;
     await history(db.admin, 50, "2019-05-02T00:00:00Z", "2019-05-30T00:00:00Z", 6);
-    const [{ before }] = await db.admin`select count(*)::int as before from activity_day_counts where day < '2020-01-01'`;
+    const [{ before }] =
+      await db.admin`select count(*)::int as before from activity_day_counts where day < '2020-01-01'`;
     expect(before).toBeGreaterThan(0);
     const result = await applyRetention(db.admin, { now: new Date("2026-03-15T00:00:00Z"), months: 60 });
     expect(result.dropped).toContain("activity_records_y2019m05");
@@ -248,11 +279,13 @@ describe("per-day counts of the log", () => {
       await tx`select rebuild_activity_day_counts()`;
     });
     await expectCountsMatchLog();
-    const [{ executable }] = await db.admin`select has_function_privilege(${APP_ROLE}, 'rebuild_activity_day_counts()', 'EXECUTE') as executable`;
+    const [{ executable }] =
+      await db.admin`select has_function_privilege(${APP_ROLE}, 'rebuild_activity_day_counts()', 'EXECUTE') as executable`;
     expect(executable).toBe(false);
 
     await retention((tx) => tx`truncate activity_records_y2026m03`);
-    const [{ march }] = await db.admin`select count(*)::int as march from activity_day_counts where day >= '2026-03-01' and day < '2026-04-01'`;
+    const [{ march }] =
+      await db.admin`select count(*)::int as march from activity_day_counts where day >= '2026-03-01' and day < '2026-04-01'`;
     expect(march).toBe(0);
     await expectCountsMatchLog();
 

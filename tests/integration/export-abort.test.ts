@@ -74,7 +74,9 @@ describe("export aborts and failures", () => {
   async function terminate(pid: number) {
     await testDb.admin`select pg_terminate_backend(${pid})`;
     for (let i = 0; i < 200; i++) {
-      const [{ n }] = await testDb.admin<[{ n: number }]>`select count(*)::int as n from pg_stat_activity where pid = ${pid}`;
+      const [{ n }] = await testDb.admin<
+        [{ n: number }]
+      >`select count(*)::int as n from pg_stat_activity where pid = ${pid}`;
       if (n === 0) break;
       await sleep(10);
     }
@@ -109,7 +111,10 @@ describe("export aborts and failures", () => {
     exportSql = postgres(testDb.url, { max: 3, onnotice: () => {}, connection: { application_name: POOL_NAME } });
     pageClient = postgres(testDb.url, { max: 2, onnotice: () => {} });
     db = drizzle(pageClient, { schema });
-    const parsed = parseActivityLogParams({ from: "2026-01-01", to: "2026-01-05" }, { now: new Date("2026-01-20T00:00:00Z") });
+    const parsed = parseActivityLogParams(
+      { from: "2026-01-01", to: "2026-01-05" },
+      { now: new Date("2026-01-20T00:00:00Z") },
+    );
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
     p = parsed.value;
   });

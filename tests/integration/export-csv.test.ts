@@ -47,11 +47,16 @@ const HEADER = [
   "Correlation ID",
   "Details",
 ];
-const STATUS_TEXT: Record<OperationStatus, string> = { succeeded: "Succeeded", failed: "Failed", progress: "In progress" };
+const STATUS_TEXT: Record<OperationStatus, string> = {
+  succeeded: "Succeeded",
+  failed: "Failed",
+  progress: "In progress",
+};
 
 // Written out here rather than imported: the test is the oracle for the documented rule.
 const DANGEROUS_FIRST = ["=", "+", "-", "@", "\t", "\r", "\n", "\uFF1D", "\uFF0B", "\uFF0D", "\uFF20"];
-const shown = (value: string | null) => (value === null ? "" : DANGEROUS_FIRST.includes(value.charAt(0)) ? "'" + value : value);
+const shown = (value: string | null) =>
+  value === null ? "" : DANGEROUS_FIRST.includes(value.charAt(0)) ? "'" + value : value;
 
 const HOSTILE_NAMES = [
   '=HYPERLINK("http://evil.example","click")',
@@ -120,7 +125,11 @@ function add(tenant: { tenantId: string; cloud: Cloud }, id: number, occurredAt:
         ? null
         : {
             resourceOldValue: i % 3 ? null : { quantity: i, note: 'was "old", then\r\nnew' },
-            resourceNewValue: { lineItems: [{ offer: "Seat, 1 yr", quantity: i, name: customerName }], emoji: "😀", ko: "한빛" },
+            resourceNewValue: {
+              lineItems: [{ offer: "Seat, 1 yr", quantity: i, name: customerName }],
+              emoji: "😀",
+              ko: "한빛",
+            },
             customizedData: i % 2 ? { tenant: tenant.tenantId, formula: "=1+1" } : null,
           },
   };
@@ -260,7 +269,8 @@ describe("activity CSV export", () => {
           tenant_id: r.tenantId,
           occurred_at: r.occurredAt,
           record_id: r.id,
-          resource_old_value: r.details!.resourceOldValue === null ? null : admin.json(r.details!.resourceOldValue as never),
+          resource_old_value:
+            r.details!.resourceOldValue === null ? null : admin.json(r.details!.resourceOldValue as never),
           resource_new_value: admin.json(r.details!.resourceNewValue as never),
           customized_data: r.details!.customizedData === null ? null : admin.json(r.details!.customizedData as never),
         })),
@@ -275,7 +285,12 @@ describe("activity CSV export", () => {
         { tenant_id: B.tenantId, occurred_at: r.occurredAt, record_id: r.id },
       ]);
     await admin`insert into activity_record_details ${admin(
-      decoys.map((x) => ({ ...x, resource_old_value: null, resource_new_value: admin.json({ decoy: true }), customized_data: null })),
+      decoys.map((x) => ({
+        ...x,
+        resource_old_value: null,
+        resource_new_value: admin.json({ decoy: true }),
+        customized_data: null,
+      })),
     )} on conflict do nothing`;
     client = postgres(testDb.url, { max: 3, onnotice: () => {} });
     db = drizzle(client, { schema });
@@ -297,7 +312,10 @@ describe("activity CSV export", () => {
       ["an action", { ...WINDOW, action: "update_subscription" }],
       ["a user in another case", { ...WINDOW, user: "BEN@A.EXAMPLE" }],
       ["a status", { ...WINDOW, status: "failed" }],
-      ["all filters", { ...WINDOW, customer: "co", action: "create_order", user: "ana@a.example", status: "succeeded" }],
+      [
+        "all filters",
+        { ...WINDOW, customer: "co", action: "create_order", user: "ana@a.example", status: "succeeded" },
+      ],
       ["a time zone", { from: "2026-01-02", to: "2026-01-03", tz: "Asia/Seoul" }],
       ["nothing matching", { ...WINDOW, action: "no_such_action" }],
     ];
@@ -332,7 +350,11 @@ describe("activity CSV export", () => {
     });
 
     it("starts with the BOM and the header before it touches the database", async () => {
-      const broken = postgres("postgres://nobody:wrong@127.0.0.1:1/none", { max: 1, connect_timeout: 1, onnotice: () => {} });
+      const broken = postgres("postgres://nobody:wrong@127.0.0.1:1/none", {
+        max: 1,
+        connect_timeout: 1,
+        onnotice: () => {},
+      });
       try {
         const reader = createActivityCsvStream({ ctx: A, params: params(WINDOW), sql: broken }).getReader();
         const first = await reader.read();
@@ -346,7 +368,12 @@ describe("activity CSV export", () => {
   });
 
   describe("route handler", () => {
-    const signedIn = { ...A, userId: "00000000-0000-4000-8000-0000000000a1", userPrincipalName: "ana@a.example", role: "global_admin" as const };
+    const signedIn = {
+      ...A,
+      userId: "00000000-0000-4000-8000-0000000000a1",
+      userPrincipalName: "ana@a.example",
+      role: "global_admin" as const,
+    };
     const get = (query: string) => GET(new NextRequest(`http://localhost/api/activity-log/export?${query}`));
 
     beforeAll(() => {
@@ -360,7 +387,10 @@ describe("activity CSV export", () => {
 
     it("streams the CSV with download headers, the page's filters applied", async () => {
       vi.mocked(getTenantContext).mockResolvedValue(signedIn);
-      const response = await get("from=2026-01-01&to=2026-01-07&status=failed&size=100&cursor=" + encodeCursor({ occurredAt: new Date(windowStart), id: 1 }));
+      const response = await get(
+        "from=2026-01-01&to=2026-01-07&status=failed&size=100&cursor=" +
+          encodeCursor({ occurredAt: new Date(windowStart), id: 1 }),
+      );
       expect(response.status).toBe(200);
       expect(Object.fromEntries(response.headers)).toMatchObject({
         "content-type": "text/csv; charset=utf-8",
@@ -397,7 +427,9 @@ describe("activity CSV export", () => {
 
   describe("Excel safety", () => {
     it("round-trips hostile text through a strict RFC 4180 parser, apart from the documented apostrophe", async () => {
-      const bytes = await readBytes(createActivityCsvStream({ ctx: A, params: params(WINDOW), sql: exportSql, batchSize: 16 }));
+      const bytes = await readBytes(
+        createActivityCsvStream({ ctx: A, params: params(WINDOW), sql: exportSql, batchSize: 16 }),
+      );
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const text = utf8.decode(bytes.subarray(3));
       // Every line ends CRLF: stripping quoted fields leaves no CR or LF but record ends.
@@ -414,8 +446,14 @@ describe("activity CSV export", () => {
       for (const name of NAMES) expect(names, JSON.stringify(name)).toContain(shown(name));
       expect(names).toContain("");
       for (const c of DANGEROUS_FIRST) {
-        expect([...names].some((n) => n.startsWith("'" + c)), JSON.stringify(c)).toBe(true);
-        expect([...names].some((n) => n.startsWith(c)), JSON.stringify(c)).toBe(false);
+        expect(
+          [...names].some((n) => n.startsWith("'" + c)),
+          JSON.stringify(c),
+        ).toBe(true);
+        expect(
+          [...names].some((n) => n.startsWith(c)),
+          JSON.stringify(c),
+        ).toBe(false);
       }
       expect(names).toContain("주식회사 한빛소프트");
       expect(names).toContain("Emoji 😀🚀 Co");
@@ -455,7 +493,8 @@ describe("activity CSV export", () => {
         const seen = new Set(body.map((cells) => cells[9]));
         const ownIds = records.filter((r) => r.tenantId === own.tenantId).map((r) => r.correlationId);
         for (const other of others) {
-          for (const r of records.filter((x) => x.tenantId === other.tenantId)) expect(seen.has(r.correlationId)).toBe(false);
+          for (const r of records.filter((x) => x.tenantId === other.tenantId))
+            expect(seen.has(r.correlationId)).toBe(false);
         }
         expect([...seen].every((id) => ownIds.includes(id))).toBe(true);
         expect(body).toHaveLength((await pageRows(ctx, p, 50)).length);
@@ -479,7 +518,9 @@ describe("activity CSV export", () => {
 
 describe("export file name", () => {
   it("names the cloud and the chosen days", () => {
-    expect(exportFileName("commercial", "2026-01-01", "2026-01-31")).toBe("activity-log_commercial_2026-01-01_2026-01-31.csv");
+    expect(exportFileName("commercial", "2026-01-01", "2026-01-31")).toBe(
+      "activity-log_commercial_2026-01-01_2026-01-31.csv",
+    );
     expect(exportFileName("usgov", "2025-12-01", "2026-01-01")).toBe("activity-log_usgov_2025-12-01_2026-01-01.csv");
   });
 

@@ -38,7 +38,13 @@ const OTHER_USER = CONTOSO.users.find((u) => u.role === "billing_admin")!.userPr
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What a failed page must never show: a stack frame, a driver or socket error, SQL, a table of (no) rows. */
-const LEAKS = [/\bat [\w.<>]+ \(/, /node_modules/, /CONNECTION_CLOSED|ECONNREFUSED|ECONNRESET|57P0\d/, /Failed query|\bselect\b.+\bfrom\s+"?[a-z_]+"?\s+(where|order|limit|join|group)\b/i, /data-testid="(activity-row|empty-state|result-count)"/];
+const LEAKS = [
+  /\bat [\w.<>]+ \(/,
+  /node_modules/,
+  /CONNECTION_CLOSED|ECONNREFUSED|ECONNRESET|57P0\d/,
+  /Failed query|\bselect\b.+\bfrom\s+"?[a-z_]+"?\s+(where|order|limit|join|group)\b/i,
+  /data-testid="(activity-row|empty-state|result-count)"/,
+];
 
 interface Answer {
   status: number;
@@ -57,7 +63,12 @@ describe("faults: the database stops, restarts, and exports are aborted", () => 
     const started = Date.now();
     const response = await h.request(path, init);
     const body = await response.text();
-    return { status: response.status, contentType: response.headers.get("content-type") ?? "", body, ms: Date.now() - started };
+    return {
+      status: response.status,
+      contentType: response.headers.get("content-type") ?? "",
+      body,
+      ms: Date.now() - started,
+    };
   }
 
   /**
@@ -68,7 +79,8 @@ describe("faults: the database stops, restarts, and exports are aborted", () => 
   function expectErrorPage(answer: Answer, what: string) {
     const testIds = [...answer.body.matchAll(/data-testid="([^"]+)"/g)].map((m) => m[1]);
     expect(answer.contentType, what).toContain("text/html");
-    if (answer.status === 200) expect(testIds, `${what}: a page answered 200 must show its load error`).toContain("load-error");
+    if (answer.status === 200)
+      expect(testIds, `${what}: a page answered 200 must show its load error`).toContain("load-error");
     else expect(answer.status, `${what} (${testIds.join(",")})`).toBeGreaterThanOrEqual(500);
     for (const leak of LEAKS) expect(answer.body, `${what}: ${leak}`).not.toMatch(leak);
   }
@@ -122,7 +134,9 @@ describe("faults: the database stops, restarts, and exports are aborted", () => 
     // The seeded records, and the log's own records of earlier views and exports in the range.
     expect(rows.length - 1).toBeGreaterThanOrEqual(RECORDS);
     expect(rows.every((cells) => cells.length === EXPORT_HEADER.length)).toBe(true);
-    expect(rows.at(-1)![EXPORT_HEADER.indexOf("Correlation ID")], "the last row is the oldest record").toBe(await oldestCorrelationId());
+    expect(rows.at(-1)![EXPORT_HEADER.indexOf("Correlation ID")], "the last row is the oldest record").toBe(
+      await oldestCorrelationId(),
+    );
   }
 
   /*
@@ -153,7 +167,14 @@ describe("faults: the database stops, restarts, and exports are aborted", () => 
     h = await startFaultHarness({ records: RECORDS });
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     context = await browser.newContext({ acceptDownloads: true, locale: "en-US" });
     // The same session as the HTTP client's (both servers are on localhost; cookies ignore ports).
@@ -161,7 +182,13 @@ describe("faults: the database stops, restarts, and exports are aborted", () => 
       h.jar
         .header()
         .split("; ")
-        .map((pair) => ({ name: pair.slice(0, pair.indexOf("=")), value: pair.slice(pair.indexOf("=") + 1), domain: "localhost", path: "/", httpOnly: true })),
+        .map((pair) => ({
+          name: pair.slice(0, pair.indexOf("=")),
+          value: pair.slice(pair.indexOf("=") + 1),
+          domain: "localhost",
+          path: "/",
+          httpOnly: true,
+        })),
     );
     page = await context.newPage();
   }, 300_000);
@@ -203,7 +230,9 @@ describe("faults: the database stops, restarts, and exports are aborted", () => 
         pages: [track(PAGE_PATH), track("/account/activity-log")],
         apis: [track(RECORD_PATH), track(EXPORT_PATH), track(RECORD_PATH), track(EXPORT_PATH)],
       };
-      const waiting = async () => (await appConnections(h.adminUrl)).filter((c) => c.state === "active" && /partner_tenants/.test(c.query)).length;
+      const waiting = async () =>
+        (await appConnections(h.adminUrl)).filter((c) => c.state === "active" && /partner_tenants/.test(c.query))
+          .length;
       const deadline = Date.now() + 15_000;
       while ((await waiting()) < 6 && Date.now() < deadline) await sleep(100);
       expect(await waiting(), "requests waiting inside the database").toBe(6);
@@ -214,8 +243,10 @@ describe("faults: the database stops, restarts, and exports are aborted", () => 
       await locker.end({ timeout: 1 }).catch(() => {});
 
       // The requests in flight fail, promptly and cleanly.
-      for (const [i, answer] of (await Promise.all(inFlight.pages)).entries()) expectErrorPage(answer, `page in flight #${i}`);
-      for (const [i, answer] of (await Promise.all(inFlight.apis)).entries()) expectUnavailable(answer, `API in flight #${i}`);
+      for (const [i, answer] of (await Promise.all(inFlight.pages)).entries())
+        expectErrorPage(answer, `page in flight #${i}`);
+      for (const [i, answer] of (await Promise.all(inFlight.apis)).entries())
+        expectUnavailable(answer, `API in flight #${i}`);
       expect(Date.now() - stoppedAt, "requests in flight answered within").toBeLessThan(10_000);
 
       // While it is down: every request answers at once (a reconnect back-off held them 10-20 s).
@@ -322,22 +353,41 @@ describe("faults: the database stops, restarts, and exports are aborted", () => 
     // A slow line (256 KiB/s), so the restart lands while the download runs whatever the machine.
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.enable");
-    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: 256 * 1024, uploadThroughput: -1 });
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: 256 * 1024,
+      uploadThroughput: -1,
+    });
     const [download] = await Promise.all([page.waitForEvent("download"), exportLink.click()]);
     const exportDeadline = Date.now() + 10_000;
-    while ((await appConnections(h.adminUrl)).filter((c) => c.application_name.endsWith(":export")).length === 0 && Date.now() < exportDeadline) {
+    while (
+      (await appConnections(h.adminUrl)).filter((c) => c.application_name.endsWith(":export")).length === 0 &&
+      Date.now() < exportDeadline
+    ) {
       await sleep(50);
     }
-    expect((await appConnections(h.adminUrl)).filter((c) => c.application_name.endsWith(":export")), "the export is running").toHaveLength(1);
+    expect(
+      (await appConnections(h.adminUrl)).filter((c) => c.application_name.endsWith(":export")),
+      "the export is running",
+    ).toHaveLength(1);
     await h.stopDatabase("immediate");
     await h.startDatabase();
     expect(await download.failure(), "Chromium's verdict on the download").not.toBeNull();
     await expectEverySlotServes();
 
-    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
     await cdp.detach();
     await page.goto(h.app.baseUrl + PAGE_PATH);
-    const [complete] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /Export log/ }).click()]);
+    const [complete] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: /Export log/ }).click(),
+    ]);
     expect(await complete.failure()).toBeNull();
     await expectCompleteExport(await readFile((await complete.path())!));
     await expectConnectionsSettle();
@@ -368,7 +418,10 @@ describe("faults: the database stops, restarts, and exports are aborted", () => 
         return;
       }
       const response = await pending;
-      expect(response.status, `export ${i}: ${await (response.status === 200 ? "" : response.text())}\n${h.output().slice(-3000)}`).toBe(200);
+      expect(
+        response.status,
+        `export ${i}: ${await (response.status === 200 ? "" : response.text())}\n${h.output().slice(-3000)}`,
+      ).toBe(200);
       const reader = response.body!.getReader();
       if (how === 1) {
         // After the headers, without reading: the server is blocked on backpressure, or not yet.
@@ -399,7 +452,8 @@ describe("faults: the database stops, restarts, and exports are aborted", () => 
     };
     // Ten at a time: more than the export pool holds, so some are aborted while waiting for a connection.
     const abortMany = async (count: number) => {
-      for (let wave = 0; wave < count / 10; wave++) await Promise.all(Array.from({ length: 10 }, (_, k) => abortOne(wave * 10 + k)));
+      for (let wave = 0; wave < count / 10; wave++)
+        await Promise.all(Array.from({ length: 10 }, (_, k) => abortOne(wave * 10 + k)));
     };
 
     /*
@@ -418,7 +472,13 @@ describe("faults: the database stops, restarts, and exports are aborted", () => 
 
     for (const key of Object.keys(outcomes) as Array<keyof typeof outcomes>) outcomes[key] = 0;
     await abortMany(200);
-    expect(outcomes, "how the 200 exports were aborted").toEqual({ beforeHeaders: 50, afterHeaders: 50, midBody: 50, cancelled: 50, completed: 0 });
+    expect(outcomes, "how the 200 exports were aborted").toEqual({
+      beforeHeaders: 50,
+      afterHeaders: 50,
+      midBody: 50,
+      cancelled: 50,
+      completed: 0,
+    });
 
     // No connection left running or holding a transaction; the pool works: a full export right after.
     await expectConnectionsSettle();
@@ -434,7 +494,11 @@ describe("faults: the database stops, restarts, and exports are aborted", () => 
      */
     const after = { rss: await h.settledRss(), heap: (await h.memoryUsage()).heapUsed };
     const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-    expect(after.rss, `RSS ${mib(after.rss)} against a baseline of ${mib(baseline.rss)}`).toBeLessThanOrEqual(baseline.rss + 32 * 2 ** 20);
-    expect(after.heap, `JS heap ${mib(after.heap)} against a baseline of ${mib(baseline.heap)}`).toBeLessThanOrEqual(baseline.heap + 8 * 2 ** 20);
+    expect(after.rss, `RSS ${mib(after.rss)} against a baseline of ${mib(baseline.rss)}`).toBeLessThanOrEqual(
+      baseline.rss + 32 * 2 ** 20,
+    );
+    expect(after.heap, `JS heap ${mib(after.heap)} against a baseline of ${mib(baseline.heap)}`).toBeLessThanOrEqual(
+      baseline.heap + 8 * 2 ** 20,
+    );
   }, 300_000);
 });

@@ -29,7 +29,9 @@ function post(body: unknown, options: { key?: string | null; headers?: Record<st
   const headers: Record<string, string> = { "content-type": "application/json", ...options.headers };
   const key = options.key === undefined ? CONTOSO_KEY : options.key;
   if (key !== null) headers.authorization = `Bearer ${key}`;
-  return POST(new Request(URL, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) }));
+  return POST(
+    new Request(URL, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) }),
+  );
 }
 
 const record = (overrides: Record<string, unknown> = {}) => ({
@@ -93,7 +95,14 @@ describe("POST /api/v1/activity-records", () => {
              r.recorded_at is not null as recorded, d.resource_new_value
       from activity_records r join activity_record_details d on d.tenant_id = r.tenant_id and d.occurred_at = r.occurred_at and d.record_id = r.id
       where r.id = ${records[0].id}`;
-    expect(row).toMatchObject({ tenant_id: contoso.id, cloud: "commercial", customer_id: contosoCustomer, operation_type: "create_order", ms: true, recorded: true });
+    expect(row).toMatchObject({
+      tenant_id: contoso.id,
+      cloud: "commercial",
+      customer_id: contosoCustomer,
+      operation_type: "create_order",
+      ms: true,
+      recorded: true,
+    });
     expect(row.resource_new_value).toEqual(sent.resourceNewValue);
     expect((row.occurred_at as Date).toISOString()).toBe(records[0].occurredAt);
   });
@@ -113,7 +122,8 @@ describe("POST /api/v1/activity-records", () => {
     expect(b).toEqual({ ...a, status: "duplicate" });
     expect(await counts()).toEqual(before);
 
-    const [{ n }] = await db.admin`select count(*)::int as n from activity_ingest_events where event_id = ${sent.eventId}`;
+    const [{ n }] =
+      await db.admin`select count(*)::int as n from activity_ingest_events where event_id = ${sent.eventId}`;
     expect(n).toBe(1);
   });
 
@@ -124,11 +134,14 @@ describe("POST /api/v1/activity-records", () => {
     const fresh = record();
     const response = await post([fresh, { ...sent, operationStatus: "failed" }]);
     expect(response.status).toBe(409);
-    const body = (await response.json()) as { error: { code: string; details: { errors: Array<{ index: number; field: string }> } } };
+    const body = (await response.json()) as {
+      error: { code: string; details: { errors: Array<{ index: number; field: string }> } };
+    };
     expect(body.error.code).toBe("conflict");
     expect(body.error.details.errors).toEqual([expect.objectContaining({ index: 1, field: "eventId" })]);
     expect(await counts()).toEqual(before);
-    const [{ n }] = await db.admin`select count(*)::int as n from activity_ingest_events where event_id = ${fresh.eventId}`;
+    const [{ n }] =
+      await db.admin`select count(*)::int as n from activity_ingest_events where event_id = ${fresh.eventId}`;
     expect(n).toBe(0);
   });
 
@@ -155,7 +168,9 @@ describe("POST /api/v1/activity-records", () => {
       ],
     });
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { error: { message: string; details: { errors: Array<{ index: number; field: string }> } } };
+    const body = (await response.json()) as {
+      error: { message: string; details: { errors: Array<{ index: number; field: string }> } };
+    };
     expect(body.error.message).toBe("3 of 5 records are invalid; nothing was stored.");
     expect(body.error.details.errors.map((e) => [e.index, e.field])).toEqual([
       [1, "operationStatus"],
@@ -174,9 +189,15 @@ describe("POST /api/v1/activity-records", () => {
       record({ occurredAt: new Date(Date.now() + 3_600_000).toISOString() }),
     ]);
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { error: { details: { errors: Array<{ index: number; field: string; message: string }> } } };
+    const body = (await response.json()) as {
+      error: { details: { errors: Array<{ index: number; field: string; message: string }> } };
+    };
     expect(body.error.details.errors).toEqual([
-      { index: 1, field: "occurredAt", message: expect.stringMatching(/^falls in 2001-01, a month the log has no partition for/) },
+      {
+        index: 1,
+        field: "occurredAt",
+        message: expect.stringMatching(/^falls in 2001-01, a month the log has no partition for/),
+      },
       { index: 2, field: "occurredAt", message: "is more than 5 minutes in the future." },
     ]);
     expect(await counts()).toEqual(before);
@@ -194,7 +215,8 @@ describe("POST /api/v1/activity-records", () => {
   });
 
   it("lets a key of tenant A write only to tenant A", async () => {
-    const [{ n: fabrikamBefore }] = await db.admin`select count(*)::int as n from activity_records where tenant_id = ${fabrikam.id}`;
+    const [{ n: fabrikamBefore }] =
+      await db.admin`select count(*)::int as n from activity_records where tenant_id = ${fabrikam.id}`;
     const response = await post(record({ tenantId: fabrikam.id }), { key: CONTOSO_KEY });
     expect(response.status).toBe(400);
 
@@ -203,7 +225,8 @@ describe("POST /api/v1/activity-records", () => {
     const [{ id }] = ((await ok.json()) as { records: StoredResult[] }).records;
     const [row] = await db.admin`select tenant_id, cloud from activity_records where id = ${id}`;
     expect(row).toEqual({ tenant_id: fabrikam.id, cloud: "commercial" });
-    const [{ n: fabrikamAfter }] = await db.admin`select count(*)::int as n from activity_records where tenant_id = ${fabrikam.id}`;
+    const [{ n: fabrikamAfter }] =
+      await db.admin`select count(*)::int as n from activity_records where tenant_id = ${fabrikam.id}`;
     expect(fabrikamAfter).toBe(fabrikamBefore + 1);
 
     // The same eventId under two tenants is two records: idempotency is per tenant.
@@ -229,7 +252,10 @@ describe("POST /api/v1/activity-records", () => {
     const usgov = await post(record(), { key: TAILSPIN_KEY });
     expect(usgov.status).toBe(201);
     const [{ id }] = ((await usgov.json()) as { records: StoredResult[] }).records;
-    expect((await db.admin`select tenant_id, cloud from activity_records where id = ${id}`)[0]).toEqual({ tenant_id: tailspin.id, cloud: "usgov" });
+    expect((await db.admin`select tenant_id, cloud from activity_records where id = ${id}`)[0]).toEqual({
+      tenant_id: tailspin.id,
+      cloud: "usgov",
+    });
   });
 
   it("answers 401 for a missing, malformed, unknown or revoked key", async () => {
@@ -263,7 +289,11 @@ describe("POST /api/v1/activity-records", () => {
     const declared = await POST(
       new Request(URL, {
         method: "POST",
-        headers: { authorization: `Bearer ${CONTOSO_KEY}`, "content-type": "application/json", "content-length": String(MAX_BODY_BYTES + 1) },
+        headers: {
+          authorization: `Bearer ${CONTOSO_KEY}`,
+          "content-type": "application/json",
+          "content-length": String(MAX_BODY_BYTES + 1),
+        },
         body: "[]",
       }),
     );
@@ -316,11 +346,13 @@ describe("POST /api/v1/activity-records", () => {
     const sql = postgres(db.url, { max: 1, onnotice: () => {} });
     const keys = [];
     try {
-      for (let c = 0; c < 8; c++) keys.push((await createApiKey({ sql, tenantId: contoso.id, name: `client ${c}` })).key);
+      for (let c = 0; c < 8; c++)
+        keys.push((await createApiKey({ sql, tenantId: contoso.id, name: `client ${c}` })).key);
     } finally {
       await sql.end();
     }
-    const [{ n: before }] = await db.admin`select count(*)::int as n from activity_records where tenant_id = ${contoso.id}`;
+    const [{ n: before }] =
+      await db.admin`select count(*)::int as n from activity_records where tenant_id = ${contoso.id}`;
     const total = 20_000;
     const perClient = total / 8;
     const statuses: number[] = [];
@@ -328,7 +360,11 @@ describe("POST /api/v1/activity-records", () => {
     await Promise.all(
       keys.map(async (key, c) => {
         const mine = Array.from({ length: perClient }, (_, i) =>
-          record({ eventId: `load-${c}-${i}`, customizedData: { client: c, i }, resourceNewValue: { n: i, items: ["a", "b"] } }),
+          record({
+            eventId: `load-${c}-${i}`,
+            customizedData: { client: c, i },
+            resourceNewValue: { n: i, items: ["a", "b"] },
+          }),
         );
         for (let start = 0; start < perClient; start += 500) {
           const batch = mine.slice(start, start + 500);
@@ -340,7 +376,8 @@ describe("POST /api/v1/activity-records", () => {
     );
     expect(statuses.filter((s) => s === 201)).toHaveLength(40);
     expect(statuses.filter((s) => s === 200)).toHaveLength(8);
-    const [{ n: after }] = await db.admin`select count(*)::int as n from activity_records where tenant_id = ${contoso.id}`;
+    const [{ n: after }] =
+      await db.admin`select count(*)::int as n from activity_records where tenant_id = ${contoso.id}`;
     expect(after - before).toBe(total);
     const [{ n: loaded, ids }] = await db.admin`
       select count(*)::int as n, count(distinct record_id)::int as ids from activity_ingest_events where event_id like 'load-%'`;

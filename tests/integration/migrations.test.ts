@@ -53,7 +53,9 @@ describe("migrations", () => {
     const [pk] = await sql<{ def: string }[]>`
       select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'activity_records_pkey'`;
     expect(pk.def).toBe("PRIMARY KEY (tenant_id, occurred_at, id)");
-    const [idx] = await sql<{ def: string }[]>`select indexdef as def from pg_indexes where indexname = 'activity_records_page_idx'`;
+    const [idx] = await sql<
+      { def: string }[]
+    >`select indexdef as def from pg_indexes where indexname = 'activity_records_page_idx'`;
     expect(idx.def).toContain("(tenant_id, occurred_at DESC, id DESC) INCLUDE (cloud)");
   });
 

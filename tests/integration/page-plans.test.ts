@@ -46,7 +46,8 @@ interface PlanNode {
 }
 
 const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-const scans = (plan: PlanNode) => nodes(plan).filter((n) => /Scan/.test(n["Node Type"]) && n["Actual Rows"] !== undefined);
+const scans = (plan: PlanNode) =>
+  nodes(plan).filter((n) => /Scan/.test(n["Node Type"]) && n["Actual Rows"] !== undefined);
 /*
  * Pages the scans touched. "Actual Rows" counts what a scan returned, not the index entries it
  * stepped over on its way to the first one; pages show those too.
@@ -73,7 +74,9 @@ describe("the page's query plans", () => {
         from,
         to,
         seed: 11 + i,
-        customers: [{ id: `5a5a5a5a-1111-4111-8111-00000000000${i}`, companyName: "Plan Customer", domain: "plan.example" }],
+        customers: [
+          { id: `5a5a5a5a-1111-4111-8111-00000000000${i}`, companyName: "Plan Customer", domain: "plan.example" },
+        ],
         userPrincipalNames: USERS,
       });
     }
@@ -93,7 +96,9 @@ describe("the page's query plans", () => {
     withTenant(
       BIG,
       async (tx) => {
-        const rows = (await tx.execute(sql`explain (analyze, buffers, format json) ${query.getSQL()}`)) as unknown as { "QUERY PLAN": [{ Plan: PlanNode }] }[];
+        const rows = (await tx.execute(sql`explain (analyze, buffers, format json) ${query.getSQL()}`)) as unknown as {
+          "QUERY PLAN": [{ Plan: PlanNode }];
+        }[];
         return rows[0]["QUERY PLAN"][0].Plan;
       },
       orm,
@@ -112,7 +117,11 @@ describe("the page's query plans", () => {
     { name: "no filter", filters: { range }, index: null },
     { name: "status", filters: { range, status: "failed" }, index: /operation_status/ },
     { name: "action", filters: { range, action: "update_subscription" }, index: /operation_type/ },
-    { name: "action and status", filters: { range, action: "update_subscription", status: "failed" }, index: /operation_type/ },
+    {
+      name: "action and status",
+      filters: { range, action: "update_subscription", status: "failed" },
+      index: /operation_type/,
+    },
     { name: "partner user, any case", filters: { range, user: "ADMIN@big.EXAMPLE" }, index: /user_key/ },
   ];
 
@@ -134,7 +143,9 @@ describe("the page's query plans", () => {
       expect(entries).toBe(Math.min(expected, DEFAULT_COUNT_CAP + 1));
 
       const counted = await countActivity({ ctx: BIG, params: filters, db: orm });
-      expect(counted).toEqual(expected > DEFAULT_COUNT_CAP ? { count: DEFAULT_COUNT_CAP, capped: true } : { count: expected, capped: false });
+      expect(counted).toEqual(
+        expected > DEFAULT_COUNT_CAP ? { count: DEFAULT_COUNT_CAP, capped: true } : { count: expected, capped: false },
+      );
     });
   }
 

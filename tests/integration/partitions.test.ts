@@ -47,7 +47,10 @@ describe("monthly partitions", () => {
 
   it("reads only the partitions of the requested range", async () => {
     const orm = drizzle(app, { schema });
-    const parsed = parseActivityLogParams({ from: "2019-03-10", to: "2019-04-20" }, { now: new Date("2019-06-01T00:00:00Z") });
+    const parsed = parseActivityLogParams(
+      { from: "2019-03-10", to: "2019-04-20" },
+      { now: new Date("2019-06-01T00:00:00Z") },
+    );
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
     const ctx = { tenantId: TENANTS[0].id, cloud: TENANTS[0].cloud };
     const query = orm
@@ -70,8 +73,10 @@ describe("monthly partitions", () => {
     const now = new Date("2026-07-15T00:00:00Z");
     const months = 84; // keeps 2019-07 onwards
     expect(retentionCutoff(now, months).toISOString()).toBe("2019-07-01T00:00:00.000Z");
-    const [{ before }] = await db.admin`select count(*)::int as before from activity_records where occurred_at < '2019-07-01'`;
-    const [{ kept }] = await db.admin`select count(*)::int as kept from activity_records where occurred_at >= '2019-07-01'`;
+    const [{ before }] =
+      await db.admin`select count(*)::int as before from activity_records where occurred_at < '2019-07-01'`;
+    const [{ kept }] =
+      await db.admin`select count(*)::int as kept from activity_records where occurred_at >= '2019-07-01'`;
     expect(before).toBeGreaterThan(0);
 
     const result = await applyRetention(db.admin, { now, months });
@@ -83,7 +88,8 @@ describe("monthly partitions", () => {
     expect(remaining).not.toContain("activity_record_details_y2019m06");
     expect(remaining).toContain("activity_records_y2019m07");
 
-    const [{ now_kept }] = await db.admin`select count(*)::int as now_kept from activity_records where occurred_at >= '2019-07-01' and operation_type <> 'apply_log_retention'`;
+    const [{ now_kept }] =
+      await db.admin`select count(*)::int as now_kept from activity_records where occurred_at >= '2019-07-01' and operation_type <> 'apply_log_retention'`;
     expect(now_kept).toBe(kept);
     const traces = await db.admin`
       select r.tenant_id, r.cloud, d.customized_data from activity_records r
@@ -92,7 +98,10 @@ describe("monthly partitions", () => {
     expect(traces.map((t) => [t.tenant_id, t.cloud])).toEqual(TENANTS.map((t) => [t.id, t.cloud]));
     const total = traces.reduce((sum, t) => sum + (t.customized_data as { recordsRemoved: number }).recordsRemoved, 0);
     expect(total).toBe(before);
-    expect(traces[0].customized_data).toMatchObject({ retentionMonths: 84, droppedMonths: ["2019-01", "2019-02", "2019-03", "2019-04", "2019-05", "2019-06"] });
+    expect(traces[0].customized_data).toMatchObject({
+      retentionMonths: 84,
+      droppedMonths: ["2019-01", "2019-02", "2019-03", "2019-04", "2019-05", "2019-06"],
+    });
 
     // A second run has nothing left to drop.
     expect((await applyRetention(db.admin, { now, months })).dropped).toEqual([]);

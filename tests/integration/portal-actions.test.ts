@@ -67,7 +67,12 @@ describe("portal actions write their activity record in the same transaction", (
   });
 
   it("Add customer stores the customer and an add_customer record by the signed-in user", async () => {
-    const { customer, record } = await addCustomer({ ctx, companyName: "  주식회사 새봄 ", domain: "Saebom.Example", db: orm });
+    const { customer, record } = await addCustomer({
+      ctx,
+      companyName: "  주식회사 새봄 ",
+      domain: "Saebom.Example",
+      db: orm,
+    });
     expect(customer).toMatchObject({ tenantId: contoso.id, companyName: "주식회사 새봄", domain: "saebom.example" });
     expect(await recordRow(record.id)).toEqual({
       tenant_id: contoso.id,
@@ -102,7 +107,9 @@ describe("portal actions write their activity record in the same transaction", (
     const before = await counts();
     await db.admin`alter table activity_records add constraint test_refuse check (operation_type <> 'add_customer') not valid`;
     try {
-      const error = await addCustomer({ ctx, companyName: "Never Stored Ltd", domain: "never.example", db: orm }).catch((e: Error) => e);
+      const error = await addCustomer({ ctx, companyName: "Never Stored Ltd", domain: "never.example", db: orm }).catch(
+        (e: Error) => e,
+      );
       expect(((error as Error).cause as Error).message).toMatch(/violates check constraint "test_refuse"/);
     } finally {
       await db.admin`alter table activity_records drop constraint test_refuse`;
@@ -111,7 +118,8 @@ describe("portal actions write their activity record in the same transaction", (
   });
 
   it("Purchase subscription stores the subscription and a purchase_subscription record", async () => {
-    const [{ id: customerId, company_name }] = await db.admin`select id, company_name from customers where tenant_id = ${contoso.id} limit 1`;
+    const [{ id: customerId, company_name }] =
+      await db.admin`select id, company_name from customers where tenant_id = ${contoso.id} limit 1`;
     const { subscription, record } = await purchaseSubscription({
       ctx,
       customerId,
@@ -120,7 +128,14 @@ describe("portal actions write their activity record in the same transaction", (
       billingCycle: "annual",
       db: orm,
     });
-    expect(subscription).toMatchObject({ customerId, tenantId: contoso.id, offerName: "Microsoft 365 E3", quantity: 25, status: "active", billingCycle: "annual" });
+    expect(subscription).toMatchObject({
+      customerId,
+      tenantId: contoso.id,
+      offerName: "Microsoft 365 E3",
+      quantity: 25,
+      status: "active",
+      billingCycle: "annual",
+    });
     expect(await recordRow(record.id)).toMatchObject({
       customer_id: customerId,
       customer_name: company_name,
@@ -128,7 +143,13 @@ describe("portal actions write their activity record in the same transaction", (
       resource_type: "subscription",
       user_principal_name: "admin@contoso.example",
       application_id: "Partner Center Web",
-      resource_new_value: { subscriptionId: subscription.id, offerName: "Microsoft 365 E3", quantity: 25, billingCycle: "annual", status: "active" },
+      resource_new_value: {
+        subscriptionId: subscription.id,
+        offerName: "Microsoft 365 E3",
+        quantity: 25,
+        billingCycle: "annual",
+        status: "active",
+      },
     });
   });
 
@@ -139,9 +160,14 @@ describe("portal actions write their activity record in the same transaction", (
     const input = { offerName: "Power BI Pro", quantity: 1, billingCycle: "monthly", db: orm };
     expect((await appErrorOf(purchaseSubscription({ ctx, customerId: foreign, ...input }))).code).toBe("not_found");
     expect((await appErrorOf(purchaseSubscription({ ctx, customerId: "nope", ...input }))).code).toBe("not_found");
-    const bad = await appErrorOf(purchaseSubscription({ ctx, customerId: own, ...input, quantity: "1.5", billingCycle: "weekly" }));
+    const bad = await appErrorOf(
+      purchaseSubscription({ ctx, customerId: own, ...input, quantity: "1.5", billingCycle: "weekly" }),
+    );
     expect(bad.code).toBe("bad_request");
-    expect((bad.details as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toEqual(["quantity", "billingCycle"]);
+    expect((bad.details as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toEqual([
+      "quantity",
+      "billingCycle",
+    ]);
     expect(await counts()).toEqual(before);
   });
 
@@ -161,7 +187,13 @@ describe("portal actions write their activity record in the same transaction", (
       user_principal_name: "admin@contoso.example",
       customer_id: null,
       customized_data: {
-        range: { from: "2026-05-01", to: "2026-05-31", timeZone: "Asia/Seoul", start: "2026-04-30T15:00:00.000Z", end: "2026-05-31T15:00:00.000Z" },
+        range: {
+          from: "2026-05-01",
+          to: "2026-05-31",
+          timeZone: "Asia/Seoul",
+          start: "2026-04-30T15:00:00.000Z",
+          end: "2026-05-31T15:00:00.000Z",
+        },
         filters: { customer: "한빛", action: null, user: null, status: "failed" },
         rowCount: 25,
         pageSize: 25,

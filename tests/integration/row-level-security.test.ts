@@ -9,7 +9,14 @@ import { findDirectoryUser } from "@/db/queries/partner-directory";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 const [contoso, fabrikam, tailspin] = DEMO_TENANTS;
-const TABLES = ["partner_tenants", "partner_users", "customers", "subscriptions", "activity_records", "activity_record_details"];
+const TABLES = [
+  "partner_tenants",
+  "partner_users",
+  "customers",
+  "subscriptions",
+  "activity_records",
+  "activity_record_details",
+];
 
 describe("row-level security", () => {
   let db: TestDatabase;
@@ -57,7 +64,9 @@ describe("row-level security", () => {
 
   it("hides a tenant when the cloud does not match", async () => {
     for (const table of TABLES) {
-      const [{ n }] = await asApp({ tenant: tailspin.id, cloud: "commercial" }, (tx) => tx.unsafe(`select count(*)::int as n from ${table}`));
+      const [{ n }] = await asApp({ tenant: tailspin.id, cloud: "commercial" }, (tx) =>
+        tx.unsafe(`select count(*)::int as n from ${table}`),
+      );
       expect(n, table).toBe(0);
     }
   });
@@ -67,15 +76,23 @@ describe("row-level security", () => {
       select id, company_name from customers where tenant_id = ${fabrikam.id} limit 1`;
     // The request role has no UPDATE or DELETE grant at all on these tables...
     await expect(
-      asApp({ tenant: contoso.id, cloud: "commercial" }, (tx) => tx`update customers set company_name = 'pwned' where id = ${fabrikamCustomer}`),
+      asApp(
+        { tenant: contoso.id, cloud: "commercial" },
+        (tx) => tx`update customers set company_name = 'pwned' where id = ${fabrikamCustomer}`,
+      ),
     ).rejects.toThrow(/permission denied/);
     await expect(
-      asApp({ tenant: contoso.id, cloud: "commercial" }, (tx) => tx`delete from activity_records where tenant_id = ${fabrikam.id}`),
+      asApp(
+        { tenant: contoso.id, cloud: "commercial" },
+        (tx) => tx`delete from activity_records where tenant_id = ${fabrikam.id}`,
+      ),
     ).rejects.toThrow(/permission denied/);
     // ...and an insert naming another tenant fails the policy check.
     await expect(
-      asApp({ tenant: contoso.id, cloud: "commercial" }, (tx) =>
-        tx`insert into customers (id, tenant_id, company_name, domain) values (gen_random_uuid(), ${fabrikam.id}, 'x', 'x.example')`,
+      asApp(
+        { tenant: contoso.id, cloud: "commercial" },
+        (tx) =>
+          tx`insert into customers (id, tenant_id, company_name, domain) values (gen_random_uuid(), ${fabrikam.id}, 'x', 'x.example')`,
       ),
     ).rejects.toThrow(/row-level security/);
     const [{ company_name: after }] = await db.admin`select company_name from customers where id = ${fabrikamCustomer}`;
@@ -93,12 +110,15 @@ describe("row-level security", () => {
   it("runs requests as a role that is not a superuser and cannot disable RLS", async () => {
     const [role] = await db.admin`select rolsuper, rolbypassrls from pg_roles where rolname = ${APP_ROLE}`;
     expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
-    await expect(asApp({ tenant: contoso.id, cloud: "commercial" }, (tx) => tx`alter table activity_records disable row level security`)).rejects.toThrow(
-      /must be owner/,
-    );
-    await expect(asApp({ tenant: contoso.id, cloud: "commercial" }, (tx) => tx`alter table customers no force row level security`)).rejects.toThrow(
-      /must be owner/,
-    );
+    await expect(
+      asApp(
+        { tenant: contoso.id, cloud: "commercial" },
+        (tx) => tx`alter table activity_records disable row level security`,
+      ),
+    ).rejects.toThrow(/must be owner/);
+    await expect(
+      asApp({ tenant: contoso.id, cloud: "commercial" }, (tx) => tx`alter table customers no force row level security`),
+    ).rejects.toThrow(/must be owner/);
     // row_security=off makes a query that would be filtered fail instead of returning all rows.
     await expect(
       asApp({ tenant: contoso.id, cloud: "commercial" }, async (tx) => {
@@ -110,25 +130,51 @@ describe("row-level security", () => {
 
   it("withTenant applies the same scope through Drizzle", async () => {
     const orm = drizzle(app, { schema });
-    const tenants = await withTenant({ tenantId: fabrikam.id, cloud: "commercial" }, (tx) => tx.select().from(schema.partnerTenants), orm);
+    const tenants = await withTenant(
+      { tenantId: fabrikam.id, cloud: "commercial" },
+      (tx) => tx.select().from(schema.partnerTenants),
+      orm,
+    );
     expect(tenants.map((t) => t.name)).toEqual(["Fabrikam Cloud Solutions"]);
-    const role = await withTenant({ tenantId: fabrikam.id, cloud: "commercial" }, (tx) => tx.execute("select current_user as u"), orm);
+    const role = await withTenant(
+      { tenantId: fabrikam.id, cloud: "commercial" },
+      (tx) => tx.execute("select current_user as u"),
+      orm,
+    );
     expect(role[0]).toEqual({ u: APP_ROLE });
   });
 
   it("resolves directory users only within the claimed tenant and the provider's cloud", async () => {
     const orm = drizzle(app, { schema });
-    const found = await findDirectoryUser({ tenantId: tailspin.id, cloud: "usgov", userPrincipalName: "admin@tailspin.example" }, orm);
-    expect(found).toMatchObject({ ok: true, user: { role: "global_admin", tenantName: "Tailspin Government Solutions" } });
-    expect(await findDirectoryUser({ tenantId: tailspin.id, cloud: "commercial", userPrincipalName: "admin@tailspin.example" }, orm)).toEqual({
+    const found = await findDirectoryUser(
+      { tenantId: tailspin.id, cloud: "usgov", userPrincipalName: "admin@tailspin.example" },
+      orm,
+    );
+    expect(found).toMatchObject({
+      ok: true,
+      user: { role: "global_admin", tenantName: "Tailspin Government Solutions" },
+    });
+    expect(
+      await findDirectoryUser(
+        { tenantId: tailspin.id, cloud: "commercial", userPrincipalName: "admin@tailspin.example" },
+        orm,
+      ),
+    ).toEqual({
       ok: false,
       reason: "unknown_tenant",
     });
-    expect(await findDirectoryUser({ tenantId: contoso.id, cloud: "commercial", userPrincipalName: "admin@fabrikam.example" }, orm)).toEqual({
+    expect(
+      await findDirectoryUser(
+        { tenantId: contoso.id, cloud: "commercial", userPrincipalName: "admin@fabrikam.example" },
+        orm,
+      ),
+    ).toEqual({
       ok: false,
       reason: "unknown_user",
     });
-    expect(await findDirectoryUser({ tenantId: "not-a-uuid", cloud: "commercial", userPrincipalName: "x" }, orm)).toEqual({
+    expect(
+      await findDirectoryUser({ tenantId: "not-a-uuid", cloud: "commercial", userPrincipalName: "x" }, orm),
+    ).toEqual({
       ok: false,
       reason: "unknown_tenant",
     });

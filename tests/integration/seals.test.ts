@@ -5,7 +5,12 @@ import { closeDb } from "@/db/client";
 import type { Cloud } from "@/db/schema";
 import { parseIngestBody } from "@/lib/ingest/record-schema";
 import { storeRecords } from "@/lib/ingest/store";
-import { CANONICAL_DETAIL_COLUMNS, CANONICAL_RECORD_COLUMNS, DETAIL_KEY_COLUMNS, hashParts } from "@/lib/seal/canonical";
+import {
+  CANONICAL_DETAIL_COLUMNS,
+  CANONICAL_RECORD_COLUMNS,
+  DETAIL_KEY_COLUMNS,
+  hashParts,
+} from "@/lib/seal/canonical";
 import { SEAL_PERIOD_MS, sealHorizon, sealLog } from "@/lib/seal/seal-log";
 import { verifySeals } from "@/lib/seal/verify-seals";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
@@ -31,7 +36,12 @@ describe("seals", () => {
   const verify = (name: Name, cloud: Cloud = "commercial") => verifySeals({ tenantId: ids[name], cloud, sql });
 
   /** Inserts records as the owner with an explicit recorded_at, as if ingested then. */
-  async function insertRecord(tenantId: string, recordedAt: Date, occurredAt: Date, name = "Northwind Traders"): Promise<number> {
+  async function insertRecord(
+    tenantId: string,
+    recordedAt: Date,
+    occurredAt: Date,
+    name = "Northwind Traders",
+  ): Promise<number> {
     return db.admin.begin(async (tx) => {
       await tx`select set_config('app.maintenance', 'on', true)`;
       const [{ id }] = await tx`
@@ -55,8 +65,9 @@ describe("seals", () => {
     });
 
   const recordIdAt = async (name: Name, recordedAt: number) =>
-    (await db.admin`select id from activity_records where tenant_id = ${ids[name]} and recorded_at = ${new Date(recordedAt)} order by id limit 1`)[0]
-      .id as string;
+    (
+      await db.admin`select id from activity_records where tenant_id = ${ids[name]} and recorded_at = ${new Date(recordedAt)} order by id limit 1`
+    )[0].id as string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -94,7 +105,9 @@ describe("seals", () => {
     const seals = await db.admin`
       select seq, period_start, period_end, row_count::int as rows, parts, prev_hash, hash
       from activity_seals where tenant_id = ${ids.ok} order by seq`;
-    expect(seals.map((s) => [s.seq, (s.period_start as Date).getTime(), (s.period_end as Date).getTime(), s.rows])).toEqual([
+    expect(
+      seals.map((s) => [s.seq, (s.period_start as Date).getTime(), (s.period_end as Date).getTime(), s.rows]),
+    ).toEqual([
       [1, H - 3 * HOUR, H - 2 * HOUR, 4],
       [2, H - 2 * HOUR, H, 2],
     ]);
@@ -110,7 +123,9 @@ describe("seals", () => {
   it("closes a day of idle time with an empty seal", async () => {
     const seals = await db.admin`
       select seq, period_start, period_end, row_count::int as rows from activity_seals where tenant_id = ${ids.idle} order by seq`;
-    expect(seals.map((s) => [s.seq, (s.period_start as Date).getTime(), (s.period_end as Date).getTime(), s.rows])).toEqual([
+    expect(
+      seals.map((s) => [s.seq, (s.period_start as Date).getTime(), (s.period_end as Date).getTime(), s.rows]),
+    ).toEqual([
       [1, H - 30 * HOUR, H - 29 * HOUR, 1],
       [2, H - 29 * HOUR, H, 0],
     ]);
@@ -198,17 +213,24 @@ describe("seals", () => {
     expect(deleted.firstFailure).toMatchObject({ seq: 2, status: "chain_broken" });
     expect(deleted.firstFailure!.problems).toContain("Seals 1 to 1 are missing.");
 
-    await tamper("activity_seals", `update activity_seals set row_count = 3 where tenant_id = '${ids.sealAltered}' and seq = 2`);
+    await tamper(
+      "activity_seals",
+      `update activity_seals set row_count = 3 where tenant_id = '${ids.sealAltered}' and seq = 2`,
+    );
     expect((await verify("sealAltered")).firstFailure).toMatchObject({ seq: 2, status: "seal_altered" });
   });
 
   it("covers every written column of the log in the canonical row (generated ones are derived)", async () => {
     const columns = async (table: string) =>
-      (await db.admin`select column_name::text as c from information_schema.columns where table_name = ${table} and table_schema = 'public' and is_generated = 'NEVER'`)
+      (
+        await db.admin`select column_name::text as c from information_schema.columns where table_name = ${table} and table_schema = 'public' and is_generated = 'NEVER'`
+      )
         .map((r) => r.c as string)
         .sort();
     expect(await columns("activity_records")).toEqual([...CANONICAL_RECORD_COLUMNS].sort());
-    expect(await columns("activity_record_details")).toEqual([...DETAIL_KEY_COLUMNS, ...CANONICAL_DETAIL_COLUMNS].sort());
+    expect(await columns("activity_record_details")).toEqual(
+      [...DETAIL_KEY_COLUMNS, ...CANONICAL_DETAIL_COLUMNS].sort(),
+    );
   });
 
   it("never seals past a transaction that is still open", async () => {
@@ -259,7 +281,12 @@ describe("seals", () => {
     await db.admin.unsafe(`drop table ${table.replace("activity_records", "activity_record_details")}`);
     const result = await verify("ok");
     expect(result.ok).toBe(true);
-    expect(result.periods[0]).toMatchObject({ status: "ok", droppedMonths: [monthKey(OLD_MONTH)], sealedRows: 4, actualRows: 2 });
+    expect(result.periods[0]).toMatchObject({
+      status: "ok",
+      droppedMonths: [monthKey(OLD_MONTH)],
+      sealedRows: 4,
+      actualRows: 2,
+    });
     // Tampering elsewhere is still found.
     expect((await verify("update")).firstFailure).toMatchObject({ seq: 2, status: "rows_changed" });
   });

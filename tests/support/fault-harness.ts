@@ -88,7 +88,12 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
   const lines: string[] = [];
   const keepOutput = (child: ChildProcess) => {
     const keep = (chunk: Buffer) => {
-      lines.push(...chunk.toString("utf8").split("\n").filter((line) => line.trim()));
+      lines.push(
+        ...chunk
+          .toString("utf8")
+          .split("\n")
+          .filter((line) => line.trim()),
+      );
       if (lines.length > 400) lines.splice(0, lines.length - 400);
     };
     child.stdout?.on("data", keep);
@@ -135,7 +140,11 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
     const jar = await signIn(app.baseUrl, CONTOSO.users[0].userPrincipalName);
     const baseUrl = app.baseUrl;
     const request = (pathAndQuery: string, init: RequestInit = {}) =>
-      fetch(baseUrl + pathAndQuery, { ...init, redirect: "manual", headers: { ...(init.headers as Record<string, string>), cookie: jar.header() } });
+      fetch(baseUrl + pathAndQuery, {
+        ...init,
+        redirect: "manual",
+        headers: { ...(init.headers as Record<string, string>), cookie: jar.header() },
+      });
     const serverPid = app.serverPid;
     const settledRss = async () => {
       await collectGarbage(serverPid, inspectPort);
@@ -145,7 +154,18 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
       if (rss === null) throw new Error(`the app's server process ${serverPid} is gone`);
       return rss;
     };
-    return { app, jar, request, adminUrl: url, stopDatabase, startDatabase, settledRss, memoryUsage: () => memoryUsage(serverPid, inspectPort), output: () => lines.join("\n"), close };
+    return {
+      app,
+      jar,
+      request,
+      adminUrl: url,
+      stopDatabase,
+      startDatabase,
+      settledRss,
+      memoryUsage: () => memoryUsage(serverPid, inspectPort),
+      output: () => lines.join("\n"),
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
@@ -153,7 +173,9 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
 }
 
 /** The app's connections in pg_stat_activity, by state (a fresh connection each time: the cluster restarts). */
-export async function appConnections(adminUrl: string): Promise<Array<{ pid: number; state: string | null; application_name: string; query: string }>> {
+export async function appConnections(
+  adminUrl: string,
+): Promise<Array<{ pid: number; state: string | null; application_name: string; query: string }>> {
   const sql = postgres(adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   try {
     return await sql`

@@ -20,7 +20,9 @@ async function debuggerPath(port: number): Promise<string> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
-      const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
+      const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{
+        webSocketDebuggerUrl: string;
+      }>;
       return new URL(targets[0].webSocketDebuggerUrl).pathname;
     } catch (error) {
       if (Date.now() > deadline) throw new Error(`no inspector on port ${port}: ${String(error)}`);
@@ -72,7 +74,10 @@ export async function collectGarbage(pid: number, port: number): Promise<void> {
 
 /** process.memoryUsage() of `pid`, read through its inspector (for diagnostics). */
 export async function memoryUsage(pid: number, port: number): Promise<NodeJS.MemoryUsage> {
-  const result = (await inspect(pid, port, "Runtime.evaluate", { expression: "JSON.stringify(process.memoryUsage())", returnByValue: true })) as {
+  const result = (await inspect(pid, port, "Runtime.evaluate", {
+    expression: "JSON.stringify(process.memoryUsage())",
+    returnByValue: true,
+  })) as {
     result: { value: string };
   };
   return JSON.parse(result.result.value) as NodeJS.MemoryUsage;
@@ -110,7 +115,8 @@ async function inspect(pid: number, port: number, method: string, params: object
           const end = pending.indexOf("\r\n\r\n");
           if (end < 0) return;
           const head = pending.subarray(0, end).toString("latin1");
-          if (!/^HTTP\/1\.1 101/.test(head)) return done(new Error(`inspector refused the upgrade: ${head.split("\r\n")[0]}`));
+          if (!/^HTTP\/1\.1 101/.test(head))
+            return done(new Error(`inspector refused the upgrade: ${head.split("\r\n")[0]}`));
           upgraded = true;
           pending = pending.subarray(end + 4);
           socket.write(textFrame(JSON.stringify({ id: 1, method, params })));
@@ -119,7 +125,8 @@ async function inspect(pid: number, port: number, method: string, params: object
         pending = rest;
         for (const text of texts) {
           const message = JSON.parse(text) as { id?: number; result?: unknown; error?: { message: string } };
-          if (message.id === 1) return done(message.error ? new Error(message.error.message) : undefined, message.result);
+          if (message.id === 1)
+            return done(message.error ? new Error(message.error.message) : undefined, message.result);
         }
       });
     });

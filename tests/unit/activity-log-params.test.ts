@@ -60,7 +60,8 @@ describe("parseActivityLogParams: defaults", () => {
   });
 
   it("reads URLSearchParams and Next's searchParams object alike", () => {
-    const query = "from=2026-03-01&to=2026-03-10&tz=Asia%2FSeoul&customer=%20Contoso%20&action=create_order&user=ana%40contoso.example&status=failed&size=50";
+    const query =
+      "from=2026-03-01&to=2026-03-10&tz=Asia%2FSeoul&customer=%20Contoso%20&action=create_order&user=ana%40contoso.example&status=failed&size=50";
     const record = Object.fromEntries(new URLSearchParams(query));
     expect(parseOk(new URLSearchParams(query))).toEqual(parseOk(record));
     expect(parseOk(record)).toMatchObject({
@@ -114,7 +115,12 @@ describe("parseActivityLogParams: bad input never throws and names the param", (
     ["a NUL in the customer", { customer: "a\u0000b" }, "customer", /cannot be searched/],
     ["a user over 320 characters", { user: `${"u".repeat(320)}@x` }, "user", /at most 320 characters/],
     ["a repeated status (record)", { status: ["failed", "succeeded"] }, "status", /more than once/],
-    ["a repeated from (URLSearchParams)", new URLSearchParams("from=2026-03-01&from=2026-03-02"), "from", /more than once/],
+    [
+      "a repeated from (URLSearchParams)",
+      new URLSearchParams("from=2026-03-01&from=2026-03-02"),
+      "from",
+      /more than once/,
+    ],
   ])("%s", (_label, input, param, message) => {
     const errors = errorsOf(input);
     const error = errors.find((e) => e.param === param);
@@ -151,7 +157,10 @@ describe("parseActivityLogParams: time-zone ranges", () => {
   });
 
   it("has a 25-hour day when New York falls back (2026-11-01)", () => {
-    const { range } = parseOk({ from: "2026-11-01", to: "2026-11-01", tz: "America/New_York" }, new Date("2026-11-05T12:00:00Z"));
+    const { range } = parseOk(
+      { from: "2026-11-01", to: "2026-11-01", tz: "America/New_York" },
+      new Date("2026-11-05T12:00:00Z"),
+    );
     expect(range.start.toISOString()).toBe("2026-11-01T04:00:00.000Z");
     expect(range.end.toISOString()).toBe("2026-11-02T05:00:00.000Z");
     expect(range.end.getTime() - range.start.getTime()).toBe(25 * 3_600_000);
@@ -176,7 +185,10 @@ describe("parseActivityLogParams: time-zone ranges", () => {
   });
 
   it("takes the first of two midnights (Havana falls back from 01:00 to 00:00 on 2026-11-01)", () => {
-    const { range } = parseOk({ from: "2026-11-01", to: "2026-11-01", tz: "America/Havana" }, new Date("2026-11-05T12:00:00Z"));
+    const { range } = parseOk(
+      { from: "2026-11-01", to: "2026-11-01", tz: "America/Havana" },
+      new Date("2026-11-05T12:00:00Z"),
+    );
     expect(range.start.toISOString()).toBe("2026-11-01T04:00:00.000Z");
     expect(range.end.toISOString()).toBe("2026-11-02T05:00:00.000Z");
   });
@@ -192,10 +204,21 @@ describe("toSearchParams", () => {
 
   it.each<[string, SearchParamsInput]>([
     ["defaults", {}],
-    ["everything", {
-      from: "2026-03-02", to: "2026-03-30", tz: "America/New_York", customer: "50% off_\\ 한국", action: "create_order",
-      user: "ana@contoso.example", status: "progress", size: "100", cursor: encodeCursor(cursor), dir: "prev",
-    }],
+    [
+      "everything",
+      {
+        from: "2026-03-02",
+        to: "2026-03-30",
+        tz: "America/New_York",
+        customer: "50% off_\\ 한국",
+        action: "create_order",
+        user: "ana@contoso.example",
+        status: "progress",
+        size: "100",
+        cursor: encodeCursor(cursor),
+        dir: "prev",
+      },
+    ],
     ["only from", { from: "2026-01-01" }],
     ["a cursor going forward", { cursor: encodeCursor(cursor), size: "50" }],
   ])("round-trips %s", (_label, input) => {

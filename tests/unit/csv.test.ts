@@ -28,12 +28,18 @@ describe("neutraliseFormula", () => {
     expect(DANGEROUS_FIRST.slice(7)).toEqual(["＝", "＋", "－", "＠"]);
   });
 
-  it.each(["Acme Ltd", "주식회사 한빛소프트", "Sunrise 🌅", "7 Eleven", "", " =not first", "'=already escaped", "\"=quoted"])(
-    "leaves safe text %j untouched",
-    (value) => {
-      expect(neutraliseFormula(value)).toBe(value);
-    },
-  );
+  it.each([
+    "Acme Ltd",
+    "주식회사 한빛소프트",
+    "Sunrise 🌅",
+    "7 Eleven",
+    "",
+    " =not first",
+    "'=already escaped",
+    '"=quoted',
+  ])("leaves safe text %j untouched", (value) => {
+    expect(neutraliseFormula(value)).toBe(value);
+  });
 
   it.each(["a=b", "1+1", "x-y", "sales@example.com", "a\tb", "a\r\nb", "한빛＝소프트", "a＋b－c＠d"])(
     "ignores a dangerous character that is not first: %j",
@@ -75,7 +81,7 @@ describe("csvCell", () => {
   it("neutralises before quoting, so the apostrophe sits inside the quotes", () => {
     expect(csvCell("=1+1")).toBe("'=1+1");
     expect(csvCell('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
-    expect(csvCell("\nhidden")).toBe("\"'\nhidden\"");
+    expect(csvCell("\nhidden")).toBe('"\'\nhidden"');
   });
 
   it("can skip neutralisation for trusted text but still quotes it", () => {

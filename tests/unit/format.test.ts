@@ -14,7 +14,12 @@ describe("formatting", () => {
   it("follows Intl for each locale, with the 24-hour clock in both", () => {
     const at = new Date("2026-11-24T13:05:22Z");
     for (const locale of ["en", "ko"]) {
-      const expected = new Intl.DateTimeFormat(locale, { timeZone: "UTC", dateStyle: "medium", timeStyle: "medium", hourCycle: "h23" }).format(at);
+      const expected = new Intl.DateTimeFormat(locale, {
+        timeZone: "UTC",
+        dateStyle: "medium",
+        timeStyle: "medium",
+        hourCycle: "h23",
+      }).format(at);
       expect(formatDateTime(at, "UTC", locale)).toBe(expected);
       expect(formatDateTime(at, "UTC", locale)).toContain("13:05:22");
     }

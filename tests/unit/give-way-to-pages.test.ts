@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { BATCH_COST_PER_FORMATTING_MS, EXPORT_SHARE, MAX_HOLD_MS, exportTurn, exportWorked, requestsInFlightCounter } from "@/lib/export/give-way-to-pages";
+import {
+  BATCH_COST_PER_FORMATTING_MS,
+  EXPORT_SHARE,
+  MAX_HOLD_MS,
+  exportTurn,
+  exportWorked,
+  requestsInFlightCounter,
+} from "@/lib/export/give-way-to-pages";
 
 const elapsed = async (fn: () => Promise<void>) => {
   const t0 = performance.now();

@@ -58,7 +58,9 @@ describe("message catalogs", () => {
 
   it("have the same shape (no key is a message in one and a group in the other)", () => {
     const groups = (catalog: Catalog, prefix = ""): string[] =>
-      Object.entries(catalog).flatMap(([k, v]) => (typeof v === "string" ? [] : [`${prefix}${k}`, ...groups(v, `${prefix}${k}.`)]));
+      Object.entries(catalog).flatMap(([k, v]) =>
+        typeof v === "string" ? [] : [`${prefix}${k}`, ...groups(v, `${prefix}${k}.`)],
+      );
     expect(groups(catalogs.ko)).toEqual(groups(catalogs.en));
   });
 
@@ -77,7 +79,12 @@ describe("message catalogs", () => {
   it("hold messages that format without errors", () => {
     for (const locale of LOCALES) {
       const errors: string[] = [];
-      const t = createTranslator({ locale, messages: catalogs[locale], timeZone: "UTC", onError: (e) => errors.push(`${e.code}: ${e.message}`) });
+      const t = createTranslator({
+        locale,
+        messages: catalogs[locale],
+        timeZone: "UTC",
+        onError: (e) => errors.push(`${e.code}: ${e.message}`),
+      });
       for (const [key, message] of flat[locale]) {
         const { args, tags } = placeholders(message);
         const values = Object.fromEntries([...args.map((a) => [a, 2]), ...tags.map((tag) => [tag, (c: string) => c])]);
@@ -99,7 +106,9 @@ describe("message catalogs", () => {
       "fallbacks.action",
       "fallbacks.resource",
     ]);
-    const notKorean = [...flat.ko].filter(([key, value]) => !sameEverywhere.has(key) && !/[\uac00-\ud7a3]/.test(value)).map(([key]) => key);
+    const notKorean = [...flat.ko]
+      .filter(([key, value]) => !sameEverywhere.has(key) && !/[\uac00-\ud7a3]/.test(value))
+      .map(([key]) => key);
     expect(notKorean).toEqual([]);
   });
 
@@ -167,7 +176,13 @@ describe("every code the app shows has a sentence in every catalog", () => {
   it("the English param errors are the ones the export API returns", () => {
     const t = createTranslator({ locale: "en", messages: en, namespace: "activityLog.paramErrors" });
     const describe = (e: ParamError) =>
-      t(`codes.${e.code}`, { label: t(`params.${e.param}`), fromLabel: t("params.from"), toLabel: t("params.to"), choices: "[choices]", ...e.values });
+      t(`codes.${e.code}`, {
+        label: t(`params.${e.param}`),
+        fromLabel: t("params.from"),
+        toLabel: t("params.to"),
+        choices: "[choices]",
+        ...e.values,
+      });
     const now = new Date("2026-03-31T10:00:00Z");
     const inputs = [
       new URLSearchParams("from=2026-03-10&to=2026-03-09"),
@@ -189,7 +204,9 @@ describe("every code the app shows has a sentence in every catalog", () => {
         seen.add(error.code);
         // The lists ("25, 50 or 100") are written by Intl.ListFormat on the page.
         if (error.code === "unknown_status" || error.code === "unknown_page_size") {
-          expect(describe(error)).toBe(`${t(`params.${error.param}`)} must ${error.code === "unknown_status" ? "be one of" : "be"} [choices].`);
+          expect(describe(error)).toBe(
+            `${t(`params.${error.param}`)} must ${error.code === "unknown_status" ? "be one of" : "be"} [choices].`,
+          );
         } else {
           expect(describe(error), error.code).toBe(error.message);
         }
@@ -210,6 +227,8 @@ describe("every code the app shows has a sentence in every catalog", () => {
       expect(translatedActionLabel(t, "hasOwnProperty")).toBe("Has own property");
       expect(translatedStatusLabel(t, "progress")).toBe(locale === "en" ? "In progress" : "진행 중");
     }
-    expect(translatedActionLabel(asCatalog(createTranslator({ locale: "ko", messages: ko })), "create_order")).toBe("주문 생성");
+    expect(translatedActionLabel(asCatalog(createTranslator({ locale: "ko", messages: ko })), "create_order")).toBe(
+      "주문 생성",
+    );
   });
 });

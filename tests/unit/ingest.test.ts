@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { apiKeyDisplayPrefix, bearerToken, generateApiKey, hashApiKey, isWellFormedApiKey } from "@/lib/ingest/api-key-format";
+import {
+  apiKeyDisplayPrefix,
+  bearerToken,
+  generateApiKey,
+  hashApiKey,
+  isWellFormedApiKey,
+} from "@/lib/ingest/api-key-format";
 import { canonicalJson } from "@/lib/ingest/canonical-json";
 import { MAX_RECORD_JSON_BYTES, MAX_RECORDS_PER_REQUEST } from "@/lib/ingest/limits";
 import { checkOccurredAt } from "@/lib/ingest/partitions";
@@ -70,7 +76,9 @@ describe("parseIngestBody", () => {
   });
 
   it("refuses fields that would name a tenant or cloud", () => {
-    const { errors } = errorsOf(record({ tenantId: "8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c02", cloud: "usgov", colour: "red" }));
+    const { errors } = errorsOf(
+      record({ tenantId: "8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c02", cloud: "usgov", colour: "red" }),
+    );
     expect(errors).toEqual([
       { index: 0, field: "tenantId", message: "cannot be given: the API key decides the tenant." },
       { index: 0, field: "cloud", message: "cannot be given: the API key decides the cloud." },
@@ -160,7 +168,11 @@ describe("checkOccurredAt", () => {
       record({ eventId: "d", occurredAt: "2026-05-20T00:04:00Z" }),
     ]);
     expect(checkOccurredAt(records, [may], now)).toEqual([
-      { index: 1, field: "occurredAt", message: "falls in 2026-04, a month the log has no partition for (the log stores 2026-05 to 2026-05)." },
+      {
+        index: 1,
+        field: "occurredAt",
+        message: "falls in 2026-04, a month the log has no partition for (the log stores 2026-05 to 2026-05).",
+      },
       { index: 2, field: "occurredAt", message: "is more than 5 minutes in the future." },
     ]);
     expect(checkOccurredAt(records.slice(1, 2), [{ from: -Infinity, to: Infinity }], now)).toEqual([]);
@@ -216,7 +228,9 @@ describe("API key format", () => {
 
 describe("canonicalJson", () => {
   it("sorts keys at every level and keeps array order", () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    );
     expect(canonicalJson("é")).toBe('"é"');
   });
 });

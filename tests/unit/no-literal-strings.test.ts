@@ -55,18 +55,29 @@ interface Finding {
 
 /** The literal text an expression renders as is (not strings handed to calls or used as keys). */
 function renderedLiterals(expression: ts.Expression): Array<{ node: ts.Node; text: string }> {
-  if (ts.isStringLiteral(expression) || ts.isNoSubstitutionTemplateLiteral(expression)) return [{ node: expression, text: expression.text }];
+  if (ts.isStringLiteral(expression) || ts.isNoSubstitutionTemplateLiteral(expression))
+    return [{ node: expression, text: expression.text }];
   if (ts.isTemplateExpression(expression)) {
-    return [{ node: expression, text: [expression.head.text, ...expression.templateSpans.map((s) => s.literal.text)].join(" ") }];
+    return [
+      {
+        node: expression,
+        text: [expression.head.text, ...expression.templateSpans.map((s) => s.literal.text)].join(" "),
+      },
+    ];
   }
   if (ts.isParenthesizedExpression(expression) || ts.isAsExpression(expression) || ts.isNonNullExpression(expression)) {
     return renderedLiterals(expression.expression);
   }
-  if (ts.isConditionalExpression(expression)) return [...renderedLiterals(expression.whenTrue), ...renderedLiterals(expression.whenFalse)];
+  if (ts.isConditionalExpression(expression))
+    return [...renderedLiterals(expression.whenTrue), ...renderedLiterals(expression.whenFalse)];
   if (ts.isBinaryExpression(expression)) {
     const op = expression.operatorToken.kind;
     if (op === ts.SyntaxKind.AmpersandAmpersandToken) return renderedLiterals(expression.right);
-    if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.PlusToken) {
+    if (
+      op === ts.SyntaxKind.BarBarToken ||
+      op === ts.SyntaxKind.QuestionQuestionToken ||
+      op === ts.SyntaxKind.PlusToken
+    ) {
       return [...renderedLiterals(expression.left), ...renderedLiterals(expression.right)];
     }
   }
@@ -84,15 +95,28 @@ export function findLiteralStrings(file: string, source: string): Finding[] {
     const normalised = text.replace(/\s+/g, " ").trim();
     if (!HAS_LETTER.test(normalised)) return;
     if (ALLOWLIST.some((a) => a.file === file && a.text === normalised)) return;
-    findings.push({ file, line: sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1, kind, text: normalised });
+    findings.push({
+      file,
+      line: sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1,
+      kind,
+      text: normalised,
+    });
   };
   const propName = (name: ts.Node) =>
-    ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : ts.isJsxNamespacedName(name) ? `${name.namespace.text}:${name.name.text}` : "";
+    ts.isIdentifier(name) || ts.isStringLiteral(name)
+      ? name.text
+      : ts.isJsxNamespacedName(name)
+        ? `${name.namespace.text}:${name.name.text}`
+        : "";
 
   const visit = (node: ts.Node) => {
     if (ts.isJsxText(node)) {
       report(node, "JSX text", node.text);
-    } else if (ts.isJsxExpression(node) && node.expression && (ts.isJsxElement(node.parent) || ts.isJsxFragment(node.parent))) {
+    } else if (
+      ts.isJsxExpression(node) &&
+      node.expression &&
+      (ts.isJsxElement(node.parent) || ts.isJsxFragment(node.parent))
+    ) {
       for (const literal of renderedLiterals(node.expression)) report(literal.node, "JSX child literal", literal.text);
     } else if (ts.isJsxAttribute(node) && USER_VISIBLE.has(propName(node.name))) {
       const name = propName(node.name);
@@ -102,7 +126,8 @@ export function findLiteralStrings(file: string, source: string): Finding[] {
         for (const literal of renderedLiterals(init.expression)) report(literal.node, `${name}=`, literal.text);
       }
     } else if (ts.isPropertyAssignment(node) && USER_VISIBLE.has(propName(node.name))) {
-      for (const literal of renderedLiterals(node.initializer)) report(literal.node, `${propName(node.name)}:`, literal.text);
+      for (const literal of renderedLiterals(node.initializer))
+        report(literal.node, `${propName(node.name)}:`, literal.text);
     }
     ts.forEachChild(node, visit);
   };

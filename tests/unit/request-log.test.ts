@@ -6,9 +6,19 @@ import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { logExportSettled } from "@/lib/observability/export-log";
 import { formatLogLine, levelEnabled, redactPath, writeLog, type LogEntry } from "@/lib/observability/log";
-import { annotate, currentRequest, installRequestStorage, type RequestState } from "@/lib/observability/request-context";
+import {
+  annotate,
+  currentRequest,
+  installRequestStorage,
+  type RequestState,
+} from "@/lib/observability/request-context";
 import { openRequest, requestIdFrom, requestLogEntry } from "@/lib/observability/request-log";
-import { createRouteMatcher, isStaticAsset, requestPathname, type RoutesManifest } from "@/lib/observability/route-pattern";
+import {
+  createRouteMatcher,
+  isStaticAsset,
+  requestPathname,
+  type RoutesManifest,
+} from "@/lib/observability/route-pattern";
 
 const USER = "1089ee7b-c180-564f-a2ea-8803b47a77d3";
 const TENANT = "3f5c2a8e-7b1d-4c6a-9e2f-1a2b3c4d5e01";
@@ -106,13 +116,33 @@ describe("formatLogLine", () => {
   it("never lets an email, a query string or free text through, whatever the fields hold", () => {
     const anything = fc.oneof(
       fc.string(),
-      fc.constantFrom("admin@contoso.example", "?customer=Contoso", "Müller & Söhne GmbH", "/a/b@c.d?e", "주식회사 한빛소프트"),
+      fc.constantFrom(
+        "admin@contoso.example",
+        "?customer=Contoso",
+        "Müller & Söhne GmbH",
+        "/a/b@c.d?e",
+        "주식회사 한빛소프트",
+      ),
       fc.integer(),
       fc.double(),
       fc.boolean(),
       fc.dictionary(fc.string(), fc.string()),
     );
-    const fields = ["level", "msg", "event", "requestId", "method", "route", "params", "status", "durationMs", "userId", "tenantId", "cloud", "role"];
+    const fields = [
+      "level",
+      "msg",
+      "event",
+      "requestId",
+      "method",
+      "route",
+      "params",
+      "status",
+      "durationMs",
+      "userId",
+      "tenantId",
+      "cloud",
+      "role",
+    ];
     const more = ["apiKeyId", "rows", "outcome", "aborted", "prefetch", "errorName", "errorCode", "port", "mode"];
     fc.assert(
       fc.property(fc.record(Object.fromEntries([...fields, ...more].map((f) => [f, anything]))), (entry) => {
@@ -157,14 +187,24 @@ describe("createRouteMatcher", () => {
   });
 
   it("keeps the ids of dynamic segments as params, and nothing else", () => {
-    expect(match(`/customers/${CUSTOMER}/subscriptions`)).toEqual({ route: "/customers/[customerId]/subscriptions", params: { customerId: CUSTOMER } });
-    expect(match("/api/activity-log/records/987")).toEqual({ route: "/api/activity-log/records/[id]", params: { id: "987" } });
-    expect(match("/customers/admin@contoso.example/subscriptions")).toEqual({ route: "/customers/[customerId]/subscriptions" });
+    expect(match(`/customers/${CUSTOMER}/subscriptions`)).toEqual({
+      route: "/customers/[customerId]/subscriptions",
+      params: { customerId: CUSTOMER },
+    });
+    expect(match("/api/activity-log/records/987")).toEqual({
+      route: "/api/activity-log/records/[id]",
+      params: { id: "987" },
+    });
+    expect(match("/customers/admin@contoso.example/subscriptions")).toEqual({
+      route: "/customers/[customerId]/subscriptions",
+    });
   });
 
   it("redacts a path no route matches, and works without a manifest (dev)", () => {
     expect(match("/wp-admin/admin@contoso.example")).toEqual({ route: "/wp-admin/[redacted]" });
-    expect(createRouteMatcher(null)(`/customers/${CUSTOMER}/subscriptions`)).toEqual({ route: "/customers/[id]/subscriptions" });
+    expect(createRouteMatcher(null)(`/customers/${CUSTOMER}/subscriptions`)).toEqual({
+      route: "/customers/[id]/subscriptions",
+    });
   });
 });
 
@@ -209,10 +249,16 @@ describe("the request line", () => {
     expect(entry.aborted).toBeUndefined();
     expect(requestLogEntry(open, { status: 200, finished: false }).aborted).toBe(true);
     expect(requestLogEntry(open, { status: 503, finished: true }).level).toBe("error");
-    const asset = openRequest({ method: "GET", url: "/_next/static/chunks/x.js", headers: {} }, createRouteMatcher(MANIFEST));
+    const asset = openRequest(
+      { method: "GET", url: "/_next/static/chunks/x.js", headers: {} },
+      createRouteMatcher(MANIFEST),
+    );
     expect(requestLogEntry(asset, { status: 200, finished: true }).level).toBe("debug");
     expect(entry.prefetch).toBeUndefined();
-    const prefetch = openRequest({ method: "GET", url: "/customers", headers: { "next-router-prefetch": "1" } }, createRouteMatcher(MANIFEST));
+    const prefetch = openRequest(
+      { method: "GET", url: "/customers", headers: { "next-router-prefetch": "1" } },
+      createRouteMatcher(MANIFEST),
+    );
     expect(requestLogEntry(prefetch, { status: 200, finished: true }).prefetch).toBe(true);
   });
 
@@ -266,10 +312,18 @@ describe("the export line", () => {
         route: "/api/activity-log/export",
         annotations: { userId: USER, tenantId: TENANT, cloud: "commercial", role: "global_admin" },
       };
-      const failure = Object.assign(new Error('duplicate key (user)=(admin@contoso.example)'), { name: "PostgresError", code: "57014" });
+      const failure = Object.assign(new Error("duplicate key (user)=(admin@contoso.example)"), {
+        name: "PostgresError",
+        code: "57014",
+      });
       storage.run(state, () => {
         logExportSettled({ rows: 19_466, durationMs: 971.24, aborted: false });
-        logExportSettled({ rows: 1_000, durationMs: 59.5, aborted: true, error: new DOMException("gone", "AbortError") });
+        logExportSettled({
+          rows: 1_000,
+          durationMs: 59.5,
+          aborted: true,
+          error: new DOMException("gone", "AbortError"),
+        });
         logExportSettled({ rows: 2_000, durationMs: 80, aborted: false, error: failure });
       });
       const text = readFileSync(process.env.REQUEST_LOG_FILE, "utf8");
@@ -279,7 +333,14 @@ describe("the export line", () => {
         ["export", "aborted", 1_000, "info"],
         ["export", "failed", 2_000, "error"],
       ]);
-      expect(lines[0]).toMatchObject({ requestId: REQUEST, route: "/api/activity-log/export", userId: USER, tenantId: TENANT, cloud: "commercial", durationMs: 971.2 });
+      expect(lines[0]).toMatchObject({
+        requestId: REQUEST,
+        route: "/api/activity-log/export",
+        userId: USER,
+        tenantId: TENANT,
+        cloud: "commercial",
+        durationMs: 971.2,
+      });
       expect(lines[2]).toMatchObject({ errorName: "PostgresError", errorCode: "57014" });
       expect(text).not.toContain("@");
       expect(state.annotations.rows).toBe(2_000);

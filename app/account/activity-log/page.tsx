@@ -4,7 +4,14 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { listOperationTypes, listPartnerUsers, type PartnerUserOption } from "@/db/queries/customers";
 import { OPERATION_STATUSES } from "@/db/schema";
 import { getPageContext } from "@/lib/auth/page-context";
-import { defaultRange, PAGE_SIZES, parseActivityLogParams, toSearchParams, type ActivityLogQuery, type ParamError } from "@/lib/activity-log-params";
+import {
+  defaultRange,
+  PAGE_SIZES,
+  parseActivityLogParams,
+  toSearchParams,
+  type ActivityLogQuery,
+  type ParamError,
+} from "@/lib/activity-log-params";
 import { timeZoneLabel } from "@/lib/format";
 import { ActivityFilters } from "./_components/activity-filters";
 import { ActivityResults } from "./_components/activity-results";
@@ -32,7 +39,17 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
   // With bad parameters, the form starts over from the defaults beside the message.
   const query: ActivityLogQuery = parsed.ok
     ? parsed.value
-    : { ...defaultRange("UTC"), tz: "UTC", customer: null, action: null, user: null, status: null, size: 25, cursor: null, dir: "next" };
+    : {
+        ...defaultRange("UTC"),
+        tz: "UTC",
+        customer: null,
+        action: null,
+        user: null,
+        status: null,
+        size: 25,
+        cursor: null,
+        dir: "next",
+      };
 
   // The parser's codes in the reader's language (the export API answers with its English sentences).
   const describe = (error: ParamError) =>
@@ -40,7 +57,9 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
       label: t(`paramErrors.params.${error.param}`),
       fromLabel: t("paramErrors.params.from"),
       toLabel: t("paramErrors.params.to"),
-      choices: format.list(error.param === "size" ? PAGE_SIZES.map(String) : [...OPERATION_STATUSES], { type: "disjunction" }),
+      choices: format.list(error.param === "size" ? PAGE_SIZES.map(String) : [...OPERATION_STATUSES], {
+        type: "disjunction",
+      }),
       ...error.values,
     });
 
@@ -53,7 +72,11 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
       <p className="text-sm text-gray-700">{t("intro")}</p>
 
       {!parsed.ok && (
-        <div role="alert" className="rounded border border-amber-300 bg-amber-50 p-4 text-amber-950" data-testid="param-errors">
+        <div
+          role="alert"
+          className="rounded border border-amber-300 bg-amber-50 p-4 text-amber-950"
+          data-testid="param-errors"
+        >
           <p className="font-semibold">{t("paramErrors.heading")}</p>
           <ul className="mt-1 list-disc pl-5 text-sm">
             {parsed.errors.map((e) => (
@@ -68,7 +91,12 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
         Keyed by the view so a navigation starts both afresh. The keys are siblings': they must
         differ, or React loses track of the old form and leaves it on the page beside the new one.
       */}
-      <ActivityFilters key={`filters?${parsed.ok ? toSearchParams(query).toString() : "invalid"}`} query={query} users={users} operationTypes={operationTypes} />
+      <ActivityFilters
+        key={`filters?${parsed.ok ? toSearchParams(query).toString() : "invalid"}`}
+        query={query}
+        users={users}
+        operationTypes={operationTypes}
+      />
 
       {parsed.ok && (
         <Suspense key={`results?${toSearchParams(parsed.value).toString()}`} fallback={<TableSkeleton />}>

@@ -35,7 +35,11 @@ export default async function LogIntegrityPage() {
       >
         <p className="font-semibold">{result.ok ? t("intact") : t("changed")}</p>
         <p className="mt-1 text-sm">
-          {t("summary", { seals: number(result.sealCount), rows: number(result.rowsChecked), time: time(result.checkedAt) })}{" "}
+          {t("summary", {
+            seals: number(result.sealCount),
+            rows: number(result.rowsChecked),
+            time: time(result.checkedAt),
+          })}{" "}
           {result.unsealed.rows > 0 &&
             (result.unsealed.since
               ? t("unsealedSince", { rows: number(result.unsealed.rows), time: time(result.unsealed.since) })

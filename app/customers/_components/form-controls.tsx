@@ -17,7 +17,17 @@ export function FieldError({ id, message }: { id: string; message?: string }) {
 }
 
 /** A labelled control with its error below; the control points at the error with aria-describedby. */
-export function Field({ id, label, error, children }: { id: string; label: string; error?: string; children: ReactNode }) {
+export function Field({
+  id,
+  label,
+  error,
+  children,
+}: {
+  id: string;
+  label: string;
+  error?: string;
+  children: ReactNode;
+}) {
   return (
     <div className="text-sm">
       <label htmlFor={id} className="font-medium">
@@ -33,7 +43,10 @@ export function Field({ id, label, error, children }: { id: string; label: strin
 export function FormMessage({ state }: { state: FormState }) {
   if (!state.message) return null;
   return (
-    <p role={state.ok ? "status" : "alert"} className={`mt-2 rounded p-2 text-sm ${state.ok ? "bg-green-50 text-green-900" : "bg-red-50 text-red-900"}`}>
+    <p
+      role={state.ok ? "status" : "alert"}
+      className={`mt-2 rounded p-2 text-sm ${state.ok ? "bg-green-50 text-green-900" : "bg-red-50 text-red-900"}`}
+    >
       {state.message}
     </p>
   );

@@ -16,22 +16,49 @@ export function PurchaseSubscriptionForm({ customerId }: { customerId: string })
   const values = state.values ?? {};
   return (
     // Keyed by what came back, so the fields show the submitted values after React resets the form.
-    <form key={JSON.stringify(state.values ?? {})} action={action} aria-label={t("title")} className="rounded border border-gray-200 bg-white p-4">
+    <form
+      key={JSON.stringify(state.values ?? {})}
+      action={action}
+      aria-label={t("title")}
+      className="rounded border border-gray-200 bg-white p-4"
+    >
       <h2 className="text-lg font-semibold">{t("title")}</h2>
       <FormMessage state={state} />
       <div className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-4 sm:items-end">
         <Field id="offerName" label={t("offer")} error={errors.offerName}>
-          <select id="offerName" name="offerName" defaultValue={values.offerName} className={fieldClass} aria-describedby="offerName-error">
+          <select
+            id="offerName"
+            name="offerName"
+            defaultValue={values.offerName}
+            className={fieldClass}
+            aria-describedby="offerName-error"
+          >
             {OFFERS.map((o) => (
               <option key={o}>{o}</option>
             ))}
           </select>
         </Field>
         <Field id="quantity" label={t("quantity")} error={errors.quantity}>
-          <input id="quantity" name="quantity" type="number" min={1} step={1} defaultValue={values.quantity ?? 1} required className={fieldClass} aria-describedby="quantity-error" />
+          <input
+            id="quantity"
+            name="quantity"
+            type="number"
+            min={1}
+            step={1}
+            defaultValue={values.quantity ?? 1}
+            required
+            className={fieldClass}
+            aria-describedby="quantity-error"
+          />
         </Field>
         <Field id="billingCycle" label={t("billingCycle")} error={errors.billingCycle}>
-          <select id="billingCycle" name="billingCycle" defaultValue={values.billingCycle} className={fieldClass} aria-describedby="billingCycle-error">
+          <select
+            id="billingCycle"
+            name="billingCycle"
+            defaultValue={values.billingCycle}
+            className={fieldClass}
+            aria-describedby="billingCycle-error"
+          >
             {KNOWN_BILLING_CYCLES.map((cycle) => (
               <option key={cycle} value={cycle}>
                 {cycles(cycle)}

@@ -31,7 +31,8 @@ interface RecordDetails {
 
 /** Why the details did not load: the API's error code (its message is English, for API clients). */
 type LoadFailure = { status: number; code: string | null } | { status: null; code: null };
-type LoadState = { kind: "loading" } | { kind: "error"; failure: LoadFailure } | { kind: "loaded"; record: RecordDetails };
+type LoadState =
+  { kind: "loading" } | { kind: "error"; failure: LoadFailure } | { kind: "loaded"; record: RecordDetails };
 
 class DetailsLoadError extends Error {
   constructor(readonly failure: LoadFailure) {
@@ -63,17 +64,26 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
 
   useEffect(() => {
     const controller = new AbortController();
-    fetch(`/api/activity-log/records/${id}?at=${encodeURIComponent(occurredAt)}`, { signal: controller.signal, headers: { accept: "application/json" } })
+    fetch(`/api/activity-log/records/${id}?at=${encodeURIComponent(occurredAt)}`, {
+      signal: controller.signal,
+      headers: { accept: "application/json" },
+    })
       .then(async (response) => {
         const body = await response.json().catch(() => null);
         if (!response.ok) {
-          throw new DetailsLoadError({ status: response.status, code: typeof body?.error?.code === "string" ? body.error.code : null });
+          throw new DetailsLoadError({
+            status: response.status,
+            code: typeof body?.error?.code === "string" ? body.error.code : null,
+          });
         }
         setState({ kind: "loaded", record: body.record as RecordDetails });
       })
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;
-        setState({ kind: "error", failure: error instanceof DetailsLoadError ? error.failure : { status: null, code: null } });
+        setState({
+          kind: "error",
+          failure: error instanceof DetailsLoadError ? error.failure : { status: null, code: null },
+        });
       });
     return () => controller.abort();
   }, [id, occurredAt]);
@@ -104,9 +114,15 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
     );
   }
   const { record } = state;
-  const lineItems = isObject(record.resourceNewValue) && Array.isArray(record.resourceNewValue.lineItems) ? (record.resourceNewValue.lineItems as Json[]) : null;
+  const lineItems =
+    isObject(record.resourceNewValue) && Array.isArray(record.resourceNewValue.lineItems)
+      ? (record.resourceNewValue.lineItems as Json[])
+      : null;
   const action = translatedActionLabel(labels, record.operationType);
-  const failure = isObject(record.customizedData) && typeof record.customizedData.errorCode === "string" ? record.customizedData : null;
+  const failure =
+    isObject(record.customizedData) && typeof record.customizedData.errorCode === "string"
+      ? record.customizedData
+      : null;
 
   return (
     <section aria-label={t("sectionLabel", { action })} className="space-y-4" data-testid="activity-details">
@@ -115,17 +131,26 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
         <Field label={t("operationType")} value={record.operationType} mono />
         <Field
           label={t("resourceType")}
-          value={t("resourceTypeValue", { label: translatedResourceLabel(labels, record.resourceType), type: record.resourceType })}
+          value={t("resourceTypeValue", {
+            label: translatedResourceLabel(labels, record.resourceType),
+            type: record.resourceType,
+          })}
         />
         <div>
           <dt className="font-medium text-gray-600">{t("status")}</dt>
           <dd>
-            <StatusBadge status={record.operationStatus} label={translatedStatusLabel(labels, record.operationStatus)} />
+            <StatusBadge
+              status={record.operationStatus}
+              label={translatedStatusLabel(labels, record.operationStatus)}
+            />
           </dd>
         </div>
         <Field
           label={t("dateTime")}
-          value={t("dateTimeValue", { time: formatDateTime(new Date(record.occurredAt), timeZone, locale), zone: timeZone })}
+          value={t("dateTimeValue", {
+            time: formatDateTime(new Date(record.occurredAt), timeZone, locale),
+            zone: timeZone,
+          })}
         />
         <Field label={t("partnerUser")} value={record.userPrincipalName} />
         <Field label={t("application")} value={record.applicationId} />
@@ -173,9 +198,17 @@ function LineItems({ items }: { items: Json[] }) {
   return (
     <div>
       <h2 className="mb-1 text-sm font-semibold">
-        {t.rich("heading", { count: items.length, muted: (chunks) => <span className="font-normal text-gray-600">{chunks}</span> })}
+        {t.rich("heading", {
+          count: items.length,
+          muted: (chunks) => <span className="font-normal text-gray-600">{chunks}</span>,
+        })}
       </h2>
-      <div className="max-h-96 overflow-auto rounded border border-gray-200 bg-white" tabIndex={0} role="region" aria-label={t("region")}>
+      <div
+        className="max-h-96 overflow-auto rounded border border-gray-200 bg-white"
+        tabIndex={0}
+        role="region"
+        aria-label={t("region")}
+      >
         <table className="min-w-full text-sm">
           <thead className="sticky top-0 bg-gray-100">
             <tr>
@@ -195,7 +228,9 @@ function LineItems({ items }: { items: Json[] }) {
                 <td className="px-3 py-1">{display(item.termDuration)}</td>
                 <td className="px-3 py-1">
                   {/* Known cycles in the reader's words; anything else exactly as recorded. */}
-                  {(typeof item.billingCycle === "string" && catalogLabel(labels, "billingCycles", item.billingCycle)) || display(item.billingCycle)}
+                  {(typeof item.billingCycle === "string" &&
+                    catalogLabel(labels, "billingCycles", item.billingCycle)) ||
+                    display(item.billingCycle)}
                 </td>
                 <td className="px-3 py-1 font-mono text-xs">{display(item.subscriptionId)}</td>
               </tr>
@@ -258,7 +293,11 @@ function RawJson({ record }: { record: RecordDetails }) {
   const t = useTranslations("activityLog.details.raw");
   const [copied, setCopied] = useState(false);
   const json = JSON.stringify(
-    { resourceOldValue: record.resourceOldValue, resourceNewValue: record.resourceNewValue, customizedData: record.customizedData },
+    {
+      resourceOldValue: record.resourceOldValue,
+      resourceNewValue: record.resourceNewValue,
+      customizedData: record.customizedData,
+    },
     null,
     2,
   );
@@ -273,7 +312,11 @@ function RawJson({ record }: { record: RecordDetails }) {
         >
           {copied ? t("copied") : t("copy")}
         </button>
-        <pre className="max-h-96 overflow-auto whitespace-pre-wrap break-all text-xs" tabIndex={0} aria-label={t("label")}>
+        <pre
+          className="max-h-96 overflow-auto whitespace-pre-wrap break-all text-xs"
+          tabIndex={0}
+          aria-label={t("label")}
+        >
           {json}
         </pre>
       </div>

@@ -3,7 +3,13 @@ import { getLocale, getTranslations } from "next-intl/server";
 import type { PartnerUserOption } from "@/db/queries/customers";
 import { OPERATION_STATUSES } from "@/db/schema";
 import { asCatalog, translatedActionLabel, translatedStatusLabel } from "@/lib/activity-labels";
-import { PAGE_SIZES, presetRange, RANGE_PRESETS, toSearchParams, type ActivityLogQuery } from "@/lib/activity-log-params";
+import {
+  PAGE_SIZES,
+  presetRange,
+  RANGE_PRESETS,
+  toSearchParams,
+  type ActivityLogQuery,
+} from "@/lib/activity-log-params";
 import { formatNumber } from "@/lib/format";
 
 export const ACTIVITY_LOG_PATH = "/account/activity-log";
@@ -32,25 +38,47 @@ export async function ActivityFilters({
   const actions = [...new Set([...operationTypes, ...(query.action ? [query.action] : [])])]
     .map((type) => ({ type, label: translatedActionLabel(labels, type) }))
     .sort((a, b) => collator.compare(a.label, b.label));
-  const userChoices = users.some((u) => u.userPrincipalName.toLowerCase() === query.user?.toLowerCase()) || !query.user
-    ? users
-    : [...users, { userPrincipalName: query.user, displayName: query.user }];
+  const userChoices =
+    users.some((u) => u.userPrincipalName.toLowerCase() === query.user?.toLowerCase()) || !query.user
+      ? users
+      : [...users, { userPrincipalName: query.user, displayName: query.user }];
 
   return (
-    <form method="get" action={ACTIVITY_LOG_PATH} aria-label={t("formLabel")} className="space-y-3 rounded border border-gray-200 bg-white p-4">
+    <form
+      method="get"
+      action={ACTIVITY_LOG_PATH}
+      aria-label={t("formLabel")}
+      className="space-y-3 rounded border border-gray-200 bg-white p-4"
+    >
       {query.tz !== "UTC" && <input type="hidden" name="tz" value={query.tz} />}
       <div className="flex flex-wrap items-end gap-3">
         <div className="text-sm">
           <label htmlFor="filter-from" className="font-medium">
             {t("from")}
           </label>
-          <input id="filter-from" type="date" name="from" defaultValue={query.from} required className={inputClass} aria-describedby="date-format" />
+          <input
+            id="filter-from"
+            type="date"
+            name="from"
+            defaultValue={query.from}
+            required
+            className={inputClass}
+            aria-describedby="date-format"
+          />
         </div>
         <div className="text-sm">
           <label htmlFor="filter-to" className="font-medium">
             {t("to")}
           </label>
-          <input id="filter-to" type="date" name="to" defaultValue={query.to} required className={inputClass} aria-describedby="date-format" />
+          <input
+            id="filter-to"
+            type="date"
+            name="to"
+            defaultValue={query.to}
+            required
+            className={inputClass}
+            aria-describedby="date-format"
+          />
         </div>
         <nav aria-label={t("quickRanges")} className="flex flex-wrap gap-2 pb-1.5 text-sm">
           {RANGE_PRESETS.map((preset) => {
@@ -77,7 +105,15 @@ export async function ActivityFilters({
           <label htmlFor="filter-customer" className="font-medium">
             {t("customer")}
           </label>
-          <input id="filter-customer" type="search" name="customer" defaultValue={query.customer ?? ""} placeholder={t("customerPlaceholder")} maxLength={200} className={inputClass} />
+          <input
+            id="filter-customer"
+            type="search"
+            name="customer"
+            defaultValue={query.customer ?? ""}
+            placeholder={t("customerPlaceholder")}
+            maxLength={200}
+            className={inputClass}
+          />
         </div>
         <div className="text-sm">
           <label htmlFor="filter-action" className="font-medium">
@@ -132,10 +168,16 @@ export async function ActivityFilters({
         </div>
       </div>
       <div className="flex items-center gap-3">
-        <button type="submit" className="rounded bg-brand px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-dark focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand">
+        <button
+          type="submit"
+          className="rounded bg-brand px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-dark focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand"
+        >
           {t("apply")}
         </button>
-        <Link href={query.tz === "UTC" ? ACTIVITY_LOG_PATH : `${ACTIVITY_LOG_PATH}?tz=${encodeURIComponent(query.tz)}`} className="text-sm text-brand underline-offset-2 hover:underline">
+        <Link
+          href={query.tz === "UTC" ? ACTIVITY_LOG_PATH : `${ACTIVITY_LOG_PATH}?tz=${encodeURIComponent(query.tz)}`}
+          className="text-sm text-brand underline-offset-2 hover:underline"
+        >
           {t("reset")}
         </Link>
       </div>

@@ -44,7 +44,8 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
 
   const zoneLabel = timeZoneLabel(params.tz);
   const exportHref = `${EXPORT_ROUTE}?${toSearchParams(params, { cursor: null })}`;
-  const pageHref = (cursor: string | null, dir: "next" | "prev") => `${ACTIVITY_LOG_PATH}?${toSearchParams(params, { cursor, dir })}`;
+  const pageHref = (cursor: string | null, dir: "next" | "prev") =>
+    `${ACTIVITY_LOG_PATH}?${toSearchParams(params, { cursor, dir })}`;
   const empty = total.count === 0;
   const totalText = formatCount(total, locale);
   const period = { from: formatDay(params.from, locale), to: formatDay(params.to, locale) };
@@ -53,7 +54,9 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
     <div className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <p className="text-sm text-gray-700" aria-live="polite" data-testid="result-count">
-          {empty ? t("results.noRecords", period) : t("results.count", { ...period, count: total.count, total: totalText })}
+          {empty
+            ? t("results.noRecords", period)
+            : t("results.count", { ...period, count: total.count, total: totalText })}
         </p>
         {empty ? (
           <p className="text-sm text-gray-600" data-testid="export-empty">
@@ -75,7 +78,10 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
       </div>
 
       {page.rows.length === 0 ? (
-        <div className="rounded border border-dashed border-gray-300 bg-white p-8 text-center text-gray-700" data-testid="empty-state">
+        <div
+          className="rounded border border-dashed border-gray-300 bg-white p-8 text-center text-gray-700"
+          data-testid="empty-state"
+        >
           {empty ? t("results.emptyRange", period) : t("results.noMore")}
         </div>
       ) : (
@@ -89,12 +95,19 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
       <nav aria-label={t("pagination.label")} className="flex items-center justify-between text-sm">
         <div className="flex gap-2">
           {params.cursor && (
-            <Link href={pageHref(null, "next")} className="rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50">
+            <Link
+              href={pageHref(null, "next")}
+              className="rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50"
+            >
               {t("pagination.newest")}
             </Link>
           )}
           {page.prevCursor ? (
-            <Link href={pageHref(page.prevCursor, "prev")} rel="prev" className="rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50">
+            <Link
+              href={pageHref(page.prevCursor, "prev")}
+              rel="prev"
+              className="rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50"
+            >
               {t("pagination.newer")}
             </Link>
           ) : (
@@ -103,7 +116,11 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
             </span>
           )}
           {page.nextCursor ? (
-            <Link href={pageHref(page.nextCursor, "next")} rel="next" className="rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50">
+            <Link
+              href={pageHref(page.nextCursor, "next")}
+              rel="next"
+              className="rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50"
+            >
               {t("pagination.older")}
             </Link>
           ) : (

@@ -18,7 +18,10 @@ export interface ActivityRowView {
   userPrincipalName: string;
 }
 
-export function toRowView(row: ActivityListRow, { timeZone, locale, t }: { timeZone: string; locale: string; t: CatalogTranslator }): ActivityRowView {
+export function toRowView(
+  row: ActivityListRow,
+  { timeZone, locale, t }: { timeZone: string; locale: string; t: CatalogTranslator },
+): ActivityRowView {
   return {
     id: row.id,
     occurredAt: row.occurredAt.toISOString(),

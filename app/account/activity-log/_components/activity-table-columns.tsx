@@ -29,7 +29,11 @@ export function getActivityColumns(timeZoneLabel: string, t: TableTranslator) {
             onClick={() => row.toggleExpanded()}
             className="rounded p-1 text-gray-600 hover:bg-gray-100 hover:text-gray-900 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
           >
-            <svg aria-hidden="true" viewBox="0 0 20 20" className={`h-5 w-5 fill-current transition-transform ${expanded ? "rotate-180" : ""}`}>
+            <svg
+              aria-hidden="true"
+              viewBox="0 0 20 20"
+              className={`h-5 w-5 fill-current transition-transform ${expanded ? "rotate-180" : ""}`}
+            >
               <path d="M5.3 7.3a1 1 0 0 1 1.4 0L10 10.6l3.3-3.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 0 1 0-1.4z" />
             </svg>
           </button>
@@ -59,7 +63,10 @@ export function getActivityColumns(timeZoneLabel: string, t: TableTranslator) {
           );
         }
         return (
-          <Link href={`/customers/${customerId}/subscriptions`} className="text-brand underline-offset-2 hover:underline">
+          <Link
+            href={`/customers/${customerId}/subscriptions`}
+            className="text-brand underline-offset-2 hover:underline"
+          >
             {customerName ?? customerId}
           </Link>
         );

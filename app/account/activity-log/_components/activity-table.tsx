@@ -11,7 +11,15 @@ import { ActivityDetails } from "./activity-details";
  * The page of rows the server chose (paging, filtering and ordering are the server's: manual).
  * Expanding a row mounts its details panel, which loads the record's large part only then.
  */
-export function ActivityTable({ rows, timeZoneLabel, timeZone }: { rows: ActivityRowView[]; timeZoneLabel: string; timeZone: string }) {
+export function ActivityTable({
+  rows,
+  timeZoneLabel,
+  timeZone,
+}: {
+  rows: ActivityRowView[];
+  timeZoneLabel: string;
+  timeZone: string;
+}) {
   const t = useTranslations("activityLog.table");
   const columns = useMemo(() => getActivityColumns(timeZoneLabel, t), [timeZoneLabel, t]);
   const [expanded, setExpanded] = useState<ExpandedState>({});

@@ -7,5 +7,9 @@ const STYLES: Record<OperationStatus, string> = {
 };
 
 export function StatusBadge({ status, label }: { status: OperationStatus; label: string }) {
-  return <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STYLES[status]}`}>{label}</span>;
+  return (
+    <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STYLES[status]}`}>
+      {label}
+    </span>
+  );
 }

@@ -38,7 +38,11 @@ export function TimeZoneSwitch({ current, label }: { current: string; label: str
       ) : (
         local &&
         local !== "UTC" && (
-          <button type="button" onClick={() => switchTo(local)} className="text-brand underline-offset-2 hover:underline">
+          <button
+            type="button"
+            onClick={() => switchTo(local)}
+            className="text-brand underline-offset-2 hover:underline"
+          >
             {t("useMine", { zone: local })}
           </button>
         )

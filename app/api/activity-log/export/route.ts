@@ -30,9 +30,13 @@ export async function GET(request: NextRequest): Promise<Response> {
       // whether the download completed.
       onSettled: ({ rows, error }) => {
         logExportSettled({ rows, error, durationMs: performance.now() - startedAt, aborted: request.signal.aborted });
-        void recordLogAccess({ ctx, kind: "export", params, rowCount: rows, operationStatus: error ? "failed" : "succeeded" }).catch(
-          (failure: unknown) => console.error("could not record the export of the activity log", failure),
-        );
+        void recordLogAccess({
+          ctx,
+          kind: "export",
+          params,
+          rowCount: rows,
+          operationStatus: error ? "failed" : "succeeded",
+        }).catch((failure: unknown) => console.error("could not record the export of the activity log", failure));
       },
     });
     return new Response(stream, {

@@ -45,7 +45,8 @@ export default async function SubscriptionsPage({
         <span>{customer.companyName}</span>
       </nav>
       <h1 className="text-2xl font-semibold">
-        {t("title")} <span className="text-gray-500">·</span> <span data-testid="customer-name">{customer.companyName}</span>
+        {t("title")} <span className="text-gray-500">·</span>{" "}
+        <span data-testid="customer-name">{customer.companyName}</span>
       </h1>
       <p className="text-sm text-gray-600">{customer.domain}</p>
       {(await searchParams).added === "1" && (
@@ -55,7 +56,9 @@ export default async function SubscriptionsPage({
       )}
       {can(ctx.role, "manage_customers") && <PurchaseSubscriptionForm customerId={customer.id} />}
       {subscriptions.length === 0 ? (
-        <p className="rounded border border-dashed border-gray-300 bg-white p-6 text-center text-gray-700">{t("empty")}</p>
+        <p className="rounded border border-dashed border-gray-300 bg-white p-6 text-center text-gray-700">
+          {t("empty")}
+        </p>
       ) : (
         <div className="overflow-x-auto rounded border border-gray-200 bg-white">
           <table className="min-w-full divide-y divide-gray-200 text-sm">
