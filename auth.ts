@@ -1,15 +1,21 @@
 import NextAuth, { type DefaultSession } from "next-auth";
+import { headers } from "next/headers";
 import { findDirectoryUser } from "@/db/queries/partner-directory";
 import type { Cloud } from "@/db/schema";
 import { signInErrorFor, type SignInError } from "@/lib/auth/sign-in-errors";
 import { cloudAuthorities, cloudProviders } from "@/lib/auth/providers";
 import { isCloud, servedClouds } from "@/lib/clouds";
+import { databaseUnavailableCode } from "@/lib/errors";
+import { checkSession, closeSession, openSession, reportSessionEnd } from "@/lib/auth/server-session";
+import { sessionPolicy } from "@/lib/auth/session-policy";
 
 declare module "next-auth" {
   interface Session {
     cloud: Cloud;
     tenantId: string;
     tenantName: string;
+    /** The server-side session row this cookie names (an identifier, not a credential). */
+    sessionId: string;
     user: { id: string; userPrincipalName: string } & DefaultSession["user"];
   }
 }
@@ -21,6 +27,7 @@ declare module "@auth/core/jwt" {
     tenantName?: string;
     userId?: string;
     upn?: string;
+    sid?: string;
   }
 }
 
@@ -35,7 +42,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   return {
     providers: cloudProviders(authorities),
     trustHost: true,
-    session: { strategy: "jwt", maxAge: 8 * 3600 },
+    // The cookie only names a server-side session (lib/auth/server-session.ts), which enforces the
+    // idle and absolute timeouts; the cookie's own lifetime is the absolute one.
+    session: { strategy: "jwt", maxAge: Math.ceil(sessionPolicy().maxMs / 1000) },
     pages: { signIn: "/signin", error: "/signin" },
     callbacks: {
       async signIn({ account, profile }) {
@@ -66,7 +75,36 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
             token.userId = lookup.user.userId;
             token.upn = lookup.user.userPrincipalName;
             token.name = lookup.user.displayName;
+            token.sid = await openSession({
+              scope: { tenantId: lookup.user.tenantId, cloud: lookup.user.cloud },
+              userId: lookup.user.userId,
+              userAgent: (await headers()).get("user-agent"),
+            });
           }
+          return token;
+        }
+        // Every later use of the cookie: its session row must still be live. Returning null makes
+        // Auth.js clear the cookie in the same response, so a refresh never outlives the row.
+        if (!token.sid || !token.tenantId || !isCloud(token.cloud) || !token.userId) return null;
+        // Another cloud's session names no row here; the proxy refuses it for its cloud, and says so.
+        if (!servedClouds().includes(token.cloud)) return token;
+        try {
+          const check = await checkSession({
+            scope: { tenantId: token.tenantId, cloud: token.cloud },
+            sessionId: token.sid,
+            userId: token.userId,
+          });
+          if (!check.ok) {
+            reportSessionEnd(check.reason);
+            return null;
+          }
+          token.tenantName = check.user.tenantName;
+          token.name = check.user.displayName;
+        } catch (error) {
+          // An outage must not sign everyone out: the cookie stays, and the request meets the
+          // outage's 503 where it reads data (getTenantContext checks the session again, strictly).
+          if (databaseUnavailableCode(error)) return token;
+          throw error;
         }
         return token;
       },
@@ -76,7 +114,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         session.tenantName = token.tenantName as string;
         session.user.id = token.userId as string;
         session.user.userPrincipalName = token.upn as string;
+        session.sessionId = token.sid as string;
         return session;
+      },
+    },
+    events: {
+      // Sign-out deletes the row, so every copy of the cookie stops working at once.
+      async signOut(message) {
+        const token = "token" in message ? message.token : null;
+        if (token?.sid && token.tenantId && isCloud(token.cloud)) {
+          await closeSession({ tenantId: token.tenantId, cloud: token.cloud }, token.sid);
+        }
       },
     },
   };

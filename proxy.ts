@@ -2,11 +2,18 @@ import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server
 import type { NextAuthRequest } from "next-auth";
 import { auth } from "@/auth";
 import { servedClouds } from "@/lib/clouds";
+import { canonicalOrigin, canonicalRedirect } from "@/lib/auth/canonical-url";
+import { reportedSessionEnd, withSessionOutcome } from "@/lib/auth/server-session";
+import { SESSION_END_MESSAGES } from "@/lib/auth/session-policy";
 import { annotate } from "@/lib/observability/request-context";
 import { authorityOrigins, securityHeaders } from "@/lib/security-headers";
 
-// Reachable signed out: sign-in itself, Auth.js's endpoints, and the health probe.
+// Reachable signed out: sign-in itself, Auth.js's endpoints, the health probe and the ingestion API.
 const PUBLIC_PATHS = [/^\/signin\/?$/, /^\/api\/auth(\/|$)/, /^\/api\/health\/?$/, /^\/api\/v1\/activity-records\/?$/];
+// Of those, the ones that never look at the session cookie here: Auth.js reads and writes it
+// itself (a refresh from this proxy must never race the cookie its callback sets), and the
+// probe and the API authenticate otherwise.
+const SESSIONLESS_PATHS = PUBLIC_PATHS.slice(1);
 
 /** A browser navigating (a typed URL, a clicked export link) rather than a script calling the API. */
 function isNavigation(headers: Headers): boolean {
@@ -51,12 +58,16 @@ function decide(request: NextAuthRequest, requestHeaders: Headers): Response {
     return pass();
   }
 
+  // Set when the request's cookie named a session that has ended (signed out, idle, expired).
+  const ended = reportedSessionEnd();
   if (pathname.startsWith("/api/") && !isNavigation(request.headers)) {
-    return NextResponse.json({ error: { code: "unauthorized", message: "Sign in to continue." } }, { status: 401 });
+    const message = ended ? `${SESSION_END_MESSAGES[ended]} Sign in again.` : "Sign in to continue.";
+    return NextResponse.json({ error: { code: "unauthorized", message } }, { status: 401 });
   }
   const signIn = new URL("/signin", request.nextUrl.origin);
   signIn.searchParams.set("callbackUrl", pathname + search);
   if (foreignCloud) signIn.searchParams.set("error", "SessionCloud");
+  else if (ended) signIn.searchParams.set("error", ended);
   return NextResponse.redirect(signIn);
 }
 
@@ -65,9 +76,17 @@ const handler = gate as unknown as
   Promise<(request: NextRequest, event: NextFetchEvent) => Promise<Response>> | typeof gate;
 
 export async function proxy(request: NextRequest, event: NextFetchEvent) {
-  return (await handler)(request, event as never);
+  const elsewhere = canonicalRedirect(request, canonicalOrigin());
+  if (elsewhere) return withSecurityHeaders(request, () => NextResponse.redirect(elsewhere, 307));
+  if (SESSIONLESS_PATHS.some((p) => p.test(request.nextUrl.pathname))) {
+    return withSecurityHeaders(request, (requestHeaders) =>
+      NextResponse.next({ request: { headers: requestHeaders } }),
+    );
+  }
+  const gated = await handler;
+  return withSessionOutcome(() => gated(request, event as never));
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|robots.txt).*)"],
 };

@@ -98,6 +98,15 @@ export function AccountSettingsMenu({
               {t("customers")}
             </Link>
           </li>
+          <li>
+            <Link
+              href="/account/sessions"
+              onClick={() => setOpen(false)}
+              className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand"
+            >
+              {t("sessions")}
+            </Link>
+          </li>
         </ul>
       )}
     </div>

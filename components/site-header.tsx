@@ -1,7 +1,9 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import { auth, signOut } from "@/auth";
-import { can, getTenantContext } from "@/lib/auth/tenant-context";
+import { signOut } from "@/auth";
+import { closeSession } from "@/lib/auth/server-session";
+import { AppError } from "@/lib/errors";
+import { can, currentSession, currentSessionId, getTenantContext } from "@/lib/auth/tenant-context";
 import { servedClouds } from "@/lib/clouds";
 import { AccountSettingsMenu } from "./account-settings-menu";
 import { CloudBadge } from "./cloud-badge";
@@ -9,7 +11,7 @@ import { LocaleSwitcher } from "./locale-switcher";
 
 /** The portal's header: product name, the cloud badge, the signed-in partner, Account settings and the language. */
 export async function SiteHeader() {
-  const [session, t] = await Promise.all([auth(), getTranslations()]);
+  const [session, t] = await Promise.all([currentSession(), getTranslations()]);
   const clouds = servedClouds();
   // The header never fails a page: a stale or foreign session just shows as signed out.
   const ctx = session?.tenantId ? await getTenantContext().catch(() => undefined) : undefined;
@@ -46,6 +48,13 @@ export async function SiteHeader() {
             <form
               action={async () => {
                 "use server";
+                // The row first, and strictly: if it cannot be deleted, sign-out fails visibly
+                // rather than leaving a cookie copy alive (Auth.js's own sign-out event only logs).
+                const ctx = await getTenantContext().catch((error) => {
+                  if (error instanceof AppError && error.code === "unauthorized") return undefined; // already ended
+                  throw error;
+                });
+                if (ctx) await closeSession(ctx, await currentSessionId());
                 await signOut({ redirectTo: "/signin" });
               }}
             >

@@ -287,6 +287,34 @@ export const activitySeals = pgTable(
   (t) => [primaryKey({ name: "activity_seals_pkey", columns: [t.tenantId, t.seq] })],
 );
 
+/*
+ * Server-side sign-in sessions. The session cookie (an encrypted Auth.js JWT) carries only this
+ * row's id; every request checks the row, so signing out, an idle or absolute timeout, or an
+ * admin's "end session" ends every copy of the cookie at once. A user removed from the directory
+ * takes their sessions along (the foreign key cascades).
+ */
+export const userSessions = pgTable(
+  "user_sessions",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    id: uuid("id").notNull(),
+    cloud: text("cloud").$type<Cloud>().notNull(),
+    userId: uuid("user_id").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true, mode: "date" }).notNull(),
+    userAgent: text("user_agent"),
+  },
+  (t) => [
+    primaryKey({ name: "user_sessions_pkey", columns: [t.tenantId, t.id] }),
+    foreignKey({
+      name: "user_sessions_user_fk",
+      columns: [t.tenantId, t.userId],
+      foreignColumns: [partnerUsers.tenantId, partnerUsers.id],
+    }).onDelete("cascade"),
+    index("user_sessions_user_idx").on(t.tenantId, t.userId),
+  ],
+);
+
 export type PartnerTenant = typeof partnerTenants.$inferSelect;
 export type PartnerUser = typeof partnerUsers.$inferSelect;
 export type Customer = typeof customers.$inferSelect;
@@ -297,3 +325,4 @@ export type ApiKey = typeof apiKeys.$inferSelect;
 export type ActivityIngestEvent = typeof activityIngestEvents.$inferSelect;
 export type ActivitySeal = typeof activitySeals.$inferSelect;
 export type ActivityDayCount = typeof activityDayCounts.$inferSelect;
+export type UserSession = typeof userSessions.$inferSelect;

@@ -26,6 +26,8 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   view_activity_log: "Viewed the activity log",
   export_activity_log: "Exported the activity log",
   apply_log_retention: "Applied log retention",
+  end_user_session: "Ended a user's session",
+  end_all_user_sessions: "Signed out everywhere",
 };
 
 export function humanise(identifier: string): string {
@@ -59,6 +61,7 @@ export const KNOWN_RESOURCE_TYPES = [
   "customer_user",
   "referral",
   "activity_log",
+  "user_session",
 ] as const;
 
 export const resourceLabel = (resourceType: string): string => humanise(resourceType);

@@ -4,6 +4,7 @@ import { signIn } from "@/auth";
 import { servedClouds } from "@/lib/clouds";
 import { signInErrorCode } from "@/lib/auth/sign-in-errors";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { sessionPolicy } from "@/lib/auth/session-policy";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("signIn");
@@ -20,6 +21,7 @@ export default async function SignInPage({
   const error = signInErrorCode(typeof params.error === "string" ? params.error : undefined);
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
   const clouds = servedClouds();
+  const policy = sessionPolicy();
 
   return (
     <section className="mx-auto mt-10 max-w-md rounded border border-gray-200 bg-white p-8 shadow-sm">
@@ -27,7 +29,7 @@ export default async function SignInPage({
       <p className="mt-2 text-sm text-gray-600">{t("signIn.intro")}</p>
       {error && (
         <p role="alert" className="mt-4 rounded bg-red-50 p-3 text-sm text-red-800">
-          {t(`signIn.errors.${error}`)}
+          {t(`signIn.errors.${error}`, { minutes: policy.idleMs / 60_000, hours: policy.maxMs / 3_600_000 })}
         </p>
       )}
       <div className="mt-6 space-y-3">

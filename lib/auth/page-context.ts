@@ -11,7 +11,11 @@ export async function getPageContext(options: { permission?: Permission } = {}):
   try {
     return await getTenantContext(options);
   } catch (error) {
-    if (error instanceof AppError && error.code === "unauthorized") redirect("/signin?error=SessionCloud");
+    if (error instanceof AppError && error.code === "unauthorized") {
+      // The proxy turns away most ended sessions first; this is the race where one ends mid-request.
+      const reason = (error.details as { reason?: string } | undefined)?.reason ?? "SessionEnded";
+      redirect(`/signin?error=${reason}`);
+    }
     if (error instanceof AppError && error.code === "forbidden") forbidden();
     throw error;
   }

@@ -9,6 +9,10 @@ export const SIGN_IN_ERRORS = [
   "WrongIssuer",
   "CloudNotServed",
   "SessionCloud",
+  "SessionIdle",
+  "SessionExpired",
+  "SessionEnded",
+  "SignedOutEverywhere",
   "Default",
 ] as const;
 

@@ -1,19 +1,21 @@
 import { cache } from "react";
 import { auth } from "@/auth";
-import { findDirectoryUser } from "@/db/queries/partner-directory";
 import type { PartnerRole } from "@/db/schema";
 import type { TenantContext } from "@/db/with-tenant";
 import { servedClouds } from "@/lib/clouds";
 import { AppError } from "@/lib/errors";
 import { annotate } from "@/lib/observability/request-context";
+import { checkSession } from "./server-session";
+import { SESSION_END_MESSAGES } from "./session-policy";
 
-export type Permission = "view_activity_log" | "manage_customers" | "verify_log";
+export type Permission = "view_activity_log" | "manage_customers" | "verify_log" | "manage_sessions";
 
 const PERMISSIONS: Record<Permission, readonly PartnerRole[]> = {
   view_activity_log: ["global_admin", "admin_agent", "billing_admin"],
   // Adding customers and buying for them is agents' daily work, as in Partner Center.
   manage_customers: ["global_admin", "admin_agent", "sales_agent"],
   verify_log: ["global_admin"],
+  manage_sessions: ["global_admin"],
 };
 
 export const can = (role: PartnerRole, permission: Permission) => PERMISSIONS[permission].includes(role);
@@ -24,27 +26,48 @@ const FORBIDDEN_MESSAGES: Record<Permission, string> = {
   manage_customers:
     "Your role does not allow this. Adding customers and buying subscriptions needs the Global admin, Admin agent or Sales agent role.",
   verify_log: "Your role does not allow this. Checking the log's seals needs the Global admin role.",
+  manage_sessions: "Your role does not allow this. Ending other people's sessions needs the Global admin role.",
 };
 
+/** The request's Auth.js session, read once per request however many components ask. */
+export const currentSession = cache(() => auth());
+
 /*
- * The session says who signed in and through which cloud; the directory says whether they are
- * still a partner user and with which role (read on every request, so a removed user or a changed
- * role takes effect at once). Cached per request.
+ * The cookie says which session; the session row says whether it is still live (not signed out,
+ * idle, expired or ended by an admin), and the directory whether its user is still a partner user
+ * and with which role, all read on every request in one query, so each takes effect at once.
+ * Cached per request.
  */
 const resolveContext = cache(async (): Promise<TenantContext> => {
-  const session = await auth();
-  if (!session?.tenantId || !session.cloud || !session.user?.id) {
+  const session = await currentSession();
+  if (!session?.tenantId || !session.cloud || !session.user?.id || !session.sessionId) {
     throw new AppError("unauthorized", "Sign in to continue.");
   }
   if (!servedClouds().includes(session.cloud)) {
-    throw new AppError("unauthorized", "This session belongs to a cloud this deployment does not serve.");
+    throw new AppError("unauthorized", "This session belongs to a cloud this deployment does not serve.", {
+      reason: "SessionCloud",
+    });
   }
-  const lookup = await findDirectoryUser({ tenantId: session.tenantId, cloud: session.cloud, userId: session.user.id });
-  if (!lookup.ok) throw new AppError("unauthorized", "Your account is no longer a partner user of this tenant.");
-  const { tenantId, cloud, userId, userPrincipalName, role } = lookup.user;
+  const check = await checkSession({
+    scope: { tenantId: session.tenantId, cloud: session.cloud },
+    sessionId: session.sessionId,
+    userId: session.user.id,
+  });
+  if (!check.ok) {
+    throw new AppError("unauthorized", `${SESSION_END_MESSAGES[check.reason]} Sign in again.`, {
+      reason: check.reason,
+    });
+  }
+  const { tenantId, cloud, userId, userPrincipalName, role } = check.user;
   annotate({ userId, tenantId, cloud, role }); // the request log's "who" (ids only, never the UPN)
   return { tenantId, cloud, userId, userPrincipalName, role };
 });
+
+/** The session id of the signed-in request (after getTenantContext has vouched for it). */
+export async function currentSessionId(): Promise<string> {
+  await resolveContext();
+  return (await currentSession())!.sessionId;
+}
 
 /** The one way pages, server actions and route handlers learn who they act for. */
 export async function getTenantContext(options: { permission?: Permission } = {}): Promise<TenantContext> {

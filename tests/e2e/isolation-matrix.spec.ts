@@ -52,6 +52,11 @@ const MATRIX: Record<string, Row> = {
     ],
     expect: { signedOut: 307, wrongRole: 403, forged: 200 },
   },
+  "/account/sessions": {
+    kind: "page",
+    own: () => "/account/sessions",
+    expect: { signedOut: 307, wrongRole: 200 },
+  },
   "/account/log-integrity": {
     kind: "page",
     own: () => "/account/log-integrity",
