@@ -6,8 +6,8 @@ import { signInErrorFor, type SignInError } from "@/lib/auth/sign-in-errors";
 import { cloudAuthorities, cloudProviders } from "@/lib/auth/providers";
 import { isCloud, servedClouds } from "@/lib/clouds";
 import { databaseUnavailableCode } from "@/lib/errors";
-import { checkSession, closeSession, openSession, reportSessionEnd } from "@/lib/auth/server-session";
-import { sessionPolicy } from "@/lib/auth/session-policy";
+import { checkSession, closeSession, openSession } from "@/lib/auth/server-session";
+import { sessionPolicy, type SessionEndReason } from "@/lib/auth/session-policy";
 
 declare module "next-auth" {
   interface Session {
@@ -16,6 +16,8 @@ declare module "next-auth" {
     tenantName: string;
     /** The server-side session row this cookie names (an identifier, not a credential). */
     sessionId: string;
+    /** Why the cookie's session ended, when it has (the session then has no tenant). */
+    ended?: SessionEndReason;
     user: { id: string; userPrincipalName: string } & DefaultSession["user"];
   }
 }
@@ -28,6 +30,8 @@ declare module "@auth/core/jwt" {
     userId?: string;
     upn?: string;
     sid?: string;
+    /** Set once the named session has ended: the cookie is dead, and says why until the next sign-in. */
+    ended?: SessionEndReason;
   }
 }
 
@@ -83,8 +87,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           }
           return token;
         }
-        // Every later use of the cookie: its session row must still be live. Returning null makes
-        // Auth.js clear the cookie in the same response, so a refresh never outlives the row.
+        // Every later use of the cookie: its session row must still be live. An ended session
+        // leaves a dead cookie that names nothing and only says why (a refresh racing sign-out
+        // can at most write back a cookie whose row is gone).
+        if (token.ended) return { ended: token.ended };
         if (!token.sid || !token.tenantId || !isCloud(token.cloud) || !token.userId) return null;
         // Another cloud's session names no row here; the proxy refuses it for its cloud, and says so.
         if (!servedClouds().includes(token.cloud)) return token;
@@ -94,10 +100,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
             sessionId: token.sid,
             userId: token.userId,
           });
-          if (!check.ok) {
-            reportSessionEnd(check.reason);
-            return null;
-          }
+          if (!check.ok) return { ended: check.reason };
           token.tenantName = check.user.tenantName;
           token.name = check.user.displayName;
         } catch (error) {
@@ -115,6 +118,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         session.user.id = token.userId as string;
         session.user.userPrincipalName = token.upn as string;
         session.sessionId = token.sid as string;
+        if (token.ended) session.ended = token.ended;
         return session;
       },
     },

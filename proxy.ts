@@ -2,8 +2,6 @@ import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server
 import type { NextAuthRequest } from "next-auth";
 import { auth } from "@/auth";
 import { servedClouds } from "@/lib/clouds";
-import { canonicalOrigin, canonicalRedirect } from "@/lib/auth/canonical-url";
-import { reportedSessionEnd, withSessionOutcome } from "@/lib/auth/server-session";
 import { SESSION_END_MESSAGES } from "@/lib/auth/session-policy";
 import { annotate } from "@/lib/observability/request-context";
 import { authorityOrigins, securityHeaders } from "@/lib/security-headers";
@@ -59,7 +57,7 @@ function decide(request: NextAuthRequest, requestHeaders: Headers): Response {
   }
 
   // Set when the request's cookie named a session that has ended (signed out, idle, expired).
-  const ended = reportedSessionEnd();
+  const ended = session?.ended;
   if (pathname.startsWith("/api/") && !isNavigation(request.headers)) {
     const message = ended ? `${SESSION_END_MESSAGES[ended]} Sign in again.` : "Sign in to continue.";
     return NextResponse.json({ error: { code: "unauthorized", message } }, { status: 401 });
@@ -76,15 +74,13 @@ const handler = gate as unknown as
   Promise<(request: NextRequest, event: NextFetchEvent) => Promise<Response>> | typeof gate;
 
 export async function proxy(request: NextRequest, event: NextFetchEvent) {
-  const elsewhere = canonicalRedirect(request, canonicalOrigin());
-  if (elsewhere) return withSecurityHeaders(request, () => NextResponse.redirect(elsewhere, 307));
   if (SESSIONLESS_PATHS.some((p) => p.test(request.nextUrl.pathname))) {
     return withSecurityHeaders(request, (requestHeaders) =>
       NextResponse.next({ request: { headers: requestHeaders } }),
     );
   }
   const gated = await handler;
-  return withSessionOutcome(() => gated(request, event as never));
+  return gated(request, event as never);
 }
 
 export const config = {

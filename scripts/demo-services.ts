@@ -67,10 +67,7 @@ export async function startDemoServices(options: {
   if (!(await portIsFree(port)))
     throw new ConfigError(`port ${port} for the local OIDC server is taken: free it or set OIDC_PORT`);
   const clientSecret = randomBytes(24).toString("base64url");
-  // The local authority knows one redirect URI; AUTH_URL makes the app send browsers that
-  // arrived at another address (127.0.0.1, a LAN name) there before sign-in starts.
   const appUrl = process.env.AUTH_URL?.replace(/\/api\/auth\/?$/, "") ?? `http://localhost:${options.appPort}`;
-  if (!process.env.AUTH_URL) env.AUTH_URL = appUrl;
   const oidc = await startLocalOidc({
     port,
     clouds: local,

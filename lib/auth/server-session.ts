@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { findSessionUser, type SessionScope, type SessionUser } from "@/db/queries/user-sessions";
 import { createUserSession, deleteUserSession, touchUserSession } from "@/db/mutations/user-sessions";
 import { END_REASON, needsTouch, sessionPolicy, sessionState, type SessionEndReason } from "./session-policy";
@@ -27,8 +26,8 @@ export async function openSession({
 }
 
 /**
- * Is this session still good for this user, now? A session past a timeout is deleted when found,
- * and a live one is marked as seen (at most every `touchAfterMs`).
+ * Is this session still good for this user, now? A live one is marked as seen (at most every
+ * `touchAfterMs`).
  */
 export async function checkSession({
   scope,
@@ -45,10 +44,9 @@ export async function checkSession({
   const found = await findSessionUser({ ...scope, sessionId });
   if (!found || found.session.userId !== userId) return { ok: false, reason: "SessionEnded" };
   const state = sessionState(found.session, now, policy);
-  if (state !== "active") {
-    await deleteUserSession({ scope, sessionId });
-    return { ok: false, reason: END_REASON[state] };
-  }
+  // Left in place, so every copy of the cookie keeps getting the same answer; the next sign-in in
+  // the tenant clears rows past a timeout.
+  if (state !== "active") return { ok: false, reason: END_REASON[state] };
   if (needsTouch(found.session, now, policy)) await touchUserSession({ scope, sessionId, now });
   return { ok: true, user: found.user };
 }
@@ -60,24 +58,4 @@ export function keepSessionAlive(scope: SessionScope, sessionId: string, now = n
 
 export function closeSession(scope: SessionScope, sessionId: string): Promise<boolean> {
   return deleteUserSession({ scope, sessionId });
-}
-
-/*
- * Why the session of the request being handled ended, told by the session check inside Auth.js's
- * callbacks to the proxy, which turns it into a sign-in redirect that says why. Auth.js hands the
- * proxy only "no session", so the reason travels beside it, per request.
- */
-const outcome = new AsyncLocalStorage<{ reason?: SessionEndReason }>();
-
-export function withSessionOutcome<T>(fn: () => T): T {
-  return outcome.run({}, fn);
-}
-
-export function reportSessionEnd(reason: SessionEndReason): void {
-  const store = outcome.getStore();
-  if (store) store.reason = reason;
-}
-
-export function reportedSessionEnd(): SessionEndReason | undefined {
-  return outcome.getStore()?.reason;
 }

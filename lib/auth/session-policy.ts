@@ -19,7 +19,7 @@ export type SessionEndReason = "SessionIdle" | "SessionExpired" | "SessionEnded"
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+function positiveNumber(env: Record<string, string | undefined>, name: string, fallback: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
@@ -32,7 +32,7 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, 
 }
 
 /** SESSION_IDLE_MINUTES (default 15) and SESSION_MAX_HOURS (default 8). */
-export function sessionPolicy(env: NodeJS.ProcessEnv = process.env): SessionPolicy {
+export function sessionPolicy(env: Record<string, string | undefined> = process.env): SessionPolicy {
   const idleMs = positiveNumber(env, "SESSION_IDLE_MINUTES", 15, 24 * 60) * MINUTE;
   const maxMs = positiveNumber(env, "SESSION_MAX_HOURS", 8, 24 * 30) * HOUR;
   return { idleMs, maxMs, touchAfterMs: Math.min(30_000, idleMs / 30) };

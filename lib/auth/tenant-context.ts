@@ -40,6 +40,11 @@ export const currentSession = cache(() => auth());
  */
 const resolveContext = cache(async (): Promise<TenantContext> => {
   const session = await currentSession();
+  if (session?.ended) {
+    throw new AppError("unauthorized", `${SESSION_END_MESSAGES[session.ended]} Sign in again.`, {
+      reason: session.ended,
+    });
+  }
   if (!session?.tenantId || !session.cloud || !session.user?.id || !session.sessionId) {
     throw new AppError("unauthorized", "Sign in to continue.");
   }

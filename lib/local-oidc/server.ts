@@ -60,7 +60,10 @@ function createAuthority(cloud: Cloud, issuer: string, options: LocalOidcOptions
       {
         client_id: `partner-activity-log-${cloud}`,
         client_secret: options.clientSecret,
-        redirect_uris: [`${options.appUrl}/api/auth/callback/${cloud}`],
+        // The demo answers on localhost and 127.0.0.1 alike; sign-in must work from either.
+        redirect_uris: [...new Set([options.appUrl, options.appUrl.replace("//localhost:", "//127.0.0.1:")])].map(
+          (url) => `${url}/api/auth/callback/${cloud}`,
+        ),
         grant_types: ["authorization_code"],
         response_types: ["code"],
         token_endpoint_auth_method: "client_secret_post",
