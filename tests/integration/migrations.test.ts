@@ -40,6 +40,7 @@ describe("migrations", () => {
       "partner_tenants",
       "partner_users",
       "subscriptions",
+      "user_sessions",
     ]);
     // Every tenant table is forced under row-level security; the log tables are partitioned.
     expect(tables.every((t) => t.relforcerowsecurity)).toBe(true);
