@@ -1,6 +1,14 @@
 import { findSessionUser, type SessionScope, type SessionUser } from "@/db/queries/user-sessions";
 import { createUserSession, deleteUserSession, touchUserSession } from "@/db/mutations/user-sessions";
-import { END_REASON, needsTouch, sessionPolicy, sessionState, type SessionEndReason } from "./session-policy";
+import type { Database } from "@/db/client";
+import {
+  END_REASON,
+  needsTouch,
+  SESSION_END_MESSAGES,
+  sessionPolicy,
+  sessionState,
+  type SessionEndReason,
+} from "./session-policy";
 
 /*
  * The server side of a sign-in. The cookie is an Auth.js JWT that names a session row; the row is
@@ -34,26 +42,57 @@ export async function checkSession({
   sessionId,
   userId,
   now = new Date(),
+  db,
 }: {
   scope: SessionScope;
   sessionId: string;
   userId: string;
   now?: Date;
+  db?: Database;
 }): Promise<SessionCheck> {
   const policy = sessionPolicy();
-  const found = await findSessionUser({ ...scope, sessionId });
+  const found = await findSessionUser({ ...scope, sessionId }, db);
   if (!found || found.session.userId !== userId) return { ok: false, reason: "SessionEnded" };
   const state = sessionState(found.session, now, policy);
   // Left in place, so every copy of the cookie keeps getting the same answer; the next sign-in in
   // the tenant clears rows past a timeout.
   if (state !== "active") return { ok: false, reason: END_REASON[state] };
-  if (needsTouch(found.session, now, policy)) await touchUserSession({ scope, sessionId, now });
+  if (needsTouch(found.session, now, policy)) await touchUserSession({ scope, sessionId, now }, db);
   return { ok: true, user: found.user };
 }
 
-/** Keeps a session from going idle while something long runs for it (an export streaming). */
-export function keepSessionAlive(scope: SessionScope, sessionId: string, now = new Date()): Promise<void> {
-  return touchUserSession({ scope, sessionId, now });
+/**
+ * While a long response streams for a session (an export): the session is marked as seen, so it
+ * does not go idle under a download, and checked, so the download stops when the session ends
+ * (signed out, ended by an admin, past its absolute lifetime). `signal` aborts then; `stop` when
+ * the response has settled.
+ */
+export function holdSessionWhileStreaming({
+  scope,
+  sessionId,
+  userId,
+  everyMs = sessionPolicy().touchAfterMs,
+  db,
+}: {
+  scope: SessionScope;
+  sessionId: string;
+  userId: string;
+  everyMs?: number;
+  db?: Database;
+}): { signal: AbortSignal; stop: () => void } {
+  const ended = new AbortController();
+  const timer = setInterval(() => {
+    checkSession({ scope, sessionId, userId, db }).then(
+      (check) => {
+        if (!check.ok) ended.abort(new Error(SESSION_END_MESSAGES[check.reason]));
+      },
+      // The database being away fails the export itself; the session is not what ended.
+      () => {},
+    );
+  }, everyMs);
+  const stop = () => clearInterval(timer);
+  ended.signal.addEventListener("abort", stop);
+  return { signal: ended.signal, stop };
 }
 
 export function closeSession(scope: SessionScope, sessionId: string): Promise<boolean> {

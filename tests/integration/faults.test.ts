@@ -193,8 +193,14 @@ describe("faults: the database stops, restarts, and exports are aborted", () => 
     page = await context.newPage();
   }, 300_000);
 
-  // Each test starts with the database up, even after a test that failed while it was down.
+  // A lock holder of a test that failed before the database stopped, which would hold every
+  // later test's requests.
+  let locker: postgres.Sql | undefined;
+
+  // Each test starts with the database up and unlocked, even after a test that failed while it was down.
   beforeEach(async () => {
+    await locker?.end({ timeout: 1 }).catch(() => {});
+    locker = undefined;
     await h.startDatabase();
   });
 
@@ -210,13 +216,14 @@ describe("faults: the database stops, restarts, and exports are aborted", () => 
       expect(up.status).toBe(200);
       expect(up.body).toContain('data-testid="activity-row"');
 
-      // Requests parked inside the database: every request first reads the partner directory in
-      // a transaction, and this lock holds those reads until the database goes away.
+      // Requests parked inside the database: every request first reads its session and the
+      // partner directory in a transaction, and this lock holds those reads until the database
+      // goes away.
       // The holder's callback never returns: its transaction ends with the database (a callback
       // that returned afterwards would make postgres.js write COMMIT to a dead socket).
-      const locker = postgres(h.adminUrl, { max: 1, onnotice: () => {} });
+      locker = postgres(h.adminUrl, { max: 1, onnotice: () => {} });
       await new Promise<void>((resolve, reject) => {
-        locker
+        locker!
           .begin(async (tx) => {
             await tx`lock table partner_tenants in access exclusive mode`;
             resolve();
@@ -230,9 +237,11 @@ describe("faults: the database stops, restarts, and exports are aborted", () => 
         pages: [track(PAGE_PATH), track("/account/activity-log")],
         apis: [track(RECORD_PATH), track(EXPORT_PATH), track(RECORD_PATH), track(EXPORT_PATH)],
       };
+      // Waiting on the lock, not merely running: the session lookup joins partner_tenants.
       const waiting = async () =>
-        (await appConnections(h.adminUrl)).filter((c) => c.state === "active" && /partner_tenants/.test(c.query))
-          .length;
+        (await appConnections(h.adminUrl)).filter(
+          (c) => c.state === "active" && c.wait_event_type === "Lock" && /partner_tenants/.test(c.query),
+        ).length;
       const deadline = Date.now() + 15_000;
       while ((await waiting()) < 6 && Date.now() < deadline) await sleep(100);
       expect(await waiting(), "requests waiting inside the database").toBe(6);
@@ -241,6 +250,7 @@ describe("faults: the database stops, restarts, and exports are aborted", () => 
       const stoppedAt = Date.now();
       await h.stopDatabase(mode);
       await locker.end({ timeout: 1 }).catch(() => {});
+      locker = undefined;
 
       // The requests in flight fail, promptly and cleanly.
       for (const [i, answer] of (await Promise.all(inFlight.pages)).entries())

@@ -14,6 +14,7 @@ import * as schema from "@/db/schema";
 import { DEMO_TENANTS } from "@/db/seed/demo-data";
 import { seedDemo } from "@/db/seed/seed-demo";
 import type { TenantContext } from "@/db/with-tenant";
+import { holdSessionWhileStreaming } from "@/lib/auth/server-session";
 import { sessionPolicy, sessionState } from "@/lib/auth/session-policy";
 import { AppError } from "@/lib/errors";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
@@ -140,6 +141,31 @@ describe("server-side sessions", () => {
     expect(await findSessionUser({ ...scope, sessionId: other }, orm)).toBeDefined();
     expect(await deleteUserSession({ scope, sessionId: other }, orm)).toBe(true);
     expect(await deleteUserSession({ scope, sessionId: other }, orm)).toBe(false);
+  });
+
+  it("a download keeps its session from going idle, and stops when an admin ends the session", async () => {
+    const scope = { tenantId: contoso.id, cloud: "commercial" as const };
+    const opened = new Date(Date.now() - 10 * 60_000);
+    const id = await open(contoso.id, "agent@contoso.example", opened);
+    const held = holdSessionWhileStreaming({
+      scope,
+      sessionId: id,
+      userId: users["agent@contoso.example"],
+      everyMs: 50,
+      db: orm,
+    });
+    try {
+      await expect
+        .poll(async () => (await findSessionUser({ ...scope, sessionId: id }, orm))!.session.lastSeenAt.getTime())
+        .toBeGreaterThan(Date.now() - 60_000);
+      expect(held.signal.aborted, "a live session does not stop the download").toBe(false);
+
+      await endUserSession({ ctx: ctxFor(contoso.id, "admin@contoso.example"), sessionId: id }, orm);
+      await expect.poll(() => held.signal.aborted).toBe(true);
+      expect(String(held.signal.reason)).toMatch(/session was ended/);
+    } finally {
+      held.stop();
+    }
   });
 
   it("go with their user when the user leaves the directory", async () => {

@@ -175,11 +175,13 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
 /** The app's connections in pg_stat_activity, by state (a fresh connection each time: the cluster restarts). */
 export async function appConnections(
   adminUrl: string,
-): Promise<Array<{ pid: number; state: string | null; application_name: string; query: string }>> {
+): Promise<
+  Array<{ pid: number; state: string | null; wait_event_type: string | null; application_name: string; query: string }>
+> {
   const sql = postgres(adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   try {
     return await sql`
-      select pid, state, application_name, left(query, 120) as query from pg_stat_activity
+      select pid, state, wait_event_type, application_name, query from pg_stat_activity
       where datname = current_database() and application_name like ${APP_NAME_PATTERN} and pid <> pg_backend_pid()`;
   } finally {
     await sql.end({ timeout: 5 });

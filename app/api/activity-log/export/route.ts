@@ -1,7 +1,8 @@
 import type { NextRequest } from "next/server";
 import { recordLogAccess } from "@/db/mutations/log-access";
 import { parseActivityLogParams } from "@/lib/activity-log-params";
-import { getTenantContext } from "@/lib/auth/tenant-context";
+import { holdSessionWhileStreaming } from "@/lib/auth/server-session";
+import { currentSessionId, getTenantContext } from "@/lib/auth/tenant-context";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { contentDisposition, createActivityCsvStream, exportFileName } from "@/lib/export/activity-csv";
 import { logExportSettled } from "@/lib/observability/export-log";
@@ -22,13 +23,20 @@ export async function GET(request: NextRequest): Promise<Response> {
     }
     const { value: params } = parsed;
     const startedAt = performance.now();
+    // A long download keeps its session from going idle, and stops when the session ends.
+    const session = holdSessionWhileStreaming({
+      scope: { tenantId: ctx.tenantId, cloud: ctx.cloud },
+      sessionId: await currentSessionId(),
+      userId: ctx.userId,
+    });
     const stream = createActivityCsvStream({
       ctx,
       params,
-      signal: request.signal,
+      signal: AbortSignal.any([request.signal, session.signal]),
       // The log records its own exports: who, which range and filters, how many rows, and
       // whether the download completed.
       onSettled: ({ rows, error }) => {
+        session.stop();
         logExportSettled({ rows, error, durationMs: performance.now() - startedAt, aborted: request.signal.aborted });
         void recordLogAccess({
           ctx,
