@@ -35,6 +35,7 @@ fi
 export NEXT_TELEMETRY_DISABLED=1
 echo "== typecheck"; npx tsc --noEmit
 echo "== lint"; npx eslint . --max-warnings=0
+echo "== format"; npx prettier --check .
 # Built before the tests: the benchmark's quick run (an integration test) and the e2e servers serve it.
 echo "== build"; npx next build >/tmp/next-build.log 2>&1 || { cat /tmp/next-build.log; exit 1; }
 echo "== unit and integration (Vitest, real PostgreSQL)"; npx vitest run

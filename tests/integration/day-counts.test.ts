@@ -144,7 +144,13 @@ describe("per-day counts of the log", () => {
 
   it("lose no update when two transactions count into the same day at once", async () => {
     const at = new Date("2026-03-05T12:00:00Z");
-    const insertOne = (i: number) =>
+    /** Transactions of this database stuck behind another's row lock. */
+    const waitingOnLock = async () => {
+      const [{ n }] = await db.admin<[{ n: number }]>`
+        select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
+      return n;
+    };
+    const insertOne = (i: number, hold?: () => Promise<void>) =>
       app.begin(async (tx) => {
         await tx`select set_config('app.tenant_id', ${TENANT.tenantId}, true), set_config('app.cloud', ${TENANT.cloud}, true),
                         set_config('role', ${APP_ROLE}, true)`;
@@ -152,9 +158,17 @@ describe("per-day counts of the log", () => {
                                                user_principal_name, application_id, correlation_id)
                  values (${TENANT.tenantId}, ${TENANT.cloud}, ${new Date(at.getTime() + i).toISOString()}::timestamptz, 'create_order', 'order',
                          'succeeded', 'admin@day.example', 'Concurrency test', ${randomUUID()})`;
-        await new Promise((resolve) => setTimeout(resolve, 20)); // hold the row lock while the other waits
+        await hold?.();
       });
-    await Promise.all(Array.from({ length: 8 }, (_, i) => insertOne(i)));
+    // The first holds its day's row locks until the pool's other three connections wait on them.
+    let inserted!: () => void;
+    const firstInserted = new Promise<void>((resolve) => (inserted = resolve));
+    const first = insertOne(0, async () => {
+      inserted();
+      await expect.poll(waitingOnLock, { timeout: 10_000 }).toBe(3);
+    });
+    await firstInserted;
+    await Promise.all([first, ...Array.from({ length: 7 }, (_, i) => insertOne(i + 1))]);
     await expectCountsMatchLog();
   });
 

@@ -211,8 +211,8 @@ describe("export aborts and failures", () => {
       busy = await busyExportConnections();
     }
     expect(busy).toMatchObject([{ state: "idle in transaction", application_name: EXPORT_APPLICATION_NAME }]);
-    await sleep(1000);
-    await expectExportPoolIdle(0);
+    // The server ends the idle transaction (and its session) after 300 ms.
+    await expectExportPoolIdle();
     await expect(readRest(reader, chunks)).rejects.toThrow();
     await expectFullExport();
   });
@@ -220,7 +220,8 @@ describe("export aborts and failures", () => {
   it("ends an export that outlives the transaction timeout, as a failed download", async () => {
     const reader = stream({ limits: { ...DEFAULT_EXPORT_LIMITS, transactionTimeoutMs: 300 } }).getReader();
     const chunks = [(await reader.read()).value!, (await reader.read()).value!];
-    await sleep(1000);
+    // The server ends the transaction (and its session) 300 ms after it began.
+    await expectExportPoolIdle();
     await expect(readRest(reader, chunks)).rejects.toThrow();
     await expectExportPoolIdle();
     await expectFullExport();

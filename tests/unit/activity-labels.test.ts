@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { OPERATION_STATUSES } from "@/db/schema";
 import { actionLabel, humanise, STATUS_LABELS } from "@/lib/activity-labels";
 
 describe("action labels", () => {
@@ -15,6 +16,8 @@ describe("action labels", () => {
   });
 
   it("labels every status", () => {
+    expect(Object.keys(STATUS_LABELS).sort()).toEqual([...OPERATION_STATUSES].sort());
+    // Fixed English words: the CSV export and the API carry them in every locale.
     expect(STATUS_LABELS).toEqual({ succeeded: "Succeeded", failed: "Failed", progress: "In progress" });
   });
 });
