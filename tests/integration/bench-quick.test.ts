@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -83,7 +83,13 @@ describe("npm run bench -- --quick", () => {
       expect(markdown).toMatch(/^# Activity log benchmark \(quick\)/);
       expect(markdown).toContain("| Metric | A | B | A/B | Goal | Result |");
       for (const m of report.metrics) expect(markdown).toContain(m.label.replace(/\|/g, "\\|"));
-      expect(stamped.every((f) => existsSync(path.join(out, f)))).toBe(true);
+      // The stamped pair is this run's report (named after its start), and latest.* are copies of it.
+      const base = `${report.startedAt.replace(/[:.]/g, "-")}-quick`;
+      expect(stamped.sort()).toEqual([`${base}.json`, `${base}.md`]);
+      expect(readFileSync(path.join(out, `${base}.json`), "utf8")).toBe(
+        readFileSync(path.join(out, "latest.json"), "utf8"),
+      );
+      expect(readFileSync(path.join(out, `${base}.md`), "utf8")).toBe(markdown);
     },
     TIMEOUT_MS,
   );
