@@ -15,16 +15,23 @@ type Caller = "signedOut" | "otherTenant" | "otherCloud" | "wrongRole" | "forged
 interface Fixture {
   customer: string;
   record: { id: string; at: string; correlationId: string };
+  /** A session of one of the tenant's users (not one the matrix signs in with). */
+  session: string;
 }
 interface Row {
   kind: "page" | "api" | "public";
   /** The path for Contoso's own object (or the route itself), then for another tenant's object. */
   own: (f: Record<string, Fixture>) => string;
   foreign?: (f: Fixture) => string;
-  /** Forged parameters: malformed ids, another tenant's cursor or ids in the query. */
-  forged?: (f: Record<string, Fixture>) => string[];
+  /**
+   * Forged parameters: malformed ids, another tenant's cursor or ids in the query. A URL with its
+   * own status when the forgeries of one route answer differently.
+   */
+  forged?: (f: Record<string, Fixture>) => Array<string | [url: string, status: number]>;
   expect: Partial<Record<Caller, number | number[]>>;
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "DELETE";
+  /** What the caller's own request answers, when not 200 (DELETE: 204). */
+  ownStatus?: number;
 }
 
 const enc = encodeURIComponent;
@@ -79,10 +86,26 @@ const MATRIX: Record<string, Row> = {
     kind: "api",
     own: () => "/api/activity-log/export",
     forged: (f) => [
-      `/api/activity-log/export?customer=${enc(f.tailspin.customer)}`,
-      "/api/activity-log/export?status=nope",
+      // Another cloud's customer is a filter that matches nothing of Contoso's: an empty file.
+      [`/api/activity-log/export?customer=${enc(f.tailspin.customer)}`, 200],
+      ["/api/activity-log/export?status=nope", 400],
     ],
-    expect: { signedOut: 401, wrongRole: 403, forged: [200, 400] },
+    expect: { signedOut: 401, wrongRole: 403 },
+  },
+  "/api/account/sessions": {
+    kind: "api",
+    own: () => "/api/account/sessions",
+    // Everyone may list their own sessions; only a global admin sees the tenant's.
+    expect: { signedOut: 401, wrongRole: 200 },
+  },
+  "/api/account/sessions/[id]": {
+    kind: "api",
+    method: "DELETE",
+    ownStatus: 204,
+    own: (f) => `/api/account/sessions/${f.contoso.session}`,
+    foreign: (f) => `/api/account/sessions/${f.session}`,
+    forged: () => ["/api/account/sessions/not-a-uuid", "/api/account/sessions/00000000-0000-0000-0000-000000000000"],
+    expect: { signedOut: 401, otherTenant: 404, otherCloud: 404, wrongRole: 403, forged: 404 },
   },
   "/api/v1/activity-records": {
     kind: "api",
@@ -130,7 +153,15 @@ test.beforeAll(async ({ browser }) => {
     const [customer] = await sql`select id from customers where tenant_id = ${tenant} order by id limit 1`;
     const [record] =
       await sql`select id, occurred_at, correlation_id from activity_records where tenant_id = ${tenant} order by occurred_at desc limit 1`;
+    const [session] = await sql`
+      insert into user_sessions (tenant_id, id, cloud, user_id, created_at, last_seen_at, user_agent)
+      select u.tenant_id, gen_random_uuid(), t.cloud, u.id, now(), now(), 'isolation matrix'
+      from partner_users u join partner_tenants t on t.id = u.tenant_id
+      where u.tenant_id = ${tenant} and u.role <> 'global_admin' and u.role <> 'sales_agent'
+      order by u.user_principal_name limit 1
+      returning id`;
     fixtures[name] = {
+      session: session.id,
       customer: customer.id,
       record: {
         id: String(record.id),
@@ -183,10 +214,12 @@ for (const [route, row] of Object.entries(MATRIX)) {
             headers: { accept: "application/json", "content-type": "application/json" },
             data: "{}",
           })
-        : ctx.get(url, {
-            maxRedirects: 0,
-            headers: row.kind === "page" || row.kind === "public" ? {} : { accept: "application/json" },
-          });
+        : row.method === "DELETE"
+          ? ctx.delete(url, { maxRedirects: 0, headers: { accept: "application/json" } })
+          : ctx.get(url, {
+              maxRedirects: 0,
+              headers: row.kind === "page" || row.kind === "public" ? {} : { accept: "application/json" },
+            });
 
     if (row.expect.signedOut !== undefined) {
       const response = await fetch(request, own);
@@ -199,7 +232,7 @@ for (const [route, row] of Object.entries(MATRIX)) {
     const admin = contexts.admin!;
     const ownResponse = await fetch(admin, own);
     if (row.method !== "POST") {
-      expect(ownResponse.status(), `${route} own`).toBe(200);
+      expect(ownResponse.status(), `${route} own`).toBe(row.ownStatus ?? 200);
       expectNoForeignBytes(await ownResponse.text(), `${route} own`);
     }
     if (row.foreign) {
@@ -212,9 +245,10 @@ for (const [route, row] of Object.entries(MATRIX)) {
         expectNoForeignBytes(await response.text(), `${route} ${caller}`, row.foreign(fixtures[tenant]));
       }
     }
-    for (const url of row.forged?.(fixtures) ?? []) {
+    for (const forgery of row.forged?.(fixtures) ?? []) {
+      const [url, status] = typeof forgery === "string" ? [forgery, row.expect.forged!] : forgery;
       const response = await fetch(admin, url);
-      expectStatus(response.status(), row.expect.forged!, `${route} forged ${url}`);
+      expectStatus(response.status(), status, `${route} forged ${url}`);
       expectNoForeignBytes(await response.text(), `${route} forged ${url}`, url);
     }
     if (row.expect.wrongRole !== undefined) {

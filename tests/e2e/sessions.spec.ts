@@ -102,6 +102,23 @@ test.describe("sessions end when they should", () => {
     await signedInHeader(page);
   });
 
+  test("sign-in started at 127.0.0.1 completes there, and the session works at that address", async ({ page }) => {
+    const other = baseURL.replace("//localhost:", "//127.0.0.1:");
+    const before = await userSessionIds("billing@contoso.example");
+    await signIn(page, "billing@contoso.example", { path: `${other}/account/activity-log?status=failed` });
+    await expect(page).toHaveURL(`${other}/account/activity-log?status=failed`);
+    await signedInHeader(page);
+    const cookies = await page.context().cookies(other);
+    expect(cookies.some((c) => c.name.includes("authjs.session-token"))).toBe(true);
+    const opened = (await userSessionIds("billing@contoso.example")).filter((id) => !before.includes(id));
+    expect(opened, "the session the sign-in opened").toHaveLength(1);
+
+    // Signing out there ends that session, and stays at that address.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(new RegExp(`^${other.replace(/\./g, "\\.")}/signin`));
+    expect(await userSessionIds("billing@contoso.example")).not.toContain(opened[0]);
+  });
+
   test.describe("in Korean", () => {
     test.use({ locale: "ko-KR" });
     test("a session past its absolute lifetime says so in Korean", async ({ page }) => {
