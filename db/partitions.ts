@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Sql } from "postgres";
 import { ensureUpcomingPartitions } from "./migrate";
+import { scopeMaintenanceSql, setMaintenanceSession } from "@/db/scope";
 
 /*
  * Monthly partitions of the log: created ahead of time, and dropped whole when they fall out of the
@@ -66,7 +67,7 @@ export async function applyRetention(
   if (old.length === 0) return result;
 
   await sql.begin(async (tx) => {
-    await tx`select set_config('app.maintenance', 'on', true), set_config('app.retention', 'on', true)`;
+    await scopeMaintenanceSql(tx, { retention: true });
     // The per-day counts first, as rebuild_activity_day_counts() takes them: the same lock order.
     await tx`lock table activity_day_counts in row exclusive mode`;
     const records = old.filter((p) => p.parent === "activity_records");
@@ -108,7 +109,7 @@ export async function applyRetention(
 
 /** The job `npm start` runs and cron runs (`npm run maintain-log`): partitions ahead, then retention. */
 export async function maintainLog(sql: Sql, options: { now?: Date; months?: number } = {}) {
-  await sql`select set_config('app.maintenance', 'on', false)`;
+  await setMaintenanceSession(sql);
   const created = await ensureUpcomingPartitions(sql, options.now);
   const retention = await applyRetention(sql, options);
   return { created, retention };

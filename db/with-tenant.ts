@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
 import type { Cloud, PartnerRole } from "./schema";
 import { getDb, type Database } from "./client";
+import { scopeMaintenance, scopeTenant } from "./scope";
 
 /** Who a request acts for. Built only by getTenantContext() from a verified session. */
 export interface TenantContext {
@@ -13,31 +13,20 @@ export interface TenantContext {
 
 export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
-/** The role that migrations create for requests: not the owner, not a superuser, subject to RLS. */
-export const APP_ROLE = "activity_app";
+export { APP_ROLE, REQUEST_RANDOM_PAGE_COST } from "./scope";
 
 /**
  * Runs `fn` in a transaction scoped to one tenant and cloud, twice over: query functions filter by
- * the context in code, and row-level security filters by the same values here, as a role that
- * cannot bypass it. One round trip sets them all (set_config on `role` is SET LOCAL ROLE).
- *
- * The planner's random_page_cost is lowered for these transactions: requests read a few thousand
- * index entries of a hot, cached index, and at the default (4, tuned for spinning disks) the
- * planner preferred sequential scans of whole monthly partitions for the page's capped count
- * (measured in npm run bench). Scoped to the transaction, so it needs no server configuration.
+ * the context in code, and row-level security filters by the same values (db/scope.ts), as a role
+ * that cannot bypass it.
  */
-export const REQUEST_RANDOM_PAGE_COST = "1.1";
-
 export function withTenant<T>(
   ctx: Pick<TenantContext, "tenantId" | "cloud">,
   fn: (tx: Tx) => Promise<T>,
   db: Database = getDb(),
 ): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.tenant_id', ${ctx.tenantId}, true),
-                                set_config('app.cloud', ${ctx.cloud}, true),
-                                set_config('role', ${APP_ROLE}, true),
-                                set_config('random_page_cost', ${REQUEST_RANDOM_PAGE_COST}, true)`);
+    await scopeTenant(tx, ctx);
     return fn(tx);
   });
 }
@@ -48,7 +37,7 @@ export function withTenant<T>(
  */
 export function withMaintenance<T>(fn: (tx: Tx) => Promise<T>, db: Database = getDb()): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.maintenance', 'on', true)`);
+    await scopeMaintenance(tx);
     return fn(tx);
   });
 }

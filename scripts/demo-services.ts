@@ -14,6 +14,7 @@ import { servedClouds } from "@/lib/clouds";
 import { portIsFree } from "@/lib/embedded-db";
 import { ConfigError } from "@/lib/errors";
 import { startLocalOidc, type LocalAccount } from "@/lib/local-oidc/server";
+import { scopeMaintenanceSql } from "@/db/scope";
 
 export interface DemoServices {
   /** Environment the app needs to reach these services. */
@@ -38,7 +39,7 @@ function accountLoader(databaseUrl: string) {
     const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     try {
       return await sql.begin(async (tx) => {
-        await tx`select set_config('app.maintenance', 'on', true)`;
+        await scopeMaintenanceSql(tx);
         return tx<LocalAccount[]>`
           select u.id, u.user_principal_name as email, u.display_name as name, u.tenant_id as "tenantId"
           from partner_users u join partner_tenants t on t.id = u.tenant_id

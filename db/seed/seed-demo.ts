@@ -12,6 +12,7 @@ import {
 } from "./demo-data";
 import { intBetween, pick, seededRandom, shuffled, stableUuid } from "./random";
 import { apiKeyDisplayPrefix, hashApiKey } from "@/lib/ingest/api-key-format";
+import { scopeMaintenanceSql, setMaintenanceSession } from "@/db/scope";
 
 export interface SeedOptions {
   seed?: number;
@@ -58,7 +59,7 @@ export async function seedDemo(databaseUrl: string, options: SeedOptions = {}): 
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   const summary: SeedSummary = { tenants: 0, customers: 0, subscriptions: 0, records: 0 };
   try {
-    await sql`select set_config('app.maintenance', 'on', false)`;
+    await setMaintenanceSession(sql);
     await sql`select ensure_activity_partitions(${from.toISOString()}::timestamptz, ${anchor.toISOString()}::timestamptz)`;
 
     for (const [tenantIndex, tenant] of tenants.entries()) {
@@ -157,7 +158,7 @@ export async function isEmpty(databaseUrl: string): Promise<boolean> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
     const [{ n }] = await sql.begin(async (tx) => {
-      await tx`select set_config('app.maintenance', 'on', true)`;
+      await scopeMaintenanceSql(tx);
       return tx<[{ n: number }]>`select count(*)::int as n from partner_tenants`;
     });
     return n === 0;

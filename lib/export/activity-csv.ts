@@ -4,7 +4,8 @@ import type { Sql, TransactionSql } from "postgres";
 import { getExportSql } from "@/db/client";
 import { buildActivityWhere, type ActivityFilters } from "@/db/queries/activity-records";
 import { activityRecordDetails, activityRecords, type Cloud } from "@/db/schema";
-import { APP_ROLE, type TenantContext } from "@/db/with-tenant";
+import { scopeTenantSql } from "@/db/scope";
+import type { TenantContext } from "@/db/with-tenant";
 import { actionLabel, STATUS_LABELS } from "@/lib/activity-labels";
 import { CSV_BOM, csvCell, csvRow, formatCsvTimestamp } from "@/lib/csv";
 import { exportTurn, exportWorked } from "./give-way-to-pages";
@@ -93,25 +94,23 @@ class ExportAbortedError extends Error {
 type Scope = Pick<TenantContext, "tenantId" | "cloud">;
 
 /**
- * Scopes the current transaction to one tenant and cloud and limits it as an export. The first
- * three set_config calls are exactly withTenant's (db/with-tenant.ts), in one round trip with the
- * export's own settings; all are transaction-local, so the pooled connection comes back clean.
- * cursor_tuple_fraction = 1: the whole result is wanted, so plan for total time, not first rows.
+ * Scopes the current transaction to one tenant and cloud (the same scope as withTenant) and limits
+ * it as an export, in one round trip; all settings are transaction-local, so the pooled connection
+ * comes back clean. cursor_tuple_fraction = 1: the whole result is wanted, so plan for total time,
+ * not first rows.
  */
 export async function scopeExportTransaction(
   tx: TransactionSql,
   ctx: Scope,
   limits: ExportLimits = DEFAULT_EXPORT_LIMITS,
 ): Promise<void> {
-  await tx`select set_config('app.tenant_id', ${ctx.tenantId}, true),
-                  set_config('app.cloud', ${ctx.cloud}, true),
-                  set_config('role', ${APP_ROLE}, true),
-                  set_config('application_name', ${EXPORT_APPLICATION_NAME}, true),
-                  set_config('statement_timeout', ${String(limits.statementTimeoutMs)}, true),
-                  set_config('idle_in_transaction_session_timeout', ${String(limits.idleInTransactionTimeoutMs)}, true),
-                  set_config('cursor_tuple_fraction', '1', true),
-                  case when current_setting('server_version_num')::int >= 170000
-                       then set_config('transaction_timeout', ${String(limits.transactionTimeoutMs)}, true) end`;
+  await scopeTenantSql(tx, ctx, [
+    { name: "application_name", value: EXPORT_APPLICATION_NAME },
+    { name: "statement_timeout", value: String(limits.statementTimeoutMs) },
+    { name: "idle_in_transaction_session_timeout", value: String(limits.idleInTransactionTimeoutMs) },
+    { name: "cursor_tuple_fraction", value: "1" },
+    { name: "transaction_timeout", value: String(limits.transactionTimeoutMs), sinceServerVersion: 170000 },
+  ]);
 }
 
 // A standalone builder: renders SQL with drizzle's Postgres dialect, no database attached.

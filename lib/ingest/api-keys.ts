@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Sql } from "postgres";
 import type { Cloud } from "@/db/schema";
-import { APP_ROLE } from "@/db/with-tenant";
+import { scopeMaintenanceSql, scopeRequestRoleSql } from "@/db/scope";
 import { AppError } from "@/lib/errors";
 import { isUuid } from "@/lib/uuid";
 import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from "./api-key-format";
@@ -20,7 +20,7 @@ export interface ApiKeyIdentity {
  */
 export async function findApiKey(sql: Sql, keyHash: string): Promise<ApiKeyIdentity | null> {
   const rows = await sql.begin(async (tx) => {
-    await tx`select set_config('role', ${APP_ROLE}, true)`;
+    await scopeRequestRoleSql(tx);
     return tx<Array<{ key_id: string; tenant_id: string; cloud: Cloud }>>`
       select key_id, tenant_id, cloud from api_key_lookup(${keyHash})`;
   });
@@ -34,7 +34,7 @@ export async function findApiKey(sql: Sql, keyHash: string): Promise<ApiKeyIdent
  */
 function asMaintenance<T>(sql: Sql, fn: (tx: Sql) => Promise<T>): Promise<T> {
   return sql.begin(async (tx) => {
-    await tx`select set_config('app.maintenance', 'on', true)`;
+    await scopeMaintenanceSql(tx);
     return fn(tx as unknown as Sql);
   }) as Promise<T>;
 }

@@ -1,5 +1,5 @@
 import type { Sql, TransactionSql } from "postgres";
-import { APP_ROLE } from "@/db/with-tenant";
+import { scopeTenantSql } from "@/db/scope";
 import { AppError } from "@/lib/errors";
 import type { ApiKeyIdentity } from "./api-keys";
 import type { IngestRecord, RecordError } from "./record-schema";
@@ -81,9 +81,7 @@ async function storeOnce(sql: Sql, key: ApiKeyIdentity, records: IngestRecord[])
   const sorted = order.map((i) => records[i]);
 
   return (await sql.begin(async (tx: TransactionSql) => {
-    await tx`select set_config('app.tenant_id', ${key.tenantId}, true),
-                    set_config('app.cloud', ${key.cloud}, true),
-                    set_config('role', ${APP_ROLE}, true)`;
+    await scopeTenantSql(tx, key);
 
     const customerIds = [...new Set(sorted.map((r) => r.customerId).filter((id): id is string => id !== null))];
     if (customerIds.length > 0) {

@@ -9,6 +9,7 @@ import {
   type SealFields,
   type StoredSeal,
 } from "./canonical";
+import { scopeMaintenanceSql } from "@/db/scope";
 
 /*
  * Sealing (npm run seal-log, hourly): for each tenant, every whole UTC hour of ingestion time
@@ -79,7 +80,7 @@ export async function sealHorizon(sql: Sql, now: Date, graceMs: number): Promise
 
 async function listTenants(sql: Sql, tenantId?: string): Promise<Array<{ id: string; cloud: Cloud }>> {
   return sql.begin(async (tx) => {
-    await tx`select set_config('app.maintenance', 'on', true)`;
+    await scopeMaintenanceSql(tx);
     return tenantId
       ? tx<Array<{ id: string; cloud: Cloud }>>`select id, cloud from partner_tenants where id = ${tenantId}`
       : tx<Array<{ id: string; cloud: Cloud }>>`select id, cloud from partner_tenants order by id`;
@@ -100,7 +101,7 @@ export async function sealTenant(
   horizon: Date,
 ): Promise<TenantSealResult> {
   return (await sql.begin("isolation level repeatable read", async (tx) => {
-    await tx`select set_config('app.maintenance', 'on', true)`;
+    await scopeMaintenanceSql(tx);
     const result: TenantSealResult = {
       tenantId: tenant.id,
       cloud: tenant.cloud,

@@ -12,6 +12,7 @@ import {
   type RawSealRow,
   type StoredSeal,
 } from "./canonical";
+import { scopeMaintenanceSql } from "@/db/scope";
 
 /*
  * Verification (npm run verify-log, and the admin view): recomputes every seal of a tenant from
@@ -151,7 +152,7 @@ export async function verifySeals({
   sql?: Sql;
 }): Promise<SealVerification> {
   return (await sql.begin("isolation level repeatable read read only", async (tx) => {
-    await tx`select set_config('app.maintenance', 'on', true)`;
+    await scopeMaintenanceSql(tx);
     const seals = (
       await tx.unsafe<RawSealRow[]>(
         `select ${SEAL_COLUMNS_SQL} from activity_seals where tenant_id = $1::uuid and cloud = $2 order by seq`,
@@ -196,7 +197,7 @@ export async function verifyAllTenants({
   tenantId?: string;
 }): Promise<SealVerification[]> {
   const tenants = (await sql.begin(async (tx) => {
-    await tx`select set_config('app.maintenance', 'on', true)`;
+    await scopeMaintenanceSql(tx);
     return tenantId
       ? tx<Array<{ id: string; cloud: Cloud }>>`select id, cloud from partner_tenants where id = ${tenantId}`
       : tx<Array<{ id: string; cloud: Cloud }>>`select id, cloud from partner_tenants order by id`;

@@ -5,6 +5,7 @@ import { datasetHash, totalRecords, type DatasetPlan } from "./config";
 import { LOAD_SETTINGS, MEASURE_SETTINGS, openDatasetCluster, todayAnchor } from "./dataset-cluster";
 import { benchDirectory, type BenchTenant } from "./directory";
 import { seconds, type Log } from "./util";
+import { scopeMaintenanceSql, setMaintenanceSession } from "@/db/scope";
 
 /*
  * The bench's throwaway database: a fresh embedded PostgreSQL in a temp folder (or the database at
@@ -84,7 +85,7 @@ async function generateAll(
   const worker = async () => {
     const sql = postgres(url, { max: 1, onnotice: () => {} });
     try {
-      await sql`select set_config('app.maintenance', 'on', false)`;
+      await setMaintenanceSession(sql);
       for (let tenant = queue.shift(); tenant; tenant = queue.shift()) {
         const previous = reservation;
         let release!: () => void;
@@ -130,7 +131,7 @@ async function generateAll(
 
 export async function insertDirectory(sql: postgres.Sql, tenants: BenchTenant[]): Promise<void> {
   await sql.begin(async (tx) => {
-    await tx`select set_config('app.maintenance', 'on', true)`;
+    await scopeMaintenanceSql(tx);
     await tx`insert into partner_tenants ${tx(tenants.map((t) => ({ id: t.id, cloud: t.cloud, name: t.name })))}`;
     await tx`insert into partner_users ${tx(
       tenants.flatMap((t) =>
@@ -157,7 +158,7 @@ async function load(url: string, plan: DatasetPlan, directory: BenchTenant[], an
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     const [{ n }] = await sql.begin(async (tx) => {
-      await tx`select set_config('app.maintenance', 'on', true)`;
+      await scopeMaintenanceSql(tx);
       return tx<[{ n: number }]>`select count(*)::int as n from partner_tenants`;
     });
     if (n > 0) throw new Error("the bench database already holds tenants: point DATABASE_URL at an empty database");

@@ -9,12 +9,13 @@ import { readRssBytes, type AppServer, type CookieJar } from "./app-server";
 import type { BenchConfig } from "./config";
 import { tenantOf, type BenchTenant } from "./directory";
 import { round, sleep, summarize, type Log, type Summary } from "./util";
+import { scopeMaintenanceSql, tenantScopeStatement } from "@/db/scope";
 
 /*
  * "Export log" through the real route (GET /api/activity-log/export, signed in as the big
  * tenant's global admin) against psql's \copy of the same rows: the export query itself
  * (buildActivityExportQuery: same columns, same join, same where, same order), in a transaction
- * scoped exactly as the route scopes its own (tenant settings, SET LOCAL ROLE activity_app, so
+ * scoped exactly as the route scopes its own (the tenant scope of db/scope.ts, as activity_app, so
  * row-level security and the plan are the same), written to /dev/null.
  *
  * The range is whole UTC days chosen to hold exactly `config.export.rows` rows of the big tenant
@@ -260,7 +261,7 @@ export async function measureExport(options: {
   let expectedRows: number;
   try {
     [{ n: expectedRows }] = await admin.begin(async (tx) => {
-      await tx`select set_config('app.maintenance', 'on', true)`;
+      await scopeMaintenanceSql(tx);
       return tx<[{ n: number }]>`
         select count(*)::int as n from activity_records
         where tenant_id = ${big.id} and occurred_at >= ${range.start.toISOString()}::timestamptz and occurred_at < ${range.end.toISOString()}::timestamptz`;
@@ -270,16 +271,14 @@ export async function measureExport(options: {
   }
 
   const exportQuery = buildActivityExportQuery(ctx, { range });
+  const scope = tenantScopeStatement(ctx, [{ name: "cursor_tuple_fraction", value: "1" }]);
   const selectSql = inlineParams(exportQuery.sql, exportQuery.params).replace(/\s+/g, " ");
   const script = path.join(options.workDir, "export.sql");
   writeFileSync(
     script,
     [
       "BEGIN;",
-      `SET LOCAL app.tenant_id = '${ctx.tenantId}';`,
-      `SET LOCAL app.cloud = '${ctx.cloud}';`,
-      "SET LOCAL ROLE activity_app;",
-      "SET LOCAL cursor_tuple_fraction = 1;",
+      `${inlineParams(scope.text, scope.values).replace(/\s+/g, " ")};`,
       `\\copy (${selectSql}) to '/dev/null' with (format csv, header)`,
       "COMMIT;",
       "",

@@ -12,6 +12,7 @@ import type { BenchConfig } from "./config";
 import { insertDirectory } from "./dataset";
 import { benchTenant, type BenchTenant } from "./directory";
 import { summarize, type Log, type Summary } from "./util";
+import { scopeMaintenanceSql } from "@/db/scope";
 
 /*
  * Ingestion through the real API (POST /api/v1/activity-records, batches of 500 with a tenant's
@@ -332,7 +333,7 @@ export async function measureIngest(options: {
       if (api.sealedRows !== count) throw new Error(`the seal run covered ${api.sealedRows} rows, expected ${count}`);
 
       const counts = await sql.begin(async (tx) => {
-        await tx`select set_config('app.maintenance', 'on', true)`;
+        await scopeMaintenanceSql(tx);
         return tx<Array<{ tenant_id: string; records: number; details: number }>>`
           select t.id as tenant_id,
                  (select count(*)::int from activity_records r where r.tenant_id = t.id) as records,

@@ -7,6 +7,7 @@ import { seedDemo } from "@/db/seed/seed-demo";
 import { LOAD_SETTINGS, MEASURE_SETTINGS, openDatasetCluster, todayAnchor } from "../bench/dataset-cluster";
 import { seconds, type Log } from "../bench/util";
 import type { LoadConfig } from "./config";
+import { scopeMaintenanceSql } from "@/db/scope";
 
 /*
  * The load test's throwaway database: a fresh embedded PostgreSQL in a temp folder, the committed
@@ -149,7 +150,7 @@ export async function countRecords(url: string, tenantId: string, start: Date, e
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     const [{ n }] = await sql.begin(async (tx) => {
-      await tx`select set_config('app.maintenance', 'on', true)`;
+      await scopeMaintenanceSql(tx);
       return tx<[{ n: number }]>`
         select count(*)::int as n from activity_records
         where tenant_id = ${tenantId} and occurred_at >= ${start.toISOString()}::timestamptz and occurred_at < ${end.toISOString()}::timestamptz`;

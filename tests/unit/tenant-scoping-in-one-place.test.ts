@@ -1,0 +1,69 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+/*
+ * Row-level security trusts the transaction's settings (tenant, cloud, maintenance, the request
+ * role). They are written in db/scope.ts only, so a new driver or script cannot scope a
+ * transaction slightly differently; this test fails on any other source file that sets them.
+ * Migrations (SQL) read and grant them, and are not scanned.
+ */
+
+const ROOT = path.resolve(__dirname, "../..");
+const SCANNED = ["db", "lib", "app", "scripts", "components", "auth.ts", "proxy.ts"];
+const ALLOWED = new Set(["db/scope.ts"]);
+const SKIPPED_DIRS = new Set(["node_modules", "db/migrations"]);
+
+// Any quoting a SQL string can take: 'x', E'x', "x" or `x` in a JS string, $$x$$ / $tag$x$tag$.
+const QUOTE = String.raw`(?:E?'|"|\x60|\$[A-Za-z_]*\$)`;
+const FORBIDDEN: Array<{ what: string; pattern: RegExp }> = [
+  { what: "set_config('app.…')", pattern: new RegExp(String.raw`set_config\s*\(\s*${QUOTE}\s*app\.`, "i") },
+  { what: "set_config('role', …)", pattern: new RegExp(String.raw`set_config\s*\(\s*${QUOTE}\s*role\s*${QUOTE}`, "i") },
+  { what: "SET LOCAL ROLE", pattern: /set\s+local\s+role\b/i },
+  { what: "SET LOCAL app.…", pattern: /set\s+(?:local|session)\s+app\./i },
+];
+
+function sourceFiles(relative: string): string[] {
+  const full = path.join(ROOT, relative);
+  if (!existsSync(full)) return [];
+  if (!statSync(full).isDirectory()) return [relative];
+  const name = path.basename(relative);
+  if (SKIPPED_DIRS.has(relative) || SKIPPED_DIRS.has(name) || name.startsWith(".next")) return [];
+  return readdirSync(full).flatMap((entry) => sourceFiles(path.posix.join(relative, entry)));
+}
+
+function findings(text: string): Array<{ line: number; what: string }> {
+  return text
+    .split("\n")
+    .flatMap((line, i) =>
+      FORBIDDEN.filter(({ pattern }) => pattern.test(line)).map(({ what }) => ({ line: i + 1, what })),
+    );
+}
+
+describe("tenant and maintenance scoping", () => {
+  it("recognises the forms a stray scope would take", () => {
+    for (const stray of [
+      "select set_config('app.tenant_id', $1, true)",
+      'SELECT SET_CONFIG("app.cloud", x, true)',
+      "select set_config( E'app.maintenance', 'on', false)",
+      "select set_config($$app.retention$$, 'on', true)",
+      "select set_config('role', 'activity_app', true)",
+      "set local role activity_app",
+      "SET LOCAL app.tenant_id = 'x'",
+    ])
+      expect(findings(stray), stray).not.toEqual([]);
+    expect(findings("select set_config('statement_timeout', $1, true)")).toEqual([]);
+  });
+
+  it("sets them in db/scope.ts only", () => {
+    const files = SCANNED.flatMap(sourceFiles);
+    expect(files).toContain("db/scope.ts");
+    expect(files).toContain("db/with-tenant.ts");
+    const strays = files
+      .filter((file) => !ALLOWED.has(file))
+      .flatMap((file) =>
+        findings(readFileSync(path.join(ROOT, file), "utf8")).map(({ line, what }) => `${file}:${line}: ${what}`),
+      );
+    expect(strays, "scope transactions through db/scope.ts").toEqual([]);
+  });
+});
