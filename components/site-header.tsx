@@ -20,15 +20,18 @@ export async function SiteHeader() {
 
   return (
     <header className="bg-brand-dark text-white">
-      <div className="mx-auto flex h-14 max-w-7xl items-center gap-4 px-4 sm:px-6">
+      <div className="mx-auto flex min-h-14 max-w-7xl flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2 sm:px-6">
         <Link
           href="/"
-          className="rounded text-lg font-semibold tracking-tight focus-visible:outline focus-visible:outline-2 focus-visible:outline-white"
+          className="rounded text-lg font-semibold tracking-tight whitespace-nowrap focus-visible:outline focus-visible:outline-2 focus-visible:outline-white"
         >
           {t("common.product")}
         </Link>
         {badgeCloud && <CloudBadge label={t(`clouds.${badgeCloud}`)} />}
-        <div className="ml-auto flex items-center gap-4" data-testid="header-actions">
+        <div
+          className="ml-auto flex flex-wrap items-center justify-end gap-x-4 gap-y-1 [&_a]:whitespace-nowrap [&_button]:whitespace-nowrap"
+          data-testid="header-actions"
+        >
           {signedIn && (
             <>
               <div className="hidden text-right text-sm leading-tight sm:block">

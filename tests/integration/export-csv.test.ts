@@ -22,7 +22,11 @@ import { parseCsv } from "../support/rfc4180";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 // The route's only outside dependency besides the database: who is signed in.
-vi.mock("@/lib/auth/tenant-context", () => ({ getTenantContext: vi.fn() }));
+// The session the route keeps alive while it streams: one the export's tests never need to end.
+vi.mock("@/lib/auth/tenant-context", () => ({
+  getTenantContext: vi.fn(),
+  currentSessionId: vi.fn(async () => "00000000-0000-4000-8000-000000000000"),
+}));
 
 /*
  * The export against a real Postgres: the same rows as the page, an Excel-safe file for hostile

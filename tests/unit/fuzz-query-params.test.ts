@@ -44,7 +44,11 @@ import { isUuid } from "@/lib/uuid";
  * PostgreSQL would be asked to read.
  */
 
-vi.mock("@/lib/auth/tenant-context", () => ({ getTenantContext: vi.fn() }));
+// The session the route keeps alive while it streams: one the export's tests never need to end.
+vi.mock("@/lib/auth/tenant-context", () => ({
+  getTenantContext: vi.fn(),
+  currentSessionId: vi.fn(async () => "00000000-0000-4000-8000-000000000000"),
+}));
 vi.mock("@/db/with-tenant", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/db/with-tenant")>()),
   withTenant: vi.fn(),

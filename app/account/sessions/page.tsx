@@ -50,9 +50,9 @@ export default async function SessionsPage({
         </p>
       )}
       <div className="overflow-x-auto rounded border border-gray-200 bg-white">
-        <table className="min-w-full divide-y divide-gray-200 text-sm" data-testid="sessions-table">
+        <table className="min-w-full divide-y divide-gray-200 text-sm max-sm:block" data-testid="sessions-table">
           <caption className="sr-only">{t("caption")}</caption>
-          <thead className="bg-gray-50">
+          <thead className="bg-gray-50 max-sm:sr-only">
             <tr>
               <th scope="col" className="px-3 py-2 text-left font-semibold">
                 {t("user")}
@@ -71,17 +71,26 @@ export default async function SessionsPage({
               </th>
             </tr>
           </thead>
-          <tbody className="divide-y divide-gray-100">
+          <tbody className="divide-y divide-gray-100 max-sm:block">
             {sessions.map((s) => (
-              <tr key={s.id} data-testid="session-row">
-                <td className="px-3 py-2">
+              <tr key={s.id} data-testid="session-row" className="max-sm:block max-sm:py-2">
+                <td className="px-3 py-2 max-sm:block max-sm:py-0.5">
                   <div className="font-medium">{s.displayName}</div>
                   <div className="text-gray-600">{s.userPrincipalName}</div>
                 </td>
-                <td className="px-3 py-2 whitespace-nowrap tabular-nums">{time(s.createdAt)}</td>
-                <td className="px-3 py-2 whitespace-nowrap tabular-nums">{time(s.lastSeenAt)}</td>
-                <td className="px-3 py-2">{browserLabel(s.userAgent) ?? t("unknownBrowser")}</td>
-                <td className="px-3 py-2 text-right">
+                <td className="px-3 py-2 whitespace-nowrap tabular-nums max-sm:block max-sm:py-0.5">
+                  <span className="text-gray-600 sm:hidden">{t("since")}: </span>
+                  {time(s.createdAt)}
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap tabular-nums max-sm:block max-sm:py-0.5">
+                  <span className="text-gray-600 sm:hidden">{t("lastSeen")}: </span>
+                  {time(s.lastSeenAt)}
+                </td>
+                <td className="px-3 py-2 max-sm:block max-sm:py-0.5">
+                  <span className="text-gray-600 sm:hidden">{t("browser")}: </span>
+                  {browserLabel(s.userAgent) ?? t("unknownBrowser")}
+                </td>
+                <td className="px-3 py-2 text-right max-sm:block max-sm:py-1 max-sm:text-left">
                   {s.id === thisSession ? (
                     <span className="rounded bg-gray-100 px-2 py-1 text-xs font-medium text-gray-800">
                       {t("thisSession")}
