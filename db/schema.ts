@@ -17,7 +17,7 @@ import {
 import { sql } from "drizzle-orm";
 
 /*
- * The data contract of DESIGN.md section 2. Every tenant table carries `tenant_id` so that
+ * The data contract (README, "Recording activity"). Every tenant table carries `tenant_id` so that
  * row-level security (db/migrations/0001_*) and a later Citus distribution key are the same column.
  * Enumerations are plain text with CHECK constraints in the migration: the operation type set is
  * open by design, and text keeps adding a status a one-line change.

@@ -1,7 +1,7 @@
 /*
  * `npm run bench [-- --quick] [-- --out <dir>] [-- --reuse] [-- --keep] [-- --build] [-- --ingest-concurrency <n>]`
  *
- * Issue 7's benchmark. Builds its own data set in a throwaway database (a fresh embedded
+ * The benchmark. Builds its own data set in a throwaway database (a fresh embedded
  * PostgreSQL in a temp folder; DATABASE_URL to use an empty database elsewhere), then measures,
  * side by side in one run:
  *   - page: first page vs the page at depth 1,000; big vs small tenant; with and without filters;

@@ -2,7 +2,7 @@
  * `npm run test:load [-- --quick] [-- --seconds <n>] [-- --users <n>] [-- --exports <n>] [-- --think <min>-<max>]
  *                    [-- --order ABA|AB|BA] [-- --reuse] [-- --build] [-- --out <dir>]`
  *
- * Issue 8's load test (not part of `npm test`; see docs/load-test.md). Builds a throwaway database
+ * The load test (not part of `npm test`; see docs/load-test.md). Builds a throwaway database
  * (embedded PostgreSQL in a temp folder) holding the commercial demo tenants with a few hundred
  * thousand records, serves the app as `npm start` does (scripts/serve.ts around Next's handler, NODE_ENV=production, the
  * existing build in NEXT_DIST_DIR or .next), signs in virtual users through the real OIDC flow as

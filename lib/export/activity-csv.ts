@@ -28,7 +28,7 @@ import { exportTurn, exportWorked } from "./give-way-to-pages";
  *   closes only after a short or empty FETCH and a successful COMMIT. Anything else errors the
  *   stream, and the download fails visibly.
  *
- * Why DECLARE/FETCH rather than postgres.js's `.cursor(n)` (3.4.9; DESIGN.md section 4 and the
+ * Why DECLARE/FETCH rather than postgres.js's `.cursor(n)` (3.4.9; see the
  * driver's source): `.cursor()` keeps one extended-protocol portal open without a Sync, so an
  * error between batches can end the iteration silently (porsager/postgres#1166), return() during
  * a pending next() wedges the connection, Postgres never sees the session as idle (no

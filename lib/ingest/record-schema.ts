@@ -13,7 +13,7 @@ import {
 } from "./limits";
 
 /*
- * The data contract (DESIGN.md section 2) as producers send it: camelCase JSON, one record or a
+ * The data contract (README, "Recording activity") as producers send it: camelCase JSON, one record or a
  * batch. Parsing never throws on input: it returns every problem with the record's index and the
  * field, so a producer can fix a whole batch in one round. The tenant and cloud are not fields: the
  * API key decides them, and a record that tries to name them is refused like any unknown field.

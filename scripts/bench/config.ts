@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 
 /*
- * What a bench run does: the data set it builds and how hard it measures. Two presets (issue 7):
+ * What a bench run does: the data set it builds and how hard it measures. Two presets:
  * the full run (20 M records over 20 tenants, one holding 10 M) and `--quick` (300 k records,
  * under 3 minutes, used by tests/integration/bench-quick.test.ts). Both produce the same metrics
  * under the same ids, so reports of either kind can be compared.

@@ -1,5 +1,5 @@
 /*
- * What a load run does (issue 8): the data set, how many virtual users, how long, and the goal.
+ * What a load run does: the data set, how many virtual users, how long, and the goal.
  * Two presets: the full run (50 browsing users + 5 exporters, 60 s per phase) and `--quick`
  * (10 users + 1 exporter, 10 s per phase) for trying it out. `--seconds`, `--users`,
  * `--exports` and `--think` override either preset.

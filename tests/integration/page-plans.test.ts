@@ -18,7 +18,7 @@ import { generateActivity } from "@/db/seed/activity-generator";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 /*
- * Why the page's cost does not grow with the tenant (issue 4's speed goal): its count reads only
+ * Why the page's cost does not grow with the tenant (the page's speed goal in the benchmark): its count reads only
  * index entries that match (index-only, no heap), and its filtered pages start at their first row.
  * Proved on real plans (EXPLAIN ANALYZE as the request role, under row-level security) of the very
  * queries the page runs, on a tenant big enough that a wrong plan would show.
