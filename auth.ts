@@ -5,7 +5,6 @@ import type { Cloud } from "@/db/schema";
 import { signInErrorFor, type SignInError } from "@/lib/auth/sign-in-errors";
 import { cloudAuthorities, cloudProviders } from "@/lib/auth/providers";
 import { isCloud, servedClouds } from "@/lib/clouds";
-import { databaseUnavailableCode } from "@/lib/errors";
 import { checkSession, closeSession, openSession } from "@/lib/auth/server-session";
 import { sessionPolicy, type SessionEndReason } from "@/lib/auth/session-policy";
 
@@ -103,11 +102,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           if (!check.ok) return { ended: check.reason };
           token.tenantName = check.user.tenantName;
           token.name = check.user.displayName;
-        } catch (error) {
-          // An outage must not sign everyone out: the cookie stays, and the request meets the
-          // outage's 503 where it reads data (getTenantContext checks the session again, strictly).
-          if (databaseUnavailableCode(error)) return token;
-          throw error;
+        } catch {
+          // A failure to check (an outage, a broken grant) must not sign anyone out: the cookie
+          // stays, and the request meets the failure where it reads data, as its error page or
+          // 503 (getTenantContext checks the session again, strictly, and lets nothing through).
+          return token;
         }
         return token;
       },

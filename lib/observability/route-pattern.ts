@@ -73,7 +73,9 @@ export function requestPathname(url: string | undefined): string {
   }
 }
 
+const ICONS = new Set(["/favicon.ico", "/icon.svg"]);
+
 /** Next's build output and icons: served from disk, no app code, many per page view. */
 export function isStaticAsset(pathname: string): boolean {
-  return pathname.startsWith("/_next/static/") || pathname.startsWith("/_next/image") || pathname === "/favicon.ico";
+  return pathname.startsWith("/_next/static/") || pathname.startsWith("/_next/image") || ICONS.has(pathname);
 }

@@ -40,10 +40,12 @@ async function replay(cookie: string) {
   }
 }
 
+/** The user's sessions, newest first: other tests may have left sessions of the same user. */
 async function userSessionIds(upn: string, tenantId = CONTOSO_ID): Promise<string[]> {
   const rows = await sql<{ id: string }[]>`
     select s.id from user_sessions s join partner_users u on u.tenant_id = s.tenant_id and u.id = s.user_id
-    where s.tenant_id = ${tenantId} and u.user_principal_name = ${upn}`;
+    where s.tenant_id = ${tenantId} and u.user_principal_name = ${upn}
+    order by s.created_at desc`;
   return rows.map((r) => r.id);
 }
 
@@ -158,7 +160,12 @@ test.describe("sessions end when they should", () => {
     await expect(table).not.toContainText("fabrikam");
     expect(await page.content()).not.toContain(fabrikamSession);
 
-    await page.getByRole("button", { name: "End the session of agent@contoso.example" }).first().click();
+    // The victim's own session (the agent may have others, from other tests).
+    await page
+      .locator("form")
+      .filter({ has: page.locator(`input[name=sessionId][value="${victimSession}"]`) })
+      .getByRole("button", { name: "End the session of agent@contoso.example" })
+      .click();
     await expect(page.getByRole("status")).toContainText("The session was ended");
     expect(await userSessionIds("agent@contoso.example")).not.toContain(victimSession);
     const [record] = await sql<{ user_principal_name: string; session_user: string }[]>`

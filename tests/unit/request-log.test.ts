@@ -215,6 +215,7 @@ describe("the request line", () => {
     expect(requestPathname(undefined)).toBe("/");
     expect(isStaticAsset("/_next/static/chunks/app.js")).toBe(true);
     expect(isStaticAsset("/account/activity-log")).toBe(false);
+    expect(isStaticAsset("/icon.svg")).toBe(true);
   });
 
   it("honours a caller's request id only when it is a UUID", () => {
