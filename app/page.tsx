@@ -2,6 +2,7 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { getPageContext } from "@/lib/auth/page-context";
 import { can } from "@/lib/auth/tenant-context";
+import { ROUTES } from "@/lib/routes";
 
 export default async function HomePage() {
   const ctx = await getPageContext();
@@ -14,7 +15,7 @@ export default async function HomePage() {
         {can(ctx.role, "view_activity_log") && (
           <li>
             <Link
-              href="/account/activity-log"
+              href={ROUTES.activityLog}
               className="inline-block rounded bg-brand px-4 py-2 font-medium text-white hover:bg-brand-dark"
             >
               {t("home.openActivityLog")}
@@ -23,7 +24,7 @@ export default async function HomePage() {
         )}
         <li>
           <Link
-            href="/customers"
+            href={ROUTES.customers}
             className="inline-block rounded border border-brand px-4 py-2 font-medium text-brand hover:bg-blue-50"
           >
             {t("home.customers")}

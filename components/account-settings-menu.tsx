@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
+import { ROUTES } from "@/lib/routes";
 
 /**
  * "Account settings" as a disclosure menu: a button with aria-expanded and a list of links,
@@ -70,7 +71,7 @@ export function AccountSettingsMenu({
           {canViewActivityLog && (
             <li>
               <Link
-                href="/account/activity-log"
+                href={ROUTES.activityLog}
                 onClick={() => setOpen(false)}
                 className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand"
               >
@@ -81,7 +82,7 @@ export function AccountSettingsMenu({
           {canVerifyLog && (
             <li>
               <Link
-                href="/account/log-integrity"
+                href={ROUTES.logIntegrity}
                 onClick={() => setOpen(false)}
                 className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand"
               >
@@ -91,7 +92,7 @@ export function AccountSettingsMenu({
           )}
           <li>
             <Link
-              href="/customers"
+              href={ROUTES.customers}
               onClick={() => setOpen(false)}
               className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand"
             >
@@ -100,7 +101,7 @@ export function AccountSettingsMenu({
           </li>
           <li>
             <Link
-              href="/account/sessions"
+              href={ROUTES.sessions}
               onClick={() => setOpen(false)}
               className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand"
             >

@@ -8,6 +8,7 @@ import { servedClouds } from "@/lib/clouds";
 import { AccountSettingsMenu } from "./account-settings-menu";
 import { CloudBadge } from "./cloud-badge";
 import { LocaleSwitcher } from "./locale-switcher";
+import { ROUTES } from "@/lib/routes";
 
 /** The portal's header: product name, the cloud badge, the signed-in partner, Account settings and the language. */
 export async function SiteHeader() {
@@ -58,7 +59,7 @@ export async function SiteHeader() {
                   throw error;
                 });
                 if (ctx) await closeSession(ctx, await currentSessionId());
-                await signOut({ redirectTo: "/signin" });
+                await signOut({ redirectTo: ROUTES.signIn });
               }}
             >
               <button

@@ -12,11 +12,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
-import { EXPORT_ROUTE, requestsInFlightCounter } from "@/lib/export/give-way-to-pages";
+import { requestsInFlightCounter } from "@/lib/export/give-way-to-pages";
 import { writeLog } from "@/lib/observability/log";
 import { installRequestStorage, type RequestState } from "@/lib/observability/request-context";
 import { logWhenClosed, openRequest } from "@/lib/observability/request-log";
 import { createRouteMatcher, type RoutesManifest } from "@/lib/observability/route-pattern";
+import { ROUTES } from "@/lib/routes";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -53,7 +54,7 @@ async function main() {
     const open = openRequest(req, matchRoute);
     logWhenClosed(open, res);
     // Exports give way while anything else is being served (lib/export/give-way-to-pages.ts).
-    if (!open.staticAsset && open.state.route !== EXPORT_ROUTE) {
+    if (!open.staticAsset && open.state.route !== ROUTES.activityExport) {
       inFlight.count++;
       res.once("close", () => inFlight.count--);
     }

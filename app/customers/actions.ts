@@ -7,6 +7,7 @@ import { addCustomer, purchaseSubscription, validationIssueOf } from "@/db/mutat
 import { getTenantContext } from "@/lib/auth/tenant-context";
 import { formatNumber } from "@/lib/format";
 import { formValues, toFormState, type FormProblem, type FormState } from "@/lib/form-state";
+import { ROUTES } from "@/lib/routes";
 
 /*
  * The portal's own actions. Each writes its business row and its activity record in one
@@ -46,8 +47,8 @@ export async function addCustomerAction(_previous: FormState, form: FormData): P
   } catch (error) {
     return refused(error, form);
   }
-  revalidatePath("/customers");
-  redirect(`/customers/${customerId}/subscriptions?added=1`);
+  revalidatePath(ROUTES.customers);
+  redirect(`${ROUTES.customerSubscriptions(customerId)}?added=1`);
 }
 
 export async function purchaseSubscriptionAction(
@@ -64,7 +65,7 @@ export async function purchaseSubscriptionAction(
       quantity: form.get("quantity"),
       billingCycle: form.get("billingCycle"),
     });
-    revalidatePath(`/customers/${customerId}/subscriptions`);
+    revalidatePath(ROUTES.customerSubscriptions(customerId));
     const [t, locale] = await Promise.all([getTranslations("subscriptions.purchase"), getLocale()]);
     return {
       ok: true,

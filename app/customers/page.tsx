@@ -6,6 +6,7 @@ import { getPageContext } from "@/lib/auth/page-context";
 import { can } from "@/lib/auth/tenant-context";
 import { AddCustomerForm } from "./_components/add-customer-form";
 import { formatDate } from "@/lib/format";
+import { ROUTES } from "@/lib/routes";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("customers");
@@ -39,7 +40,7 @@ export default async function CustomersPage() {
               <tr key={c.id}>
                 <td className="px-3 py-2">
                   <Link
-                    href={`/customers/${c.id}/subscriptions`}
+                    href={ROUTES.customerSubscriptions(c.id)}
                     className="text-brand underline-offset-2 hover:underline"
                   >
                     {c.companyName}

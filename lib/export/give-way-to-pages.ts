@@ -13,9 +13,6 @@
  * that server (tests, scripts) the count is 0 and nothing waits.
  */
 
-/** The export route, as the server's route matcher names it. */
-export const EXPORT_ROUTE = "/api/activity-log/export";
-
 const IN_FLIGHT_KEY = Symbol.for("partner-activity-log.requests-in-flight");
 
 type WithCounter = typeof globalThis & { [IN_FLIGHT_KEY]?: { count: number } };

@@ -6,13 +6,14 @@ import { signOut } from "@/auth";
 import { endAllOwnSessions, endUserSession } from "@/db/mutations/user-sessions";
 import { getTenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors";
+import { ROUTES } from "@/lib/routes";
 
 /*
  * Ending sessions from the Sessions page. Server actions check the request's Origin against the
  * host (their CSRF protection); each ending is a record in the log, written with it.
  */
 
-const PAGE = "/account/sessions";
+const PAGE = ROUTES.sessions;
 
 /** A global admin ends one of the tenant's sessions: its user is signed out on their next request. */
 export async function endSessionAction(form: FormData): Promise<void> {
@@ -32,5 +33,5 @@ export async function endSessionAction(form: FormData): Promise<void> {
 export async function signOutEverywhereAction(): Promise<void> {
   const ctx = await getTenantContext();
   await endAllOwnSessions({ ctx });
-  await signOut({ redirectTo: "/signin?error=SignedOutEverywhere" });
+  await signOut({ redirectTo: `${ROUTES.signIn}?error=SignedOutEverywhere` });
 }

@@ -11,8 +11,7 @@ import {
   type ActivityLogQuery,
 } from "@/lib/activity-log-params";
 import { formatNumber } from "@/lib/format";
-
-export const ACTIVITY_LOG_PATH = "/account/activity-log";
+import { ROUTES } from "@/lib/routes";
 
 const inputClass =
   "mt-1 block w-full rounded border border-gray-300 bg-white px-2 py-1.5 text-sm focus:border-brand focus:outline-none focus:ring-1 focus:ring-brand";
@@ -46,7 +45,7 @@ export async function ActivityFilters({
   return (
     <form
       method="get"
-      action={ACTIVITY_LOG_PATH}
+      action={ROUTES.activityLog}
       aria-label={t("formLabel")}
       className="space-y-3 rounded border border-gray-200 bg-white p-4"
     >
@@ -87,7 +86,7 @@ export async function ActivityFilters({
             return (
               <Link
                 key={preset}
-                href={`${ACTIVITY_LOG_PATH}?${toSearchParams(query, range)}`}
+                href={`${ROUTES.activityLog}?${toSearchParams(query, range)}`}
                 aria-current={active ? "true" : undefined}
                 className={`rounded-full border px-3 py-1 ${active ? "border-brand bg-brand text-white" : "border-gray-300 text-gray-700 hover:bg-gray-50"}`}
               >
@@ -175,7 +174,7 @@ export async function ActivityFilters({
           {t("apply")}
         </button>
         <Link
-          href={query.tz === "UTC" ? ACTIVITY_LOG_PATH : `${ACTIVITY_LOG_PATH}?tz=${encodeURIComponent(query.tz)}`}
+          href={query.tz === "UTC" ? ROUTES.activityLog : `${ROUTES.activityLog}?tz=${encodeURIComponent(query.tz)}`}
           className="text-sm text-brand underline-offset-2 hover:underline"
         >
           {t("reset")}

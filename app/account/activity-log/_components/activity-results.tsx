@@ -6,11 +6,10 @@ import type { TenantContext } from "@/db/with-tenant";
 import { toSearchParams, type ActivityLogParams } from "@/lib/activity-log-params";
 import { asCatalog } from "@/lib/activity-labels";
 import { formatCount, formatDay, timeZoneLabel } from "@/lib/format";
-import { EXPORT_ROUTE } from "@/lib/export/give-way-to-pages";
 import { annotate } from "@/lib/observability/request-context";
 import { ActivityTable } from "./activity-table";
-import { ACTIVITY_LOG_PATH } from "./activity-filters";
 import { toRowView } from "./activity-row";
+import { ROUTES } from "@/lib/routes";
 
 /*
  * The part of the page that reads the log: a page of rows and the (capped) total, side by side.
@@ -43,9 +42,9 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
   }
 
   const zoneLabel = timeZoneLabel(params.tz);
-  const exportHref = `${EXPORT_ROUTE}?${toSearchParams(params, { cursor: null })}`;
+  const exportHref = `${ROUTES.activityExport}?${toSearchParams(params, { cursor: null })}`;
   const pageHref = (cursor: string | null, dir: "next" | "prev") =>
-    `${ACTIVITY_LOG_PATH}?${toSearchParams(params, { cursor, dir })}`;
+    `${ROUTES.activityLog}?${toSearchParams(params, { cursor, dir })}`;
   const empty = total.count === 0;
   const totalText = formatCount(total, locale);
   const period = { from: formatDay(params.from, locale), to: formatDay(params.to, locale) };

@@ -5,6 +5,7 @@ import type { useTranslations } from "next-intl";
 import { createColumnHelper, rowExpandingFeature, tableFeatures } from "@tanstack/react-table";
 import type { ActivityRowView } from "./activity-row";
 import { StatusBadge } from "./status-badge";
+import { ROUTES } from "@/lib/routes";
 
 export const activityTableFeatures = tableFeatures({ rowExpandingFeature });
 
@@ -64,7 +65,7 @@ export function getActivityColumns(timeZoneLabel: string, t: TableTranslator) {
         }
         return (
           <Link
-            href={`/customers/${customerId}/subscriptions`}
+            href={ROUTES.customerSubscriptions(customerId)}
             className="text-brand underline-offset-2 hover:underline"
           >
             {customerName ?? customerId}

@@ -8,6 +8,7 @@ import { can } from "@/lib/auth/tenant-context";
 import { PurchaseSubscriptionForm } from "../../_components/purchase-subscription-form";
 import { formatDateTime, formatNumber } from "@/lib/format";
 import { asCatalog, translatedBillingCycle, translatedSubscriptionStatus } from "@/lib/activity-labels";
+import { ROUTES } from "@/lib/routes";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("subscriptions");
@@ -38,7 +39,7 @@ export default async function SubscriptionsPage({
   return (
     <div className="space-y-4">
       <nav aria-label={t("breadcrumb")} className="text-sm">
-        <Link href="/customers" className="text-brand underline-offset-2 hover:underline">
+        <Link href={ROUTES.customers} className="text-brand underline-offset-2 hover:underline">
           {t("customers")}
         </Link>
         <span aria-hidden="true"> / </span>

@@ -1,0 +1,15 @@
+/*
+ * Every path the app links to or redirects to, in one place: a renamed page changes here. Query
+ * strings are built by `toSearchParams` (lib/activity-log-params.ts), never by hand.
+ */
+export const ROUTES = {
+  home: "/",
+  signIn: "/signin",
+  customers: "/customers",
+  customerSubscriptions: (customerId: string) => `/customers/${encodeURIComponent(customerId)}/subscriptions`,
+  activityLog: "/account/activity-log",
+  logIntegrity: "/account/log-integrity",
+  sessions: "/account/sessions",
+  /** "Export log": the Activity log page's own query string behind this path. */
+  activityExport: "/api/activity-log/export",
+} as const;
