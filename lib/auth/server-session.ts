@@ -64,23 +64,28 @@ export async function checkSession({
 /**
  * While a long response streams for a session (an export): the session is marked as seen, so it
  * does not go idle under a download, and checked, so the download stops when the session ends
- * (signed out, ended by an admin, past its absolute lifetime). `signal` aborts then; `stop` when
- * the response has settled.
+ * (signed out, ended by an admin, past its absolute lifetime). The returned `signal` aborts then,
+ * or when `request` (the client's signal) does; `stop` when the response has settled. One signal
+ * follows the other by a listener, not `AbortSignal.any`, whose combined signals Node 20 keeps
+ * alive after the request.
  */
 export function holdSessionWhileStreaming({
   scope,
   sessionId,
   userId,
+  request,
   everyMs = sessionPolicy().touchAfterMs,
   db,
 }: {
   scope: SessionScope;
   sessionId: string;
   userId: string;
+  request?: AbortSignal;
   everyMs?: number;
   db?: Database;
 }): { signal: AbortSignal; stop: () => void } {
   const ended = new AbortController();
+  const followRequest = () => ended.abort(request?.reason);
   const timer = setInterval(() => {
     checkSession({ scope, sessionId, userId, db }).then(
       (check) => {
@@ -90,8 +95,13 @@ export function holdSessionWhileStreaming({
       () => {},
     );
   }, everyMs);
-  const stop = () => clearInterval(timer);
-  ended.signal.addEventListener("abort", stop);
+  const stop = () => {
+    clearInterval(timer);
+    request?.removeEventListener("abort", followRequest);
+  };
+  ended.signal.addEventListener("abort", stop, { once: true });
+  if (request?.aborted) followRequest();
+  else request?.addEventListener("abort", followRequest, { once: true });
   return { signal: ended.signal, stop };
 }
 

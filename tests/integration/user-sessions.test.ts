@@ -168,6 +168,22 @@ describe("server-side sessions", () => {
     }
   });
 
+  it("a download's session hold follows the client going away", async () => {
+    const client = new AbortController();
+    const held = holdSessionWhileStreaming({
+      scope: { tenantId: contoso.id, cloud: "commercial" },
+      sessionId: "00000000-0000-4000-8000-000000000000",
+      userId: users["agent@contoso.example"],
+      request: client.signal,
+      everyMs: 60_000,
+      db: orm,
+    });
+    expect(held.signal.aborted).toBe(false);
+    client.abort(new Error("client gone"));
+    expect(held.signal.aborted).toBe(true);
+    expect(String(held.signal.reason)).toMatch(/client gone/);
+  });
+
   it("go with their user when the user leaves the directory", async () => {
     const id = await open(contoso.id, "billing@contoso.example");
     await db.admin`delete from partner_users where id = ${users["billing@contoso.example"]}`;

@@ -28,11 +28,12 @@ export async function GET(request: NextRequest): Promise<Response> {
       scope: { tenantId: ctx.tenantId, cloud: ctx.cloud },
       sessionId: await currentSessionId(),
       userId: ctx.userId,
+      request: request.signal,
     });
     const stream = createActivityCsvStream({
       ctx,
       params,
-      signal: AbortSignal.any([request.signal, session.signal]),
+      signal: session.signal,
       // The log records its own exports: who, which range and filters, how many rows, and
       // whether the download completed.
       onSettled: ({ rows, error }) => {
