@@ -101,7 +101,7 @@ export const PARAM_NAMES = Object.keys(LABELS) as ActivityLogParamName[];
 
 // A Record over the union, so the compiler keeps this equal to OPERATION_STATUSES in db/schema
 // without importing the schema (and Drizzle) into the browser bundle.
-const STATUSES: Record<OperationStatus, true> = { succeeded: true, failed: true, progress: true };
+const STATUSES: Record<OperationStatus, true> = { succeeded: true, failed: true, progress: true, decline: true };
 
 const ACTION_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 // Postgres text cannot hold NUL, and no name or UPN holds control characters: reject rather than 500.

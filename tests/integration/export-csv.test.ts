@@ -55,6 +55,7 @@ const STATUS_TEXT: Record<OperationStatus, string> = {
   succeeded: "Succeeded",
   failed: "Failed",
   progress: "In progress",
+  decline: "Declined",
 };
 
 // Written out here rather than imported: the test is the oracle for the documented rule.

@@ -12,6 +12,7 @@ import {
   KNOWN_OPERATION_TYPES,
   KNOWN_RESOURCE_TYPES,
   KNOWN_SUBSCRIPTION_STATUSES,
+  RESOURCE_LABELS,
   STATUS_LABELS,
   translatedActionLabel,
   translatedStatusLabel,
@@ -147,11 +148,13 @@ describe("every code the app shows has a sentence in every catalog", () => {
     expect([...KNOWN_BILLING_CYCLES]).toEqual([...BILLING_CYCLES]);
     // Nothing in the catalogs that the code does not know either (a typo would hide a label).
     expect(Object.keys(en.actions).sort()).toEqual([...KNOWN_OPERATION_TYPES].sort());
+    expect(Object.keys(en.resources).sort()).toEqual([...KNOWN_RESOURCE_TYPES].sort());
   });
 
   it("the English screen labels are the CSV's English labels, word for word", () => {
     expect(en.actions).toEqual(ACTION_LABELS);
     expect(en.statuses).toEqual(STATUS_LABELS);
+    expect(en.resources).toEqual(RESOURCE_LABELS);
   });
 
   it("clouds, locales, sign-in errors, param errors and validation issues", () => {
