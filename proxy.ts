@@ -6,8 +6,14 @@ import { SESSION_END_MESSAGES } from "@/lib/auth/session-policy";
 import { annotate } from "@/lib/observability/request-context";
 import { authorityOrigins, securityHeaders } from "@/lib/security-headers";
 
-// Reachable signed out: sign-in itself, Auth.js's endpoints, the health probe and the ingestion API.
-const PUBLIC_PATHS = [/^\/signin\/?$/, /^\/api\/auth(\/|$)/, /^\/api\/health\/?$/, /^\/api\/v1\/activity-records\/?$/];
+// Reachable signed out: sign-in itself, Auth.js's endpoints, the health probe and the APIs that take
+// an API key (the read API checks a session itself when no key is sent).
+const PUBLIC_PATHS = [
+  /^\/signin\/?$/,
+  /^\/api\/auth(\/|$)/,
+  /^\/api\/health\/?$/,
+  /^\/api\/v1\/(activity-records|partner-center\/audit-records|auditrecords)\/?$/,
+];
 // Of those, the ones that never look at the session cookie here: Auth.js reads and writes it
 // itself (a refresh from this proxy must never race the cookie its callback sets), and the
 // probe and the API authenticate otherwise.

@@ -29,8 +29,11 @@ export type Cloud = (typeof CLOUDS)[number];
 export const PARTNER_ROLES = ["global_admin", "admin_agent", "sales_agent", "helpdesk_agent", "billing_admin"] as const;
 export type PartnerRole = (typeof PARTNER_ROLES)[number];
 
-export const OPERATION_STATUSES = ["succeeded", "failed", "progress"] as const;
+export const OPERATION_STATUSES = ["succeeded", "failed", "progress", "decline"] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
+
+export const API_KEY_SCOPES = ["ingest", "read"] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export const partnerTenants = pgTable("partner_tenants", {
   id: uuid("id").primaryKey(),
@@ -184,6 +187,11 @@ export const activityRecordDetails = pgTable(
     resourceOldValue: jsonb("resource_old_value"),
     resourceNewValue: jsonb("resource_new_value"),
     customizedData: jsonb("customized_data"),
+    /*
+     * The record exactly as an outside source sent it (a Partner Center AuditRecord), fields we do
+     * not model and its original operationDate string included; null for our own records.
+     */
+    sourceRecord: jsonb("source_record"),
   },
   (t) => [
     primaryKey({
@@ -234,6 +242,12 @@ export const apiKeys = pgTable(
     name: text("name").notNull(),
     keyPrefix: text("key_prefix").notNull(),
     keyHash: text("key_hash").notNull(),
+    /** What the key may do: `ingest` (write records) and/or `read` (the Partner Center–compatible read API). */
+    scopes: text("scopes")
+      .array()
+      .$type<ApiKeyScope[]>()
+      .notNull()
+      .default(sql`'{ingest}'::text[]`),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
   },

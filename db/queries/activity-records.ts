@@ -43,6 +43,8 @@ export interface ActivityDetailsRow extends ActivityListRow {
   resourceOldValue: unknown;
   resourceNewValue: unknown;
   customizedData: unknown;
+  /** The record as an outside source (Partner Center) sent it; null for the log's own records. */
+  sourceRecord: unknown;
 }
 
 export interface ActivityPage {
@@ -374,6 +376,7 @@ export async function getActivityDetails({
           resourceOldValue: activityRecordDetails.resourceOldValue,
           resourceNewValue: activityRecordDetails.resourceNewValue,
           customizedData: activityRecordDetails.customizedData,
+          sourceRecord: activityRecordDetails.sourceRecord,
         })
         .from(activityRecords)
         // Left join: a record whose details are missing still shows what the log knows.

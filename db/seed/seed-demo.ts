@@ -129,6 +129,8 @@ export async function seedDemo(databaseUrl: string, options: SeedOptions = {}): 
               key_hash: hashApiKey(k.key),
             })),
           )}`;
+          // The demo keys may also read (the Partner Center–compatible API), so the README's examples work.
+          await tx`update api_keys set scopes = '{ingest,read}' where id = any(${apiKeys.map((k) => k.id)}::uuid[])`;
         }
         await generateActivity(tx as unknown as postgres.Sql, {
           tenantId: tenant.id,

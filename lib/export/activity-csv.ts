@@ -150,10 +150,13 @@ const detailsCsvCell = (() => {
   const r = dsql.identifier(getTableName(activityRecords));
   const inner = (column: { name: string }) => dsql`d.${dsql.identifier(column.name)}`;
   const outer = (column: { name: string }) => dsql`${r}.${dsql.identifier(column.name)}`;
-  return dsql<string | null>`(select '"' || replace(jsonb_build_object(
+  return dsql<string | null>`(select '"' || replace((jsonb_build_object(
       'resourceOldValue', ${inner(d.resourceOldValue)},
       'resourceNewValue', ${inner(d.resourceNewValue)},
-      'customizedData', ${inner(d.customizedData)})::text, '"', '""') || '"'
+      'customizedData', ${inner(d.customizedData)})
+      -- An imported record's verbatim source, only where there is one (our own rows stay as they were).
+      || case when ${inner(d.sourceRecord)} is null then '{}'::jsonb
+              else jsonb_build_object('sourceRecord', ${inner(d.sourceRecord)}) end)::text, '"', '""') || '"'
     from ${d} d
     where ${inner(d.tenantId)} = ${outer(activityRecords.tenantId)}
       and ${inner(d.occurredAt)} = ${outer(activityRecords.occurredAt)}

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Sql } from "postgres";
-import type { Cloud } from "@/db/schema";
+import { API_KEY_SCOPES, type ApiKeyScope, type Cloud } from "@/db/schema";
 import { scopeMaintenanceSql, scopeRequestRoleSql } from "@/db/scope";
 import { AppError } from "@/lib/errors";
 import { isUuid } from "@/lib/uuid";
@@ -11,6 +11,7 @@ export interface ApiKeyIdentity {
   keyId: string;
   tenantId: string;
   cloud: Cloud;
+  scopes: ApiKeyScope[];
 }
 
 /**
@@ -21,11 +22,31 @@ export interface ApiKeyIdentity {
 export async function findApiKey(sql: Sql, keyHash: string): Promise<ApiKeyIdentity | null> {
   const rows = await sql.begin(async (tx) => {
     await scopeRequestRoleSql(tx);
-    return tx<Array<{ key_id: string; tenant_id: string; cloud: Cloud }>>`
-      select key_id, tenant_id, cloud from api_key_lookup(${keyHash})`;
+    return tx<Array<{ key_id: string; tenant_id: string; cloud: Cloud; scopes: string }>>`
+      select key_id, tenant_id, cloud, scopes::text as scopes from api_key_lookup(${keyHash})`;
   });
   const row = rows[0];
-  return row ? { keyId: row.key_id, tenantId: row.tenant_id, cloud: row.cloud } : null;
+  return row ? { keyId: row.key_id, tenantId: row.tenant_id, cloud: row.cloud, scopes: parseScopes(row.scopes) } : null;
+}
+
+/** A text[] as Postgres prints it ({ingest,read}); the scopes are plain words, never quoted. */
+const parseScopes = (text: string): ApiKeyScope[] =>
+  text
+    .replace(/^\{|\}$/g, "")
+    .split(",")
+    .filter((s): s is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(s));
+
+/** Scopes as the CLI takes them ("ingest,read"); an unknown or empty list is the caller's mistake. */
+export function parseScopeList(list: string): ApiKeyScope[] {
+  const scopes = [...new Set(list.split(",").map((s) => s.trim()))];
+  const unknown = scopes.filter((s) => !(API_KEY_SCOPES as readonly string[]).includes(s));
+  if (scopes.length === 0 || unknown.length > 0) {
+    throw new AppError(
+      "bad_request",
+      `Scopes must be a comma-separated list of ${API_KEY_SCOPES.join(", ")}; got "${list}".`,
+    );
+  }
+  return scopes as ApiKeyScope[];
 }
 
 /*
@@ -45,6 +66,7 @@ export interface ApiKeyInfo {
   cloud: Cloud;
   name: string;
   keyPrefix: string;
+  scopes: ApiKeyScope[];
   createdAt: Date;
   revokedAt: Date | null;
 }
@@ -57,7 +79,7 @@ export interface CreatedApiKey extends ApiKeyInfo {
 const NAME_MAX = 100;
 
 // Times as epoch milliseconds, whichever pool runs the query (Drizzle's returns timestamptz as text).
-const KEY_COLUMNS_SQL = `k.id, k.tenant_id, t.cloud, k.name, k.key_prefix,
+const KEY_COLUMNS_SQL = `k.id, k.tenant_id, t.cloud, k.name, k.key_prefix, k.scopes::text as scopes,
   (extract(epoch from k.created_at) * 1000)::float8 as created_ms,
   (extract(epoch from k.revoked_at) * 1000)::float8 as revoked_ms`;
 
@@ -68,12 +90,14 @@ export async function createApiKey({
   name,
   key = generateApiKey(),
   id = randomUUID(),
+  scopes = ["ingest"],
 }: {
   sql: Sql;
   tenantId: string;
   name: string;
   key?: string;
   id?: string;
+  scopes?: ApiKeyScope[];
 }): Promise<CreatedApiKey> {
   const label = name.trim();
   if (!isUuid(tenantId)) throw new AppError("bad_request", "The tenant must be a UUID.");
@@ -83,8 +107,8 @@ export async function createApiKey({
     const [tenant] = await tx<Array<{ cloud: Cloud }>>`select cloud from partner_tenants where id = ${tenantId}`;
     if (!tenant) throw new AppError("not_found", `No partner tenant ${tenantId}.`);
     const [row] = await tx<Array<{ created_ms: number }>>`
-      insert into api_keys (id, tenant_id, name, key_prefix, key_hash)
-      values (${id}, ${tenantId}, ${label}, ${apiKeyDisplayPrefix(key)}, ${hashApiKey(key)})
+      insert into api_keys (id, tenant_id, name, key_prefix, key_hash, scopes)
+      values (${id}, ${tenantId}, ${label}, ${apiKeyDisplayPrefix(key)}, ${hashApiKey(key)}, ${scopes}::text[])
       returning (extract(epoch from created_at) * 1000)::float8 as created_ms`;
     return {
       id,
@@ -92,6 +116,7 @@ export async function createApiKey({
       cloud: tenant.cloud,
       name: label,
       keyPrefix: apiKeyDisplayPrefix(key),
+      scopes,
       createdAt: new Date(Number(row.created_ms)),
       revokedAt: null,
       key,
@@ -128,6 +153,7 @@ interface RawKeyRow {
   cloud: Cloud;
   name: string;
   key_prefix: string;
+  scopes: string;
   created_ms: number;
   revoked_ms: number | null;
 }
@@ -138,6 +164,7 @@ const toInfo = (r: RawKeyRow): ApiKeyInfo => ({
   cloud: r.cloud,
   name: r.name,
   keyPrefix: r.key_prefix,
+  scopes: parseScopes(r.scopes),
   createdAt: new Date(Number(r.created_ms)),
   revokedAt: r.revoked_ms === null ? null : new Date(Number(r.revoked_ms)),
 });

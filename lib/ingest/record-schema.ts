@@ -37,6 +37,8 @@ export interface IngestRecord {
   customizedData: unknown;
   /** SHA-256 of everything but the eventId, canonical: the idempotency check compares it. */
   payloadHash: string;
+  /** The record as an outside source sent it (a Partner Center AuditRecord); null for ours. */
+  sourceRecord: unknown;
 }
 
 export interface RecordError {
@@ -158,7 +160,7 @@ export const ingestRecordSchema = z.strictObject(
  * What Postgres jsonb cannot hold or would change: NUL characters, unpaired surrogates, numbers
  * out of range (JSON.parse made them Infinity), and nesting deep enough to exhaust a stack.
  */
-function jsonProblem(value: unknown, depth = 0): string | null {
+export function jsonProblem(value: unknown, depth = 0): string | null {
   if (depth > MAX_JSON_DEPTH) return `is nested more than ${MAX_JSON_DEPTH} levels deep.`;
   if (typeof value === "string") {
     if (value.includes("\u0000")) return "contains a NUL character (\\u0000), which the log cannot store.";
@@ -246,7 +248,7 @@ function normalise(eventId: string, data: z.output<typeof ingestRecordSchema>): 
   };
   const { eventId: _eventId, ...payload } = record;
   const payloadHash = sha256Hex(canonicalJson({ v: 1, ...payload, occurredAt: record.occurredAt.toISOString() }));
-  return { ...record, payloadHash };
+  return { ...record, payloadHash, sourceRecord: null };
 }
 
 /** Accepts one record (an object), a JSON array of records, or `{ "records": [...] }`. */

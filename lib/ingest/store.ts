@@ -1,7 +1,6 @@
 import type { Sql, TransactionSql } from "postgres";
-import { scopeTenantSql } from "@/db/scope";
+import { scopeTenantSql, type TenantScope } from "@/db/scope";
 import { AppError } from "@/lib/errors";
-import type { ApiKeyIdentity } from "./api-keys";
 import type { IngestRecord, RecordError } from "./record-schema";
 
 /*
@@ -31,9 +30,10 @@ const INSERT_BATCH = `
 WITH input AS (
   SELECT i.*, i.occurred_text::timestamptz AS occurred_at
   FROM unnest($3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[],
-              $11::text[], $12::text[], $13::uuid[], $14::text[], $15::text[], $16::text[])
+              $11::text[], $12::text[], $13::uuid[], $14::text[], $15::text[], $16::text[], $17::text[])
        AS i(event_id, payload_hash, occurred_text, customer_id, customer_name, operation_type, resource_type,
-            operation_status, user_principal_name, application_id, correlation_id, old_value, new_value, custom)
+            operation_status, user_principal_name, application_id, correlation_id, old_value, new_value, custom,
+            source)
 ), claimed AS (
   INSERT INTO activity_ingest_events (tenant_id, cloud, event_id, payload_hash, record_id, occurred_at)
   SELECT $1::uuid, $2::text, event_id, payload_hash, nextval('activity_records_id_seq'), occurred_at FROM input
@@ -46,10 +46,11 @@ WITH input AS (
          i.resource_type, i.operation_status, i.user_principal_name, i.application_id, i.correlation_id
   FROM claimed c JOIN input i USING (event_id)
 ), details AS (
-  INSERT INTO activity_record_details (tenant_id, occurred_at, record_id, resource_old_value, resource_new_value, customized_data)
-  SELECT $1::uuid, i.occurred_at, c.record_id, i.old_value::jsonb, i.new_value::jsonb, i.custom::jsonb
+  INSERT INTO activity_record_details (tenant_id, occurred_at, record_id, resource_old_value, resource_new_value,
+                                       customized_data, source_record)
+  SELECT $1::uuid, i.occurred_at, c.record_id, i.old_value::jsonb, i.new_value::jsonb, i.custom::jsonb, i.source::jsonb
   FROM claimed c JOIN input i USING (event_id)
-  WHERE i.old_value IS NOT NULL OR i.new_value IS NOT NULL OR i.custom IS NOT NULL
+  WHERE i.old_value IS NOT NULL OR i.new_value IS NOT NULL OR i.custom IS NOT NULL OR i.source IS NOT NULL
 )
 SELECT event_id, record_id::text AS record_id FROM claimed`;
 
@@ -73,7 +74,20 @@ function asInputError(error: unknown): AppError | null {
 
 const isRetryable = (error: unknown) => ["40P01", "40001"].includes((error as { code?: string })?.code ?? "");
 
-async function storeOnce(sql: Sql, key: ApiKeyIdentity, records: IngestRecord[]): Promise<StoredRecord[]> {
+export interface StoreOptions {
+  /**
+   * Whether a record's customerId must name one of the tenant's customers (true for the portal's
+   * own producers). Imported history names customers the portal may never have had.
+   */
+  knownCustomersOnly?: boolean;
+}
+
+async function storeOnce(
+  sql: Sql,
+  key: TenantScope,
+  records: IngestRecord[],
+  { knownCustomersOnly = true }: StoreOptions,
+): Promise<StoredRecord[]> {
   // A fixed order of unique-index insertions, so two batches sharing eventIds cannot deadlock.
   const order = records
     .map((_, i) => i)
@@ -84,7 +98,7 @@ async function storeOnce(sql: Sql, key: ApiKeyIdentity, records: IngestRecord[])
     await scopeTenantSql(tx, key);
 
     const customerIds = [...new Set(sorted.map((r) => r.customerId).filter((id): id is string => id !== null))];
-    if (customerIds.length > 0) {
+    if (knownCustomersOnly && customerIds.length > 0) {
       const found = await tx<Array<{ id: string }>>`
         select id from customers where tenant_id = ${key.tenantId} and id = any(${customerIds}::uuid[])`;
       const known = new Set(found.map((r) => r.id));
@@ -120,6 +134,7 @@ async function storeOnce(sql: Sql, key: ApiKeyIdentity, records: IngestRecord[])
       sorted.map((r) => jsonOrNull(r.resourceOldValue)),
       sorted.map((r) => jsonOrNull(r.resourceNewValue)),
       sorted.map((r) => jsonOrNull(r.customizedData)),
+      sorted.map((r) => jsonOrNull(r.sourceRecord)),
     ] as never[]);
     const claimed = new Map(claimedRows.map((r) => [r.event_id, Number(r.record_id)]));
 
@@ -171,10 +186,15 @@ async function storeOnce(sql: Sql, key: ApiKeyIdentity, records: IngestRecord[])
   })) as StoredRecord[];
 }
 
-export async function storeRecords(sql: Sql, key: ApiKeyIdentity, records: IngestRecord[]): Promise<StoredRecord[]> {
+export async function storeRecords(
+  sql: Sql,
+  key: TenantScope,
+  records: IngestRecord[],
+  options: StoreOptions = {},
+): Promise<StoredRecord[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await storeOnce(sql, key, records);
+      return await storeOnce(sql, key, records, options);
     } catch (error) {
       if (error instanceof AppError) throw error;
       const input = asInputError(error);

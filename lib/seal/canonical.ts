@@ -11,6 +11,8 @@ import type { Cloud, SealPart } from "@/db/schema";
  * text output is canonical in Postgres (keys sorted, whitespace fixed, numbers normalised), and
  * times are printed in UTC with microseconds, so the text does not depend on session settings.
  * Adding a column to the log means a new version here (a test compares this list with the table).
+ * Columns added later that are null on every older row (source_record) are appended only when set,
+ * so the lines of rows sealed before them, and so their seals, stay as they were.
  *
  * A seal covers one tenant's rows whose `recorded_at` falls in [period_start, period_end), split
  * into parts by the UTC month of `occurred_at` (the partition): each part is the SHA-256 of its
@@ -41,15 +43,19 @@ export const CANONICAL_RECORD_COLUMNS = [
 /** The details' own columns; its key columns (tenant_id, occurred_at, record_id) are the join. */
 export const CANONICAL_DETAIL_COLUMNS = ["resource_old_value", "resource_new_value", "customized_data"] as const;
 export const DETAIL_KEY_COLUMNS = ["tenant_id", "occurred_at", "record_id"] as const;
+/** Details columns appended to a row's line only when not null (see above). */
+export const OPTIONAL_DETAIL_COLUMNS = ["source_record"] as const;
 
 const TIME_COLUMNS = new Set(["occurred_at", "recorded_at"]);
 const utc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-const LINE = `jsonb_build_array(${[
+const LINE = `(jsonb_build_array(${[
   ...CANONICAL_RECORD_COLUMNS.map((c) => (TIME_COLUMNS.has(c) ? utc(`r.${c}`) : `r.${c}`)),
   "d.record_id IS NOT NULL",
   ...CANONICAL_DETAIL_COLUMNS.map((c) => `d.${c}`),
-].join(", ")})::text`;
+].join(", ")})${OPTIONAL_DETAIL_COLUMNS.map(
+  (c) => ` || CASE WHEN d.${c} IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(jsonb_build_object('${c}', d.${c})) END`,
+).join("")})::text`;
 
 /*
  * Parameters are passed as text and cast in SQL: Drizzle reconfigures its postgres.js pool to pass

@@ -9,6 +9,7 @@ import {
   CANONICAL_DETAIL_COLUMNS,
   CANONICAL_RECORD_COLUMNS,
   DETAIL_KEY_COLUMNS,
+  OPTIONAL_DETAIL_COLUMNS,
   hashParts,
 } from "@/lib/seal/canonical";
 import { SEAL_PERIOD_MS, sealHorizon, sealLog } from "@/lib/seal/seal-log";
@@ -162,7 +163,7 @@ describe("seals", () => {
       correlationId: randomUUID(),
     });
     if (!parsed.ok) throw new Error("invalid test record");
-    await storeRecords(sql, { keyId: randomUUID(), tenantId: ids.ok, cloud: "commercial" }, parsed.records);
+    await storeRecords(sql, { tenantId: ids.ok, cloud: "commercial" }, parsed.records);
     const result = await verify("ok");
     expect(result.ok).toBe(true);
     expect(result.unsealed.rows).toBe(2);
@@ -229,7 +230,7 @@ describe("seals", () => {
         .sort();
     expect(await columns("activity_records")).toEqual([...CANONICAL_RECORD_COLUMNS].sort());
     expect(await columns("activity_record_details")).toEqual(
-      [...DETAIL_KEY_COLUMNS, ...CANONICAL_DETAIL_COLUMNS].sort(),
+      [...DETAIL_KEY_COLUMNS, ...CANONICAL_DETAIL_COLUMNS, ...OPTIONAL_DETAIL_COLUMNS].sort(),
     );
   });
 
@@ -265,7 +266,7 @@ describe("seals", () => {
         });
         if (!parsed.ok) throw new Error("invalid test record");
         const stored = await Promise.race([
-          storeRecords(writer, { keyId: randomUUID(), tenantId: ids.ok, cloud: "commercial" }, parsed.records),
+          storeRecords(writer, { tenantId: ids.ok, cloud: "commercial" }, parsed.records),
           new Promise((_, reject) => setTimeout(() => reject(new Error("ingestion waited for the sealer")), 5_000)),
         ]);
         expect(stored).toHaveLength(1);
