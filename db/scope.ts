@@ -40,7 +40,26 @@ export type TenantScope = { tenantId: string; cloud: Cloud };
 // Names go into the SQL text (they are constants here); values always travel as parameters.
 const SETTING_NAME = /^[a-z_]+(\.[a-z_]+)?$/;
 
+/*
+ * One strings array per statement shape, reused: postgres.js keeps an Error per tagged template's
+ * strings array (by identity, in a Map that never shrinks) to report where a failing query was
+ * written, and that Error holds its call stack's closures alive. A fresh array per transaction
+ * leaked each transaction's data (measured: ~1.5 MB per 500-record ingest batch, every request's
+ * session check). Shapes are few (names are constants), so the cache is bounded.
+ */
+const statementShapes = new Map<string, Omit<ScopeStatement, "values">>();
+
 function setConfigStatement(settings: readonly ScopeSetting[], local: boolean): ScopeStatement {
+  const shape = JSON.stringify([local, settings.map((s) => [s.name, s.sinceServerVersion ?? null])]);
+  let cached = statementShapes.get(shape);
+  if (!cached) {
+    cached = buildStatement(settings, local);
+    statementShapes.set(shape, cached);
+  }
+  return { strings: cached.strings, text: cached.text, values: settings.map((s) => s.value) };
+}
+
+function buildStatement(settings: readonly ScopeSetting[], local: boolean): Omit<ScopeStatement, "values"> {
   if (settings.length === 0) throw new Error("a scope needs at least one setting");
   const strings: string[] = [];
   let head = "select ";
@@ -58,9 +77,8 @@ function setConfigStatement(settings: readonly ScopeSetting[], local: boolean): 
     if (i < settings.length - 1) head += ",\n       ";
   });
   strings.push(head);
-  const values = settings.map((s) => s.value);
   const text = strings.reduce((out, part, i) => (i === 0 ? part : `${out}$${i}${part}`), "");
-  return { strings: Object.assign([...strings], { raw: [...strings] }), values, text };
+  return { strings: Object.assign([...strings], { raw: [...strings] }), text };
 }
 
 function tenantSettings(ctx: TenantScope): ScopeSetting[] {

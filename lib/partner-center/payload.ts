@@ -1,5 +1,6 @@
 import { JSONParser } from "@streamparser/json";
 import { AppError } from "@/lib/errors";
+import { MAX_AUDIT_RECORD_BYTES } from "./audit-record";
 
 /*
  * The shapes Partner Center's audit records arrive in: the response envelope of GET /v1/auditrecords
@@ -68,37 +69,38 @@ export function parsePayloadText(body: string): unknown[] {
   return items;
 }
 
+/** The members that start Partner Center's envelope, as opposed to a record's. */
+const ENVELOPE_MEMBERS = new Set(["totalCount", "items", "links", "attributes", "continuationToken"]);
+const FIRST_MEMBER = /^\s*\{\s*"((?:[^"\\]|\\.)*)"\s*:/;
+
 /**
- * The records of a stream (a file, standard input), one at a time, in bounded memory: an
- * envelope's or array's items are parsed one by one as they arrive, never the whole document
- * (a saved response is often one line of many megabytes). Emitted items are dropped from their
- * parent (keepStack: false), so an envelope is only ever held without its items.
+ * The records of a stream (a file, standard input), one at a time, in bounded memory. An
+ * envelope's or an array's items are parsed one by one as they arrive, never the whole document
+ * (a saved response is often one line of many megabytes): emitted items are dropped from their
+ * parent (keepStack: false), which the parser does only while no enclosing value is itself
+ * selected, so the document's root never is. Which shape it is shows in its first characters: `[`
+ * is an array, `{` with an envelope's member first is an envelope, anything else is one record
+ * (or envelope) per line.
  */
 export async function* readAuditRecords(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<unknown> {
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const ready: unknown[] = [];
+  let mode: "document" | "lines" | null = null;
   let parser: JSONParser | null = null;
-  let pending = "";
-  let first = true;
   let failure: Error | null = null;
+  let pending = ""; // text not yet given to the parser or not yet split into lines
+  let record = ""; // lines mode: the lines of the value being read
+  let recordLine = 1;
+  let line = 1;
+  let first = true;
 
-  const start = (firstChar: string) => {
-    // An array's items; otherwise envelopes' items and whole records, one value after another.
-    const next = new JSONParser(
-      firstChar === "["
-        ? { paths: ["$.*"], keepStack: false }
-        : { paths: ["$.items.*", "$"], keepStack: false, separator: "" },
-    );
-    next.onValue = ({ value, stack }) => {
-      if (stack.length > 0) ready.push(value);
-      else if (isObject(value) && "items" in value)
-        envelopeItems(value); // items went out one by one
-      else ready.push(...recordsOf(value));
-    };
-    next.onError = (error) => {
+  const startDocument = (paths: string[]) => {
+    // separator "": one document after another, as a script that saves page after page writes them.
+    parser = new JSONParser({ paths, keepStack: false, separator: "" });
+    parser.onValue = ({ value }) => ready.push(value);
+    parser.onError = (error) => {
       failure ??= error;
     };
-    return next;
   };
   const feed = (text: string) => {
     try {
@@ -108,6 +110,69 @@ export async function* readAuditRecords(source: AsyncIterable<Uint8Array | strin
     }
     if (failure) throw new AppError("bad_request", `The file is not valid JSON: ${failure.message}`);
   };
+  const lineError = (detail: string) =>
+    new AppError("bad_request", `Line ${recordLine} is not valid JSON (one audit record per line): ${detail}`);
+  // A value may span lines (a pretty-printed record): lines gather until they parse.
+  const takeLine = (text: string) => {
+    if (record === "" && text.trim() === "") {
+      recordLine = ++line;
+      return;
+    }
+    record += record === "" ? text : `\n${text}`;
+    line++;
+    const trimmed = record.trimEnd();
+    if (!trimmed.endsWith("}") && !trimmed.endsWith("]")) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(record);
+    } catch (error) {
+      if (record.length > 4 * MAX_AUDIT_RECORD_BYTES) throw lineError((error as Error).message);
+      return;
+    }
+    ready.push(...recordsOf(value));
+    record = "";
+    recordLine = line;
+  };
+  const takeLines = (text: string, final: boolean) => {
+    pending += text;
+    let newline: number;
+    while ((newline = pending.indexOf("\n")) >= 0) {
+      takeLine(pending.slice(0, newline).replace(/\r$/, ""));
+      pending = pending.slice(newline + 1);
+    }
+    if (final) {
+      if (pending !== "") takeLine(pending);
+      pending = "";
+      if (record.trim() !== "") {
+        try {
+          JSON.parse(record);
+        } catch (error) {
+          throw lineError((error as Error).message);
+        }
+      }
+    }
+  };
+  const take = (text: string, final: boolean) => {
+    if (first && text !== "") {
+      text = stripBom(text);
+      first = false;
+    }
+    if (mode === "document") return feed(text);
+    if (mode === "lines") return takeLines(text, final);
+    pending += text;
+    const start = pending.trimStart();
+    const member = FIRST_MEMBER.exec(pending);
+    if (start.startsWith("[")) mode = "document";
+    else if (member && ENVELOPE_MEMBERS.has(member[1])) mode = "document";
+    else if (start !== "" && (member || !start.startsWith("{") || start.length > 1024 || final)) mode = "lines";
+    else if (!final) return; // not enough of it yet to tell
+    const all = pending;
+    pending = "";
+    if (mode === "document") {
+      startDocument(start.startsWith("[") ? ["$.*"] : ["$.items.*"]);
+      feed(all);
+    } else takeLines(all, final);
+  };
   const decode = (chunk: Uint8Array | string, final: boolean) => {
     try {
       return typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: !final });
@@ -115,29 +180,15 @@ export async function* readAuditRecords(source: AsyncIterable<Uint8Array | strin
       throw new AppError("bad_request", "The file is not valid UTF-8.");
     }
   };
-  const take = (text: string) => {
-    if (first && text !== "") {
-      text = stripBom(text);
-      first = false;
-    }
-    if (parser) return feed(text);
-    pending += text;
-    const firstChar = pending.trimStart()[0];
-    if (firstChar === undefined) return;
-    parser = start(firstChar);
-    const all = pending;
-    pending = "";
-    feed(all);
-  };
 
   for await (const chunk of source) {
-    take(decode(chunk, false));
+    take(decode(chunk, false), false);
     while (ready.length > 0) yield ready.shift();
   }
-  take(decode(new Uint8Array(0), true));
+  take(decode(new Uint8Array(0), true), true);
+  if (mode === null) throw new AppError("bad_request", "The file is empty.");
   const p = parser as JSONParser | null;
-  if (!p) throw new AppError("bad_request", "The file is empty.");
-  if (!p.isEnded) {
+  if (p && !p.isEnded) {
     try {
       p.end();
     } catch (error) {

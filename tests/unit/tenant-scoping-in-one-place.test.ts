@@ -67,3 +67,18 @@ describe("tenant and maintenance scoping", () => {
     expect(strays, "scope transactions through db/scope.ts").toEqual([]);
   });
 });
+
+describe("the scoping statement", () => {
+  it("is one strings array per shape, whatever the tenant, so postgres.js's per-template cache stays bounded", async () => {
+    const { tenantScopeStatement } = await import("@/db/scope");
+    const a = tenantScopeStatement({ tenantId: "0a000000-0000-4000-8000-00000000000a", cloud: "commercial" });
+    const b = tenantScopeStatement({ tenantId: "0b000000-0000-4000-8000-00000000000b", cloud: "usgov" });
+    expect(b.strings).toBe(a.strings);
+    expect(b.values).toEqual(["0b000000-0000-4000-8000-00000000000b", "usgov", "activity_app", "1.1"]);
+    expect(a.values[0]).toBe("0a000000-0000-4000-8000-00000000000a");
+    const extra = tenantScopeStatement({ tenantId: "x", cloud: "commercial" }, [
+      { name: "statement_timeout", value: "5s" },
+    ]);
+    expect(extra.strings).not.toBe(a.strings);
+  });
+});
