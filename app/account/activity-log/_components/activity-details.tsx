@@ -27,6 +27,8 @@ interface RecordDetails {
   resourceOldValue: unknown;
   resourceNewValue: unknown;
   customizedData: unknown;
+  /** The record as Partner Center sent it, for imported records; null for the log's own. */
+  sourceRecord: unknown;
 }
 
 /** Why the details did not load: the API's error code (its message is English, for API clients). */
@@ -42,6 +44,43 @@ class DetailsLoadError extends Error {
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Partner Center's customizedData: key/value pairs, values strings or null. */
+type KeyValue = { key: string; value: string | null };
+const isKeyValueList = (v: unknown): v is KeyValue[] =>
+  Array.isArray(v) && v.every((e) => isObject(e) && typeof e.key === "string");
+
+const LINE_ITEM_KEY = /^(OfferId|SubscriptionId|SubscriptionName|Quantity|PartnerOnRecord)-(\d+)$/;
+type PartnerCenterLine = Partial<
+  Record<"OfferId" | "SubscriptionId" | "SubscriptionName" | "Quantity" | "PartnerOnRecord", string | null>
+>;
+
+/** An order's line items (index-suffixed keys, in index order) and every other pair as it came. */
+function splitCustomizedData(pairs: KeyValue[]): { lines: PartnerCenterLine[]; other: KeyValue[] } {
+  const lines: PartnerCenterLine[] = [];
+  const other: KeyValue[] = [];
+  for (const pair of pairs) {
+    const m = LINE_ITEM_KEY.exec(pair.key);
+    if (!m) {
+      other.push(pair);
+      continue;
+    }
+    const index = Number(m[2]);
+    lines[index] = { ...lines[index], [m[1]]: pair.value };
+  }
+  return { lines: lines.filter(Boolean), other };
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(sortedKeys(a)) === JSON.stringify(sortedKeys(b));
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (!isObject(value)) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortedKeys(value[k])]),
+  );
+}
 
 function display(value: unknown): string {
   if (value === null || value === undefined) return "—";
@@ -123,6 +162,8 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
     isObject(record.customizedData) && typeof record.customizedData.errorCode === "string"
       ? record.customizedData
       : null;
+  const partnerCenter = isKeyValueList(record.customizedData) ? splitCustomizedData(record.customizedData) : null;
+  const imported = isObject(record.sourceRecord);
 
   return (
     <section aria-label={t("sectionLabel", { action })} className="space-y-4" data-testid="activity-details">
@@ -156,6 +197,7 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
         <Field label={t("application")} value={record.applicationId} />
         <Field label={t("correlationId")} value={record.correlationId} mono />
         <Field label={t("customerId")} value={record.customerId ?? "—"} mono />
+        {imported && <Field label={t("source.label")} value={t("source.partnerCenter")} />}
       </dl>
 
       {failure && (
@@ -164,15 +206,19 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
         </p>
       )}
 
+      {partnerCenter && partnerCenter.lines.length > 0 && <PartnerCenterLineItems lines={partnerCenter.lines} />}
+
       {lineItems ? (
         <LineItems items={lineItems} />
       ) : (
         <Changes
           oldValue={record.resourceOldValue}
           // Records with no resource values (e.g. a view of the log) keep what they are about here.
-          newValue={record.resourceNewValue ?? (failure ? null : record.customizedData)}
+          newValue={record.resourceNewValue ?? (failure || partnerCenter ? null : record.customizedData)}
         />
       )}
+
+      {partnerCenter && partnerCenter.other.length > 0 && <KeyValues pairs={partnerCenter.other} />}
 
       <RawJson record={record} />
     </section>
@@ -242,6 +288,83 @@ function LineItems({ items }: { items: Json[] }) {
   );
 }
 
+const PC_LINE_COLUMNS = [
+  ["number", null],
+  ["offer", "OfferId"],
+  ["name", "SubscriptionName"],
+  ["quantity", "Quantity"],
+  ["subscription", "SubscriptionId"],
+  ["partnerOfRecord", "PartnerOnRecord"],
+] as const;
+
+/** A Partner Center order's line items, from its index-suffixed customizedData keys. */
+function PartnerCenterLineItems({ lines }: { lines: PartnerCenterLine[] }) {
+  const t = useTranslations("activityLog.details.lineItems");
+  const locale = useLocale();
+  return (
+    <div>
+      <h2 className="mb-1 text-sm font-semibold">
+        {t.rich("heading", {
+          count: lines.length,
+          muted: (chunks) => <span className="font-normal text-gray-600">{chunks}</span>,
+        })}
+      </h2>
+      <div
+        className="max-h-96 overflow-auto rounded border border-gray-200 bg-white"
+        tabIndex={0}
+        role="region"
+        aria-label={t("region")}
+      >
+        <table className="min-w-full text-sm">
+          <thead className="sticky top-0 bg-gray-100">
+            <tr>
+              {PC_LINE_COLUMNS.map(([h]) => (
+                <th key={h} scope="col" className="px-3 py-1.5 text-left font-semibold">
+                  {t(h)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-gray-100">
+            {lines.map((line, i) => (
+              <tr key={i} data-testid="line-item">
+                <td className="px-3 py-1 tabular-nums">{formatNumber(i + 1, locale)}</td>
+                <td className="break-all px-3 py-1 font-mono text-xs">{display(line.OfferId)}</td>
+                <td className="px-3 py-1">{display(line.SubscriptionName)}</td>
+                <td className="px-3 py-1 tabular-nums">
+                  {/^\d+$/.test(line.Quantity ?? "")
+                    ? formatNumber(Number(line.Quantity), locale)
+                    : display(line.Quantity)}
+                </td>
+                <td className="break-all px-3 py-1 font-mono text-xs">{display(line.SubscriptionId)}</td>
+                <td className="px-3 py-1">{display(line.PartnerOnRecord)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+/** customizedData pairs that are not line items, as they came. */
+function KeyValues({ pairs }: { pairs: KeyValue[] }) {
+  const t = useTranslations("activityLog.details.customData");
+  return (
+    <div>
+      <h2 className="mb-1 text-sm font-semibold">{t("heading")}</h2>
+      <dl className="grid grid-cols-1 gap-x-6 gap-y-1 rounded border border-gray-200 bg-white p-3 text-sm sm:grid-cols-[max-content_1fr]">
+        {pairs.map((pair, i) => (
+          <div key={i} className="contents" data-testid="custom-data">
+            <dt className="font-medium text-gray-600">{pair.key}</dt>
+            <dd className="break-all">{display(pair.value)}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
+
 /** Old -> new, field by field; the fields that changed are marked. */
 function Changes({ oldValue, newValue }: { oldValue: unknown; newValue: unknown }) {
   const t = useTranslations("activityLog.details.changes");
@@ -250,6 +373,13 @@ function Changes({ oldValue, newValue }: { oldValue: unknown; newValue: unknown 
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   if (fields.length === 0) return null;
   const hasOld = isObject(oldValue);
+  if (hasOld && isObject(newValue) && sameJson(oldValue, newValue)) {
+    return (
+      <p className="text-sm text-gray-700" data-testid="no-changes">
+        {t("noChanges")}
+      </p>
+    );
+  }
   return (
     <div>
       <h2 className="mb-1 text-sm font-semibold">{hasOld ? t("changesHeading") : t("valuesHeading")}</h2>
@@ -292,18 +422,23 @@ function Changes({ oldValue, newValue }: { oldValue: unknown; newValue: unknown 
 function RawJson({ record }: { record: RecordDetails }) {
   const t = useTranslations("activityLog.details.raw");
   const [copied, setCopied] = useState(false);
+  const imported = isObject(record.sourceRecord);
   const json = JSON.stringify(
-    {
-      resourceOldValue: record.resourceOldValue,
-      resourceNewValue: record.resourceNewValue,
-      customizedData: record.customizedData,
-    },
+    imported
+      ? record.sourceRecord
+      : {
+          resourceOldValue: record.resourceOldValue,
+          resourceNewValue: record.resourceNewValue,
+          customizedData: record.customizedData,
+        },
     null,
     2,
   );
   return (
     <details className="rounded border border-gray-200 bg-white">
-      <summary className="cursor-pointer px-3 py-2 text-sm font-semibold">{t("summary")}</summary>
+      <summary className="cursor-pointer px-3 py-2 text-sm font-semibold">
+        {imported ? t("sourceSummary") : t("summary")}
+      </summary>
       <div className="border-t border-gray-200 p-3">
         <button
           type="button"
@@ -315,7 +450,7 @@ function RawJson({ record }: { record: RecordDetails }) {
         <pre
           className="max-h-96 overflow-auto whitespace-pre-wrap break-all text-xs"
           tabIndex={0}
-          aria-label={t("label")}
+          aria-label={imported ? t("sourceLabel") : t("label")}
         >
           {json}
         </pre>
