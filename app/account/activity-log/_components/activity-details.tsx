@@ -82,6 +82,13 @@ function sortedKeys(value: unknown): unknown {
   );
 }
 
+/** An order's serialized LineItems, left out of the values when its line-items table shows them. */
+function withoutLineItems(value: unknown, partnerCenter: { lines: PartnerCenterLine[] } | null): unknown {
+  if (!partnerCenter || partnerCenter.lines.length === 0 || !isObject(value) || !("LineItems" in value)) return value;
+  const { LineItems: _shown, ...rest } = value;
+  return rest;
+}
+
 function display(value: unknown): string {
   if (value === null || value === undefined) return "—";
   if (Array.isArray(value) && value.every((v) => typeof v !== "object" || v === null)) return value.join(", ") || "—";
@@ -212,9 +219,12 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
         <LineItems items={lineItems} />
       ) : (
         <Changes
-          oldValue={record.resourceOldValue}
+          oldValue={withoutLineItems(record.resourceOldValue, partnerCenter)}
           // Records with no resource values (e.g. a view of the log) keep what they are about here.
-          newValue={record.resourceNewValue ?? (failure || partnerCenter ? null : record.customizedData)}
+          newValue={
+            withoutLineItems(record.resourceNewValue, partnerCenter) ??
+            (failure || partnerCenter ? null : record.customizedData)
+          }
         />
       )}
 
