@@ -113,6 +113,31 @@ const MATRIX: Record<string, Row> = {
     own: () => "/api/v1/activity-records",
     expect: { signedOut: 401 },
   },
+  "/api/v1/partner-center/audit-records": {
+    kind: "api",
+    method: "POST",
+    own: () => "/api/v1/partner-center/audit-records",
+    expect: { signedOut: 401 },
+  },
+  // Partner Center's read API: an API key (tested in integration) or a session with the log permission.
+  "/api/v1/auditrecords": {
+    kind: "api",
+    own: () => "/api/v1/auditrecords?size=1000",
+    forged: (f) => [
+      // Another tenant's or cloud's customer matches nothing of Contoso's: an empty page.
+      [
+        `/api/v1/auditrecords?filter=${enc(JSON.stringify({ Field: "CustomerId", Value: f.fabrikam.customer, Operator: "equals" }))}`,
+        200,
+      ],
+      [
+        `/api/v1/auditrecords?filter=${enc(JSON.stringify({ Field: "CustomerId", Value: f.tailspin.customer, Operator: "equals" }))}`,
+        200,
+      ],
+      ["/api/v1/auditrecords?size=0", 400],
+      ["/api/v1/auditrecords?filter=nope", 400],
+    ],
+    expect: { signedOut: 401, wrongRole: 403 },
+  },
 };
 
 /** The route patterns the app has: every page.tsx and route.ts under app/. */
