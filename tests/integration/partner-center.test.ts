@@ -10,6 +10,9 @@ import { getSql } from "@/db/client";
 import { createApiKey } from "@/lib/ingest/api-keys";
 import { resetIngestRateLimiter } from "@/lib/ingest/rate-limit";
 import { importAuditRecords } from "@/lib/partner-center/import";
+import { parseActivityLogParams } from "@/lib/activity-log-params";
+import { createActivityCsvStream } from "@/lib/export/activity-csv";
+import { parseCsv } from "../support/rfc4180";
 import { asStored, auditRecord, envelope, orderRecord } from "../support/partner-center-records";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
@@ -178,6 +181,25 @@ describe("Partner Center audit records: import and the compatible read API", () 
       endDate: new Date(at.getTime() + 1).toISOString(),
     });
     expect(out).toEqual(expect.arrayContaining(records));
+  });
+
+  it("exports imported records to CSV with the verbatim record in Details", async () => {
+    const name = `Export ${randomUUID()}`;
+    const record = orderRecord(contoso.id, minutesAgo(45), 2, { customerName: name });
+    expect((await postImport([record])).status).toBe(201);
+    const parsed = parseActivityLogParams(new URLSearchParams({ customer: name }));
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const stream = createActivityCsvStream({
+      ctx: { tenantId: contoso.id, cloud: contoso.cloud },
+      params: parsed.value,
+    });
+    const [header, ...rows] = parseCsv((await new Response(stream).text()).replace(/^\uFEFF/, ""));
+    expect(rows).toHaveLength(1);
+    const details = JSON.parse(rows[0][header.indexOf("Details")]) as Json;
+    expect(details.sourceRecord).toEqual(asStored(record));
+    expect((details.sourceRecord as Json).operationDate).toBe(record.operationDate);
+    expect(details.customizedData).toEqual(record.customizedData);
+    expect(rows[0][header.indexOf("Affected customer")]).toBe(name);
   });
 
   it("stores each record once: the same file twice, overlapping pages, and a repeat inside one batch", async () => {
