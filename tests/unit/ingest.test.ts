@@ -71,7 +71,7 @@ describe("parseIngestBody", () => {
       [2, "occurredAt"],
       [2, "userPrincipalName"],
     ]);
-    expect(result.errors[0].message).toBe("must be one of succeeded, failed, progress.");
+    expect(result.errors[0].message).toBe("must be one of succeeded, failed, progress, decline.");
     expect(result.errors[2].message).toBe("is required.");
   });
 
