@@ -147,7 +147,9 @@ export const activityRecords = pgTable(
      * the page's order, so a filtered page starts at its first row and the capped count walks only
      * matching entries. Migration 0005 adds `INCLUDE (cloud)` to each (drizzle-kit cannot express
      * INCLUDE): the row-level-security check reads `cloud`, and with it in the index the count is
-     * an index-only scan that never visits the heap.
+     * an index-only scan that never visits the heap. Migration 0009 includes `operation_type` in
+     * the page, status and user indexes too, for the default exclusion of the log's own access
+     * records (the action index has it as a key).
      */
     index("activity_records_page_idx").on(t.tenantId, t.occurredAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("activity_records_status_idx").on(

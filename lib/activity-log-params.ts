@@ -38,6 +38,11 @@ export interface ActivityLogParams {
   action: string | null;
   user: string | null;
   status: OperationStatus | null;
+  /**
+   * Whether the log's records of its own use (views and exports, LOG_ACCESS_ACTIONS) are listed.
+   * Off by default: the log is about customers, and an admin's own views would crowd it.
+   */
+  includeLogAccess: boolean;
   size: PageSize;
   cursor: Cursor | null;
   /** Always "next" when there is no cursor: without a position, "prev" has nothing to be before. */
@@ -45,7 +50,7 @@ export interface ActivityLogParams {
 }
 
 export type ActivityLogParamName =
-  "from" | "to" | "tz" | "customer" | "action" | "user" | "status" | "size" | "cursor" | "dir";
+  "from" | "to" | "tz" | "customer" | "action" | "user" | "status" | "access" | "size" | "cursor" | "dir";
 
 /**
  * Why a param could not be used, machine-readable: the page shows `code` (with `values`) from its
@@ -67,6 +72,7 @@ export const PARAM_ERROR_CODES = [
   "unknown_page_size",
   "cursor_invalid",
   "unknown_direction",
+  "unknown_access",
 ] as const;
 export type ParamErrorCode = (typeof PARAM_ERROR_CODES)[number];
 
@@ -92,10 +98,16 @@ const LABELS: Record<ActivityLogParamName, string> = {
   action: '"Action"',
   user: '"Partner user"',
   status: '"Status"',
+  access: '"Include log access"',
   size: '"Page size"',
   cursor: "The page position",
   dir: '"Page direction"',
 };
+
+/** The log's records of its own use, left out unless `includeLogAccess` (or the action names one). */
+export const LOG_ACCESS_ACTIONS = ["view_activity_log", "export_activity_log"] as const;
+/** The one value of `access` (a checkbox's): anything else is an error, never silently "off". */
+export const INCLUDE_LOG_ACCESS_VALUE = "include";
 
 export const PARAM_NAMES = Object.keys(LABELS) as ActivityLogParamName[];
 
@@ -396,6 +408,10 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
   if (statusRaw !== null && status === null)
     fail("status", "unknown_status", `${LABELS.status} must be one of succeeded, failed or progress.`);
 
+  const accessRaw = valueOf("access");
+  if (accessRaw !== null && accessRaw !== INCLUDE_LOG_ACCESS_VALUE)
+    fail("access", "unknown_access", `${LABELS.access} must be "${INCLUDE_LOG_ACCESS_VALUE}" or left out.`);
+
   const sizeRaw = valueOf("size");
   const size = sizeRaw === null ? DEFAULT_PAGE_SIZE : PAGE_SIZES.find((s) => String(s) === sizeRaw);
   if (size === undefined)
@@ -432,6 +448,7 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
       action,
       user,
       status,
+      includeLogAccess: accessRaw === INCLUDE_LOG_ACCESS_VALUE,
       size,
       cursor,
       dir: cursor !== null && dirRaw === "prev" ? "prev" : "next",
@@ -451,6 +468,7 @@ export interface ActivityLogOverrides {
   action?: string | null;
   user?: string | null;
   status?: OperationStatus | null;
+  includeLogAccess?: boolean;
   size?: PageSize;
   cursor?: Cursor | string | null;
   dir?: PageDirection;
@@ -493,6 +511,7 @@ export function toSearchParams(
   if (merged.action) out.set("action", merged.action);
   if (merged.user) out.set("user", merged.user);
   if (merged.status) out.set("status", merged.status);
+  if (merged.includeLogAccess) out.set("access", INCLUDE_LOG_ACCESS_VALUE);
   if (merged.size !== DEFAULT_PAGE_SIZE) out.set("size", String(merged.size));
   if (cursor) {
     out.set("cursor", cursor);

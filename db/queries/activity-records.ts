@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, ilike, isNull, lt, sql, type SQL } from "drizzle-orm";
-import type { ActivityLogParams } from "@/lib/activity-log-params";
+import { LOG_ACCESS_ACTIONS, type ActivityLogParams } from "@/lib/activity-log-params";
 import { decodeCursor, encodeCursor, type Cursor } from "@/lib/cursor";
 import { AppError } from "@/lib/errors";
 import type { Database } from "../client";
@@ -19,9 +19,29 @@ import { withTenant, type TenantContext, type Tx } from "../with-tenant";
 
 type Scope = Pick<TenantContext, "tenantId" | "cloud">;
 
-/** The filters a where-clause needs; page, size and cursor do not narrow the set. */
+/**
+ * The filters a where-clause needs; page, size and cursor do not narrow the set. Only
+ * `includeLogAccess: false` leaves the log's own access records out: the page and the export
+ * always say (the parser gives a boolean), and callers that name no such choice (a customer's
+ * audit trail, the compatible read API) read the log whole, as they always have.
+ */
 export type ActivityFilters = Pick<ActivityLogParams, "range"> &
-  Partial<Pick<ActivityLogParams, "customer" | "action" | "user" | "status">>;
+  Partial<Pick<ActivityLogParams, "customer" | "action" | "user" | "status" | "includeLogAccess">>;
+
+/*
+ * An explicitly chosen action is what the reader asked for, so it wins over the switch: picking
+ * "Viewed the activity log" in the Action list shows views without also ticking the box, and for
+ * any other action the exclusion could not remove a row anyway (so it is not added to the SQL).
+ */
+export function excludesLogAccess(params: ActivityFilters): boolean {
+  return params.includeLogAccess === false && !params.action;
+}
+
+/*
+ * As a literal list, not parameters: the values are fixed in code, and with constants the planner
+ * sees the same clause in every plan (and can use the operation_type the page's indexes include).
+ */
+const LOG_ACCESS_SQL_LIST = sql.raw(LOG_ACCESS_ACTIONS.map((a) => `'${a}'`).join(", "));
 
 /** The columns a list (page or export) shows; the large details are never part of it. */
 export const activityListColumns = {
@@ -84,6 +104,7 @@ export function buildActivityWhere(ctx: Scope, params: ActivityFilters, keyset?:
   // lower() of the parameter only: see user_key in db/schema.ts.
   if (params.user) conditions.push(sql`${activityRecords.userKey} = lower(${params.user})`);
   if (params.status) conditions.push(eq(activityRecords.operationStatus, params.status));
+  if (excludesLogAccess(params)) conditions.push(sql`${activityRecords.operationType} not in (${LOG_ACCESS_SQL_LIST})`);
   // and() of a non-empty list is never undefined.
   return and(...conditions) as SQL;
 }
@@ -207,22 +228,32 @@ export function wholeDaysOf(range: ActivityFilters["range"]): { from: string; to
 
 /**
  * Records of the whole UTC days inside the range that match the filters, from the per-day counts
- * (migration 0006): at most a row per day. Only status and action have counts; null for any other
- * filter, or a range without a whole day.
+ * (migration 0006): at most a row per day (three without log access: every action's count less
+ * the two access actions' counts, which the trigger keeps per action too). Only status and action
+ * have counts; null for any other filter, or a range without a whole day.
  */
 export function dayCountsTotalQuery(tx: Tx | Database, ctx: Scope, params: ActivityFilters) {
   const days = wholeDaysOf(params.range);
   if (!days || params.customer || params.user) return null;
   const c = activityDayCounts;
+  const exclude = excludesLogAccess(params);
+  const type = params.action
+    ? eq(c.operationType, params.action)
+    : exclude
+      ? sql`(${c.operationType} is null or ${c.operationType} in (${LOG_ACCESS_SQL_LIST}))`
+      : isNull(c.operationType);
+  const total = exclude
+    ? sql<number>`coalesce(sum(case when ${c.operationType} is null then ${c.records} else -${c.records} end), 0)`
+    : sql<number>`coalesce(sum(${c.records}), 0)`;
   return tx
-    .select({ total: sql<number>`coalesce(sum(${c.records}), 0)` })
+    .select({ total })
     .from(c)
     .where(
       and(
         eq(c.tenantId, ctx.tenantId),
         eq(c.cloud, ctx.cloud),
         params.status ? eq(c.operationStatus, params.status) : isNull(c.operationStatus),
-        params.action ? eq(c.operationType, params.action) : isNull(c.operationType),
+        type,
         sql`${c.day} >= ${days.from}::date`,
         sql`${c.day} < ${days.to}::date`,
       ),

@@ -57,7 +57,7 @@ describe("migrations", () => {
     const [idx] = await sql<
       { def: string }[]
     >`select indexdef as def from pg_indexes where indexname = 'activity_records_page_idx'`;
-    expect(idx.def).toContain("(tenant_id, occurred_at DESC, id DESC) INCLUDE (cloud)");
+    expect(idx.def).toContain("(tenant_id, occurred_at DESC, id DESC) INCLUDE (cloud, operation_type)");
   });
 
   it("create monthly partitions ahead of time", async () => {

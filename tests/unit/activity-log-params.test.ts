@@ -35,6 +35,7 @@ describe("parseActivityLogParams: defaults", () => {
       action: null,
       user: null,
       status: null,
+      includeLogAccess: false,
       size: DEFAULT_PAGE_SIZE,
       cursor: null,
       dir: "next",
@@ -110,6 +111,10 @@ describe("parseActivityLogParams: bad input never throws and names the param", (
     ["a page size not on the list", { size: "30" }, "size", /25, 50 or 100/],
     ["an unknown time zone", { tz: "Mars/Olympus_Mons" }, "tz", /IANA time zone/],
     ["an unknown direction", { dir: "sideways" }, "dir", /"next" or "prev"/],
+    // A checkbox sends its value; "on" (a checkbox without one) or "0" must not silently mean off.
+    ["log access other than include", { access: "on" }, "access", /"include" or left out/],
+    ["log access as 0", { access: "0" }, "access", /"include" or left out/],
+    ["a repeated log access", new URLSearchParams("access=include&access=include"), "access", /more than once/],
     ["an action that is not snake_case", { action: "Create Order" }, "action", /operation type/],
     ["a customer over 200 characters", { customer: "x".repeat(201) }, "customer", /at most 200 characters/],
     ["a NUL in the customer", { customer: "a\u0000b" }, "customer", /cannot be searched/],
@@ -214,16 +219,33 @@ describe("toSearchParams", () => {
         action: "create_order",
         user: "ana@contoso.example",
         status: "progress",
+        access: "include",
         size: "100",
         cursor: encodeCursor(cursor),
         dir: "prev",
       },
     ],
     ["only from", { from: "2026-01-01" }],
+    ["only log access", { access: "include" }],
     ["a cursor going forward", { cursor: encodeCursor(cursor), size: "50" }],
   ])("round-trips %s", (_label, input) => {
     const params = parseOk(input);
     expect(parseOk(toSearchParams(params, {}, { now }))).toEqual(params);
+  });
+
+  it("writes log access only when it is on, and keeps it across pages and filter changes", () => {
+    const off = parseOk({});
+    expect(off.includeLogAccess).toBe(false);
+    expect(toSearchParams(off, {}, { now }).has("access")).toBe(false);
+    const on = toSearchParams(off, { includeLogAccess: true }, { now });
+    expect(on.toString()).toBe("access=include");
+    const params = parseOk(on);
+    expect(params.includeLogAccess).toBe(true);
+    expect(toSearchParams(params, { cursor: encodeCursor(cursor) }, { now }).get("access")).toBe("include");
+    expect(toSearchParams(params, { status: "failed" }, { now }).get("access")).toBe("include");
+    expect(toSearchParams(params, { includeLogAccess: false }, { now }).toString()).toBe("");
+    // An empty value is "not set", as for every field of the form.
+    expect(parseOk({ access: "" }).includeLogAccess).toBe(false);
   });
 
   it("moves between pages with encoded cursors", () => {

@@ -24,6 +24,7 @@ import {
   type ParamError,
   type ParseResult,
   type SearchParamsInput,
+  toSearchParams,
 } from "@/lib/activity-log-params";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { SIGN_IN_ERRORS, signInErrorCode } from "@/lib/auth/sign-in-errors";
@@ -215,6 +216,7 @@ const PLAUSIBLE: Record<string, fc.Arbitrary<string>> = {
   size: fc.constantFrom("25", "50", "100", "10", "1000"),
   cursor: cursorText,
   dir: fc.constantFrom("next", "prev", "PREV", "back"),
+  access: fc.constantFrom("include", "INCLUDE", "on", "1", "true", "0", " include "),
 };
 const NAMES = [...PARAM_NAMES, "page", "__proto__", "constructor", "hasOwnProperty", "FROM", "from "];
 const valueFor = (name: string): fc.Arbitrary<string> =>
@@ -258,6 +260,7 @@ const rawQuery = fc
         "status",
         "action",
         "dir",
+        "access",
       ),
       hostileText,
       dayText,
@@ -361,6 +364,7 @@ function expectValidParams(value: ActivityLogParams, now: Date): void {
   }
   expect(["next", "prev"]).toContain(value.dir);
   if (value.cursor === null) expect(value.dir).toBe("next");
+  expect(typeof value.includeLogAccess).toBe("boolean");
 }
 
 function expectTyped(result: ParseResult, now: Date): void {
@@ -390,6 +394,20 @@ describe("fuzz: parseActivityLogParams", () => {
         const asRoute = parseActivityLogParams(params, { now });
         expectTyped(asRoute, now);
         expect(parseActivityLogParams(nextSearchParams(params), { now })).toEqual(asRoute);
+      }),
+      RUNS,
+    );
+  });
+
+  it("writes any params it accepted as a link that reads back as the same params", () => {
+    fc.assert(
+      fc.property(entries, nowArb, (pairs, now) => {
+        const parsed = parseActivityLogParams(new URLSearchParams(pairs), { now });
+        if (!parsed.ok) return;
+        const link = toSearchParams(parsed.value, {}, { now });
+        expect(parseActivityLogParams(link, { now })).toEqual(parsed);
+        // The switch travels only when it is on, as the one value the parser accepts.
+        expect(link.getAll("access")).toEqual(parsed.value.includeLogAccess ? ["include"] : []);
       }),
       RUNS,
     );

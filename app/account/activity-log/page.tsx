@@ -46,6 +46,7 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
         action: null,
         user: null,
         status: null,
+        includeLogAccess: false,
         size: 25,
         cursor: null,
         dir: "next",

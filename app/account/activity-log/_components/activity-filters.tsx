@@ -4,6 +4,7 @@ import type { PartnerUserOption } from "@/db/queries/customers";
 import { OPERATION_STATUSES } from "@/db/schema";
 import { asCatalog, translatedActionLabel, translatedStatusLabel } from "@/lib/activity-labels";
 import {
+  INCLUDE_LOG_ACCESS_VALUE,
   PAGE_SIZES,
   presetRange,
   RANGE_PRESETS,
@@ -164,6 +165,26 @@ export async function ActivityFilters({
               </option>
             ))}
           </select>
+        </div>
+      </div>
+      {/* Unchecked, a GET form sends nothing: the parser's default, so no hidden twin is needed. */}
+      <div className="flex items-start gap-2 text-sm">
+        <input
+          id="filter-include-log-access"
+          type="checkbox"
+          name="access"
+          value={INCLUDE_LOG_ACCESS_VALUE}
+          defaultChecked={query.includeLogAccess}
+          aria-describedby="filter-include-log-access-help"
+          className="mt-0.5 h-4 w-4 rounded border-gray-300 text-brand focus:ring-brand"
+        />
+        <div>
+          <label htmlFor="filter-include-log-access" className="font-medium">
+            {t("includeLogAccess")}
+          </label>
+          <p id="filter-include-log-access-help" className="text-xs text-gray-600">
+            {t("includeLogAccessHelp")}
+          </p>
         </div>
       </div>
       <div className="flex items-center gap-3">
