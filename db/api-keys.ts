@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Sql } from "postgres";
-import { API_KEY_SCOPES, type ApiKeyScope, type Cloud } from "@/db/schema";
-import { scopeMaintenanceSql, scopeRequestRoleSql } from "@/db/scope";
+import { API_KEY_SCOPES, type ApiKeyScope, type Cloud } from "./schema";
+import { scopeMaintenanceSql, scopeRequestRoleSql } from "./scope";
 import { AppError } from "@/lib/errors";
 import { isUuid } from "@/lib/uuid";
-import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from "./api-key-format";
+import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from "@/lib/ingest/api-key-format";
 
 /** Who an API key speaks for: the key decides the tenant and the cloud, never the body. */
 export interface ApiKeyIdentity {
@@ -16,7 +16,7 @@ export interface ApiKeyIdentity {
 
 /**
  * The unrevoked key with this hash, or null. Runs as the request role, which cannot read api_keys:
- * it asks the SECURITY DEFINER function api_key_lookup() (db/migrations/0003_*), which returns only
+ * it asks the SECURITY DEFINER function api_key_lookup() (db/migrations/0003_*, 0008_*), which returns only
  * the key id, tenant and cloud of an unrevoked key.
  */
 export async function findApiKey(sql: Sql, keyHash: string): Promise<ApiKeyIdentity | null> {
@@ -35,19 +35,6 @@ const parseScopes = (text: string): ApiKeyScope[] =>
     .replace(/^\{|\}$/g, "")
     .split(",")
     .filter((s): s is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(s));
-
-/** Scopes as the CLI takes them ("ingest,read"); an unknown or empty list is the caller's mistake. */
-export function parseScopeList(list: string): ApiKeyScope[] {
-  const scopes = [...new Set(list.split(",").map((s) => s.trim()))];
-  const unknown = scopes.filter((s) => !(API_KEY_SCOPES as readonly string[]).includes(s));
-  if (scopes.length === 0 || unknown.length > 0) {
-    throw new AppError(
-      "bad_request",
-      `Scopes must be a comma-separated list of ${API_KEY_SCOPES.join(", ")}; got "${list}".`,
-    );
-  }
-  return scopes as ApiKeyScope[];
-}
 
 /*
  * Key management is an operator's job (npm run api-keys): as the owner, with the maintenance

@@ -8,7 +8,8 @@
  */
 import { parseArgs } from "node:util";
 import { AppError, ConfigError } from "@/lib/errors";
-import { createApiKey, listApiKeys, parseScopeList, revokeApiKey } from "@/lib/ingest/api-keys";
+import { createApiKey, listApiKeys, revokeApiKey } from "@/db/api-keys";
+import { parseScopeList } from "@/lib/ingest/api-key-format";
 import { runScript, withScriptSql } from "./with-database";
 
 const USAGE = `usage: npm run api-keys -- create --tenant <uuid> --name <label> [--scopes ingest,read]

@@ -1,7 +1,7 @@
 import type { Sql, TransactionSql } from "postgres";
-import { scopeTenantSql, type TenantScope } from "@/db/scope";
+import { scopeTenantSql, type TenantScope } from "../scope";
 import { AppError } from "@/lib/errors";
-import type { IngestRecord, RecordError } from "./record-schema";
+import type { IngestRecord, RecordError } from "@/lib/ingest/record-schema";
 
 /*
  * Stores a validated batch, all or nothing, in one transaction as the request role scoped to the

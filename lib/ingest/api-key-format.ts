@@ -1,3 +1,5 @@
+import { API_KEY_SCOPES, type ApiKeyScope } from "@/db/schema";
+import { AppError } from "@/lib/errors";
 import { createHash, randomBytes } from "node:crypto";
 
 /*
@@ -26,4 +28,17 @@ export function bearerToken(header: string | null): string | null {
   const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header);
   if (!match || !isWellFormedApiKey(match[1])) return null;
   return match[1];
+}
+
+/** Scopes as the CLI takes them ("ingest,read"); an unknown or empty list is the caller's mistake. */
+export function parseScopeList(list: string): ApiKeyScope[] {
+  const scopes = [...new Set(list.split(",").map((s) => s.trim()))];
+  const unknown = scopes.filter((s) => !(API_KEY_SCOPES as readonly string[]).includes(s));
+  if (scopes.length === 0 || unknown.length > 0) {
+    throw new AppError(
+      "bad_request",
+      `Scopes must be a comma-separated list of ${API_KEY_SCOPES.join(", ")}; got "${list}".`,
+    );
+  }
+  return scopes as ApiKeyScope[];
 }

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { MAX_RECORDS_PER_REQUEST } from "@/lib/ingest/limits";
 import { checkRecordTimes } from "@/lib/ingest/partitions";
 import type { IngestRecord, RecordError } from "@/lib/ingest/record-schema";
-import { storeRecords, type StoredStatus } from "@/lib/ingest/store";
+import { storeRecords, type StoredStatus } from "@/db/mutations/ingest-batch";
 import { parseAuditRecord } from "./audit-record";
 
 /*

@@ -1,7 +1,7 @@
 import type { Sql } from "postgres";
 import { getSql } from "@/db/client";
 import type { Cloud } from "@/db/schema";
-import { loadPartitionRanges, type PartitionRange } from "@/lib/ingest/partitions";
+import { loadPartitionRanges, type PartitionRange } from "@/db/queries/partitions";
 import {
   SEAL_COLUMNS_SQL,
   hashPart,

@@ -5,7 +5,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { APPLICATIONS, LICENSE_SKUS, OFFERS, OPERATION_MIX } from "@/db/seed/demo-data";
 import { seededRandom } from "@/db/seed/random";
-import { createApiKey } from "@/lib/ingest/api-keys";
+import { createApiKey } from "@/db/api-keys";
 import { SEAL_PERIOD_MS, sealLog } from "@/lib/seal/seal-log";
 import type { AppServer } from "./app-server";
 import type { BenchConfig } from "./config";

@@ -5,7 +5,7 @@ import { POST } from "@/app/api/v1/activity-records/route";
 import { closeDb } from "@/db/client";
 import { DEMO_API_KEYS, DEMO_TENANTS } from "@/db/seed/demo-data";
 import { seedDemo } from "@/db/seed/seed-demo";
-import { createApiKey, revokeApiKey } from "@/lib/ingest/api-keys";
+import { createApiKey, revokeApiKey } from "@/db/api-keys";
 import { MAX_BODY_BYTES } from "@/lib/ingest/limits";
 import { resetIngestRateLimiter } from "@/lib/ingest/rate-limit";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";

@@ -7,7 +7,7 @@ import { closeDb } from "@/db/client";
 import { DEMO_API_KEYS, DEMO_TENANTS } from "@/db/seed/demo-data";
 import { seedDemo } from "@/db/seed/seed-demo";
 import { getSql } from "@/db/client";
-import { createApiKey } from "@/lib/ingest/api-keys";
+import { createApiKey } from "@/db/api-keys";
 import { resetIngestRateLimiter } from "@/lib/ingest/rate-limit";
 import { importAuditRecords } from "@/lib/partner-center/import";
 import { parseActivityLogParams } from "@/lib/activity-log-params";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb } from "@/db/client";
 import type { Cloud } from "@/db/schema";
 import { parseIngestBody } from "@/lib/ingest/record-schema";
-import { storeRecords } from "@/lib/ingest/store";
+import { storeRecords } from "@/db/mutations/ingest-batch";
 import {
   CANONICAL_DETAIL_COLUMNS,
   CANONICAL_RECORD_COLUMNS,
