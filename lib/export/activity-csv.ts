@@ -4,7 +4,7 @@ import type { Sql, TransactionSql } from "postgres";
 import { getExportSql } from "@/db/client";
 import { buildActivityWhere, type ActivityFilters } from "@/db/queries/activity-records";
 import { activityRecordDetails, activityRecords, type Cloud } from "@/db/schema";
-import { scopeTenantSql } from "@/db/scope";
+import { tenantScopeStatement } from "@/db/scope";
 import type { TenantContext } from "@/db/with-tenant";
 import { actionLabel, STATUS_LABELS } from "@/lib/activity-labels";
 import { CSV_BOM, csvCell, csvRow, formatCsvTimestamp } from "@/lib/csv";
@@ -104,13 +104,21 @@ export async function scopeExportTransaction(
   ctx: Scope,
   limits: ExportLimits = DEFAULT_EXPORT_LIMITS,
 ): Promise<void> {
-  await scopeTenantSql(tx, ctx, [
+  const statement = tenantScopeStatement(ctx, [
     { name: "application_name", value: EXPORT_APPLICATION_NAME },
     { name: "statement_timeout", value: String(limits.statementTimeoutMs) },
     { name: "idle_in_transaction_session_timeout", value: String(limits.idleInTransactionTimeoutMs) },
     { name: "cursor_tuple_fraction", value: "1" },
     { name: "transaction_timeout", value: String(limits.transactionTimeoutMs), sinceServerVersion: 170000 },
   ]);
+  /*
+   * As text and parameters, not as the tagged-template parts: postgres.js 3.4.9 keeps an Error
+   * for every strings array it is called with as a tag (its `originCache`, never emptied), and
+   * the parts are a new array on every call. That Error's unformatted stack holds this export's
+   * closures, and through them the request, its response and the session's timer: measured, ~8.5
+   * MiB of JS heap per 200 aborted exports, for good.
+   */
+  await tx.unsafe(statement.text, statement.values);
 }
 
 // A standalone builder: renders SQL with drizzle's Postgres dialect, no database attached.
