@@ -59,6 +59,22 @@ export const activityListColumns = {
 
 export type ActivityListRow = Pick<ActivityRecord, keyof typeof activityListColumns>;
 
+/** A record with its large part: for an expanded row, and for the Partner Center read API. */
+export const activityDetailsColumns = {
+  ...activityListColumns,
+  resourceOldValue: activityRecordDetails.resourceOldValue,
+  resourceNewValue: activityRecordDetails.resourceNewValue,
+  customizedData: activityRecordDetails.customizedData,
+  sourceRecord: activityRecordDetails.sourceRecord,
+};
+
+/** The details row of a record: same key, same partition. */
+export const detailsOfRecord = and(
+  eq(activityRecordDetails.tenantId, activityRecords.tenantId),
+  eq(activityRecordDetails.occurredAt, activityRecords.occurredAt),
+  eq(activityRecordDetails.recordId, activityRecords.id),
+) as SQL;
+
 export interface ActivityDetailsRow extends ActivityListRow {
   resourceOldValue: unknown;
   resourceNewValue: unknown;
@@ -402,23 +418,10 @@ export async function getActivityDetails({
     ctx,
     async (tx) => {
       const rows = await tx
-        .select({
-          ...activityListColumns,
-          resourceOldValue: activityRecordDetails.resourceOldValue,
-          resourceNewValue: activityRecordDetails.resourceNewValue,
-          customizedData: activityRecordDetails.customizedData,
-          sourceRecord: activityRecordDetails.sourceRecord,
-        })
+        .select(activityDetailsColumns)
         .from(activityRecords)
         // Left join: a record whose details are missing still shows what the log knows.
-        .leftJoin(
-          activityRecordDetails,
-          and(
-            eq(activityRecordDetails.tenantId, activityRecords.tenantId),
-            eq(activityRecordDetails.occurredAt, activityRecords.occurredAt),
-            eq(activityRecordDetails.recordId, activityRecords.id),
-          ),
-        )
+        .leftJoin(activityRecordDetails, detailsOfRecord)
         .where(
           and(
             eq(activityRecords.tenantId, ctx.tenantId),

@@ -3,7 +3,13 @@ import type { Cursor } from "@/lib/cursor";
 import type { Database } from "../client";
 import { activityRecordDetails, activityRecords } from "../schema";
 import { withTenant, type TenantContext } from "../with-tenant";
-import { activityListColumns, buildActivityWhere, escapeLike, type ActivityListRow } from "./activity-records";
+import {
+  activityDetailsColumns,
+  buildActivityWhere,
+  detailsOfRecord,
+  escapeLike,
+  type ActivityDetailsRow,
+} from "./activity-records";
 
 /*
  * The Partner Center–compatible read (GET /api/v1/auditrecords): a tenant's records of a range in
@@ -19,12 +25,7 @@ export type AuditRecordFilter =
   | { field: "CustomerId"; value: string }
   | { field: "ResourceType"; value: string };
 
-export interface AuditRecordRow extends ActivityListRow {
-  resourceOldValue: unknown;
-  resourceNewValue: unknown;
-  customizedData: unknown;
-  sourceRecord: unknown;
-}
+export type AuditRecordRow = ActivityDetailsRow;
 
 function filterCondition(filter: AuditRecordFilter | null): SQL | undefined {
   if (!filter) return undefined;
@@ -58,22 +59,9 @@ export async function listAuditRecords({
     ctx,
     (tx) =>
       tx
-        .select({
-          ...activityListColumns,
-          resourceOldValue: activityRecordDetails.resourceOldValue,
-          resourceNewValue: activityRecordDetails.resourceNewValue,
-          customizedData: activityRecordDetails.customizedData,
-          sourceRecord: activityRecordDetails.sourceRecord,
-        })
+        .select(activityDetailsColumns)
         .from(activityRecords)
-        .leftJoin(
-          activityRecordDetails,
-          and(
-            eq(activityRecordDetails.tenantId, activityRecords.tenantId),
-            eq(activityRecordDetails.occurredAt, activityRecords.occurredAt),
-            eq(activityRecordDetails.recordId, activityRecords.id),
-          ),
-        )
+        .leftJoin(activityRecordDetails, detailsOfRecord)
         .where(where)
         .orderBy(asc(activityRecords.occurredAt), asc(activityRecords.id))
         .limit(size),
