@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { useLocale, useTranslations } from "next-intl";
 import {
   asCatalog,
@@ -246,16 +246,25 @@ function Field({ label, value, mono }: { label: string; value: string; mono?: bo
 
 const LINE_ITEM_COLUMNS = ["number", "offer", "quantity", "term", "billingCycle", "subscription"] as const;
 
+type LineItemColumn =
+  "number" | "offer" | "name" | "quantity" | "term" | "billingCycle" | "subscription" | "partnerOfRecord";
+
 /** An order's line items: a scrollable table with a sticky header, so 60 products stay readable. */
-function LineItems({ items }: { items: Json[] }) {
+function LineItemsFrame({
+  count,
+  columns,
+  children,
+}: {
+  count: number;
+  columns: readonly LineItemColumn[];
+  children: ReactNode;
+}) {
   const t = useTranslations("activityLog.details.lineItems");
-  const labels = asCatalog(useTranslations());
-  const locale = useLocale();
   return (
     <div>
       <h2 className="mb-1 text-sm font-semibold">
         {t.rich("heading", {
-          count: items.length,
+          count,
           muted: (chunks) => <span className="font-normal text-gray-600">{chunks}</span>,
         })}
       </h2>
@@ -268,92 +277,64 @@ function LineItems({ items }: { items: Json[] }) {
         <table className="min-w-full text-sm">
           <thead className="sticky top-0 bg-gray-100">
             <tr>
-              {LINE_ITEM_COLUMNS.map((h) => (
+              {columns.map((h) => (
                 <th key={h} scope="col" className="px-3 py-1.5 text-left font-semibold">
                   {t(h)}
                 </th>
               ))}
             </tr>
           </thead>
-          <tbody className="divide-y divide-gray-100">
-            {items.map((item, i) => (
-              <tr key={i} data-testid="line-item">
-                <td className="px-3 py-1 tabular-nums">{displayNumber(item.lineItemNumber ?? i + 1, locale)}</td>
-                <td className="px-3 py-1">{display(item.offerName)}</td>
-                <td className="px-3 py-1 tabular-nums">{displayNumber(item.quantity, locale)}</td>
-                <td className="px-3 py-1">{display(item.termDuration)}</td>
-                <td className="px-3 py-1">
-                  {/* Known cycles in the reader's words; anything else exactly as recorded. */}
-                  {(typeof item.billingCycle === "string" &&
-                    catalogLabel(labels, "billingCycles", item.billingCycle)) ||
-                    display(item.billingCycle)}
-                </td>
-                <td className="px-3 py-1 font-mono text-xs">{display(item.subscriptionId)}</td>
-              </tr>
-            ))}
-          </tbody>
+          <tbody className="divide-y divide-gray-100">{children}</tbody>
         </table>
       </div>
     </div>
   );
 }
 
-const PC_LINE_COLUMNS = [
-  ["number", null],
-  ["offer", "OfferId"],
-  ["name", "SubscriptionName"],
-  ["quantity", "Quantity"],
-  ["subscription", "SubscriptionId"],
-  ["partnerOfRecord", "PartnerOnRecord"],
-] as const;
+/** The log's own order line items (resourceNewValue.lineItems). */
+function LineItems({ items }: { items: Json[] }) {
+  const labels = asCatalog(useTranslations());
+  const locale = useLocale();
+  return (
+    <LineItemsFrame count={items.length} columns={LINE_ITEM_COLUMNS}>
+      {items.map((item, i) => (
+        <tr key={i} data-testid="line-item">
+          <td className="px-3 py-1 tabular-nums">{displayNumber(item.lineItemNumber ?? i + 1, locale)}</td>
+          <td className="px-3 py-1">{display(item.offerName)}</td>
+          <td className="px-3 py-1 tabular-nums">{displayNumber(item.quantity, locale)}</td>
+          <td className="px-3 py-1">{display(item.termDuration)}</td>
+          <td className="px-3 py-1">
+            {/* Known cycles in the reader's words; anything else exactly as recorded. */}
+            {(typeof item.billingCycle === "string" && catalogLabel(labels, "billingCycles", item.billingCycle)) ||
+              display(item.billingCycle)}
+          </td>
+          <td className="px-3 py-1 font-mono text-xs">{display(item.subscriptionId)}</td>
+        </tr>
+      ))}
+    </LineItemsFrame>
+  );
+}
+
+const PC_LINE_COLUMNS = ["number", "offer", "name", "quantity", "subscription", "partnerOfRecord"] as const;
 
 /** A Partner Center order's line items, from its index-suffixed customizedData keys. */
 function PartnerCenterLineItems({ lines }: { lines: PartnerCenterLine[] }) {
-  const t = useTranslations("activityLog.details.lineItems");
   const locale = useLocale();
   return (
-    <div>
-      <h2 className="mb-1 text-sm font-semibold">
-        {t.rich("heading", {
-          count: lines.length,
-          muted: (chunks) => <span className="font-normal text-gray-600">{chunks}</span>,
-        })}
-      </h2>
-      <div
-        className="max-h-96 overflow-auto rounded border border-gray-200 bg-white"
-        tabIndex={0}
-        role="region"
-        aria-label={t("region")}
-      >
-        <table className="min-w-full text-sm">
-          <thead className="sticky top-0 bg-gray-100">
-            <tr>
-              {PC_LINE_COLUMNS.map(([h]) => (
-                <th key={h} scope="col" className="px-3 py-1.5 text-left font-semibold">
-                  {t(h)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-gray-100">
-            {lines.map((line, i) => (
-              <tr key={i} data-testid="line-item">
-                <td className="px-3 py-1 tabular-nums">{formatNumber(i + 1, locale)}</td>
-                <td className="break-all px-3 py-1 font-mono text-xs">{display(line.OfferId)}</td>
-                <td className="px-3 py-1">{display(line.SubscriptionName)}</td>
-                <td className="px-3 py-1 tabular-nums">
-                  {/^\d+$/.test(line.Quantity ?? "")
-                    ? formatNumber(Number(line.Quantity), locale)
-                    : display(line.Quantity)}
-                </td>
-                <td className="break-all px-3 py-1 font-mono text-xs">{display(line.SubscriptionId)}</td>
-                <td className="px-3 py-1">{display(line.PartnerOnRecord)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </div>
+    <LineItemsFrame count={lines.length} columns={PC_LINE_COLUMNS}>
+      {lines.map((line, i) => (
+        <tr key={i} data-testid="line-item">
+          <td className="px-3 py-1 tabular-nums">{formatNumber(i + 1, locale)}</td>
+          <td className="break-all px-3 py-1 font-mono text-xs">{display(line.OfferId)}</td>
+          <td className="px-3 py-1">{display(line.SubscriptionName)}</td>
+          <td className="px-3 py-1 tabular-nums">
+            {/^\d+$/.test(line.Quantity ?? "") ? formatNumber(Number(line.Quantity), locale) : display(line.Quantity)}
+          </td>
+          <td className="break-all px-3 py-1 font-mono text-xs">{display(line.SubscriptionId)}</td>
+          <td className="px-3 py-1">{display(line.PartnerOnRecord)}</td>
+        </tr>
+      ))}
+    </LineItemsFrame>
   );
 }
 
