@@ -1,13 +1,16 @@
+import { createHash } from "node:crypto";
+import { sql } from "drizzle-orm";
 import type { ActivityLogParams } from "@/lib/activity-log-params";
 import type { Database } from "../client";
-import type { OperationStatus } from "../schema";
-import { withTenant, type TenantContext } from "../with-tenant";
+import { activityRecordDetails, activityRecords, type OperationStatus } from "../schema";
+import { withTenant, type TenantContext, type Tx } from "../with-tenant";
 import { writeActivity, type WrittenActivity } from "./activity";
 
 /*
  * The log records reads of itself: who viewed or exported which range with which filters, and how
- * many rows, as records of the tenant's own log (`view_activity_log`, `export_activity_log`).
- * Written as the request role in its own transaction, like any other record.
+ * many records matched, as records of the tenant's own log (`view_activity_log`,
+ * `export_activity_log`). Written as the request role in its own transaction, like any other
+ * record.
  */
 
 export type LogAccessKind = "view" | "export";
@@ -17,11 +20,34 @@ export type LogAccessParams = Pick<
   ActivityLogParams,
   "from" | "to" | "tz" | "range" | "customer" | "action" | "user" | "status"
 > &
-  Partial<Pick<ActivityLogParams, "size" | "dir">>;
+  Partial<Pick<ActivityLogParams, "size" | "dir" | "includeLogAccess">>;
 
 const OPERATION: Record<LogAccessKind, string> = { view: "view_activity_log", export: "export_activity_log" };
 
-export function logAccessData(kind: LogAccessKind, params: LogAccessParams, rowCount: number) {
+/**
+ * Views of the same range and filters by the same user within this long make one record: the
+ * first. Reloads, a language switch or a page-size change are the same look at the log, and a
+ * record per click would fill the log with its reader.
+ */
+export const VIEW_COALESCE_WINDOW_MS = 5 * 60_000;
+
+export function logAccessData(
+  kind: LogAccessKind,
+  params: LogAccessParams,
+  rowCount: number,
+  rowCountIsLowerBound = false,
+) {
+  return {
+    ...viewOf(params),
+    rowCount,
+    // The page counts up to a cap and says "10,000+" beyond: then rowCount is what it knew.
+    ...(rowCountIsLowerBound ? { rowCountIsLowerBound: true } : {}),
+    ...(kind === "view" && params.size !== undefined ? { pageSize: params.size } : {}),
+  };
+}
+
+/** What makes two views "the same": the range and the filters, as they are recorded. */
+function viewOf(params: LogAccessParams) {
   return {
     range: {
       from: params.from,
@@ -35,21 +61,63 @@ export function logAccessData(kind: LogAccessKind, params: LogAccessParams, rowC
       action: params.action ?? null,
       user: params.user ?? null,
       status: params.status ?? null,
+      includeLogAccess: params.includeLogAccess ?? false,
     },
-    rowCount,
-    ...(kind === "view" && params.size !== undefined ? { pageSize: params.size } : {}),
   };
 }
 
+/** A signed 64-bit advisory-lock key for one user's one view (collisions only serialise). */
+function viewLockKey(ctx: TenantContext, view: ReturnType<typeof viewOf>): string {
+  const digest = createHash("sha256")
+    .update(JSON.stringify([ctx.tenantId, ctx.cloud, ctx.userPrincipalName.toLowerCase(), view]))
+    .digest();
+  return digest.readBigInt64BE(0).toString();
+}
+
 /**
- * Writes one record of a view (rowCount = rows shown) or an export (rowCount = rows written). An
- * export that failed part-way can say so with `operationStatus: "failed"`.
+ * The user's latest record of this same view within the window, if any. Reads the user's own
+ * recent records through the user index (which includes operation_type) and their details by key.
+ */
+async function recentSameView(
+  tx: Tx,
+  ctx: TenantContext,
+  view: ReturnType<typeof viewOf>,
+  now: Date,
+): Promise<WrittenActivity | null> {
+  const r = activityRecords;
+  const d = activityRecordDetails;
+  const since = new Date(now.getTime() - VIEW_COALESCE_WINDOW_MS).toISOString();
+  const rows = await tx
+    .select({ id: r.id, occurredAt: r.occurredAt })
+    .from(r)
+    .innerJoin(d, sql`${d.tenantId} = ${r.tenantId} and ${d.occurredAt} = ${r.occurredAt} and ${d.recordId} = ${r.id}`)
+    .where(
+      sql`${r.tenantId} = ${ctx.tenantId} and ${r.cloud} = ${ctx.cloud}
+        and ${r.userKey} = lower(${ctx.userPrincipalName})
+        and ${r.occurredAt} >= ${since}::timestamptz
+        and ${r.operationType} = ${OPERATION.view}
+        and ${d.customizedData}->'range' = ${JSON.stringify(view.range)}::jsonb
+        and ${d.customizedData}->'filters' = ${JSON.stringify(view.filters)}::jsonb`,
+    )
+    .orderBy(sql`${r.occurredAt} desc`)
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+/**
+ * Writes one record of a view (rowCount = records that matched, as the page counted them) or an
+ * export (rowCount = rows written). An export that failed part-way can say so with
+ * `operationStatus: "failed"`. A view the same user already had within VIEW_COALESCE_WINDOW_MS
+ * writes nothing and answers the earlier record, `coalesced: true`. Two identical loads at once
+ * queue on a transaction-level advisory lock for that user and view, so the second sees the
+ * first's record (the log is append-only: there is nothing to update, only to not insert).
  */
 export async function recordLogAccess({
   ctx,
   kind,
   params,
   rowCount,
+  rowCountIsLowerBound = false,
   operationStatus = "succeeded",
   correlationId,
   db,
@@ -58,20 +126,30 @@ export async function recordLogAccess({
   kind: LogAccessKind;
   params: LogAccessParams;
   rowCount: number;
+  rowCountIsLowerBound?: boolean;
   operationStatus?: OperationStatus;
   correlationId?: string;
   db?: Database;
-}): Promise<WrittenActivity> {
+}): Promise<WrittenActivity & { coalesced: boolean }> {
   return withTenant(
     ctx,
-    (tx) =>
-      writeActivity(tx, ctx, {
+    async (tx) => {
+      if (kind === "view") {
+        const view = viewOf(params);
+        await tx.execute(sql`select pg_advisory_xact_lock(${viewLockKey(ctx, view)}::bigint)`);
+        // Read after the lock: in READ COMMITTED each statement sees what committed before it.
+        const earlier = await recentSameView(tx, ctx, view, new Date());
+        if (earlier) return { ...earlier, coalesced: true };
+      }
+      const written = await writeActivity(tx, ctx, {
         operationType: OPERATION[kind],
         resourceType: "activity_log",
         operationStatus,
         correlationId,
-        customizedData: logAccessData(kind, params, rowCount),
-      }),
+        customizedData: logAccessData(kind, params, rowCount, rowCountIsLowerBound),
+      });
+      return { ...written, coalesced: false };
+    },
     db,
   );
 }

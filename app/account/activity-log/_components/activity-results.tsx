@@ -34,11 +34,16 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
     );
   }
 
-  // The log records reads of itself: each new view of a range (not each page turn within it).
+  // The log records reads of itself: each new view of a range (not each page turn within it, and
+  // not again for the same view within a few minutes), with how many records matched.
   if (!params.cursor) {
-    await recordLogAccess({ ctx, kind: "view", params, rowCount: page.rows.length }).catch((error: unknown) =>
-      console.error("could not record the view of the activity log", error),
-    );
+    await recordLogAccess({
+      ctx,
+      kind: "view",
+      params,
+      rowCount: total.count,
+      rowCountIsLowerBound: total.capped,
+    }).catch((error: unknown) => console.error("could not record the view of the activity log", error));
   }
 
   const zoneLabel = timeZoneLabel(params.tz);
