@@ -143,7 +143,7 @@ test.describe("a Korean browser", () => {
     const alert = page.getByTestId("param-errors");
     await expect(alert).toContainText("이 주소의 일부 값을 사용할 수 없습니다.");
     await expect(alert).toContainText("‘시작일’: 존재하지 않는 날짜입니다(2026-02-30).");
-    await expect(alert).toContainText("‘상태’: succeeded, failed 또는 progress 중 하나여야 합니다.");
+    await expect(alert).toContainText("‘상태’: succeeded, failed, progress 또는 decline 중 하나여야 합니다.");
     await expect(alert).toContainText("‘페이지 크기’: 25, 50 또는 100 중 하나여야 합니다.");
 
     await page.goto("/account/activity-log?from=2021-01-01&to=2021-01-31");
@@ -152,6 +152,24 @@ test.describe("a Korean browser", () => {
 
     await page.goto("/customers/00000000-0000-4000-8000-000000000000/subscriptions");
     await expect(page.getByRole("heading", { name: "페이지를 찾을 수 없습니다" })).toBeVisible();
+  });
+
+  test("includes the log's own access records only when asked, in Korean", async ({ page }) => {
+    await signIn(page, "admin@contoso.example", { path: "/account/activity-log" });
+    await expect(rows(page).first()).toBeVisible();
+    await expect(rows(page).filter({ hasText: /활동 로그 조회|활동 로그 내보내기/ })).toHaveCount(0);
+    const box = page.getByRole("checkbox", { name: "로그 접근 기록 포함" });
+    await expect(box).not.toBeChecked();
+    await expect(page.getByText("이 로그의 조회 및 내보내기 기록도 표시합니다.")).toBeVisible();
+    await box.check();
+    await page.getByRole("button", { name: "적용" }).click();
+    await expect(page).toHaveURL(/[?&]access=include(&|$)/);
+    await expect(rows(page).filter({ hasText: "활동 로그 조회" }).first()).toBeVisible();
+
+    await page.goto("/account/activity-log?access=on");
+    await expect(page.getByTestId("param-errors")).toContainText(
+      '‘로그 접근 기록 포함’: "include"이거나 비어 있어야 합니다.',
+    );
   });
 
   test("a sales agent is told in Korean that they lack access", async ({ page }) => {
