@@ -51,7 +51,8 @@ test("the total is exact up to 10,000 and reads 10,000+ beyond", async ({ page }
     const [{ n }] = await sql<[{ n: number }]>`
       select count(*)::int as n from activity_records
       where tenant_id = ${CONTOSO_ID} and occurred_at >= ${from + "T00:00:00Z"}::timestamptz and occurred_at < ${day(0) + "T00:00:00Z"}::timestamptz
-        and (${status}::text is null or operation_status = ${status})`;
+        and (${status}::text is null or operation_status = ${status})
+        and operation_type not in ('view_activity_log', 'export_activity_log')`;
     return n;
   };
   const [all, failed] = [await inRange(null), await inRange("failed")];
@@ -64,6 +65,64 @@ test("the total is exact up to 10,000 and reads 10,000+ beyond", async ({ page }
   await page.goto(`/account/activity-log?from=${from}&to=${to}&status=failed`);
   await expect(page.getByTestId("result-count")).toContainText(`${failed.toLocaleString("en-US")} records between`);
   await expect(page.getByTestId("result-count")).not.toContainText("+");
+});
+
+test("the log's own views are left out until Include log access is on, and a view is recorded once", async ({
+  page,
+}) => {
+  // A range of its own that ends before today, so its total stays put while other tests write.
+  const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+  const [from, to] = [day(23), day(2)];
+  const [{ n: customers }] = await sql<[{ n: number }]>`
+    select count(*)::int as n from activity_records
+    where tenant_id = ${CONTOSO_ID} and cloud = 'commercial'
+      and occurred_at >= ${from + "T00:00:00Z"}::timestamptz and occurred_at < ${day(1) + "T00:00:00Z"}::timestamptz
+      and operation_type not in ('view_activity_log', 'export_activity_log')`;
+  const viewsOfRange = async () =>
+    sql<{ data: { rowCount: number; rowCountIsLowerBound?: boolean } }[]>`
+      select d.customized_data as data from activity_records r
+      join activity_record_details d on d.tenant_id = r.tenant_id and d.occurred_at = r.occurred_at and d.record_id = r.id
+      where r.tenant_id = ${CONTOSO_ID} and r.operation_type = 'view_activity_log'
+        and r.user_principal_name = 'billing@contoso.example' and r.occurred_at > now() - interval '10 minutes'
+        and d.customized_data->'range'->>'from' = ${from} and d.customized_data->'range'->>'to' = ${to}
+        and d.customized_data->'filters'->>'includeLogAccess' = 'false'`;
+
+  await signIn(page, "billing@contoso.example", { path: `/account/activity-log?from=${from}&to=${to}` });
+  await expect(rows(page).first()).toBeVisible();
+  // Reloads and coming back are the same view: one record, holding the records that matched.
+  await page.reload();
+  await expect(rows(page).first()).toBeVisible();
+  await page.goto("/account/activity-log");
+  await expect(rows(page).first()).toBeVisible();
+  await page.goto(`/account/activity-log?from=${from}&to=${to}`);
+  await expect(rows(page).first()).toBeVisible();
+  const views = await viewsOfRange();
+  expect(views).toHaveLength(1);
+  expect(views[0].data.rowCount).toBe(Math.min(customers, 10_000));
+  expect(views[0].data.rowCountIsLowerBound ?? false).toBe(customers > 10_000);
+
+  // Today's first screen is about customers: none of the reader's own views on it.
+  await page.goto("/account/activity-log");
+  await expect(rows(page).first()).toBeVisible();
+  await expect(rows(page).filter({ hasText: /Viewed the activity log|Exported the activity log/ })).toHaveCount(0);
+  const box = page.getByRole("checkbox", { name: "Include log access" });
+  await expect(box).not.toBeChecked();
+  await expect(page.getByRole("link", { name: /Export log/ })).not.toHaveAttribute("href", /access=/);
+
+  await box.check();
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/[?&]access=include(&|$)/);
+  await expect(page.getByRole("checkbox", { name: "Include log access" })).toBeChecked();
+  await expect(rows(page).filter({ hasText: "Viewed the activity log" }).first()).toBeVisible();
+  // The export follows the page's params.
+  await expect(page.getByRole("link", { name: /Export log/ })).toHaveAttribute("href", /[?&]access=include(&|$)/);
+
+  // Choosing the action asks for those records, with the switch off.
+  await page.goto("/account/activity-log?action=view_activity_log");
+  await expect(page.getByRole("checkbox", { name: "Include log access" })).not.toBeChecked();
+  await expect(rows(page).filter({ hasText: "billing@contoso.example" }).first()).toContainText(
+    "Viewed the activity log",
+  );
 });
 
 test("changing the range keeps it in the URL and shows only that range", async ({ page }) => {
