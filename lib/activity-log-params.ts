@@ -23,7 +23,8 @@ export const MAX_USER_LENGTH = 320;
 /** Dates before this year are typos (a log cannot be that old), and Date.UTC misreads years < 100. */
 export const MIN_YEAR = 2000;
 
-export type PageDirection = "next" | "prev";
+/** "oldest": the oldest page of the range, read from that end of the log (a position without a cursor). */
+export type PageDirection = "next" | "prev" | "oldest";
 
 export interface ActivityLogParams {
   /** The chosen "From" day, YYYY-MM-DD, inclusive. */
@@ -45,12 +46,15 @@ export interface ActivityLogParams {
   includeLogAccess: boolean;
   size: PageSize;
   cursor: Cursor | null;
-  /** Always "next" when there is no cursor: without a position, "prev" has nothing to be before. */
+  /**
+   * "next" or "prev" with a cursor; without one, "next" (the newest page) or "oldest". A jump to a
+   * day (`at`) arrives here as a cursor: it is a position like any other, so its links are too.
+   */
   dir: PageDirection;
 }
 
 export type ActivityLogParamName =
-  "from" | "to" | "tz" | "customer" | "action" | "user" | "status" | "access" | "size" | "cursor" | "dir";
+  "from" | "to" | "tz" | "customer" | "action" | "user" | "status" | "access" | "size" | "cursor" | "dir" | "at";
 
 /**
  * Why a param could not be used, machine-readable: the page shows `code` (with `values`) from its
@@ -73,6 +77,8 @@ export const PARAM_ERROR_CODES = [
   "cursor_invalid",
   "unknown_direction",
   "unknown_access",
+  "at_outside_range",
+  "position_twice",
 ] as const;
 export type ParamErrorCode = (typeof PARAM_ERROR_CODES)[number];
 
@@ -102,6 +108,7 @@ const LABELS: Record<ActivityLogParamName, string> = {
   size: '"Page size"',
   cursor: "The page position",
   dir: '"Page direction"',
+  at: '"Jump to date"',
 };
 
 /** The log's records of its own use, left out unless `includeLogAccess` (or the action names one). */
@@ -157,7 +164,7 @@ type DateParse =
   | { ok: true; days: number }
   | { ok: false; code: ParamErrorCode; values?: Record<string, string | number>; message: string };
 
-function parseDay(param: "from" | "to", raw: string): DateParse {
+function parseDay(param: "from" | "to" | "at", raw: string): DateParse {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
   if (!match)
     return { ok: false, code: "date_format", message: `${LABELS[param]} must be a date in the form YYYY-MM-DD.` };
@@ -428,8 +435,29 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
   }
 
   const dirRaw = valueOf("dir");
-  if (dirRaw !== null && dirRaw !== "next" && dirRaw !== "prev")
-    fail("dir", "unknown_direction", `${LABELS.dir} must be "next" or "prev".`);
+  if (dirRaw !== null && dirRaw !== "next" && dirRaw !== "prev" && dirRaw !== "oldest")
+    fail("dir", "unknown_direction", `${LABELS.dir} must be "next", "prev" or "oldest".`);
+
+  // A day to jump to: the position just after its last instant in the zone, so the page starts at
+  // the last record at or before the end of that day. Only within the range, where the page reads.
+  const atRaw = valueOf("at");
+  let atCursor: Cursor | null = null;
+  if (atRaw !== null) {
+    const parsed = parseDay("at", atRaw);
+    if (!parsed.ok) fail("at", parsed.code, parsed.message, parsed.values);
+    else if (from !== null && to !== null && (parsed.days < from || parsed.days > to))
+      fail("at", "at_outside_range", `${LABELS.at} must be a day from ${LABELS.from} to ${LABELS.to}.`);
+    else if (tz !== null)
+      atCursor = { occurredAt: new Date(zonedWallTimeToUtc((parsed.days + 1) * DAY_MS, tz)), id: 1 };
+  }
+  // One position per link: a cursor, a day or the oldest page, never two that could disagree.
+  const positions = [cursorRaw !== null, atRaw !== null, dirRaw === "oldest"].filter(Boolean).length;
+  if (positions > 1)
+    fail(
+      "at",
+      "position_twice",
+      `A link can name one position: the page position, ${LABELS.at} or the oldest page, not two of them.`,
+    );
 
   if (errors.length > 0 || tz === null || from === null || to === null || size === undefined) {
     return { ok: false, errors };
@@ -450,8 +478,9 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
       status,
       includeLogAccess: accessRaw === INCLUDE_LOG_ACCESS_VALUE,
       size,
-      cursor,
-      dir: cursor !== null && dirRaw === "prev" ? "prev" : "next",
+      cursor: cursor ?? atCursor,
+      dir:
+        (cursor ?? atCursor) !== null ? (dirRaw === "prev" ? "prev" : "next") : dirRaw === "oldest" ? "oldest" : "next",
     },
   };
 }
@@ -513,7 +542,9 @@ export function toSearchParams(
   if (merged.status) out.set("status", merged.status);
   if (merged.includeLogAccess) out.set("access", INCLUDE_LOG_ACCESS_VALUE);
   if (merged.size !== DEFAULT_PAGE_SIZE) out.set("size", String(merged.size));
-  if (cursor) {
+  // The oldest page has no cursor: it is read from the other end of the range.
+  if (cursor === null && merged.dir === "oldest") out.set("dir", "oldest");
+  else if (cursor) {
     out.set("cursor", cursor);
     if (merged.dir === "prev") out.set("dir", "prev");
   }

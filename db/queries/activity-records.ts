@@ -318,7 +318,8 @@ export async function getActivityPage({
   if (typeof params.cursor === "string" && cursor === null) {
     throw new AppError("bad_request", "The page position in this link is not valid.");
   }
-  const backwards = cursor !== null && params.dir === "prev";
+  // The oldest page reads the same way as a page before a cursor, from the range's start instead.
+  const backwards = cursor !== null ? params.dir === "prev" : params.dir === "oldest";
 
   return withTenant(
     ctx,
@@ -377,6 +378,37 @@ export async function countActivity({
     ctx,
     async (tx) => {
       const [{ n }] = (await tx.execute(countQuery(tx, ctx, params, cap))) as unknown as [{ n: number }];
+      return n > cap ? { count: cap, capped: true } : { count: n, capped: false };
+    },
+    db,
+  );
+}
+
+/**
+ * Where a page starts: how many matching rows are newer than its first row, counted like the total
+ * (at most cap + 1, by the one where-builder with a keyset, so it walks the index from the row up
+ * to the range's end and no further).
+ */
+export async function countNewerThan({
+  ctx,
+  params,
+  row,
+  cap = DEFAULT_COUNT_CAP,
+  db,
+}: {
+  ctx: Scope;
+  params: ActivityFilters;
+  row: Pick<ActivityListRow, "occurredAt" | "id">;
+  cap?: number;
+  db?: Database;
+}): Promise<{ count: number; capped: boolean }> {
+  if (!Number.isSafeInteger(cap) || cap < 0 || cap >= 2 ** 31 - 1)
+    throw new RangeError("cap must be an integer from 0 to 2^31 - 2");
+  return withTenant(
+    ctx,
+    async (tx) => {
+      const where = buildActivityWhere(ctx, params, { cursor: cursorOf(row), op: ">" });
+      const [{ n }] = await cappedCountQuery(tx, where, cap);
       return n > cap ? { count: cap, capped: true } : { count: n, capped: false };
     },
     db,

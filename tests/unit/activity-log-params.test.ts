@@ -110,7 +110,23 @@ describe("parseActivityLogParams: bad input never throws and names the param", (
     ["a huge page size", { size: "1000000000" }, "size", /25, 50 or 100/],
     ["a page size not on the list", { size: "30" }, "size", /25, 50 or 100/],
     ["an unknown time zone", { tz: "Mars/Olympus_Mons" }, "tz", /IANA time zone/],
-    ["an unknown direction", { dir: "sideways" }, "dir", /"next" or "prev"/],
+    ["an unknown direction", { dir: "sideways" }, "dir", /"next", "prev" or "oldest"/],
+    ["a day to jump to after To", { from: "2026-03-01", to: "2026-03-10", at: "2026-03-11" }, "at", /a day from/],
+    ["a day to jump to before From", { from: "2026-03-01", to: "2026-03-10", at: "2026-02-28" }, "at", /a day from/],
+    ["a day to jump to in another format", { at: "03/05/2026" }, "at", /YYYY-MM-DD/],
+    ["the oldest page and a day", { dir: "oldest", at: "2026-03-20" }, "at", /one position/],
+    [
+      "the oldest page and a cursor",
+      { dir: "oldest", cursor: encodeCursor({ occurredAt: new Date(0), id: 1 }) },
+      "at",
+      /one position/,
+    ],
+    [
+      "a day and a cursor",
+      { at: "2026-03-20", cursor: encodeCursor({ occurredAt: new Date(0), id: 1 }) },
+      "at",
+      /one position/,
+    ],
     // A checkbox sends its value; "on" (a checkbox without one) or "0" must not silently mean off.
     ["log access other than include", { access: "on" }, "access", /"include" or left out/],
     ["log access as 0", { access: "0" }, "access", /"include" or left out/],
@@ -228,6 +244,8 @@ describe("toSearchParams", () => {
     ["only from", { from: "2026-01-01" }],
     ["only log access", { access: "include" }],
     ["a cursor going forward", { cursor: encodeCursor(cursor), size: "50" }],
+    ["the oldest page", { dir: "oldest", size: "50" }],
+    ["a day to jump to", { at: "2026-03-15", tz: "Asia/Seoul" }],
   ])("round-trips %s", (_label, input) => {
     const params = parseOk(input);
     expect(parseOk(toSearchParams(params, {}, { now }))).toEqual(params);
@@ -255,6 +273,29 @@ describe("toSearchParams", () => {
     expect(parseOk(next)).toMatchObject({ status: "failed", cursor, dir: "next" });
     const prev = toSearchParams(params, { cursor: encodeCursor(cursor), dir: "prev" }, { now });
     expect(parseOk(prev)).toMatchObject({ cursor, dir: "prev" });
+  });
+
+  it("reads the oldest page without a cursor and writes it as dir=oldest", () => {
+    const oldest = parseOk({ status: "failed", dir: "oldest" });
+    expect(oldest).toMatchObject({ cursor: null, dir: "oldest" });
+    expect(toSearchParams(oldest, {}, { now }).toString()).toBe("status=failed&dir=oldest");
+    // Newer from the oldest page is a cursor like any other; a filter change starts at the newest.
+    const newer = toSearchParams(oldest, { cursor: encodeCursor(cursor), dir: "prev" }, { now });
+    expect(parseOk(newer)).toMatchObject({ cursor, dir: "prev" });
+    expect(parseOk(toSearchParams(oldest, { status: null }, { now }))).toMatchObject({ cursor: null, dir: "next" });
+    expect(toSearchParams(oldest, { cursor: null, dir: "next" }, { now }).toString()).toBe("status=failed");
+  });
+
+  it("turns a day to jump to into a cursor just past that day's end in the zone", () => {
+    const seoul = parseOk({ from: "2026-03-01", to: "2026-03-20", tz: "Asia/Seoul", at: "2026-03-05" });
+    expect(seoul).toMatchObject({ cursor: { occurredAt: new Date("2026-03-05T15:00:00Z"), id: 1 }, dir: "next" });
+    // The last day of the range: the cursor is the range's end, so the page is the newest one.
+    const last = parseOk({ from: "2026-03-01", to: "2026-03-20", at: "2026-03-20" });
+    expect(last.cursor?.occurredAt).toEqual(last.range.end);
+    // Its links carry the cursor, not the day: a position written one way.
+    const link = toSearchParams(seoul, {}, { now });
+    expect(link.has("at")).toBe(false);
+    expect(parseOk(link)).toEqual(seoul);
   });
 
   it("goes back to the first page when a filter changes, and removes filters with null", () => {

@@ -215,7 +215,8 @@ const PLAUSIBLE: Record<string, fc.Arbitrary<string>> = {
   status: fc.constantFrom(...OPERATION_STATUSES, "SUCCEEDED", "toString", "__proto__"),
   size: fc.constantFrom("25", "50", "100", "10", "1000"),
   cursor: cursorText,
-  dir: fc.constantFrom("next", "prev", "PREV", "back"),
+  dir: fc.constantFrom("next", "prev", "oldest", "OLDEST", "PREV", "back"),
+  at: dayText,
   access: fc.constantFrom("include", "INCLUDE", "on", "1", "true", "0", " include "),
 };
 const NAMES = [...PARAM_NAMES, "page", "__proto__", "constructor", "hasOwnProperty", "FROM", "from "];
@@ -261,6 +262,8 @@ const rawQuery = fc
         "action",
         "dir",
         "access",
+        "at",
+        "oldest",
       ),
       hostileText,
       dayText,
@@ -362,8 +365,9 @@ function expectValidParams(value: ActivityLogParams, now: Date): void {
     expect(Number.isSafeInteger(value.cursor.id) && value.cursor.id > 0).toBe(true);
     expect(postgresReads(value.cursor.occurredAt.toISOString())).toBe(true);
   }
-  expect(["next", "prev"]).toContain(value.dir);
-  if (value.cursor === null) expect(value.dir).toBe("next");
+  expect(["next", "prev", "oldest"]).toContain(value.dir);
+  if (value.cursor === null) expect(["next", "oldest"]).toContain(value.dir);
+  else expect(value.dir).not.toBe("oldest");
   expect(typeof value.includeLogAccess).toBe("boolean");
 }
 
