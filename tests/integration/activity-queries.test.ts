@@ -5,6 +5,7 @@ import type { Database } from "@/db/client";
 import {
   buildActivityWhere,
   countActivity,
+  countNewerThan,
   getActivityDetails,
   getActivityPage,
   type ActivityListRow,
@@ -269,6 +270,86 @@ describe("activity queries", () => {
   }
 
   const ids = (rows: ActivityListRow[]) => rows.map((r) => r.id);
+
+  describe("where a page is", () => {
+    it.each([1, 7, 25])(
+      "counts the rows newer than each page's first row, by filter and with ties (size %i)",
+      async (size) => {
+        for (const input of [PAGING, { ...PAGING, status: "failed" }, { ...PAGING, customer: "Fabrikam" }]) {
+          const p = params(input);
+          const { forward } = await walk(A, p, size);
+          let seen = 0;
+          for (const page of forward) {
+            if (page.rows.length === 0) continue;
+            expect(await countNewerThan({ ctx: A, params: p, row: page.rows[0], db })).toEqual({
+              count: seen,
+              capped: false,
+            });
+            seen += page.rows.length;
+          }
+          expect(await countActivity({ ctx: A, params: p, db })).toEqual({ count: seen, capped: false });
+          expect(seen).toBeGreaterThan(0);
+        }
+      },
+    );
+
+    it("caps the position like the total, and stays within the tenant and the range", async () => {
+      const p = params(PAGING);
+      const oldest = records.find((r) => r.id === expected(A, p).at(-1))!;
+      expect(await countNewerThan({ ctx: A, params: p, row: oldest, cap: 10, db })).toEqual({
+        count: 10,
+        capped: true,
+      });
+      expect(await countNewerThan({ ctx: A, params: p, row: oldest, cap: 59, db })).toEqual({
+        count: 59,
+        capped: false,
+      });
+      // B has records at the same instants: none of them count for A.
+      expect(await countNewerThan({ ctx: B, params: p, row: oldest, db })).toEqual({
+        count: expected(B, p).length,
+        capped: false,
+      });
+    });
+
+    it("reads the oldest page from the range's start, newest first, and pages newer from it", async () => {
+      for (const size of [1, 7, 25]) {
+        const p = params({ ...PAGING, dir: "oldest" });
+        const want = expected(A, p);
+        const oldest = await getActivityPage({ ctx: A, params: { ...p, size }, db });
+        expect(ids(oldest.rows)).toEqual(want.slice(-size));
+        expect(oldest.nextCursor).toBeNull();
+        expect(oldest.prevCursor).not.toBeNull();
+        // Newer from the oldest page, then Older back: the same boundaries as walking from the top.
+        const newer = await getActivityPage({
+          ctx: A,
+          params: { ...p, size, cursor: oldest.prevCursor, dir: "prev" },
+          db,
+        });
+        expect(ids(newer.rows)).toEqual(want.slice(-2 * size, -size));
+        const back = await getActivityPage({
+          ctx: A,
+          params: { ...p, size, cursor: newer.nextCursor, dir: "next" },
+          db,
+        });
+        expect(ids(back.rows)).toEqual(ids(oldest.rows));
+        expect(back.nextCursor).toBeNull();
+      }
+      // A range with fewer rows than a page: the oldest page is the whole range, with no links.
+      const all = await getActivityPage({ ctx: A, params: { ...params({ ...PAGING, dir: "oldest" }), size: 100 }, db });
+      expect(ids(all.rows)).toEqual(expected(A, params(PAGING)));
+      expect([all.prevCursor, all.nextCursor]).toEqual([null, null]);
+    });
+
+    it("jumps to the last record at or before the end of a day in the zone", async () => {
+      const p = params({ ...SEOUL, at: "2026-01-11" });
+      const page = await getActivityPage({ ctx: A, params: { ...p, size: 25 }, db });
+      const dayEnd = Date.parse("2026-01-11T15:00:00Z");
+      expect(ids(page.rows)).toEqual(expected(A, p, (r) => r.occurredAt.getTime() < dayEnd));
+      expect(page.rows[0].id).toBe(seoul.middle.id);
+      // The last day of the range holds a newer record: the page says there is one.
+      expect(page.prevCursor).not.toBeNull();
+    });
+  });
 
   describe("keyset paging", () => {
     it.each([1, 2, 3, 7, 25, 100])("walks forward then back through every row exactly once (size %i)", async (size) => {
