@@ -199,6 +199,9 @@ describe("faults: the database stops, restarts, and exports are aborted", () => 
 
   // Each test starts with the database up and unlocked, even after a test that failed while it was down.
   beforeEach(async () => {
+    // The browser page of an earlier test stays open on whatever it showed (the error page, its
+    // links prefetching): its requests would count among a later test's connections.
+    await page?.goto("about:blank");
     await locker?.end({ timeout: 1 }).catch(() => {});
     locker = undefined;
     await h.startDatabase();
