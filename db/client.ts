@@ -2,6 +2,7 @@ import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres, { type Sql, type TransactionSql } from "postgres";
 import { ConfigError } from "@/lib/errors";
 import * as schema from "./schema";
+import { connectionFailure } from "@/lib/database-errors";
 
 export type Database = PostgresJsDatabase<typeof schema>;
 
@@ -33,19 +34,7 @@ export function databaseUrl(): string {
 const RECONNECT_BACKOFF_SECONDS = (failures: number) => Math.min(0.05 * failures, 0.25);
 
 /** The session is gone (the socket closed or reset, or the server ended it), not a statement failing. */
-function connectionLost(error: unknown): boolean {
-  for (
-    let e = error, depth = 0;
-    typeof e === "object" && e !== null && depth < 5;
-    e = (e as { cause?: unknown }).cause, depth++
-  ) {
-    const { code, severity } = e as { code?: unknown; severity?: unknown };
-    if (severity === "FATAL" || severity === "PANIC") return true;
-    if (typeof code === "string" && /^(CONNECTION_CLOSED|CONNECTION_DESTROYED|ECONNRESET|EPIPE|ETIMEDOUT)$/.test(code))
-      return true;
-  }
-  return false;
-}
+const connectionLost = (error: unknown): boolean => connectionFailure(error)?.lost === true;
 
 /** How long a failed transaction waits to learn whether its connection closed (the close event follows at once). */
 const CLOSE_GRACE_MS = 1000;

@@ -1,3 +1,5 @@
+import { connectionFailure } from "./database-errors";
+
 /*
  * Typed errors, mapped to responses in one place (toErrorResponse). Anything else is a bug and
  * becomes a 500 with no detail, never a stack trace.
@@ -50,27 +52,13 @@ export class ConfigError extends Error {
   }
 }
 
-/*
- * The database cannot be reached (stopped, restarting, refusing connections): a 503 that says so,
- * not the 500 of a bug, so people and scripts know to try again. postgres.js names a refused or
- * lost connection with a code of its own (CONNECT_TIMEOUT, CONNECTION_CLOSED, ...) or the socket's
- * (ECONNREFUSED, ...); the server with SQLSTATE class 08 (connection exception) or 57P01-57P03
- * (shutting down, crashed, starting up). Drizzle wraps driver errors, so causes are looked at too.
+/**
+ * The code that says the database is unreachable or its connection was lost (lib/database-errors.ts),
+ * or null for any other error: a 503 that says so, not the 500 of a bug, so people and scripts know
+ * to try again.
  */
-const DATABASE_UNAVAILABLE =
-  /^(08...|57P0[123]|CONNECT_TIMEOUT|CONNECTION_(CLOSED|ENDED|DESTROYED)|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN)$/;
-
-/** The code that says the database is unreachable, or null for any other error. */
 export function databaseUnavailableCode(error: unknown): string | null {
-  for (
-    let e = error, depth = 0;
-    typeof e === "object" && e !== null && depth < 5;
-    e = (e as { cause?: unknown }).cause, depth++
-  ) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && DATABASE_UNAVAILABLE.test(code)) return code;
-  }
-  return null;
+  return connectionFailure(error)?.code ?? null;
 }
 
 export const DATABASE_UNAVAILABLE_MESSAGE = "The service is briefly unavailable. Try again in a moment.";

@@ -9,6 +9,7 @@ import type { TenantContext } from "@/db/with-tenant";
 import { actionLabel, STATUS_LABELS } from "@/lib/activity-labels";
 import { CSV_BOM, csvCell, csvRow, formatCsvTimestamp } from "@/lib/csv";
 import { exportTurn, exportWorked } from "./give-way-to-pages";
+import { connectionFailure } from "@/lib/database-errors";
 
 /*
  * The "Export log" CSV, streamed from a Postgres cursor. Independent of Next: the route handler
@@ -257,17 +258,6 @@ export interface ActivityCsvStreamOptions {
   onSettled?: (result: { rows: number; error?: unknown }) => void;
 }
 
-/** The session is gone (FATAL, class 08 or 57P) or postgres.js lost the socket, rather than a query failing. */
-function isConnectionFailure(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const { code, severity } = error as { code?: unknown; severity?: unknown };
-  return (
-    severity === "FATAL" ||
-    (typeof code === "string" &&
-      /^(08|57P|CONNECTION_|CONNECT_|ECONNRESET$|EPIPE$|ETIMEDOUT$|ECONNREFUSED$)/.test(code))
-  );
-}
-
 /*
  * postgres.js 3.4.9 sends a message under 1 KiB from a setImmediate; if the socket closes before
  * that fires, the buffered bytes and a stale timer stay on the pooled connection and every later
@@ -415,7 +405,7 @@ export function createActivityCsvStream(options: ActivityCsvStreamOptions): Read
     try {
       await attempt(exportSql);
     } catch (error) {
-      if (stopping || delivered || !isConnectionFailure(error)) throw error;
+      if (stopping || delivered || connectionFailure(error) === null) throw error;
       await attempt(exportSql);
     }
   };
