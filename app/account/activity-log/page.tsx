@@ -66,6 +66,15 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
 
   return (
     <div className="space-y-4">
+      {/* Past the filters in one step: the results are what a keyboard user comes back for. */}
+      {parsed.ok && (
+        <a
+          href="#results"
+          className="sr-only focus:not-sr-only focus:inline-block focus:rounded focus:bg-white focus:p-2 focus:text-brand focus:outline focus:outline-2 focus:outline-brand"
+        >
+          {t("results.skipToResults")}
+        </a>
+      )}
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold">{t("title")}</h1>
         <TimeZoneSwitch current={query.tz} label={timeZoneLabel(query.tz)} />
@@ -100,9 +109,11 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
       />
 
       {parsed.ok && (
-        <Suspense key={`results?${toSearchParams(parsed.value).toString()}`} fallback={<TableSkeleton />}>
-          <ActivityResults ctx={ctx} params={parsed.value} />
-        </Suspense>
+        <section id="results" tabIndex={-1} aria-label={t("results.region")} className="scroll-mt-4 outline-none">
+          <Suspense key={`results?${toSearchParams(parsed.value).toString()}`} fallback={<TableSkeleton />}>
+            <ActivityResults ctx={ctx} params={parsed.value} />
+          </Suspense>
+        </section>
       )}
     </div>
   );

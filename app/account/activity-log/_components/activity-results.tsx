@@ -1,9 +1,15 @@
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { recordLogAccess } from "@/db/mutations/log-access";
-import { countActivity, getActivityPage, type ActivityPage } from "@/db/queries/activity-records";
+import {
+  countActivity,
+  countNewerThan,
+  DEFAULT_COUNT_CAP,
+  getActivityPage,
+  type ActivityPage,
+} from "@/db/queries/activity-records";
 import type { TenantContext } from "@/db/with-tenant";
-import { toSearchParams, type ActivityLogParams } from "@/lib/activity-log-params";
+import { toSearchParams, type ActivityLogParams, type PageDirection } from "@/lib/activity-log-params";
 import { asCatalog } from "@/lib/activity-labels";
 import { formatCount, formatDay, timeZoneLabel } from "@/lib/format";
 import { annotate } from "@/lib/observability/request-context";
@@ -21,8 +27,15 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
   const t = await getTranslations("activityLog");
   let page: ActivityPage;
   let total: { count: number; capped: boolean };
+  let position: { count: number; capped: boolean };
+  // The newest page starts at the top; any other position is counted from its first row.
+  const deep = params.cursor !== null || params.dir === "oldest";
   try {
     [page, total] = await Promise.all([getActivityPage({ ctx, params }), countActivity({ ctx, params })]);
+    position =
+      deep && page.rows.length > 0
+        ? await countNewerThan({ ctx, params, row: page.rows[0] })
+        : { count: 0, capped: false };
     annotate({ rows: page.rows.length });
   } catch (error) {
     console.error("activity log query failed", error);
@@ -36,7 +49,7 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
 
   // The log records reads of itself: each new view of a range (not each page turn within it, and
   // not again for the same view within a few minutes), with how many records matched.
-  if (!params.cursor) {
+  if (!deep) {
     await recordLogAccess({
       ctx,
       kind: "view",
@@ -47,20 +60,34 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
   }
 
   const zoneLabel = timeZoneLabel(params.tz);
-  const exportHref = `${ROUTES.activityExport}?${toSearchParams(params, { cursor: null })}`;
-  const pageHref = (cursor: string | null, dir: "next" | "prev") =>
+  const exportHref = `${ROUTES.activityExport}?${toSearchParams(params, { cursor: null, dir: "next" })}`;
+  const pageHref = (cursor: string | null, dir: PageDirection) =>
     `${ROUTES.activityLog}?${toSearchParams(params, { cursor, dir })}`;
+  // The jump form sends the view as it is (no position) beside the chosen day.
+  const viewFields = [...toSearchParams(params, { cursor: null, dir: "next" })];
   const empty = total.count === 0;
   const totalText = formatCount(total, locale);
   const period = { from: formatDay(params.from, locale), to: formatDay(params.to, locale) };
+  const countPart = (chunks: React.ReactNode) => <span data-testid="result-count">{chunks}</span>;
+  const countValues = { ...period, count: total.count, total: totalText, matched: countPart };
+  const linkClass = "rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50";
 
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <p className="text-sm text-gray-700" aria-live="polite" data-testid="result-count">
+        <p className="text-sm text-gray-700" aria-live="polite" data-testid="result-line">
           {empty
-            ? t("results.noRecords", period)
-            : t("results.count", { ...period, count: total.count, total: totalText })}
+            ? countPart(t("results.noRecords", period))
+            : page.rows.length === 0
+              ? countPart(t("results.count", { ...period, count: total.count, total: totalText }))
+              : position.capped
+                ? // Past the cap the exact position is not known: say so rather than guess a number.
+                  t.rich("results.beyond", { ...countValues, cap: DEFAULT_COUNT_CAP })
+                : t.rich("results.position", {
+                    ...countValues,
+                    start: position.count + 1,
+                    end: position.count + page.rows.length,
+                  })}
         </p>
         {empty ? (
           <p className="text-sm text-gray-600" data-testid="export-empty">
@@ -96,22 +123,15 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
         />
       )}
 
-      <nav aria-label={t("pagination.label")} className="flex items-center justify-between text-sm">
-        <div className="flex gap-2">
-          {params.cursor && (
-            <Link
-              href={pageHref(null, "next")}
-              className="rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50"
-            >
+      <nav aria-label={t("pagination.label")} className="flex flex-wrap items-center justify-between gap-3 text-sm">
+        <div className="flex flex-wrap gap-2">
+          {deep && (
+            <Link href={pageHref(null, "next")} className={linkClass}>
               {t("pagination.newest")}
             </Link>
           )}
           {page.prevCursor ? (
-            <Link
-              href={pageHref(page.prevCursor, "prev")}
-              rel="prev"
-              className="rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50"
-            >
+            <Link href={pageHref(page.prevCursor, "prev")} rel="prev" className={linkClass}>
               {t("pagination.newer")}
             </Link>
           ) : (
@@ -120,11 +140,7 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
             </span>
           )}
           {page.nextCursor ? (
-            <Link
-              href={pageHref(page.nextCursor, "next")}
-              rel="next"
-              className="rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50"
-            >
+            <Link href={pageHref(page.nextCursor, "next")} rel="next" className={linkClass}>
               {t("pagination.older")}
             </Link>
           ) : (
@@ -132,7 +148,44 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
               {t("pagination.older")}
             </span>
           )}
+          {page.nextCursor && (
+            <Link href={pageHref(null, "oldest")} className={linkClass}>
+              {t("pagination.oldest")}
+            </Link>
+          )}
         </div>
+        {/* A plain GET form, so the jump works without JavaScript; the parser turns the day into a cursor. */}
+        {!empty && (
+          <form
+            action={ROUTES.activityLog}
+            method="get"
+            className="flex flex-wrap items-end gap-2"
+            data-testid="jump-form"
+          >
+            {viewFields.map(([name, value]) => (
+              <input key={name} type="hidden" name={name} value={value} />
+            ))}
+            <label className="flex flex-col text-gray-700">
+              <span>{t("jump.label")}</span>
+              <input
+                type="date"
+                name="at"
+                required
+                min={params.from}
+                max={params.to}
+                defaultValue={params.to}
+                aria-describedby="jump-hint"
+                className="rounded border border-gray-400 px-2 py-1"
+              />
+            </label>
+            <button type="submit" className={linkClass}>
+              {t("jump.submit")}
+            </button>
+            <span id="jump-hint" className="sr-only">
+              {t("jump.hint")}
+            </span>
+          </form>
+        )}
         <span className="text-gray-600">{t("pagination.perPage", { size: params.size })}</span>
       </nav>
     </div>

@@ -36,10 +36,12 @@ export function ActivityTable({
   const columnCount = table.getAllLeafColumns().length;
 
   return (
-    <div className="overflow-x-auto rounded border border-gray-200 bg-white">
+    // From lg up the table fits, so the wrapper stops being a scroll box and the header can stick
+    // to the viewport; a narrower screen scrolls the table sideways instead.
+    <div className="overflow-x-auto rounded border border-gray-200 bg-white lg:overflow-x-visible">
       <table className="min-w-full divide-y divide-gray-200 text-sm">
         <caption className="sr-only">{t("caption")}</caption>
-        <thead className="bg-gray-50">
+        <thead className="bg-gray-50 lg:sticky lg:top-0 lg:z-10 lg:shadow-sm" data-testid="table-head">
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
               {group.headers.map((header) => (
