@@ -384,6 +384,11 @@ export async function countActivity({
   );
 }
 
+/** The capped count of matching rows after `cursor` in time (newer); exported for plan tests. */
+export function newerThanQuery(tx: Tx | Database, ctx: Scope, params: ActivityFilters, cursor: Cursor, cap: number) {
+  return cappedCountQuery(tx, buildActivityWhere(ctx, params, { cursor, op: ">" }), cap);
+}
+
 /**
  * Where a page starts: how many matching rows are newer than its first row, counted like the total
  * (at most cap + 1, by the one where-builder with a keyset, so it walks the index from the row up
@@ -407,8 +412,7 @@ export async function countNewerThan({
   return withTenant(
     ctx,
     async (tx) => {
-      const where = buildActivityWhere(ctx, params, { cursor: cursorOf(row), op: ">" });
-      const [{ n }] = await cappedCountQuery(tx, where, cap);
+      const [{ n }] = await newerThanQuery(tx, ctx, params, cursorOf(row), cap);
       return n > cap ? { count: cap, capped: true } : { count: n, capped: false };
     },
     db,

@@ -10,6 +10,7 @@ import {
   DEFAULT_COUNT_CAP,
   excludesLogAccess,
   nearestBehindQuery,
+  newerThanQuery,
   pageRowsQuery,
   type ActivityFilters,
 } from "@/db/queries/activity-records";
@@ -218,6 +219,34 @@ describe("the page's query plans", () => {
       // 3% of them here): a handful, never a walk.
       const skippable = Math.min(await accessOnly(filters), 26);
       for (const scan of scans(plan)) expect(scan["Rows Removed by Filter"] ?? 0).toBeLessThanOrEqual(skippable);
+    });
+
+    it(`reads the oldest page from the range's start, without sorting (${name})`, async () => {
+      const plan = await explain(pageRowsQuery(orm, BIG, filters, null, true, 26));
+      expect(nodes(plan).map((n) => n["Node Type"])).not.toContain("Sort");
+      expect(scans(plan).reduce((sum, s) => sum + (s["Actual Rows"] ?? 0), 0)).toBeLessThanOrEqual(26);
+      const skippable = Math.min(await accessOnly(filters), 26);
+      for (const scan of scans(plan)) expect(scan["Rows Removed by Filter"] ?? 0).toBeLessThanOrEqual(skippable);
+    });
+
+    it(`counts a deep page's position by reading the entries above it only (${name})`, async () => {
+      const positions = await withTenant(BIG, (tx) => pageRowsQuery(tx, BIG, filters, null, false, 400), orm);
+      const index = Math.min(positions.length - 1, 300);
+      expect(index).toBeGreaterThan(25);
+      const at = positions[index];
+      const cursor = { occurredAt: at.occurredAt, id: at.id };
+      const plan = await explain(newerThanQuery(orm, BIG, filters, cursor, DEFAULT_COUNT_CAP));
+      const read = scans(plan);
+      expect(read.length).toBeGreaterThan(0);
+      for (const scan of read) {
+        expect(scan["Node Type"]).toBe("Index Only Scan");
+        expect(scan["Heap Fetches"]).toBe(0);
+      }
+      // The entries counted are the rows above the position: the walk starts at the range's end
+      // and stops at the cursor, whatever lies below it.
+      expect(read.reduce((sum, s) => sum + (s["Actual Rows"] ?? 0), 0)).toBe(index);
+      const skipped = read.reduce((sum, s) => sum + (s["Rows Removed by Filter"] ?? 0), 0);
+      expect(skipped).toBeLessThanOrEqual(Math.min(await accessOnly(filters), 400) + 1);
     });
 
     it(`starts a deep page and its probe at the cursor, both ways (${name})`, async () => {
