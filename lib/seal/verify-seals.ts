@@ -12,7 +12,7 @@ import {
   type RawSealRow,
   type StoredSeal,
 } from "./canonical";
-import { scopeMaintenanceSql } from "@/db/scope";
+import { scopeMaintenanceSql, scopeTenantSql } from "@/db/scope";
 
 /*
  * Verification (npm run verify-log, and the admin view): recomputes every seal of a tenant from
@@ -140,7 +140,9 @@ async function verifyPeriod(
 
 /**
  * Recomputes one tenant's seals. For the admin view: pass the signed-in context's tenant and
- * cloud, never a value from the request. Runs as the owner (maintenance), read-only.
+ * cloud, never a value from the request. Runs like every request, as the request role scoped to
+ * that tenant and cloud (row-level security filters every row it reads a second time), read-only
+ * in one snapshot; the operators' `npm run verify-log` calls it once per tenant.
  */
 export async function verifySeals({
   tenantId,
@@ -152,7 +154,7 @@ export async function verifySeals({
   sql?: Sql;
 }): Promise<SealVerification> {
   return (await sql.begin("isolation level repeatable read read only", async (tx) => {
-    await scopeMaintenanceSql(tx);
+    await scopeTenantSql(tx, { tenantId, cloud });
     const seals = (
       await tx.unsafe<RawSealRow[]>(
         `select ${SEAL_COLUMNS_SQL} from activity_seals where tenant_id = $1::uuid and cloud = $2 order by seq`,

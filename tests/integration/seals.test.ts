@@ -151,6 +151,26 @@ describe("seals", () => {
     expect({ ...viaApp, checkedAt: null }).toEqual({ ...direct, checkedAt: null });
   });
 
+  it("reads only the tenant and cloud it is asked for, under row-level security", async () => {
+    const parsed = parseIngestBody({
+      eventId: `scope-${randomUUID()}`,
+      occurredAt: new Date(Date.now() - 60_000).toISOString(),
+      operationType: "create_order",
+      resourceType: "order",
+      operationStatus: "succeeded",
+      userPrincipalName: "orders@contoso.example",
+      applicationId: "Orders service",
+      correlationId: randomUUID(),
+    });
+    if (!parsed.ok) throw new Error("invalid test record");
+    await storeRecords(sql, { tenantId: ids.idle, cloud: "commercial" }, parsed.records);
+    const own = await verify("idle");
+    expect(own.unsealed.rows).toBeGreaterThan(0);
+    // The same tenant named with another cloud: the request role sees none of its seals or rows.
+    const otherCloud = await verify("idle", "usgov");
+    expect(otherCloud).toMatchObject({ ok: true, sealCount: 0, rowsChecked: 0, unsealed: { since: null, rows: 0 } });
+  });
+
   it("does not count a late record (old occurredAt, ingested now) as tampering", async () => {
     const parsed = parseIngestBody({
       eventId: "late-1",
