@@ -14,7 +14,7 @@ import {
 } from "@/lib/activity-log-params";
 import { timeZoneLabel } from "@/lib/format";
 import { ActivityFilters } from "./_components/activity-filters";
-import { ActivityResults } from "./_components/activity-results";
+import { ActivityResults, JumpToDate } from "./_components/activity-results";
 import { TableSkeleton } from "./_components/table-skeleton";
 import { TimeZoneSwitch } from "./_components/time-zone-switch";
 
@@ -109,7 +109,13 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
       />
 
       {parsed.ok && (
-        <section id="results" tabIndex={-1} aria-label={t("results.region")} className="scroll-mt-4 outline-none">
+        <section
+          id="results"
+          tabIndex={-1}
+          aria-label={t("results.region")}
+          className="space-y-3 scroll-mt-4 outline-none"
+        >
+          <JumpToDate params={parsed.value} />
           <Suspense key={`results?${toSearchParams(parsed.value).toString()}`} fallback={<TableSkeleton />}>
             <ActivityResults ctx={ctx} params={parsed.value} />
           </Suspense>

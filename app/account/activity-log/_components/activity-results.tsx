@@ -63,8 +63,6 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
   const exportHref = `${ROUTES.activityExport}?${toSearchParams(params, { cursor: null, dir: "next" })}`;
   const pageHref = (cursor: string | null, dir: PageDirection) =>
     `${ROUTES.activityLog}?${toSearchParams(params, { cursor, dir })}`;
-  // The jump form sends the view as it is (no position) beside the chosen day.
-  const viewFields = [...toSearchParams(params, { cursor: null, dir: "next" })];
   const empty = total.count === 0;
   const totalText = formatCount(total, locale);
   const period = { from: formatDay(params.from, locale), to: formatDay(params.to, locale) };
@@ -154,40 +152,49 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
             </Link>
           )}
         </div>
-        {/* A plain GET form, so the jump works without JavaScript; the parser turns the day into a cursor. */}
-        {!empty && (
-          <form
-            action={ROUTES.activityLog}
-            method="get"
-            className="flex flex-wrap items-end gap-2"
-            data-testid="jump-form"
-          >
-            {viewFields.map(([name, value]) => (
-              <input key={name} type="hidden" name={name} value={value} />
-            ))}
-            <label className="flex flex-col text-gray-700">
-              <span>{t("jump.label")}</span>
-              <input
-                type="date"
-                name="at"
-                required
-                min={params.from}
-                max={params.to}
-                defaultValue={params.to}
-                aria-describedby="jump-hint"
-                className="rounded border border-gray-400 px-2 py-1"
-              />
-            </label>
-            <button type="submit" className={linkClass}>
-              {t("jump.submit")}
-            </button>
-            <span id="jump-hint" className="sr-only">
-              {t("jump.hint")}
-            </span>
-          </form>
-        )}
         <span className="text-gray-600">{t("pagination.perPage", { size: params.size })}</span>
       </nav>
     </div>
+  );
+}
+
+/*
+ * Jump to a day: a plain GET form that sends the view as it is (no position) beside the chosen
+ * day, which the parser turns into a cursor. Outside the results' Suspense boundary, so it is in
+ * the first HTML and works before (or without) any JavaScript.
+ */
+export async function JumpToDate({ params }: { params: ActivityLogParams }) {
+  const t = await getTranslations("activityLog");
+  const viewFields = [...toSearchParams(params, { cursor: null, dir: "next" })];
+  return (
+    <form
+      action={ROUTES.activityLog}
+      method="get"
+      className="flex flex-wrap items-end gap-2 text-sm"
+      data-testid="jump-form"
+    >
+      {viewFields.map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <label className="flex flex-col text-gray-700">
+        <span>{t("jump.label")}</span>
+        <input
+          type="date"
+          name="at"
+          required
+          min={params.from}
+          max={params.to}
+          defaultValue={params.to}
+          aria-describedby="jump-hint"
+          className="rounded border border-gray-400 px-2 py-1"
+        />
+      </label>
+      <button type="submit" className="rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50">
+        {t("jump.submit")}
+      </button>
+      <span id="jump-hint" className="sr-only">
+        {t("jump.hint")}
+      </span>
+    </form>
   );
 }
