@@ -356,6 +356,15 @@ export async function getActivityPage({
 
 export const DEFAULT_COUNT_CAP = 10_000;
 
+// cap + 1 travels as a PostgreSQL int.
+function checkCap(cap: number): void {
+  if (!Number.isSafeInteger(cap) || cap < 0 || cap >= 2 ** 31 - 1)
+    throw new RangeError("cap must be an integer from 0 to 2^31 - 2");
+}
+
+/** A capped count as the page shows it: at most `cap`, and whether there were more. */
+const cappedResult = (n: number, cap: number) => (n > cap ? { count: cap, capped: true } : { count: n, capped: false });
+
 /**
  * How many rows match, counting at most cap + 1 of them: an exact count over a year of a busy
  * tenant is the slow part of the page, and nobody needs more than "10,000+".
@@ -371,14 +380,12 @@ export async function countActivity({
   cap?: number;
   db?: Database;
 }): Promise<{ count: number; capped: boolean }> {
-  // cap + 1 travels as a PostgreSQL int.
-  if (!Number.isSafeInteger(cap) || cap < 0 || cap >= 2 ** 31 - 1)
-    throw new RangeError("cap must be an integer from 0 to 2^31 - 2");
+  checkCap(cap);
   return withTenant(
     ctx,
     async (tx) => {
       const [{ n }] = (await tx.execute(countQuery(tx, ctx, params, cap))) as unknown as [{ n: number }];
-      return n > cap ? { count: cap, capped: true } : { count: n, capped: false };
+      return cappedResult(n, cap);
     },
     db,
   );
@@ -407,13 +414,12 @@ export async function countNewerThan({
   cap?: number;
   db?: Database;
 }): Promise<{ count: number; capped: boolean }> {
-  if (!Number.isSafeInteger(cap) || cap < 0 || cap >= 2 ** 31 - 1)
-    throw new RangeError("cap must be an integer from 0 to 2^31 - 2");
+  checkCap(cap);
   return withTenant(
     ctx,
     async (tx) => {
       const [{ n }] = await newerThanQuery(tx, ctx, params, cursorOf(row), cap);
-      return n > cap ? { count: cap, capped: true } : { count: n, capped: false };
+      return cappedResult(n, cap);
     },
     db,
   );

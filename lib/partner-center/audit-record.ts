@@ -8,6 +8,7 @@ import {
 } from "@/lib/ingest/limits";
 import { jsonProblem, parseOccurredAt, type IngestRecord, type RecordError } from "@/lib/ingest/record-schema";
 import { isUuid } from "@/lib/uuid";
+import { isJsonObject, type JsonObject } from "@/lib/json";
 
 /*
  * Partner Center's AuditRecord (GET /v1/auditrecords) as the log stores it. The record itself is
@@ -26,9 +27,6 @@ const SNAKE_CASE = /^[a-z][a-z0-9_]{0,63}$/;
 const PASCAL_CASE = /^[A-Z][A-Za-z0-9]{0,63}$/;
 const PRINTABLE_ID = /^[\x21-\x7e]+$/;
 const HAS_OFFSET = /(Z|[+-]\d{2}:\d{2})$/i;
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Partner Center writes snake_case; tools that go through the SDK's enums print PascalCase. */
 function identifier(value: string): string | null {
@@ -61,7 +59,7 @@ const optionalText = (value: unknown): string | null | undefined =>
   value === undefined || value === null ? null : typeof value === "string" ? (value === "" ? null : value) : undefined;
 
 /** The idempotency key: Partner Center's id, or the hash of the whole record when it has none. */
-export function auditRecordEventId(record: Json, contentHash: string): string {
+export function auditRecordEventId(record: JsonObject, contentHash: string): string {
   const id = record.id;
   if (typeof id === "string" && PRINTABLE_ID.test(id) && id.length + 3 <= MAX_EVENT_ID_LENGTH) return `pc:${id}`;
   if (typeof id === "string" && id !== "") return `pc:id-sha256:${sha256Hex(id)}`;
@@ -79,7 +77,7 @@ export function parseAuditRecord(
 ): { ok: true; record: IngestRecord } | { ok: false; errors: RecordError[] } {
   const errors: RecordError[] = [];
   const fail = (field: string, message: string) => errors.push({ index, field, message });
-  if (!isObject(raw))
+  if (!isJsonObject(raw))
     return { ok: false, errors: [{ index, field: "", message: "must be a JSON object (an AuditRecord)." }] };
 
   const problem = jsonProblem(raw);
@@ -177,7 +175,7 @@ export function parseAuditRecord(
 
   for (const field of ["resourceOldValue", "resourceNewValue"] as const) {
     const value = raw[field];
-    if (value !== undefined && value !== null && typeof value !== "string" && !isObject(value)) {
+    if (value !== undefined && value !== null && typeof value !== "string" && !isJsonObject(value)) {
       fail(field, "must be the resource serialized as a JSON string.");
     }
   }

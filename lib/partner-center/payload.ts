@@ -1,6 +1,7 @@
 import { JSONParser } from "@streamparser/json";
 import { AppError } from "@/lib/errors";
 import { MAX_AUDIT_RECORD_BYTES } from "./audit-record";
+import { isJsonObject, type JsonObject } from "@/lib/json";
 
 /*
  * The shapes Partner Center's audit records arrive in: the response envelope of GET /v1/auditrecords
@@ -12,11 +13,8 @@ import { MAX_AUDIT_RECORD_BYTES } from "./audit-record";
 
 const BOM = "\uFEFF";
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-
 /** An envelope's items; null when the value is not an envelope. */
-function envelopeItems(value: Json): unknown[] | null {
+function envelopeItems(value: JsonObject): unknown[] | null {
   if (!("items" in value)) return null;
   if (!Array.isArray(value.items)) {
     throw new AppError("bad_request", "The response envelope's `items` must be an array of audit records.");
@@ -27,7 +25,7 @@ function envelopeItems(value: Json): unknown[] | null {
 /** The records of one parsed JSON value: an envelope, an array, or a single record. */
 export function recordsOf(value: unknown): unknown[] {
   if (Array.isArray(value)) return value;
-  if (isObject(value)) return envelopeItems(value) ?? [value];
+  if (isJsonObject(value)) return envelopeItems(value) ?? [value];
   throw new AppError(
     "bad_request",
     "Send Partner Center's response ({ totalCount, items, ... }), an array of audit records, or one record per line.",

@@ -3,6 +3,7 @@ import type { Cursor } from "@/lib/cursor";
 import { AppError } from "@/lib/errors";
 import { parseOccurredAt } from "@/lib/ingest/record-schema";
 import { isUuid } from "@/lib/uuid";
+import { isJsonObject, type JsonObject } from "@/lib/json";
 
 /*
  * GET /api/v1/auditrecords as Partner Center answers GET /v1/auditrecords, so a script written for
@@ -94,6 +95,14 @@ export function parseAuditFilter(text: string): AuditRecordFilter {
   return { field, value: raw.replace(/(?<!^)([A-Z])/g, "_$1").toLowerCase() };
 }
 
+/** A parsed filter written back as Partner Center's filter JSON. */
+const filterJson = (filter: AuditRecordFilter): string =>
+  JSON.stringify({
+    Field: filter.field,
+    Value: filter.value,
+    Operator: "operator" in filter ? filter.operator : "equals",
+  });
+
 function parseSize(value: string | null): number {
   if (value === null || value === "") return DEFAULT_AUDIT_PAGE_SIZE;
   const n = Number(value);
@@ -145,13 +154,7 @@ function decodeContinuationToken(token: string): AuditQuery & { after: Cursor } 
   let filter: AuditRecordFilter | null = null;
   if (body.f !== null) {
     try {
-      filter = parseAuditFilter(
-        JSON.stringify({
-          Field: body.f.field,
-          Value: body.f.value,
-          Operator: "operator" in body.f ? body.f.operator : "equals",
-        }),
-      );
+      filter = parseAuditFilter(filterJson(body.f));
     } catch {
       throw invalid;
     }
@@ -193,8 +196,6 @@ const ticksOf = (at: Date) => (BigInt(at.getTime()) * 10_000n + TICKS_AT_UNIX_EP
 /** Partner Center's 7 fractional digits. */
 const operationDate = (at: Date) => at.toISOString().replace(/\.(\d{3})Z$/, ".$10000Z");
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const asText = (v: unknown): string | null =>
   v === null || v === undefined
     ? null
@@ -208,11 +209,11 @@ const asText = (v: unknown): string | null =>
 function customizedDataOf(row: AuditRecordRow): Array<{ key: string; value: string | null }> {
   const out: Array<{ key: string; value: string | null }> = [];
   const lineItems =
-    isObject(row.resourceNewValue) && Array.isArray(row.resourceNewValue.lineItems)
+    isJsonObject(row.resourceNewValue) && Array.isArray(row.resourceNewValue.lineItems)
       ? (row.resourceNewValue.lineItems as unknown[])
       : [];
   lineItems.forEach((item, i) => {
-    if (!isObject(item)) return;
+    if (!isJsonObject(item)) return;
     out.push(
       { key: `OfferId-${i}`, value: asText(item.offerId ?? item.offerName) },
       { key: `SubscriptionId-${i}`, value: asText(item.subscriptionId) },
@@ -221,7 +222,7 @@ function customizedDataOf(row: AuditRecordRow): Array<{ key: string; value: stri
       { key: `PartnerOnRecord-${i}`, value: asText(item.partnerOnRecord) },
     );
   });
-  if (isObject(row.customizedData)) {
+  if (isJsonObject(row.customizedData)) {
     for (const [key, value] of Object.entries(row.customizedData)) out.push({ key, value: asText(value) });
   }
   return out;
@@ -230,7 +231,7 @@ function customizedDataOf(row: AuditRecordRow): Array<{ key: string; value: stri
 /** One row as an AuditRecord: an imported one exactly as it came, ours mapped field by field. */
 export function toAuditRecord(row: AuditRecordRow, tenantId: string): unknown {
   if (row.sourceRecord !== null && row.sourceRecord !== undefined) return row.sourceRecord;
-  const record: Json = {
+  const record: JsonObject = {
     id: `${tenantId}_${ticksOf(row.occurredAt)}_${row.id}`,
     partnerId: tenantId,
     participants: [],
@@ -259,14 +260,7 @@ function queryOf(query: AuditQuery, size: number): string {
     endDate: query.end.toISOString(),
   });
   if (query.filter) {
-    params.set(
-      "filter",
-      JSON.stringify({
-        Field: query.filter.field,
-        Value: query.filter.value,
-        Operator: "operator" in query.filter ? query.filter.operator : "equals",
-      }),
-    );
+    params.set("filter", filterJson(query.filter));
   }
   return params.toString();
 }

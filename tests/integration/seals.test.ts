@@ -3,7 +3,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb } from "@/db/client";
 import type { Cloud } from "@/db/schema";
-import { parseIngestBody } from "@/lib/ingest/record-schema";
+import { parseIngestBody, type IngestRecord } from "@/lib/ingest/record-schema";
 import { storeRecords } from "@/db/mutations/ingest-batch";
 import {
   CANONICAL_DETAIL_COLUMNS,
@@ -35,6 +35,22 @@ describe("seals", () => {
   let sql: postgres.Sql;
   const ids = Object.fromEntries(TENANTS.map((t) => [t, randomUUID()])) as Record<Name, string>;
   const verify = (name: Name, cloud: Cloud = "commercial") => verifySeals({ tenantId: ids[name], cloud, sql });
+
+  /** One valid order record, as ingestion would store it. */
+  function orderRecord(eventId: string, occurredAt: string): IngestRecord {
+    const parsed = parseIngestBody({
+      eventId,
+      occurredAt,
+      operationType: "create_order",
+      resourceType: "order",
+      operationStatus: "succeeded",
+      userPrincipalName: "orders@contoso.example",
+      applicationId: "Orders service",
+      correlationId: randomUUID(),
+    });
+    if (!parsed.ok) throw new Error("invalid test record");
+    return parsed.records[0];
+  }
 
   /** Inserts records as the owner with an explicit recorded_at, as if ingested then. */
   async function insertRecord(
@@ -152,18 +168,8 @@ describe("seals", () => {
   });
 
   it("reads only the tenant and cloud it is asked for, under row-level security", async () => {
-    const parsed = parseIngestBody({
-      eventId: `scope-${randomUUID()}`,
-      occurredAt: new Date(Date.now() - 60_000).toISOString(),
-      operationType: "create_order",
-      resourceType: "order",
-      operationStatus: "succeeded",
-      userPrincipalName: "orders@contoso.example",
-      applicationId: "Orders service",
-      correlationId: randomUUID(),
-    });
-    if (!parsed.ok) throw new Error("invalid test record");
-    await storeRecords(sql, { tenantId: ids.idle, cloud: "commercial" }, parsed.records);
+    const records = [orderRecord(`scope-${randomUUID()}`, new Date(Date.now() - 60_000).toISOString())];
+    await storeRecords(sql, { tenantId: ids.idle, cloud: "commercial" }, records);
     const own = await verify("idle");
     expect(own.unsealed.rows).toBeGreaterThan(0);
     // The same tenant named with another cloud: the request role sees none of its seals or rows.
@@ -172,18 +178,8 @@ describe("seals", () => {
   });
 
   it("does not count a late record (old occurredAt, ingested now) as tampering", async () => {
-    const parsed = parseIngestBody({
-      eventId: "late-1",
-      occurredAt: new Date(OLD_MONTH.getTime() + 5 * 86_400_000).toISOString(),
-      operationType: "create_order",
-      resourceType: "order",
-      operationStatus: "succeeded",
-      userPrincipalName: "orders@contoso.example",
-      applicationId: "Orders service",
-      correlationId: randomUUID(),
-    });
-    if (!parsed.ok) throw new Error("invalid test record");
-    await storeRecords(sql, { tenantId: ids.ok, cloud: "commercial" }, parsed.records);
+    const records = [orderRecord("late-1", new Date(OLD_MONTH.getTime() + 5 * 86_400_000).toISOString())];
+    await storeRecords(sql, { tenantId: ids.ok, cloud: "commercial" }, records);
     const result = await verify("ok");
     expect(result.ok).toBe(true);
     expect(result.unsealed.rows).toBe(2);
@@ -274,19 +270,9 @@ describe("seals", () => {
         await tx`select set_config('app.maintenance', 'on', true)`;
         await tx`select pg_advisory_xact_lock(hashtextextended(${`activity_seals:${ids.ok}`}, 0))`;
         await hashParts(tx as unknown as postgres.Sql, ids.ok, null, new Date(H));
-        const parsed = parseIngestBody({
-          eventId: "during-seal",
-          occurredAt: new Date(H).toISOString(),
-          operationType: "create_order",
-          resourceType: "order",
-          operationStatus: "succeeded",
-          userPrincipalName: "orders@contoso.example",
-          applicationId: "Orders service",
-          correlationId: randomUUID(),
-        });
-        if (!parsed.ok) throw new Error("invalid test record");
+        const records = [orderRecord("during-seal", new Date(H).toISOString())];
         const stored = await Promise.race([
-          storeRecords(writer, { tenantId: ids.ok, cloud: "commercial" }, parsed.records),
+          storeRecords(writer, { tenantId: ids.ok, cloud: "commercial" }, records),
           new Promise((_, reject) => setTimeout(() => reject(new Error("ingestion waited for the sealer")), 5_000)),
         ]);
         expect(stored).toHaveLength(1);

@@ -12,6 +12,7 @@ import {
 import { formatDateTime, formatNumber } from "@/lib/format";
 import type { OperationStatus } from "@/db/schema";
 import { StatusBadge } from "./status-badge";
+import { isJsonObject, type JsonObject } from "@/lib/json";
 
 interface RecordDetails {
   id: number;
@@ -42,13 +43,10 @@ class DetailsLoadError extends Error {
   }
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-
 /** Partner Center's customizedData: key/value pairs, values strings or null. */
 type KeyValue = { key: string; value: string | null };
 const isKeyValueList = (v: unknown): v is KeyValue[] =>
-  Array.isArray(v) && v.every((e) => isObject(e) && typeof e.key === "string");
+  Array.isArray(v) && v.every((e) => isJsonObject(e) && typeof e.key === "string");
 
 const LINE_ITEM_KEY = /^(OfferId|SubscriptionId|SubscriptionName|Quantity|PartnerOnRecord)-(\d+)$/;
 type PartnerCenterLine = Partial<
@@ -74,7 +72,7 @@ function splitCustomizedData(pairs: KeyValue[]): { lines: PartnerCenterLine[]; o
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(sortedKeys(a)) === JSON.stringify(sortedKeys(b));
 function sortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedKeys);
-  if (!isObject(value)) return value;
+  if (!isJsonObject(value)) return value;
   return Object.fromEntries(
     Object.keys(value)
       .sort()
@@ -84,7 +82,8 @@ function sortedKeys(value: unknown): unknown {
 
 /** An order's serialized LineItems, left out of the values when its line-items table shows them. */
 function withoutLineItems(value: unknown, partnerCenter: { lines: PartnerCenterLine[] } | null): unknown {
-  if (!partnerCenter || partnerCenter.lines.length === 0 || !isObject(value) || !("LineItems" in value)) return value;
+  if (!partnerCenter || partnerCenter.lines.length === 0 || !isJsonObject(value) || !("LineItems" in value))
+    return value;
   const { LineItems: _shown, ...rest } = value;
   return rest;
 }
@@ -161,16 +160,16 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
   }
   const { record } = state;
   const lineItems =
-    isObject(record.resourceNewValue) && Array.isArray(record.resourceNewValue.lineItems)
-      ? (record.resourceNewValue.lineItems as Json[])
+    isJsonObject(record.resourceNewValue) && Array.isArray(record.resourceNewValue.lineItems)
+      ? (record.resourceNewValue.lineItems as JsonObject[])
       : null;
   const action = translatedActionLabel(labels, record.operationType);
   const failure =
-    isObject(record.customizedData) && typeof record.customizedData.errorCode === "string"
+    isJsonObject(record.customizedData) && typeof record.customizedData.errorCode === "string"
       ? record.customizedData
       : null;
   const partnerCenter = isKeyValueList(record.customizedData) ? splitCustomizedData(record.customizedData) : null;
-  const imported = isObject(record.sourceRecord);
+  const imported = isJsonObject(record.sourceRecord);
 
   return (
     <section aria-label={t("sectionLabel", { action })} className="space-y-4" data-testid="activity-details">
@@ -292,7 +291,7 @@ function LineItemsFrame({
 }
 
 /** The log's own order line items (resourceNewValue.lineItems). */
-function LineItems({ items }: { items: Json[] }) {
+function LineItems({ items }: { items: JsonObject[] }) {
   const labels = asCatalog(useTranslations());
   const locale = useLocale();
   return (
@@ -359,12 +358,12 @@ function KeyValues({ pairs }: { pairs: KeyValue[] }) {
 /** Old -> new, field by field; the fields that changed are marked. */
 function Changes({ oldValue, newValue }: { oldValue: unknown; newValue: unknown }) {
   const t = useTranslations("activityLog.details.changes");
-  const before = isObject(oldValue) ? oldValue : {};
-  const after = isObject(newValue) ? newValue : {};
+  const before = isJsonObject(oldValue) ? oldValue : {};
+  const after = isJsonObject(newValue) ? newValue : {};
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   if (fields.length === 0) return null;
-  const hasOld = isObject(oldValue);
-  if (hasOld && isObject(newValue) && sameJson(oldValue, newValue)) {
+  const hasOld = isJsonObject(oldValue);
+  if (hasOld && isJsonObject(newValue) && sameJson(oldValue, newValue)) {
     return (
       <p className="text-sm text-gray-700" data-testid="no-changes">
         {t("noChanges")}
@@ -413,7 +412,7 @@ function Changes({ oldValue, newValue }: { oldValue: unknown; newValue: unknown 
 function RawJson({ record }: { record: RecordDetails }) {
   const t = useTranslations("activityLog.details.raw");
   const [copied, setCopied] = useState(false);
-  const imported = isObject(record.sourceRecord);
+  const imported = isJsonObject(record.sourceRecord);
   const json = JSON.stringify(
     imported
       ? record.sourceRecord
