@@ -19,6 +19,8 @@ process.env.E2E_DATA_DIR ??= (() => {
 // the sovereign server must still refuse it because of its cloud.
 process.env.E2E_AUTH_SECRET ??= randomBytes(32).toString("base64url");
 
+process.env.E2E_SECRETS_KEY ??= randomBytes(32).toString("base64");
+
 const sovereignPort = port + 100;
 
 // Serves the existing build (`npm test` builds first; run `npm run build` before `npx playwright test`).
@@ -35,6 +37,7 @@ const server = (name: string, appPort: number, pgPort: number, extra: Record<str
     EMBEDDED_PG_DATA: path.join(process.env.E2E_DATA_DIR!, name, "pg"),
     EMBEDDED_PG_PORT: String(pgPort),
     AUTH_SECRET: process.env.E2E_AUTH_SECRET!,
+    SECRETS_KEY: process.env.E2E_SECRETS_KEY!,
     NEXT_TELEMETRY_DISABLED: "1",
     // Each server's structured request log, also as a file (tests/e2e/request-logs.spec.ts reads it).
     REQUEST_LOG_FILE: path.join(process.env.E2E_DATA_DIR!, `${name}-requests.jsonl`),

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -9,6 +10,8 @@ export default defineConfig({
     // Each integration file gets its own database; a few files at a time is what 2 cores take.
     maxWorkers: 2,
     testTimeout: 30_000,
+    // Stored connection secrets are encrypted under this key (lib/secret-box.ts); one per run.
+    env: { SECRETS_KEY: randomBytes(32).toString("base64") },
     hookTimeout: 120_000,
   },
 });

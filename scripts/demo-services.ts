@@ -13,6 +13,7 @@ import { assertProductionSecret } from "@/lib/auth/secret";
 import { servedClouds } from "@/lib/clouds";
 import { portIsFree } from "@/lib/embedded-db";
 import { ConfigError } from "@/lib/errors";
+import { generateSecretsKey } from "@/lib/secret-box";
 import { startLocalOidc, type LocalAccount } from "@/lib/local-oidc/server";
 import { scopeMaintenanceSql } from "@/db/scope";
 
@@ -24,11 +25,11 @@ export interface DemoServices {
 
 const configured = (cloud: Cloud) => !!process.env[`AUTH_${cloud.toUpperCase()}_ISSUER`];
 
-/** Demo sessions survive a restart: the secret is kept beside the embedded data. */
-function demoAuthSecret(dataDir: string): string {
-  const file = path.join(dataDir, "auth-secret");
+/** Demo sessions and stored secrets survive a restart: the keys are kept beside the embedded data. */
+function demoKey(dataDir: string, name: string, generate: () => string): string {
+  const file = path.join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  const secret = randomBytes(32).toString("base64url");
+  const secret = generate();
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
@@ -59,7 +60,9 @@ export async function startDemoServices(options: {
   const clouds = servedClouds();
   assertProductionSecret(process.env, clouds.every(configured));
   const env: Record<string, string> = {};
-  if (!process.env.AUTH_SECRET) env.AUTH_SECRET = demoAuthSecret(options.dataDir);
+  if (!process.env.AUTH_SECRET)
+    env.AUTH_SECRET = demoKey(options.dataDir, "auth-secret", () => randomBytes(32).toString("base64url"));
+  if (!process.env.SECRETS_KEY) env.SECRETS_KEY = demoKey(options.dataDir, "secrets-key", generateSecretsKey);
 
   const local = clouds.filter((c) => !configured(c));
   if (local.length === 0) return { env, stop: async () => {} };
