@@ -277,7 +277,7 @@ export const activityIngestEvents = pgTable(
 
 /*
  * Tamper evidence: one seal per tenant and ingestion period (by `recorded_at`), a hash over the
- * period's rows in a fixed order, chained to the previous seal's hash (lib/seal/*).
+ * period's rows in a fixed order, chained to the previous seal's hash (lib/seal/canonical.ts, db/seals/).
  */
 export interface SealPart {
   /** The UTC month of `occurred_at` (the partition), YYYY-MM. */

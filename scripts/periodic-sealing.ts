@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import { sealLog } from "@/lib/seal/seal-log";
+import { sealLog } from "@/db/seals/seal-log";
 
 /**
  * While `npm start` serves, seal the log every SEAL_INTERVAL_MINUTES (default 10; 0 turns it

@@ -1,10 +1,10 @@
 /*
  * `npm run seal-log [-- --tenant <uuid>] [-- --grace-minutes 5]`: seals every whole hour of
- * ingestion that has ended (see lib/seal/seal-log.ts). Run it hourly (cron, a systemd timer or a
+ * ingestion that has ended (see db/seals/seal-log.ts). Run it hourly (cron, a systemd timer or a
  * Kubernetes CronJob); it is idempotent and never blocks ingestion.
  */
 import { parseArgs } from "node:util";
-import { DEFAULT_SEAL_GRACE_MS, sealLog } from "@/lib/seal/seal-log";
+import { DEFAULT_SEAL_GRACE_MS, sealLog } from "@/db/seals/seal-log";
 import { ConfigError } from "@/lib/errors";
 import { runScript, withScriptSql } from "./with-database";
 

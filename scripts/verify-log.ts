@@ -1,10 +1,10 @@
 /*
  * `npm run verify-log [-- --tenant <uuid>]`: recomputes every seal from the rows as they are now
  * and reports, per tenant, the first period whose rows were changed, removed or inserted after
- * sealing, or whose seal chain is broken (lib/seal/verify-seals.ts). Exits 1 when any tenant fails.
+ * sealing, or whose seal chain is broken (db/seals/verify-seals.ts). Exits 1 when any tenant fails.
  */
 import { parseArgs } from "node:util";
-import { verifyAllTenants } from "@/lib/seal/verify-seals";
+import { verifyAllTenants } from "@/db/seals/verify-seals";
 import { runScript, withScriptSql } from "./with-database";
 
 runScript("verify-log", () => {

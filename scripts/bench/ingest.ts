@@ -6,7 +6,7 @@ import postgres from "postgres";
 import { APPLICATIONS, LICENSE_SKUS, OFFERS, OPERATION_MIX } from "@/db/seed/demo-data";
 import { seededRandom } from "@/db/seed/random";
 import { createApiKey } from "@/db/api-keys";
-import { SEAL_PERIOD_MS, sealLog } from "@/lib/seal/seal-log";
+import { SEAL_PERIOD_MS, sealLog } from "@/db/seals/seal-log";
 import type { AppServer } from "./app-server";
 import type { BenchConfig } from "./config";
 import { insertDirectory } from "./dataset";

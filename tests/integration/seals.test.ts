@@ -10,10 +10,10 @@ import {
   CANONICAL_RECORD_COLUMNS,
   DETAIL_KEY_COLUMNS,
   OPTIONAL_DETAIL_COLUMNS,
-  hashParts,
 } from "@/lib/seal/canonical";
-import { SEAL_PERIOD_MS, sealHorizon, sealLog } from "@/lib/seal/seal-log";
-import { verifySeals } from "@/lib/seal/verify-seals";
+import { hashParts } from "@/db/seals/canonical-rows";
+import { SEAL_PERIOD_MS, sealHorizon, sealLog } from "@/db/seals/seal-log";
+import { verifySeals } from "@/db/seals/verify-seals";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 const HOUR = SEAL_PERIOD_MS;

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { getLocale, getTranslations } from "next-intl/server";
 import { getPageContext } from "@/lib/auth/page-context";
 import { formatDateTime, formatNumber } from "@/lib/format";
-import { verifySeals } from "@/lib/seal/verify-seals";
+import { verifySeals } from "@/db/seals/verify-seals";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("logIntegrity");

@@ -1,14 +1,7 @@
 import type { Sql, TransactionSql } from "postgres";
 import type { Cloud } from "@/db/schema";
-import {
-  SEAL_COLUMNS_SQL,
-  hashParts,
-  sealHash,
-  toStoredSeal,
-  type RawSealRow,
-  type SealFields,
-  type StoredSeal,
-} from "./canonical";
+import { sealHash, type SealFields, type StoredSeal } from "@/lib/seal/canonical";
+import { SEAL_COLUMNS_SQL, hashParts, toStoredSeal, type RawSealRow } from "./canonical-rows";
 import { scopeMaintenanceSql } from "@/db/scope";
 
 /*

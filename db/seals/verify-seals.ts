@@ -2,16 +2,8 @@ import type { Sql } from "postgres";
 import { getSql } from "@/db/client";
 import type { Cloud } from "@/db/schema";
 import { loadPartitionRanges, type PartitionRange } from "@/db/queries/partitions";
-import {
-  SEAL_COLUMNS_SQL,
-  hashPart,
-  monthBounds,
-  monthCounts,
-  sealHash,
-  toStoredSeal,
-  type RawSealRow,
-  type StoredSeal,
-} from "./canonical";
+import { monthBounds, sealHash, type StoredSeal } from "@/lib/seal/canonical";
+import { SEAL_COLUMNS_SQL, hashPart, monthCounts, toStoredSeal, type RawSealRow } from "./canonical-rows";
 import { scopeMaintenanceSql, scopeTenantSql } from "@/db/scope";
 
 /*
