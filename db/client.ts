@@ -52,7 +52,7 @@ const CLOSE_GRACE_MS = 1000;
  *    query once the database was back.
  *    So a callback that failed because its connection is gone never settles, and nothing more is
  *    written; the caller still gets begin's rejection, and the parked callback, referenced by
- *    nothing, is garbage-collected (the export's transaction does the same, lib/export/activity-csv.ts).
+ *    nothing, is garbage-collected (the export's transaction does the same, db/cursor-stream.ts).
  *    Should the connection turn out to be alive (the error came from elsewhere), begin does not
  *    reject by itself: after a short wait the error is rethrown and the transaction rolls back as
  *    usual, so a slot is never held for good.
@@ -112,7 +112,7 @@ function endsWithin(ended: Promise<boolean>, ms: number): Promise<boolean> {
  * (measured: about one slot lost per restart during an export). A startup message of 1 KiB or
  * more is written at once, stale bytes first: PostgreSQL refuses that garbled packet and closes,
  * postgres.js reconnects for the waiting query, and the slot is clean. So the startup message
- * carries a setting of our own that long (lib/export/activity-csv.ts pads its FETCH likewise).
+ * carries a setting of our own that long (db/cursor-stream.ts pads its FETCH likewise).
  */
 const STARTUP_PADDING = { "partner_activity_log.startup_padding": " ".repeat(1024) };
 

@@ -1,7 +1,7 @@
 /*
  * The one reading of "the database connection failed", as opposed to a statement failing. Three
  * places act on it: the 503 of every response (lib/errors.ts), the pools' transaction guard
- * (db/client.ts) and the export's retry on another connection (lib/export/activity-csv.ts).
+ * (db/client.ts) and the export's retry on another connection (db/cursor-stream.ts).
  *
  * postgres.js names a refused or lost connection with a code of its own (CONNECT_TIMEOUT,
  * CONNECTION_CLOSED, ...) or the socket's (ECONNREFUSED, ECONNRESET, ...); the server uses SQLSTATE

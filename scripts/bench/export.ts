@@ -4,7 +4,7 @@ import http from "node:http";
 import path from "node:path";
 import zlib from "node:zlib";
 import postgres from "postgres";
-import { buildActivityExportQuery } from "@/lib/export/activity-csv";
+import { buildActivityExportQuery } from "@/db/queries/activity-export";
 import { readRssBytes, type AppServer, type CookieJar } from "./app-server";
 import type { BenchConfig } from "./config";
 import { tenantOf, type BenchTenant } from "./directory";

@@ -6,12 +6,8 @@ import { getActivityPage } from "@/db/queries/activity-records";
 import * as schema from "@/db/schema";
 import type { Cloud } from "@/db/schema";
 import { parseActivityLogParams, type ActivityLogParams } from "@/lib/activity-log-params";
-import {
-  createActivityCsvStream,
-  DEFAULT_EXPORT_LIMITS,
-  EXPORT_APPLICATION_NAME,
-  type ActivityCsvStreamOptions,
-} from "@/lib/export/activity-csv";
+import { DEFAULT_EXPORT_LIMITS, EXPORT_APPLICATION_NAME } from "@/db/queries/activity-export";
+import { createActivityCsvStream, type ActivityCsvStreamOptions } from "@/lib/export/activity-csv";
 import { parseCsv } from "../support/rfc4180";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 

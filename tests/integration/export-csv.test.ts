@@ -12,12 +12,9 @@ import { actionLabel } from "@/lib/activity-labels";
 import { getTenantContext } from "@/lib/auth/tenant-context";
 import { encodeCursor } from "@/lib/cursor";
 import { AppError } from "@/lib/errors";
-import {
-  buildActivityExportQuery,
-  contentDisposition,
-  createActivityCsvStream,
-  exportFileName,
-} from "@/lib/export/activity-csv";
+import { buildActivityExportQuery } from "@/db/queries/activity-export";
+import { createActivityCsvStream } from "@/lib/export/activity-csv";
+import { contentDisposition, exportFileName } from "@/lib/export/download-headers";
 import { parseCsv } from "../support/rfc4180";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 

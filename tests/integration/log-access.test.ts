@@ -9,7 +9,7 @@ import { DEMO_TENANTS } from "@/db/seed/demo-data";
 import { seedDemo } from "@/db/seed/seed-demo";
 import type { TenantContext } from "@/db/with-tenant";
 import { LOG_ACCESS_ACTIONS, parseActivityLogParams, type ActivityLogParams } from "@/lib/activity-log-params";
-import { buildActivityExportQuery } from "@/lib/export/activity-csv";
+import { buildActivityExportQuery } from "@/db/queries/activity-export";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 /*

@@ -4,7 +4,8 @@ import { parseActivityLogParams } from "@/lib/activity-log-params";
 import { holdSessionWhileStreaming } from "@/lib/auth/server-session";
 import { currentSessionId, getTenantContext } from "@/lib/auth/tenant-context";
 import { AppError, toErrorResponse } from "@/lib/errors";
-import { contentDisposition, createActivityCsvStream, exportFileName } from "@/lib/export/activity-csv";
+import { createActivityCsvStream } from "@/lib/export/activity-csv";
+import { contentDisposition, exportFileName } from "@/lib/export/download-headers";
 import { logExportSettled } from "@/lib/observability/export-log";
 
 export const dynamic = "force-dynamic";
