@@ -42,8 +42,12 @@ describe("the cursor stream", () => {
 
   async function readAll(stream: ReadableStream<Uint8Array>): Promise<string[]> {
     const chunks: string[] = [];
-    for await (const chunk of stream) chunks.push(decoder.decode(chunk));
-    return chunks;
+    const reader = stream.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return chunks;
+      chunks.push(decoder.decode(value));
+    }
   }
 
   const busy = () => testDb.admin<Array<{ state: string }>>`

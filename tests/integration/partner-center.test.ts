@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { GET } from "@/app/api/v1/auditrecords/route";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AppError } from "@/lib/errors";
+import { readAuditRecords } from "@/lib/handlers/audit-records";
+import { route } from "@/lib/http/route";
 import { POST } from "@/app/api/v1/partner-center/audit-records/route";
 import { closeDb } from "@/db/client";
 import { DEMO_API_KEYS, DEMO_TENANTS } from "@/db/seed/demo-data";
@@ -18,14 +20,11 @@ import { createTestDatabase, type TestDatabase } from "../support/test-database"
 
 // The read API's other way in, a signed-in session, is tested end to end in the browser; here
 // nobody is signed in, so a request without an API key meets the same 401 a script would.
-vi.mock("@/lib/auth/tenant-context", async () => {
-  const { AppError } = await import("@/lib/errors");
-  return {
-    getTenantContext: vi.fn(async () => {
-      throw new AppError("unauthorized", "Sign in to continue.");
-    }),
-  };
-});
+const GET = route((request: NextRequest) =>
+  readAuditRecords(request, async () => {
+    throw new AppError("unauthorized", "Sign in to continue.");
+  }),
+);
 
 const [contoso, fabrikam, tailspin] = DEMO_TENANTS;
 const keyOf = (tenantId: string) => DEMO_API_KEYS.find((k) => k.tenantId === tenantId)!.key;

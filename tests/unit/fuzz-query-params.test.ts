@@ -3,8 +3,6 @@ import type { SQL } from "drizzle-orm";
 import fc from "fast-check";
 import { NextRequest } from "next/server";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { GET as exportRoute } from "@/app/api/activity-log/export/route";
-import { GET as recordRoute } from "@/app/api/activity-log/records/[id]/route";
 import { getCustomer, getCustomerSubscriptions } from "@/db/queries/customers";
 import { OPERATION_STATUSES } from "@/db/schema";
 import { withTenant, type TenantContext } from "@/db/with-tenant";
@@ -28,7 +26,9 @@ import {
 } from "@/lib/activity-log-params";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { SIGN_IN_ERRORS, signInErrorCode } from "@/lib/auth/sign-in-errors";
-import { getTenantContext } from "@/lib/auth/tenant-context";
+import { getActivityRecord } from "@/lib/handlers/activity-record";
+import { exportActivityLog } from "@/lib/handlers/export-activity-log";
+import { route } from "@/lib/http/route";
 import { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH } from "@/lib/cursor";
 import { createActivityCsvStream } from "@/lib/export/activity-csv";
 import { isUuid } from "@/lib/uuid";
@@ -45,11 +45,6 @@ import { isUuid } from "@/lib/uuid";
  * PostgreSQL would be asked to read.
  */
 
-// The session the route keeps alive while it streams: one the export's tests never need to end.
-vi.mock("@/lib/auth/tenant-context", () => ({
-  getTenantContext: vi.fn(),
-  currentSessionId: vi.fn(async () => "00000000-0000-4000-8000-000000000000"),
-}));
 vi.mock("@/db/with-tenant", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/db/with-tenant")>()),
   withTenant: vi.fn(),
@@ -67,6 +62,14 @@ const CTX: TenantContext = {
   userPrincipalName: "admin@a.example",
   role: "global_admin",
 };
+// The handlers as their routes run them, signed in as CTX, with a session the export never needs to end.
+const SESSION_ID = "00000000-0000-4000-8000-000000000000";
+const exportRoute = route((request: NextRequest) =>
+  exportActivityLog({ ctx: CTX, sessionId: SESSION_ID, request, params: {} }),
+);
+const recordRoute = route((request: NextRequest, params: { id: string }) =>
+  getActivityRecord({ ctx: CTX, sessionId: SESSION_ID, request, params }),
+);
 const DAY_MS = 86_400_000;
 // Property runs per test: enough to reach the corners below in every run, small enough for CI.
 const RUNS = { numRuns: 300 };
@@ -88,7 +91,6 @@ function fakeTx(wheres: SQL[]): unknown {
 let wheres: SQL[] = [];
 beforeEach(() => {
   wheres = [];
-  vi.mocked(getTenantContext).mockReset().mockResolvedValue(CTX);
   vi.mocked(withTenant)
     .mockReset()
     .mockImplementation(async (_ctx, fn) => fn(fakeTx(wheres) as never));

@@ -1,35 +1,9 @@
-import type { NextRequest } from "next/server";
-import { listAuditRecords } from "@/db/queries/audit-records";
 import { getTenantContext } from "@/lib/auth/tenant-context";
-import { toErrorResponse } from "@/lib/errors";
-import { authenticateApiKey } from "@/lib/ingest/handle-request";
-import { annotate } from "@/lib/observability/request-context";
-import { auditRecordsEnvelope, parseAuditPageRequest } from "@/lib/partner-center/read-api";
+import { readAuditRecords } from "@/lib/handlers/audit-records";
+import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-/*
- * Partner Center's GET /v1/auditrecords, answered from the log. A script authenticates with an API
- * key that has the read scope; a signed-in user with the log permission may call it too. Either
- * way the tenant and cloud come from the credential, never from the request.
- */
-export async function GET(request: NextRequest): Promise<Response> {
-  try {
-    const scope = request.headers.has("authorization")
-      ? await authenticateApiKey(request, "read")
-      : await getTenantContext({ permission: "view_activity_log" });
-    const page = parseAuditPageRequest(request.nextUrl.searchParams, request.headers, new Date());
-    const rows = await listAuditRecords({
-      ctx: scope,
-      range: { start: page.start, end: page.end },
-      filter: page.filter,
-      after: page.after,
-      size: page.size + 1,
-    });
-    const body = auditRecordsEnvelope(page, rows, scope.tenantId);
-    annotate({ rows: body.items.length });
-    return Response.json(body, { headers: { "cache-control": "private, no-store" } });
-  } catch (error) {
-    return toErrorResponse(error);
-  }
-}
+export const GET = route((request) =>
+  readAuditRecords(request, () => getTenantContext({ permission: "view_activity_log" })),
+);

@@ -1,31 +1,6 @@
-import type { NextRequest } from "next/server";
-import { getActivityDetails } from "@/db/queries/activity-records";
-import { getTenantContext } from "@/lib/auth/tenant-context";
-import { AppError, toErrorResponse } from "@/lib/errors";
-import { parseOccurredAt } from "@/lib/ingest/record-schema";
-import { annotate } from "@/lib/observability/request-context";
+import { getActivityRecord } from "@/lib/handlers/activity-record";
+import { withTenantRoute } from "@/lib/http/tenant-route";
 
 export const dynamic = "force-dynamic";
 
-/**
- * One record's details, for an expanded row. `at` (the record's time, which the row knows) pins
- * the lookup to one partition. Another tenant's or cloud's id answers 404, like a missing one.
- */
-export async function GET(request: NextRequest, { params }: { params: Promise<{ id: string }> }) {
-  try {
-    const ctx = await getTenantContext({ permission: "view_activity_log" });
-    const { id } = await params;
-    const at = request.nextUrl.searchParams.get("at");
-    // Read as ingestion reads occurredAt, not with `new Date`: that also takes "1" or a year like
-    // +275760, which PostgreSQL cannot read back, and the lookup would fail as a 500.
-    const parsedAt = at === null ? null : parseOccurredAt(at);
-    if (parsedAt && !parsedAt.ok) throw new AppError("bad_request", '"at" must be an ISO 8601 date-time.');
-    const occurredAt = parsedAt?.ok ? parsedAt.date : undefined;
-    const record = await getActivityDetails({ ctx, id, occurredAt });
-    if (!record) throw new AppError("not_found", "No such activity record.");
-    annotate({ rows: 1 });
-    return Response.json({ record }, { headers: { "cache-control": "private, no-store" } });
-  } catch (error) {
-    return toErrorResponse(error);
-  }
-}
+export const GET = withTenantRoute("view_activity_log", getActivityRecord);

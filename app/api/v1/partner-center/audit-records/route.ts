@@ -1,17 +1,9 @@
-import { toErrorResponse } from "@/lib/errors";
-import { annotate } from "@/lib/observability/request-context";
+import { storedRecordsResponse } from "@/lib/handlers/stored-records";
+import { route } from "@/lib/http/route";
 import { handleImport } from "@/lib/partner-center/handle-import";
 
 /*
  * Import of Partner Center audit records, authenticated with the tenant's API key (proxy.ts lets
  * /api/v1 through without a session). The work is in lib/partner-center.
  */
-export async function POST(request: Request): Promise<Response> {
-  try {
-    const result = await handleImport(request);
-    annotate({ rows: result.body.records.length });
-    return Response.json(result.body, { status: result.status });
-  } catch (error) {
-    return toErrorResponse(error);
-  }
-}
+export const POST = route(async (request: Request) => storedRecordsResponse(await handleImport(request)));

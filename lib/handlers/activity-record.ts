@@ -1,0 +1,23 @@
+import { getActivityDetails } from "@/db/queries/activity-records";
+import { AppError } from "@/lib/errors";
+import type { TenantRouteCall } from "@/lib/http/route";
+import { parseOccurredAt } from "@/lib/ingest/record-schema";
+import { annotate } from "@/lib/observability/request-context";
+
+/**
+ * One record's details, for an expanded row (GET /api/activity-log/records/:id). `at` (the
+ * record's time, which the row knows) pins the lookup to one partition. Another tenant's or
+ * cloud's id answers 404, like a missing one.
+ */
+export async function getActivityRecord({ ctx, request, params }: TenantRouteCall<{ id: string }>): Promise<Response> {
+  const at = request.nextUrl.searchParams.get("at");
+  // Read as ingestion reads occurredAt, not with `new Date`: that also takes "1" or a year like
+  // +275760, which PostgreSQL cannot read back, and the lookup would fail as a 500.
+  const parsedAt = at === null ? null : parseOccurredAt(at);
+  if (parsedAt && !parsedAt.ok) throw new AppError("bad_request", '"at" must be an ISO 8601 date-time.');
+  const occurredAt = parsedAt?.ok ? parsedAt.date : undefined;
+  const record = await getActivityDetails({ ctx, id: params.id, occurredAt });
+  if (!record) throw new AppError("not_found", "No such activity record.");
+  annotate({ rows: 1 });
+  return Response.json({ record }, { headers: { "cache-control": "private, no-store" } });
+}
