@@ -114,3 +114,13 @@ export async function maintainLog(sql: Sql, options: { now?: Date; months?: numb
   const retention = await applyRetention(sql, options);
   return { created, retention };
 }
+
+/**
+ * Monthly partitions for [from, until), as the owner: a backfill brings records older than the
+ * months kept ahead (Partner Center's 90 days on a new install).
+ */
+export async function ensurePartitionsBetween(sql: Sql, from: Date, until: Date): Promise<number> {
+  const [{ created }] = await sql<[{ created: number }]>`
+    select ensure_activity_partitions(${from.toISOString()}::timestamptz, ${until.toISOString()}::timestamptz) as created`;
+  return created;
+}

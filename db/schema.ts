@@ -1,5 +1,6 @@
 import {
   bigint,
+  boolean,
   foreignKey,
   bigserial,
   date,
@@ -329,6 +330,50 @@ export const userSessions = pgTable(
     }).onDelete("cascade"),
     index("user_sessions_user_idx").on(t.tenantId, t.userId),
   ],
+);
+
+/*
+ * A tenant's connection to the Partner Center API of its own cloud, which the sync reads audit
+ * records through. The client secret and refresh token are sealed with lib/secret-box.ts (bound
+ * to the tenant), never stored or shown in clear. The rest is the sync's status for the page.
+ */
+export const partnerCenterConnections = pgTable("partner_center_connections", {
+  tenantId: uuid("tenant_id")
+    .primaryKey()
+    .references(() => partnerTenants.id, { onDelete: "cascade" }),
+  cloud: text("cloud").$type<Cloud>().notNull(),
+  clientId: text("client_id").notNull(),
+  clientSecret: text("client_secret").notNull(),
+  refreshToken: text("refresh_token"),
+  baseUrl: text("base_url").notNull(),
+  enabled: boolean("enabled").notNull().default(true),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  lastRunAt: timestamp("last_run_at", { withTimezone: true, mode: "date" }),
+  lastSuccessAt: timestamp("last_success_at", { withTimezone: true, mode: "date" }),
+  lastRunStored: integer("last_run_stored").notNull().default(0),
+  totalStored: bigint("total_stored", { mode: "number" }).notNull().default(0),
+  lastError: text("last_error"),
+  lastErrorAt: timestamp("last_error_at", { withTimezone: true, mode: "date" }),
+  nextRunAt: timestamp("next_run_at", { withTimezone: true, mode: "date" }),
+});
+
+/*
+ * The sync's checkpoints: a UTC day is here only once every page of it was stored, so a run that
+ * stops anywhere resumes at the first day not here and leaves no gap.
+ */
+export const partnerCenterSyncDays = pgTable(
+  "partner_center_sync_days",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => partnerCenterConnections.tenantId, { onDelete: "cascade" }),
+    day: date("day", { mode: "string" }).notNull(),
+    cloud: text("cloud").$type<Cloud>().notNull(),
+    completedAt: timestamp("completed_at", { withTimezone: true, mode: "date" }).notNull(),
+    records: integer("records").notNull(),
+  },
+  (t) => [primaryKey({ name: "partner_center_sync_days_pkey", columns: [t.tenantId, t.day] })],
 );
 
 export type PartnerTenant = typeof partnerTenants.$inferSelect;

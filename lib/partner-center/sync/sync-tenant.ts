@@ -1,0 +1,156 @@
+import type { Sql } from "postgres";
+import {
+  completeDay,
+  completedDays,
+  finishRun,
+  loadConnection,
+  startRun,
+  storeRefreshToken,
+  withSyncLock,
+} from "@/db/partner-center-sync";
+import { ensurePartitionsBetween } from "@/db/partitions";
+import type { TenantScope } from "@/db/scope";
+import { AppError } from "@/lib/errors";
+import type { RecordError } from "@/lib/ingest/record-schema";
+import { decryptSecret, encryptSecret, SecretBoxError } from "@/lib/secret-box";
+import { importAuditRecords } from "../import";
+import { PartnerCenterRemote, SyncFailure, type RemoteOptions } from "./remote";
+
+/*
+ * One tenant's sync: Partner Center's audit records, one UTC day at a time (Partner Center's own
+ * advice), through the same import as a file (same mapping, idempotent by record id). A day is
+ * checkpointed only after all its pages are stored, so a run that stops anywhere resumes at the
+ * first unfinished day. Days that can still receive late records (Partner Center delivers up to
+ * 48 hours late) are read again on every run; re-reads store nothing twice.
+ */
+
+export const SECRET_PURPOSE = "partner-center-client-secret";
+export const REFRESH_TOKEN_PURPOSE = "partner-center-refresh-token";
+
+const DAY_MS = 86_400_000;
+/** Partner Center keeps 90 days; a startDate before that is refused. */
+export const API_RETENTION_DAYS = 90;
+export const LATE_DELIVERY_MS = 48 * 3_600_000;
+
+export interface SyncOptions extends Omit<RemoteOptions, "onRefreshToken"> {
+  now?: () => Date;
+  /** Minutes until the next scheduled run. */
+  intervalMinutes?: number;
+  pageSize?: number;
+  log?: (line: string) => void;
+}
+
+export interface SyncRunResult {
+  status: "done" | "failed" | "busy" | "not_configured";
+  stored: number;
+  days: number;
+  error: string | null;
+}
+
+export const dayText = (dayNumber: number) => new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+
+/** The days a run reads: every day of the API's window not yet complete, and the recent ones again. */
+export function daysToRead(now: Date, completed: Set<string>): number[] {
+  const first = Math.floor((now.getTime() - API_RETENTION_DAYS * DAY_MS) / DAY_MS) + 1;
+  const today = Math.floor(now.getTime() / DAY_MS);
+  const stillOpen = Math.floor((now.getTime() - LATE_DELIVERY_MS) / DAY_MS);
+  const days: number[] = [];
+  for (let day = first; day <= today; day++) {
+    if (day >= stillOpen || !completed.has(dayText(day))) days.push(day);
+  }
+  return days;
+}
+
+const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+function importProblem(error: AppError, day: string): string {
+  const first = ((error.details as { errors?: RecordError[] } | undefined)?.errors ?? [])[0];
+  const which = first
+    ? ` (first: record ${first.index + 1} of the page, ${first.field ?? "record"} ${first.message})`
+    : "";
+  return `Partner Center sent records for ${day} that the log cannot store: ${error.message}${which}`;
+}
+
+export async function syncTenant(sql: Sql, scope: TenantScope, options: SyncOptions = {}): Promise<SyncRunResult> {
+  const clock = options.now ?? (() => new Date());
+  const log = options.log ?? (() => {});
+  const outcome = await withSyncLock(sql, scope.tenantId, async (): Promise<SyncRunResult> => {
+    const connection = await loadConnection(sql, scope);
+    if (!connection) return { status: "not_configured", stored: 0, days: 0, error: null };
+    const started = clock();
+    await startRun(sql, scope, started);
+    let stored = 0;
+    let daysDone = 0;
+    let foreign = 0;
+    const foreignIds = new Set<string>();
+    let failure: string | null = null;
+    try {
+      const remote = new PartnerCenterRemote(
+        {
+          tenantId: scope.tenantId,
+          cloud: scope.cloud,
+          clientId: connection.clientId,
+          clientSecret: decryptSecret(connection.clientSecret, SECRET_PURPOSE, scope.tenantId),
+          refreshToken: connection.refreshToken
+            ? decryptSecret(connection.refreshToken, REFRESH_TOKEN_PURPOSE, scope.tenantId)
+            : null,
+          baseUrl: connection.baseUrl,
+        },
+        {
+          ...options,
+          onRefreshToken: (token) =>
+            storeRefreshToken(sql, scope, encryptSecret(token, REFRESH_TOKEN_PURPOSE, scope.tenantId)),
+        },
+      );
+      const windowStart = started.getTime() - API_RETENTION_DAYS * DAY_MS;
+      await ensurePartitionsBetween(sql, new Date(windowStart), started);
+      const completed = await completedDays(sql, scope, dayText(Math.floor(windowStart / DAY_MS)));
+      for (const day of daysToRead(started, completed)) {
+        const from = new Date(Math.max(day * DAY_MS, Math.ceil((windowStart + 60_000) / 1000) * 1000));
+        const to = new Date(Math.min((day + 1) * DAY_MS, clock().getTime()));
+        if (from >= to) continue;
+        let records = 0;
+        let storedToday = 0;
+        for await (const page of remote.auditRecordPages(from, to, options.pageSize)) {
+          records += page.length;
+          const own = page.filter((item) => {
+            const partnerId = (item as { partnerId?: unknown } | null)?.partnerId;
+            if (typeof partnerId === "string" && partnerId !== "" && !sameId(partnerId, scope.tenantId)) {
+              foreign++;
+              foreignIds.add(partnerId);
+              return false;
+            }
+            return true;
+          });
+          if (own.length === 0) continue;
+          try {
+            storedToday += (await importAuditRecords(sql, scope, own, { now: clock() })).stored;
+          } catch (e) {
+            if (e instanceof AppError) throw new SyncFailure(importProblem(e, dayText(day)));
+            throw e;
+          }
+        }
+        await completeDay(sql, scope, dayText(day), { records, stored: storedToday, at: clock() });
+        stored += storedToday;
+        daysDone++;
+        if (storedToday > 0) log(`${dayText(day)}: ${storedToday} new of ${records}`);
+      }
+    } catch (e) {
+      if (!(e instanceof SyncFailure || e instanceof SecretBoxError)) throw e;
+      failure = e instanceof SecretBoxError ? `The stored client secret cannot be read: ${e.message}.` : e.message;
+    }
+    let error = failure;
+    if (!error && foreign > 0) {
+      error = `Partner Center returned ${foreign.toLocaleString("en-US")} record${foreign === 1 ? "" : "s"} of another partner (${[...foreignIds].slice(0, 3).join(", ")}); ${foreign === 1 ? "it was" : "they were"} not stored.`;
+    }
+    const finished = clock();
+    await finishRun(sql, scope, {
+      at: finished,
+      error,
+      succeeded: failure === null,
+      nextRunAt: new Date(finished.getTime() + (options.intervalMinutes ?? 15) * 60_000),
+    });
+    return { status: failure ? "failed" : "done", stored, days: daysDone, error };
+  });
+  return outcome === "busy" ? { status: "busy", stored: 0, days: 0, error: null } : outcome;
+}
