@@ -13,9 +13,13 @@ import { assertProductionSecret } from "@/lib/auth/secret";
 import { servedClouds } from "@/lib/clouds";
 import { portIsFree } from "@/lib/embedded-db";
 import { ConfigError } from "@/lib/errors";
-import { generateSecretsKey } from "@/lib/secret-box";
+import { encryptSecret, generateSecretsKey, secretsKey } from "@/lib/secret-box";
 import { startLocalOidc, type LocalAccount } from "@/lib/local-oidc/server";
 import { scopeMaintenanceSql } from "@/db/scope";
+import { DEMO_TENANTS } from "@/db/seed/demo-data";
+import { ensureDemoConnection, loadDemoPartners } from "@/db/seed/demo-partner-center";
+import { startPartnerCenterStandin } from "@/lib/partner-center/standin/server";
+import { SECRET_PURPOSE } from "@/lib/partner-center/sync/sync-tenant";
 
 export interface DemoServices {
   /** Environment the app needs to reach these services. */
@@ -87,5 +91,69 @@ export async function startDemoServices(options: {
     env[`${prefix}_CLIENT_SECRET`] = clientSecret;
   }
   console.log(`[start] local OIDC authorities for ${local.join(", ")} on http://localhost:${port}`);
-  return { env, stop: () => oidc.close() };
+  const partnerCenter = await startDemoPartnerCenter(options, local, env);
+  return {
+    env,
+    stop: async () => {
+      await partnerCenter?.close();
+      await oidc.close();
+    },
+  };
+}
+
+/** The demo's Partner Center app registration, as the stand-in knows it (see README). */
+export const DEMO_PARTNER_CENTER_CLIENT_ID = "5b0f8e2a-0c1d-4e3f-9a7b-6c5d4e3f2a10";
+export const DEMO_PARTNER_CENTER_SECRET = "demo-partner-center-secret";
+/** A new record every 30 minutes or so per tenant, and a 90-day backfill of ~4,300 at first start. */
+const DEMO_RECORDS_PER_DAY = 48;
+
+/**
+ * The local Partner Center stand-in for the demo tenants, with a connection to it per tenant (unless
+ * PARTNER_CENTER_DEMO_CONNECTIONS=off, as in the end-to-end tests, where an admin configures one),
+ * so `npm start` shows Partner Center records arriving by themselves.
+ */
+async function startDemoPartnerCenter(
+  options: { appPort: number; databaseUrl: string },
+  clouds: Cloud[],
+  env: Record<string, string>,
+) {
+  if (process.env.PARTNER_CENTER_API_URL) return null;
+  const port = Number(process.env.PARTNER_CENTER_STANDIN_PORT ?? options.appPort + 2);
+  if (!(await portIsFree(port)))
+    throw new ConfigError(
+      `port ${port} for the local Partner Center stand-in is taken: free it or set PARTNER_CENTER_STANDIN_PORT`,
+    );
+  const sql = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const partners = await loadDemoPartners(
+      sql,
+      DEMO_TENANTS.map((t) => t.id),
+      clouds,
+    );
+    const standin = await startPartnerCenterStandin({
+      port,
+      partners: partners.map((p) => ({
+        ...p,
+        clientId: DEMO_PARTNER_CENTER_CLIENT_ID,
+        clientSecret: DEMO_PARTNER_CENTER_SECRET,
+        recordsPerDay: DEMO_RECORDS_PER_DAY,
+      })),
+    });
+    env.PARTNER_CENTER_API_URL = standin.url;
+    for (const cloud of clouds) env[`PARTNER_CENTER_AUTHORITY_${cloud.toUpperCase()}`] = standin.authorityFor(cloud);
+    if (process.env.PARTNER_CENTER_DEMO_CONNECTIONS !== "off") {
+      const key = secretsKey({ SECRETS_KEY: env.SECRETS_KEY ?? process.env.SECRETS_KEY });
+      for (const p of partners) {
+        await ensureDemoConnection(sql, p, {
+          clientId: DEMO_PARTNER_CENTER_CLIENT_ID,
+          sealedSecret: encryptSecret(DEMO_PARTNER_CENTER_SECRET, SECRET_PURPOSE, p.tenantId, key),
+          baseUrl: standin.url,
+        });
+      }
+    }
+    console.log(`[start] local Partner Center stand-in on ${standin.url}`);
+    return standin;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
 }

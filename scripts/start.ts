@@ -18,6 +18,7 @@ import { describeDatabaseError, checkReachable } from "@/lib/database-url";
 import { startEmbeddedPostgres, portIsFree, type EmbeddedDatabase } from "@/lib/embedded-db";
 import { ConfigError } from "@/lib/errors";
 import { startDemoServices, type DemoServices } from "./demo-services";
+import { startPeriodicPartnerCenterSync } from "./periodic-partner-center-sync";
 import { startPeriodicSealing } from "./periodic-sealing";
 
 const dev = process.argv.includes("--dev");
@@ -31,6 +32,7 @@ let embedded: EmbeddedDatabase | undefined;
 let services: DemoServices | undefined;
 let next: ChildProcess | undefined;
 let stopSealing: (() => Promise<void>) | undefined;
+let stopSync: (() => Promise<void>) | undefined;
 let shuttingDown = false;
 
 function newestSourceTime(): number {
@@ -114,6 +116,7 @@ async function shutdown(code: number): Promise<never> {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     }
     await stopSealing?.();
+    await stopSync?.();
     await services?.stop();
     if (embedded) {
       await embedded.stop();
@@ -181,6 +184,7 @@ async function main() {
     DATABASE_URL: databaseUrl,
     PORT: String(port),
   };
+  stopSync = startPeriodicPartnerCenterSync(databaseUrl, env);
 
   const nextBin = path.join(root, "node_modules", ".bin", "next");
   if (!dev && noBuild) {

@@ -12,7 +12,7 @@ import { ensurePartitionsBetween } from "@/db/partitions";
 import type { TenantScope } from "@/db/scope";
 import { AppError } from "@/lib/errors";
 import type { RecordError } from "@/lib/ingest/record-schema";
-import { decryptSecret, encryptSecret, SecretBoxError } from "@/lib/secret-box";
+import { decryptSecret, encryptSecret, SecretBoxError, secretsKey } from "@/lib/secret-box";
 import { importAuditRecords } from "../import";
 import { PartnerCenterRemote, SyncFailure, type RemoteOptions } from "./remote";
 
@@ -85,21 +85,22 @@ export async function syncTenant(sql: Sql, scope: TenantScope, options: SyncOpti
     const foreignIds = new Set<string>();
     let failure: string | null = null;
     try {
+      const key = secretsKey({ ...process.env, ...options.env });
       const remote = new PartnerCenterRemote(
         {
           tenantId: scope.tenantId,
           cloud: scope.cloud,
           clientId: connection.clientId,
-          clientSecret: decryptSecret(connection.clientSecret, SECRET_PURPOSE, scope.tenantId),
+          clientSecret: decryptSecret(connection.clientSecret, SECRET_PURPOSE, scope.tenantId, key),
           refreshToken: connection.refreshToken
-            ? decryptSecret(connection.refreshToken, REFRESH_TOKEN_PURPOSE, scope.tenantId)
+            ? decryptSecret(connection.refreshToken, REFRESH_TOKEN_PURPOSE, scope.tenantId, key)
             : null,
           baseUrl: connection.baseUrl,
         },
         {
           ...options,
           onRefreshToken: (token) =>
-            storeRefreshToken(sql, scope, encryptSecret(token, REFRESH_TOKEN_PURPOSE, scope.tenantId)),
+            storeRefreshToken(sql, scope, encryptSecret(token, REFRESH_TOKEN_PURPOSE, scope.tenantId, key)),
         },
       );
       const windowStart = started.getTime() - API_RETENTION_DAYS * DAY_MS;
