@@ -41,6 +41,10 @@ const server = (name: string, appPort: number, pgPort: number, extra: Record<str
     NEXT_TELEMETRY_DISABLED: "1",
     // Each server's structured request log, also as a file (tests/e2e/request-logs.spec.ts reads it).
     REQUEST_LOG_FILE: path.join(process.env.E2E_DATA_DIR!, `${name}-requests.jsonl`),
+    // The Partner Center stand-in runs, but no tenant is connected to it until a test connects one
+    // (records arriving by themselves would change what other tests count); due syncs start fast.
+    PARTNER_CENTER_DEMO_CONNECTIONS: "off",
+    PARTNER_CENTER_POLL_SECONDS: "1",
     ...extra,
   },
 });

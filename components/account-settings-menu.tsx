@@ -13,9 +13,11 @@ import { ROUTES } from "@/lib/routes";
 export function AccountSettingsMenu({
   canViewActivityLog,
   canVerifyLog,
+  canManageDataSources,
 }: {
   canViewActivityLog: boolean;
   canVerifyLog: boolean;
+  canManageDataSources: boolean;
 }) {
   const t = useTranslations("accountMenu");
   const [open, setOpen] = useState(false);
@@ -87,6 +89,17 @@ export function AccountSettingsMenu({
                 className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand"
               >
                 {t("logIntegrity")}
+              </Link>
+            </li>
+          )}
+          {canManageDataSources && (
+            <li>
+              <Link
+                href={ROUTES.dataSources}
+                onClick={() => setOpen(false)}
+                className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand"
+              >
+                {t("dataSources")}
               </Link>
             </li>
           )}

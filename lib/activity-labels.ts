@@ -28,6 +28,8 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   apply_log_retention: "Applied log retention",
   end_user_session: "Ended a user's session",
   end_all_user_sessions: "Signed out everywhere",
+  create_partner_center_connection: "Connected Partner Center",
+  update_partner_center_connection: "Changed the Partner Center connection",
   // The rest of Partner Center's operation types (its SDK's OperationType, snake_case as its REST
   // API sends them), so records imported from Partner Center read as they do there.
   update_customer_qualification: "Updated customer qualification",
@@ -136,6 +138,7 @@ export const RESOURCE_LABELS: Readonly<Record<string, string>> = {
   referral: "Referral",
   activity_log: "Activity log",
   user_session: "User session",
+  data_source: "Data source",
   third_party_add_on: "Third-party add-on",
   mpn_association: "MPN association",
   transfer: "Transfer",

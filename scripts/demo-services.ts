@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
 import type { Cloud } from "@/db/schema";
-import { DEMO_PASSWORD } from "@/db/seed/demo-data";
+import { DEMO_PARTNER_CENTER, DEMO_PASSWORD, DEMO_TENANTS } from "@/db/seed/demo-data";
 import { assertProductionSecret } from "@/lib/auth/secret";
 import { servedClouds } from "@/lib/clouds";
 import { portIsFree } from "@/lib/embedded-db";
@@ -16,7 +16,6 @@ import { ConfigError } from "@/lib/errors";
 import { encryptSecret, generateSecretsKey, secretsKey } from "@/lib/secret-box";
 import { startLocalOidc, type LocalAccount } from "@/lib/local-oidc/server";
 import { scopeMaintenanceSql } from "@/db/scope";
-import { DEMO_TENANTS } from "@/db/seed/demo-data";
 import { ensureDemoConnection, loadDemoPartners } from "@/db/seed/demo-partner-center";
 import { startPartnerCenterStandin } from "@/lib/partner-center/standin/server";
 import { SECRET_PURPOSE } from "@/lib/partner-center/sync/sync-tenant";
@@ -101,9 +100,6 @@ export async function startDemoServices(options: {
   };
 }
 
-/** The demo's Partner Center app registration, as the stand-in knows it (see README). */
-export const DEMO_PARTNER_CENTER_CLIENT_ID = "5b0f8e2a-0c1d-4e3f-9a7b-6c5d4e3f2a10";
-export const DEMO_PARTNER_CENTER_SECRET = "demo-partner-center-secret";
 /** A new record every 30 minutes or so per tenant, and a 90-day backfill of ~4,300 at first start. */
 const DEMO_RECORDS_PER_DAY = 48;
 
@@ -134,8 +130,8 @@ async function startDemoPartnerCenter(
       port,
       partners: partners.map((p) => ({
         ...p,
-        clientId: DEMO_PARTNER_CENTER_CLIENT_ID,
-        clientSecret: DEMO_PARTNER_CENTER_SECRET,
+        clientId: DEMO_PARTNER_CENTER.clientId,
+        clientSecret: DEMO_PARTNER_CENTER.clientSecret,
         recordsPerDay: DEMO_RECORDS_PER_DAY,
       })),
     });
@@ -145,8 +141,8 @@ async function startDemoPartnerCenter(
       const key = secretsKey({ SECRETS_KEY: env.SECRETS_KEY ?? process.env.SECRETS_KEY });
       for (const p of partners) {
         await ensureDemoConnection(sql, p, {
-          clientId: DEMO_PARTNER_CENTER_CLIENT_ID,
-          sealedSecret: encryptSecret(DEMO_PARTNER_CENTER_SECRET, SECRET_PURPOSE, p.tenantId, key),
+          clientId: DEMO_PARTNER_CENTER.clientId,
+          sealedSecret: encryptSecret(DEMO_PARTNER_CENTER.clientSecret, SECRET_PURPOSE, p.tenantId, key),
           baseUrl: standin.url,
         });
       }

@@ -13,6 +13,12 @@ export interface DemoTenant {
 
 export const DEMO_PASSWORD = "demo-password";
 
+/** The demo's Partner Center app registration, as the local stand-in knows it (README, demo accounts). */
+export const DEMO_PARTNER_CENTER = {
+  clientId: "5b0f8e2a-0c1d-4e3f-9a7b-6c5d4e3f2a10",
+  clientSecret: "demo-partner-center-secret",
+} as const;
+
 export const DEMO_TENANTS: readonly DemoTenant[] = [
   {
     id: "3f5c2a8e-7b1d-4c6a-9e2f-1a2b3c4d5e01",

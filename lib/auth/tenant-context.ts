@@ -8,7 +8,8 @@ import { annotate } from "@/lib/observability/request-context";
 import { checkSession } from "./server-session";
 import { SESSION_END_MESSAGES } from "./session-policy";
 
-export type Permission = "view_activity_log" | "manage_customers" | "verify_log" | "manage_sessions";
+export type Permission =
+  "view_activity_log" | "manage_customers" | "verify_log" | "manage_sessions" | "manage_data_sources";
 
 const PERMISSIONS: Record<Permission, readonly PartnerRole[]> = {
   view_activity_log: ["global_admin", "admin_agent", "billing_admin"],
@@ -16,6 +17,7 @@ const PERMISSIONS: Record<Permission, readonly PartnerRole[]> = {
   manage_customers: ["global_admin", "admin_agent", "sales_agent"],
   verify_log: ["global_admin"],
   manage_sessions: ["global_admin"],
+  manage_data_sources: ["global_admin"],
 };
 
 export const can = (role: PartnerRole, permission: Permission) => PERMISSIONS[permission].includes(role);
@@ -27,6 +29,7 @@ const FORBIDDEN_MESSAGES: Record<Permission, string> = {
     "Your role does not allow this. Adding customers and buying subscriptions needs the Global admin, Admin agent or Sales agent role.",
   verify_log: "Your role does not allow this. Checking the log's seals needs the Global admin role.",
   manage_sessions: "Your role does not allow this. Ending other people's sessions needs the Global admin role.",
+  manage_data_sources: "Your role does not allow this. Configuring data sources needs the Global admin role.",
 };
 
 /** The request's Auth.js session, read once per request however many components ask. */

@@ -64,6 +64,11 @@ const MATRIX: Record<string, Row> = {
     own: () => "/account/sessions",
     expect: { signedOut: 307, wrongRole: 200 },
   },
+  "/account/data-sources": {
+    kind: "page",
+    own: () => "/account/data-sources",
+    expect: { signedOut: 307, wrongRole: 403 },
+  },
   "/account/log-integrity": {
     kind: "page",
     own: () => "/account/log-integrity",
@@ -97,6 +102,12 @@ const MATRIX: Record<string, Row> = {
     own: () => "/api/account/sessions",
     // Everyone may list their own sessions; only a global admin sees the tenant's.
     expect: { signedOut: 401, wrongRole: 200 },
+  },
+  // The tenant's own Partner Center connection: there is no other tenant's to ask for by id.
+  "/api/account/data-sources": {
+    kind: "api",
+    own: () => "/api/account/data-sources",
+    expect: { signedOut: 401, wrongRole: 403 },
   },
   "/api/account/sessions/[id]": {
     kind: "api",

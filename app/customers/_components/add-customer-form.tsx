@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { useTranslations } from "next-intl";
 import { initialFormState } from "@/lib/form-state";
 import { addCustomerAction } from "../actions";
-import { Field, fieldClass, FormMessage, SubmitButton } from "./form-controls";
+import { Field, fieldClass, FormMessage, SubmitButton } from "@/components/ui/form-controls";
 
 export function AddCustomerForm() {
   const t = useTranslations("customers.add");

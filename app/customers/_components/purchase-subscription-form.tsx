@@ -6,7 +6,7 @@ import { KNOWN_BILLING_CYCLES } from "@/lib/activity-labels";
 import { initialFormState } from "@/lib/form-state";
 import { OFFERS } from "@/lib/offer-catalog";
 import { purchaseSubscriptionAction } from "../actions";
-import { Field, fieldClass, FormMessage, SubmitButton } from "./form-controls";
+import { Field, fieldClass, FormMessage, SubmitButton } from "@/components/ui/form-controls";
 
 export function PurchaseSubscriptionForm({ customerId }: { customerId: string }) {
   const t = useTranslations("subscriptions.purchase");
