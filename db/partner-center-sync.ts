@@ -63,17 +63,18 @@ export function startRun(sql: Sql, scope: TenantScope, at: Date): Promise<void> 
   });
 }
 
-/** A day's checkpoint and the records it stored, in one transaction. */
-export function completeDay(
+/** Days' checkpoints and the records they stored, in one transaction. */
+export function completeDays(
   sql: Sql,
   scope: TenantScope,
-  day: string,
-  { records, stored, at }: { records: number; stored: number; at: Date },
+  days: Array<{ day: string; records: number }>,
+  { stored, at }: { stored: number; at: Date },
 ): Promise<void> {
   return inTenant(sql, scope, async (tx) => {
     await tx`
       insert into partner_center_sync_days (tenant_id, day, cloud, completed_at, records)
-      values (${scope.tenantId}, ${day}::date, ${scope.cloud}, ${at.toISOString()}::timestamptz, ${records})
+      select ${scope.tenantId}, d.day, ${scope.cloud}, ${at.toISOString()}::timestamptz, d.records
+      from jsonb_to_recordset(${JSON.stringify(days)}::text::jsonb) as d(day date, records int)
       on conflict (tenant_id, day) do update set completed_at = excluded.completed_at, records = excluded.records`;
     await tx`
       update partner_center_connections

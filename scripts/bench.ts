@@ -8,6 +8,7 @@
  *   - export: 1,000,000 rows through the real route vs psql's \copy of the same rows; the Next
  *     server's RSS growth; time to the first row;
  *   - ingestion: the API in batches of 500 with sealing on vs a raw multi-row INSERT through psql;
+ *   - Partner Center sync: 90 days from the local stand-in vs importing the same records from a file;
  * and prints a table of ratios, goals and absolute numbers with the machine's description,
  * written as JSON and Markdown to bench-results/ (and latest.json / latest.md there).
  *
@@ -31,6 +32,7 @@ import { measureExport } from "./bench/export";
 import { measureIngest } from "./bench/ingest";
 import { machineInfo } from "./bench/machine";
 import { measurePages } from "./bench/page";
+import { measurePartnerCenterSync } from "./bench/partner-center-sync";
 import { buildMetrics, renderMarkdown, REPORT_SCHEMA, writeReport, type BenchReport } from "./bench/report";
 import { runScript, scriptRun } from "./bench/script-run";
 
@@ -99,11 +101,12 @@ async function main(): Promise<void> {
     workDir,
   });
   const ingest = await measureIngest({ app, databaseUrl: db.url, config, log, workDir });
+  const sync = await measurePartnerCenterSync({ databaseUrl: db.url, config, log, workDir });
 
   log("stopping the app and the database");
   await cleanup();
 
-  const metrics = buildMetrics(config, page, exp, ingest);
+  const metrics = buildMetrics(config, page, exp, ingest, sync);
   const goals = metrics.filter((m) => m.goal !== null);
   const finishedAt = new Date();
   const report: BenchReport = {
@@ -143,7 +146,7 @@ async function main(): Promise<void> {
       met: goals.filter((m) => m.pass).length,
       missed: goals.filter((m) => !m.pass).map((m) => m.id),
     },
-    results: { page, export: exp, ingest },
+    results: { page, export: exp, ingest, sync },
   };
   const files = writeReport(report, outDir);
 

@@ -54,6 +54,12 @@ export interface BenchConfig {
     /** Runs of each side, alternating which goes first (each on fresh tenants). */
     reps: number;
   };
+  sync: {
+    /** Partner Center records per day in the stand-in: the sync reads 90 days of them. */
+    recordsPerDay: number;
+    /** Runs of each side (sync, file import), alternating which goes first, on fresh tenants. */
+    reps: number;
+  };
 }
 
 const SPAN_DAYS = 200;
@@ -95,6 +101,7 @@ export function benchConfig(mode: BenchMode, overrides: { ingestConcurrency?: nu
       page: { size: 25, depth: 100, rangeDays: 90, reps: 30, warmup: 5 },
       export: { rows: 100_000, reps: 1 },
       ingest: { records: 5_000, batchSize: 500, concurrency: overrides.ingestConcurrency ?? 1, reps: 1 },
+      sync: { recordsPerDay: 40, reps: 1 },
     };
   }
   return {
@@ -108,6 +115,7 @@ export function benchConfig(mode: BenchMode, overrides: { ingestConcurrency?: nu
     page: { size: 25, depth: 1_000, rangeDays: 30, reps: 200, warmup: 20 },
     export: { rows: 1_000_000, reps: 2 },
     ingest: { records: 50_000, batchSize: 500, concurrency: overrides.ingestConcurrency ?? 1, reps: 2 },
+    sync: { recordsPerDay: 556, reps: 2 },
   };
 }
 

@@ -6,6 +6,7 @@ import type { ExportResults } from "./export";
 import type { IngestResults } from "./ingest";
 import type { MachineInfo } from "./machine";
 import type { PageResults } from "./page";
+import type { SyncResults } from "./partner-center-sync";
 import { formatBytes, round } from "./util";
 
 /*
@@ -29,7 +30,7 @@ export type Goal =
 
 export interface Metric {
   id: string;
-  group: "page" | "export" | "ingest";
+  group: "page" | "export" | "ingest" | "sync";
   label: string;
   a: MetricValue;
   b: MetricValue | null;
@@ -59,6 +60,7 @@ export const METRIC_IDS = [
   "export.first-row",
   "ingest.throughput",
   "ingest.throughput.without-seal",
+  "sync.throughput",
 ] as const;
 
 export interface BenchReport {
@@ -83,7 +85,7 @@ export interface BenchReport {
   config: BenchConfig;
   metrics: Metric[];
   summary: { goals: number; met: number; missed: string[] };
-  results: { page: PageResults; export: ExportResults; ingest: IngestResults };
+  results: { page: PageResults; export: ExportResults; ingest: IngestResults; sync: SyncResults };
 }
 
 const judge = (goal: Goal | null, ratio: number | null, a: number): boolean | null => {
@@ -110,6 +112,7 @@ export function buildMetrics(
   page: PageResults,
   exp: ExportResults,
   ingest: IngestResults,
+  sync: SyncResults,
 ): Metric[] {
   const v = page.variants;
   const n = (records: number) => (records >= 1_000_000 ? `${records / 1_000_000}M` : `${Math.round(records / 1000)}k`);
@@ -256,6 +259,14 @@ export function buildMetrics(
       b: perSecond("raw INSERT", ingest.rawRecordsPerSecond, "records"),
       goal: null,
     }),
+    metric({
+      id: "sync.throughput",
+      group: "sync",
+      label: `Partner Center ${sync.records.toLocaleString("en-US")} records of 90 days: sync from the API / import from a file`,
+      a: perSecond("sync", sync.syncRecordsPerSecond, "records"),
+      b: perSecond("file import", sync.fileRecordsPerSecond, "records"),
+      goal: { kind: "ratio-min", value: 0.5 },
+    }),
   ];
 }
 
@@ -372,6 +383,19 @@ function ingestText(ingest: IngestResults): string {
   return lines.join("\n");
 }
 
+function syncText(sync: SyncResults): string {
+  const lines = [
+    `${sync.records.toLocaleString("en-US")} records per side (90 days from the local stand-in), each side into a fresh tenant through the same import.`,
+    "",
+    "| Run | Order | Sync s | File import s |",
+    "| --- | --- | ---: | ---: |",
+  ];
+  sync.runs.forEach((r, i) =>
+    lines.push(`| #${i + 1} | ${r.order} | ${r.syncSeconds.toFixed(2)} | ${r.fileSeconds.toFixed(2)} |`),
+  );
+  return lines.join("\n");
+}
+
 const settingsText = (s: Record<string, string> | "server defaults") =>
   s === "server defaults"
     ? "the server's own settings (DATABASE_URL)"
@@ -421,6 +445,10 @@ export function renderMarkdown(report: BenchReport): string {
     "## Ingestion",
     "",
     ingestText(report.results.ingest),
+    "",
+    "## Partner Center sync",
+    "",
+    syncText(report.results.sync),
     "",
   ].join("\n");
 }

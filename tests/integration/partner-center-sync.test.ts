@@ -162,7 +162,16 @@ describe("Partner Center sync against the stand-in", () => {
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     // Killed in the middle of a day: some pages of it stored, the day not checkpointed.
     const pagesOf = () => standin.requests.filter((r) => r.endpoint === "api" && r.tenantId === killed.id).length;
-    await expect.poll(pagesOf, { timeout: 60_000, interval: 20 }).toBeGreaterThanOrEqual(63);
+    await expect
+      .poll(
+        () => {
+          // A child that ends before the kill failed: say how.
+          expect(child.exitCode, output).toBeNull();
+          return pagesOf();
+        },
+        { timeout: 60_000, interval: 20 },
+      )
+      .toBeGreaterThanOrEqual(63);
     child.kill("SIGKILL");
     await exited;
     const partial = await stored(killed);
@@ -195,8 +204,10 @@ describe("Partner Center sync against the stand-in", () => {
     // More failures than attempts end the run with the reason in words; the next run makes up for it.
     await db.admin`delete from partner_center_sync_days where tenant_id = ${faulty.id} and day = (
       select min(day) from partner_center_sync_days where tenant_id = ${faulty.id})`;
-    standin.injectFaults(Array.from({ length: FAST.attempts }, () => ({ kind: "500" as const })));
+    // Enough for every request in flight (the sync reads a few days ahead) to fail every attempt.
+    standin.injectFaults(Array.from({ length: FAST.attempts * 6 }, () => ({ kind: "500" as const })));
     const failed = await sync(faulty);
+    standin.clearFaults();
     expect(failed.status).toBe("failed");
     expect(failed.error).toMatch(/failed 5 times in a row; the last time: HTTP 500/);
     const status = await getConnectionStatus({ ctx: ctxOf(faulty), since: "2000-01-01" }, orm);

@@ -60,6 +60,8 @@ export interface PartnerCenterStandin {
   authorityFor(cloud: Cloud): string;
   /** Faults for the next API requests (or token requests, with `target: "token"`), one each, in order. */
   injectFaults(faults: StandinFault[], target?: "api" | "token"): void;
+  /** Drops the faults not yet served. */
+  clearFaults(): void;
   /** Records that Partner Center delivers late: served from now on, in their day. */
   addLateRecords(tenantId: string, records: AuditRecordJson[]): void;
   /** Makes every access token issued so far expire now. */
@@ -130,6 +132,19 @@ export async function startPartnerCenterStandin(options: {
   const requests: StandinRequest[] = [];
   const sockets = new Set<Socket>();
 
+  // A day's generated records never change: generate each once (a bounded cache; pages re-read days).
+  const generated = new Map<string, AuditRecordJson[]>();
+  const dayOf = (generator: GeneratorOptions, day: number) => {
+    const key = `${generator.partnerId}/${day}`;
+    let records = generated.get(key);
+    if (!records) {
+      records = recordsOfDay(generator, day);
+      if (generated.size >= 64) generated.delete(generated.keys().next().value!);
+      generated.set(key, records);
+    }
+    return records;
+  };
+
   const recordsBetween = (tenantId: string, start: number, end: number): AuditRecordJson[] => {
     const generator = generators.get(tenantId);
     if (!generator) return [];
@@ -137,7 +152,7 @@ export async function startPartnerCenterStandin(options: {
     const upTo = Math.min(end, now());
     for (let day = dayNumber(start); day <= dayNumber(upTo - 1); day++) {
       const extra = late.get(tenantId)?.get(day) ?? [];
-      for (const record of [...recordsOfDay(generator, day), ...extra]) {
+      for (const record of [...dayOf(generator, day), ...extra]) {
         const at = Date.parse(String(record.operationDate));
         if (at >= start && at < upTo) out.push(record);
       }
@@ -318,6 +333,10 @@ export async function startPartnerCenterStandin(options: {
     url,
     authorityFor: (cloud) => `${url}/${cloud}-authority`,
     injectFaults: (list, target = "api") => faults[target].push(...list),
+    clearFaults() {
+      faults.api.length = 0;
+      faults.token.length = 0;
+    },
     addLateRecords(tenantId, records) {
       const byDay = late.get(tenantId) ?? new Map<number, AuditRecordJson[]>();
       late.set(tenantId, byDay);

@@ -155,50 +155,55 @@ export class PartnerCenterRemote {
   }
 
   /**
-   * The records of [start, end), page by page, as Partner Center sends them. A 401 gets a new
-   * token once; a second 401 ends the run.
+   * One page of the records of [start, end): the first (no continuation) or the one a
+   * continuation token points at, and the token of the next, if any. A 401 gets a new token once;
+   * a second 401 ends the run.
    */
-  async *auditRecordPages(start: Date, end: Date, size = AUDIT_PAGE_SIZE): AsyncGenerator<unknown[]> {
+  async fetchPage(
+    start: Date,
+    end: Date,
+    {
+      size = AUDIT_PAGE_SIZE,
+      continuation = null,
+      page = 1,
+    }: { size?: number; continuation?: string | null; page?: number } = {},
+  ): Promise<{ items: unknown[]; next: string | null }> {
     const query = new URLSearchParams({
       startDate: partnerCenterDate(start),
       endDate: partnerCenterDate(end),
       size: String(size),
     });
     const url = `${this.connection.baseUrl.replace(/\/+$/, "")}/v1/auditrecords?${query}`;
-    let continuation: string | null = null;
-    for (let page = 1; ; page++) {
-      let res: Response | null = null;
-      for (let tokenTry = 1; tokenTry <= 2; tokenTry++) {
-        const headers: Record<string, string> = {
-          authorization: `Bearer ${await this.token()}`,
-          accept: "application/json",
-        };
-        if (continuation) headers["MS-ContinuationToken"] = continuation;
-        res = await this.send(url, { headers }, `Reading page ${page} of Partner Center's audit records`);
-        if (res.status !== 401) break;
-        await res.body?.cancel();
-        this.accessToken = null;
-      }
-      if (!res) throw new SyncFailure("No answer from Partner Center.");
-      const body = await readJson(res);
-      if (res.status === 401) {
-        throw new SyncFailure(
-          `Partner Center refused a fresh access token from ${this.authorityHost} too (HTTP 401). Check that the app has Partner Center API access.`,
-        );
-      }
-      if (!res.ok) {
-        const said = text(body?.description) ?? text(body?.message);
-        throw new SyncFailure(`Partner Center refused the request with HTTP ${res.status}${said ? `: ${said}` : "."}`);
-      }
-      if (!body || !Array.isArray(body.items)) {
-        throw new SyncFailure("Partner Center's answer was not a collection of audit records.");
-      }
-      yield body.items as unknown[];
-      const next = (body.links as { next?: { headers?: Array<{ key?: string; value?: string }> } } | undefined)?.next;
-      continuation =
-        next?.headers?.find((h) => h.key?.toLowerCase() === "ms-continuationtoken")?.value ??
-        text(body.continuationToken);
-      if (!continuation) return;
+    let res: Response | null = null;
+    for (let tokenTry = 1; tokenTry <= 2; tokenTry++) {
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${await this.token()}`,
+        accept: "application/json",
+      };
+      if (continuation) headers["MS-ContinuationToken"] = continuation;
+      res = await this.send(url, { headers }, `Reading page ${page} of Partner Center's audit records`);
+      if (res.status !== 401) break;
+      await res.body?.cancel();
+      this.accessToken = null;
     }
+    if (!res) throw new SyncFailure("No answer from Partner Center.");
+    const body = await readJson(res);
+    if (res.status === 401) {
+      throw new SyncFailure(
+        `Partner Center refused a fresh access token from ${this.authorityHost} too (HTTP 401). Check that the app has Partner Center API access.`,
+      );
+    }
+    if (!res.ok) {
+      const said = text(body?.description) ?? text(body?.message);
+      throw new SyncFailure(`Partner Center refused the request with HTTP ${res.status}${said ? `: ${said}` : "."}`);
+    }
+    if (!body || !Array.isArray(body.items)) {
+      throw new SyncFailure("Partner Center's answer was not a collection of audit records.");
+    }
+    const links = body.links as { next?: { headers?: Array<{ key?: string; value?: string }> } } | undefined;
+    const next =
+      links?.next?.headers?.find((h) => h.key?.toLowerCase() === "ms-continuationtoken")?.value ??
+      text(body.continuationToken);
+    return { items: body.items as unknown[], next: next || null };
   }
 }

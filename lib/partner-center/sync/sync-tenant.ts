@@ -1,6 +1,6 @@
 import type { Sql } from "postgres";
 import {
-  completeDay,
+  completeDays,
   completedDays,
   finishRun,
   loadConnection,
@@ -13,7 +13,7 @@ import type { TenantScope } from "@/db/scope";
 import { AppError } from "@/lib/errors";
 import type { RecordError } from "@/lib/ingest/record-schema";
 import { decryptSecret, encryptSecret, SecretBoxError, secretsKey } from "@/lib/secret-box";
-import { importAuditRecords } from "../import";
+import { IMPORT_BATCH_SIZE, importAuditRecords } from "../import";
 import { PartnerCenterRemote, SyncFailure, type RemoteOptions } from "./remote";
 
 /*
@@ -31,6 +31,10 @@ const DAY_MS = 86_400_000;
 /** Partner Center keeps 90 days; a startDate before that is refused. */
 export const API_RETENTION_DAYS = 90;
 export const LATE_DELIVERY_MS = 48 * 3_600_000;
+/** Small days share an import; at most this many wait for their checkpoint. */
+const MAX_DAYS_PER_CHECKPOINT = 31;
+/** Days whose first page is requested ahead of the import. */
+const LOOKAHEAD_DAYS = 4;
 
 export interface SyncOptions extends Omit<RemoteOptions, "onRefreshToken"> {
   now?: () => Date;
@@ -106,36 +110,95 @@ export async function syncTenant(sql: Sql, scope: TenantScope, options: SyncOpti
       const windowStart = started.getTime() - API_RETENTION_DAYS * DAY_MS;
       await ensurePartitionsBetween(sql, new Date(windowStart), started);
       const completed = await completedDays(sql, scope, dayText(Math.floor(windowStart / DAY_MS)));
-      for (const day of daysToRead(started, completed)) {
-        const from = new Date(Math.max(day * DAY_MS, Math.ceil((windowStart + 60_000) / 1000) * 1000));
-        const to = new Date(Math.min((day + 1) * DAY_MS, clock().getTime()));
-        if (from >= to) continue;
-        let records = 0;
-        let storedToday = 0;
-        for await (const page of remote.auditRecordPages(from, to, options.pageSize)) {
-          records += page.length;
-          const own = page.filter((item) => {
-            const partnerId = (item as { partnerId?: unknown } | null)?.partnerId;
-            if (typeof partnerId === "string" && partnerId !== "" && !sameId(partnerId, scope.tenantId)) {
-              foreign++;
-              foreignIds.add(partnerId);
-              return false;
-            }
-            return true;
-          });
-          if (own.length === 0) continue;
+      const ranges = daysToRead(started, completed)
+        .map((day) => ({
+          day,
+          from: new Date(Math.max(day * DAY_MS, Math.ceil((windowStart + 60_000) / 1000) * 1000)),
+          to: new Date(Math.min((day + 1) * DAY_MS, clock().getTime())),
+        }))
+        .filter((r) => r.from < r.to);
+
+      // Records of several small days go in one import, and days are checkpointed after it: a
+      // day is never marked done before all its records are stored.
+      let pending: unknown[] = [];
+      let waiting: Array<{ day: string; records: number }> = [];
+      let pendingStored = 0;
+      const importPending = async (day: number, upTo: number) => {
+        while (pending.length >= upTo && pending.length > 0) {
+          const batch = pending.slice(0, IMPORT_BATCH_SIZE);
+          pending = pending.slice(batch.length);
           try {
-            storedToday += (await importAuditRecords(sql, scope, own, { now: clock() })).stored;
+            pendingStored += (await importAuditRecords(sql, scope, batch, { now: clock() })).stored;
           } catch (e) {
             if (e instanceof AppError) throw new SyncFailure(importProblem(e, dayText(day)));
             throw e;
           }
         }
-        await completeDay(sql, scope, dayText(day), { records, stored: storedToday, at: clock() });
-        stored += storedToday;
-        daysDone++;
-        if (storedToday > 0) log(`${dayText(day)}: ${storedToday} new of ${records}`);
+      };
+      const checkpoint = async (day: number) => {
+        await importPending(day, 1);
+        if (waiting.length === 0) return;
+        await completeDays(sql, scope, waiting, { stored: pendingStored, at: clock() });
+        if (pendingStored > 0) log(`${waiting[0].day}..${waiting.at(-1)!.day}: ${pendingStored} new`);
+        stored += pendingStored;
+        daysDone += waiting.length;
+        waiting = [];
+        pendingStored = 0;
+      };
+
+      // Requests ahead of the import: the next page of this day, and the first pages of the next
+      // few days (days are independent; pages of one day follow each other's continuation).
+      type Request = { index: number; continuation: string | null; page: number };
+      const fetch = (r: Request) => {
+        const range = ranges[r.index];
+        const promise = remote.fetchPage(range.from, range.to, {
+          size: options.pageSize,
+          continuation: r.continuation,
+          page: r.page,
+        });
+        promise.catch(() => {}); // awaited in turn; not an unhandled rejection meanwhile
+        return promise;
+      };
+      const firstPages = new Map<number, ReturnType<typeof fetch>>();
+      const firstPage = (index: number) => {
+        let promise = firstPages.get(index);
+        if (!promise) firstPages.set(index, (promise = fetch({ index, continuation: null, page: 1 })));
+        return promise;
+      };
+      const lookAhead = (from: number) => {
+        for (let i = from; i < Math.min(ranges.length, from + LOOKAHEAD_DAYS); i++) firstPage(i);
+      };
+      let request: Request | null = ranges.length ? { index: 0, continuation: null, page: 1 } : null;
+      let inflight = request && firstPage(0);
+      let records = 0;
+      while (request && inflight) {
+        const { items, next } = await inflight;
+        const following: Request | null = next
+          ? { index: request.index, continuation: next, page: request.page + 1 }
+          : request.index + 1 < ranges.length
+            ? { index: request.index + 1, continuation: null, page: 1 }
+            : null;
+        firstPages.delete(request.index);
+        inflight = following && (following.continuation ? fetch(following) : firstPage(following.index));
+        lookAhead(request.index + 1);
+        const day = ranges[request.index].day;
+        records += items.length;
+        for (const item of items) {
+          const partnerId = (item as { partnerId?: unknown } | null)?.partnerId;
+          if (typeof partnerId === "string" && partnerId !== "" && !sameId(partnerId, scope.tenantId)) {
+            foreign++;
+            foreignIds.add(partnerId);
+          } else pending.push(item);
+        }
+        await importPending(day, IMPORT_BATCH_SIZE);
+        if (!next) {
+          waiting.push({ day: dayText(day), records });
+          records = 0;
+          if (pending.length === 0 || waiting.length >= MAX_DAYS_PER_CHECKPOINT) await checkpoint(day);
+        }
+        request = following;
       }
+      await checkpoint(ranges.at(-1)?.day ?? 0);
     } catch (e) {
       if (!(e instanceof SyncFailure || e instanceof SecretBoxError)) throw e;
       failure = e instanceof SecretBoxError ? `The stored client secret cannot be read: ${e.message}.` : e.message;

@@ -43,12 +43,8 @@ export async function testConnection(
       },
     );
     const now = new Date();
-    let records = 0;
-    for await (const page of remote.auditRecordPages(new Date(now.getTime() - 3_600_000), now, 1)) {
-      records += page.length;
-      break;
-    }
-    return { ok: true, authorityHost: remote.authorityHost, records };
+    const { items } = await remote.fetchPage(new Date(now.getTime() - 3_600_000), now, { size: 1 });
+    return { ok: true, authorityHost: remote.authorityHost, records: items.length };
   } catch (error) {
     if (error instanceof SyncFailure) return { ok: false, problem: "failed", message: error.message };
     if (error instanceof SecretBoxError) {
