@@ -46,6 +46,8 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
         action: null,
         user: null,
         status: null,
+        q: null,
+        correlation: null,
         includeLogAccess: false,
         size: 25,
         cursor: null,

@@ -6,6 +6,7 @@ import {
   countNewerThan,
   DEFAULT_COUNT_CAP,
   getActivityPage,
+  resolveActivitySearch,
   type ActivityPage,
 } from "@/db/queries/activity-records";
 import type { TenantContext } from "@/db/with-tenant";
@@ -22,15 +23,18 @@ import { ROUTES } from "@/lib/routes";
  * A database failure shows as an error, never as an empty log: an audit log that looks empty
  * because the query failed would be a lie.
  */
-export async function ActivityResults({ ctx, params }: { ctx: TenantContext; params: ActivityLogParams }) {
+export async function ActivityResults({ ctx, params: query }: { ctx: TenantContext; params: ActivityLogParams }) {
   const [locale, root] = await Promise.all([getLocale(), getTranslations()]);
   const t = await getTranslations("activityLog");
   let page: ActivityPage;
   let total: { count: number; capped: boolean };
   let position: { count: number; capped: boolean };
   // The newest page starts at the top; any other position is counted from its first row.
-  const deep = params.cursor !== null || params.dir === "oldest";
+  const deep = query.cursor !== null || query.dir === "oldest";
+  let params = query;
   try {
+    // The search is resolved once for the page, its count and its position.
+    params = await resolveActivitySearch({ ctx, params: query });
     [page, total] = await Promise.all([getActivityPage({ ctx, params }), countActivity({ ctx, params })]);
     position =
       deep && page.rows.length > 0
