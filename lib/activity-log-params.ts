@@ -540,6 +540,46 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
   };
 }
 
+/** The day (YYYY-MM-DD) an instant falls on in a time zone. */
+export function dayIn(instant: Date, timeZone: string): string {
+  return formatDay(Math.floor(wallClockMs(instant.getTime(), timeZone) / DAY_MS));
+}
+
+/**
+ * A link to the records of one operation: the correlation filter over the days its records fall
+ * on (in the reader's zone), at most the longest period the log shows, ending no later than
+ * tomorrow, so the link always parses.
+ */
+export function correlationSearchParams(
+  correlation: string,
+  instants: Date[],
+  timeZone: string,
+  options: ParseOptions = {},
+): URLSearchParams {
+  const tz = canonicalTimeZone(timeZone) ?? DEFAULT_TIME_ZONE;
+  const now = options.now ?? new Date();
+  const days = instants.map((i) => Math.floor(wallClockMs(i.getTime(), tz) / DAY_MS));
+  const today = todayIn(tz, now);
+  const to = Math.min(Math.max(...days), today + 1);
+  const from = Math.min(to, Math.max(Math.min(...days), to - MAX_RANGE_DAYS));
+  const query: ActivityLogQuery = {
+    from: formatDay(from),
+    to: formatDay(to),
+    tz,
+    customer: null,
+    action: null,
+    user: null,
+    status: null,
+    q: null,
+    correlation: correlation.toLowerCase(),
+    includeLogAccess: false,
+    size: DEFAULT_PAGE_SIZE,
+    cursor: null,
+    dir: "next",
+  };
+  return toSearchParams(query, {}, { now });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Writing links.
 

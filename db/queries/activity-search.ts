@@ -99,11 +99,17 @@ export async function resolveSearch(tx: Tx, ctx: Scope, q: string, range: Range)
   resolved.names = await matchingNames(tx, ctx, false, term.value, range);
   const attempted = await matchingNames(tx, ctx, true, term.value, range);
   if (attempted.length > 0) {
+    // Only records that name no customer: a producer may also send a created customer's name
+    // without its id, and those records are found by their own customer_key.
     const rows = await tx
       .select({ occurred_at: d.occurredAt, record_id: d.recordId })
       .from(d)
+      .innerJoin(
+        r,
+        sql`${r.tenantId} = ${d.tenantId} and ${r.occurredAt} = ${d.occurredAt} and ${r.id} = ${d.recordId}`,
+      )
       .where(
-        sql`${d.tenantId} = ${ctx.tenantId} and ${d.attemptedCustomerKey} = any(${textArray(attempted)}) and ${inRange(d.occurredAt, range)}`,
+        sql`${d.tenantId} = ${ctx.tenantId} and ${d.attemptedCustomerKey} = any(${textArray(attempted)}) and ${inRange(d.occurredAt, range)} and ${r.customerId} is null`,
       );
     resolved.records = keysOf(rows);
   }

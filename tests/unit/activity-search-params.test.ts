@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   classifySearch,
+  correlationSearchParams,
   MAX_SEARCH_LENGTH,
   parseActivityLogParams,
   toSearchParams,
@@ -87,5 +88,30 @@ describe("the correlation param", () => {
     const params = parseOk({ correlation: UUID });
     expect(toSearchParams(params, {}, { now }).get("correlation")).toBe(UUID);
     expect(toSearchParams(params, { correlation: null }, { now }).has("correlation")).toBe(false);
+  });
+});
+
+describe("correlationSearchParams", () => {
+  it("covers the days of the operation's records in the reader's zone, and parses", () => {
+    const link = correlationSearchParams(
+      UUID.toUpperCase(),
+      [new Date("2026-03-01T23:30:00Z"), new Date("2026-03-03T01:00:00Z")],
+      "Asia/Seoul",
+      { now },
+    );
+    const parsed = parseOk(Object.fromEntries(link));
+    expect(parsed).toMatchObject({ from: "2026-03-02", to: "2026-03-03", tz: "Asia/Seoul", correlation: UUID });
+  });
+
+  it("keeps within the longest period and no later than tomorrow", () => {
+    const link = correlationSearchParams(
+      UUID,
+      [new Date("2020-01-01T00:00:00Z"), new Date("2030-01-01T00:00:00Z")],
+      "UTC",
+      {
+        now,
+      },
+    );
+    expect(parseOk(Object.fromEntries(link))).toMatchObject({ from: "2025-03-31", to: "2026-04-01" });
   });
 });

@@ -12,6 +12,8 @@ import {
 import { formatDateTime, formatNumber } from "@/lib/format";
 import type { OperationStatus } from "@/db/schema";
 import { StatusBadge } from "./status-badge";
+import { CopyButton } from "./copy-button";
+import { LaterOutcomeNote, RelatedRecords, type OutcomeView, type RelatedRecordView } from "./related-records";
 import { isJsonObject, type JsonObject } from "@/lib/json";
 
 interface RecordDetails {
@@ -35,7 +37,15 @@ interface RecordDetails {
 /** Why the details did not load: the API's error code (its message is English, for API clients). */
 type LoadFailure = { status: number; code: string | null } | { status: null; code: null };
 type LoadState =
-  { kind: "loading" } | { kind: "error"; failure: LoadFailure } | { kind: "loaded"; record: RecordDetails };
+  | { kind: "loading" }
+  | { kind: "error"; failure: LoadFailure }
+  | {
+      kind: "loaded";
+      record: RecordDetails;
+      related: RelatedRecordView[];
+      relatedMore: boolean;
+      outcome: OutcomeView | null;
+    };
 
 class DetailsLoadError extends Error {
   constructor(readonly failure: LoadFailure) {
@@ -121,7 +131,13 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
             code: typeof body?.error?.code === "string" ? body.error.code : null,
           });
         }
-        setState({ kind: "loaded", record: body.record as RecordDetails });
+        setState({
+          kind: "loaded",
+          record: body.record as RecordDetails,
+          related: Array.isArray(body.related) ? (body.related as RelatedRecordView[]) : [],
+          relatedMore: body.relatedMore === true,
+          outcome: isJsonObject(body.outcome) ? (body.outcome as unknown as OutcomeView) : null,
+        });
       })
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;
@@ -170,6 +186,11 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
       : null;
   const partnerCenter = isKeyValueList(record.customizedData) ? splitCustomizedData(record.customizedData) : null;
   const imported = isJsonObject(record.sourceRecord);
+  const newValue = isJsonObject(record.resourceNewValue) ? record.resourceNewValue : null;
+  const idOf = (key: string) => (typeof newValue?.[key] === "string" ? (newValue[key] as string) : null);
+  const subscriptionId = idOf("subscriptionId");
+  const orderId = idOf("orderId");
+  const attemptedName = !record.customerId && record.operationType === "add_customer" ? idOf("companyName") : null;
 
   return (
     <section aria-label={t("sectionLabel", { action })} className="space-y-4" data-testid="activity-details">
@@ -201,10 +222,23 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
         />
         <Field label={t("partnerUser")} value={record.userPrincipalName} />
         <Field label={t("application")} value={record.applicationId} />
-        <Field label={t("correlationId")} value={record.correlationId} mono />
-        <Field label={t("customerId")} value={record.customerId ?? "—"} mono />
+        <Field label={t("correlationId")} value={record.correlationId} mono copy />
+        <Field label={t("customerId")} value={record.customerId ?? "—"} mono copy={record.customerId !== null} />
+        {attemptedName && <Field label={t("attemptedCustomer")} value={attemptedName} />}
+        {subscriptionId && <Field label={t("subscriptionId")} value={subscriptionId} mono copy />}
+        {orderId && <Field label={t("orderId")} value={orderId} mono copy />}
         {imported && <Field label={t("source.label")} value={t("source.partnerCenter")} />}
       </dl>
+
+      {state.outcome && <LaterOutcomeNote outcome={state.outcome} timeZone={timeZone} />}
+
+      <RelatedRecords
+        correlationId={record.correlationId}
+        self={record}
+        records={state.related}
+        more={state.relatedMore}
+        timeZone={timeZone}
+      />
 
       {failure && (
         <p className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-900">
@@ -234,11 +268,14 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
   );
 }
 
-function Field({ label, value, mono }: { label: string; value: string; mono?: boolean }) {
+function Field({ label, value, mono, copy }: { label: string; value: string; mono?: boolean; copy?: boolean }) {
   return (
     <div>
       <dt className="font-medium text-gray-600">{label}</dt>
-      <dd className={`break-all ${mono ? "font-mono text-xs" : ""}`}>{value}</dd>
+      <dd className={`break-all ${mono ? "font-mono text-xs" : ""}`}>
+        {value}
+        {copy && <CopyButton value={value} label={label} />}
+      </dd>
     </div>
   );
 }

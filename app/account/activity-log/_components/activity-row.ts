@@ -1,4 +1,4 @@
-import type { ActivityListRow } from "@/db/queries/activity-records";
+import type { ActivityPageRow } from "@/db/queries/activity-records";
 import type { OperationStatus } from "@/db/schema";
 import { translatedActionLabel, translatedStatusLabel, type CatalogTranslator } from "@/lib/activity-labels";
 import { formatDateTime } from "@/lib/format";
@@ -10,16 +10,21 @@ export interface ActivityRowView {
   occurredAtText: string;
   customerId: string | null;
   customerName: string | null;
+  /** A failed "Add customer": the name it tried; no customer exists to link to. */
+  attemptedCustomerName: string | null;
+  correlationId: string;
   operationType: string;
   actionLabel: string;
   resourceType: string;
   status: OperationStatus;
   statusLabel: string;
   userPrincipalName: string;
+  /** For a record in progress whose operation has since ended: how, and when (formatted). */
+  laterOutcome: { status: "succeeded" | "failed"; occurredAt: string; occurredAtText: string } | null;
 }
 
 export function toRowView(
-  row: ActivityListRow,
+  row: ActivityPageRow,
   { timeZone, locale, t }: { timeZone: string; locale: string; t: CatalogTranslator },
 ): ActivityRowView {
   return {
@@ -28,11 +33,20 @@ export function toRowView(
     occurredAtText: formatDateTime(row.occurredAt, timeZone, locale),
     customerId: row.customerId,
     customerName: row.customerName,
+    attemptedCustomerName: row.attemptedCustomerName,
+    correlationId: row.correlationId,
     operationType: row.operationType,
     actionLabel: translatedActionLabel(t, row.operationType),
     resourceType: row.resourceType,
     status: row.operationStatus,
     statusLabel: translatedStatusLabel(t, row.operationStatus),
     userPrincipalName: row.userPrincipalName,
+    laterOutcome: row.laterOutcome
+      ? {
+          status: row.laterOutcome.status,
+          occurredAt: row.laterOutcome.occurredAt.toISOString(),
+          occurredAtText: formatDateTime(row.laterOutcome.occurredAt, timeZone, locale),
+        }
+      : null,
   };
 }
