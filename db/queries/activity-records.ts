@@ -1,9 +1,8 @@
-import { and, asc, desc, eq, getTableName, gte, ilike, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, ilike, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { LOG_ACCESS_ACTIONS, type ActivityLogParams } from "@/lib/activity-log-params";
 import { decodeCursor, encodeCursor, type Cursor } from "@/lib/cursor";
 import { AppError } from "@/lib/errors";
 import type { Database } from "../client";
-import { laterOutcomeColumn, toLaterOutcome, type LaterOutcome } from "./activity-related";
 import { resolveSearch, searchCondition, type ResolvedSearch } from "./activity-search";
 import { activityDayCounts, activityRecordDetails, activityRecords, type ActivityRecord } from "../schema";
 import { withTenant, type TenantContext, type Tx } from "../with-tenant";
@@ -113,35 +112,9 @@ export interface ActivityDetailsRow extends ActivityListRow {
   sourceRecord: unknown;
 }
 
-/*
- * The company name a failed "Add customer" tried, for the Affected customer column: such a record
- * names no customer (none was created), and the name is in its details. Looked up only for those
- * rows (one primary-key probe each), with explicit qualifiers: drizzle renders columns unqualified
- * in a single-table select, and inside the subquery they would name the details' own columns.
- */
-const attemptedCustomerName = (() => {
-  const d = activityRecordDetails;
-  const r = sql.identifier(getTableName(activityRecords));
-  const inner = (column: { name: string }) => sql`d.${sql.identifier(column.name)}`;
-  const outer = (column: { name: string }) => sql`${r}.${sql.identifier(column.name)}`;
-  return sql<string | null>`case when ${outer(activityRecords.customerId)} is null
-      and ${outer(activityRecords.operationType)} = 'add_customer' then
-    (select ${inner(d.resourceNewValue)}->>'companyName' from ${d} d
-      where ${inner(d.tenantId)} = ${outer(activityRecords.tenantId)}
-        and ${inner(d.occurredAt)} = ${outer(activityRecords.occurredAt)}
-        and ${inner(d.recordId)} = ${outer(activityRecords.id)}) end`;
-})();
-
-export interface ActivityPageRow extends ActivityListRow {
-  /** For a failed "Add customer": the company name it tried (no customer was created). */
-  attemptedCustomerName: string | null;
-  /** For a record in progress: how its operation ended, once a later record says so. */
-  laterOutcome: LaterOutcome | null;
-}
-
 export interface ActivityPage {
   /** Newest first. */
-  rows: ActivityPageRow[];
+  rows: ActivityListRow[];
   /** Position for older rows (dir=next), or null on the last page. */
   nextCursor: string | null;
   /** Position for newer rows (dir=prev), or null on the first page. */
@@ -267,12 +240,7 @@ export function pageRowsQuery(
     ? sql<boolean>`exists(${nearestBehindQuery(tx, ctx, params, cursor, backwards)})`
     : sql<boolean>`false`;
   return tx
-    .select({
-      ...activityListColumns,
-      attemptedCustomerName: attemptedCustomerName.as("attempted_customer_name"),
-      laterOutcome: laterOutcomeColumn.as("later_outcome"),
-      behind: behind.as("behind"),
-    })
+    .select({ ...activityListColumns, behind: behind.as("behind") })
     .from(activityRecords)
     .where(buildActivityWhere(ctx, params, cursor ? { cursor, op: backwards ? ">" : "<" } : undefined))
     .orderBy(
@@ -394,9 +362,7 @@ export async function getActivityPage({
       const filters = await withResolvedSearch(tx, ctx, params);
       const fetched = await pageRowsQuery(tx, ctx, filters, cursor, backwards, params.size + 1);
       const more = fetched.length > params.size;
-      const page = fetched
-        .slice(0, params.size)
-        .map(({ behind: _, laterOutcome, ...row }) => ({ ...row, laterOutcome: toLaterOutcome(laterOutcome) }));
+      const page = fetched.slice(0, params.size).map(({ behind: _, ...row }) => row);
       if (backwards) page.reverse();
 
       // Anything back where we came from: beyond the page's edge (any row's `behind`), or, when

@@ -1,6 +1,6 @@
-import { and, asc, eq, getTableName, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { activityRecords, type OperationStatus } from "../schema";
+import { activityRecordDetails, activityRecords, type ActivityRecord, type OperationStatus } from "../schema";
 import { withTenant, type TenantContext } from "../with-tenant";
 
 /*
@@ -31,32 +31,87 @@ export interface LaterOutcome {
 /** A record "in progress" is settled by the first later record of its operation that succeeded or failed. */
 export const SETTLING_STATUSES = ["succeeded", "failed"] as const;
 
-/*
- * For the page: each in-progress row's outcome, if one has been recorded since. One probe of the
- * correlation index per such row (a few per page), with explicit qualifiers: drizzle renders
- * columns unqualified in a single-table select, and inside the subquery they would name its own.
- */
-export const laterOutcomeColumn = (() => {
-  const outerTable = sql.identifier(getTableName(activityRecords));
-  const outer = (column: { name: string }) => sql`${outerTable}.${sql.identifier(column.name)}`;
-  const inner = (column: { name: string }) => sql`later.${sql.identifier(column.name)}`;
-  const r = activityRecords;
-  return sql<{
-    status: LaterOutcome["status"];
-    at: string;
-  } | null>`case when ${outer(r.operationStatus)} = 'progress' then
-    (select json_build_object('status', ${inner(r.operationStatus)}, 'at', ${inner(r.occurredAt)})
-       from ${r} later
-      where ${inner(r.tenantId)} = ${outer(r.tenantId)} and ${inner(r.cloud)} = ${outer(r.cloud)}
-        and ${inner(r.correlationId)} = ${outer(r.correlationId)}
-        and ${inner(r.occurredAt)} > ${outer(r.occurredAt)}
-        and ${inner(r.operationType)} = ${outer(r.operationType)}
-        and ${inner(r.operationStatus)} in ('succeeded', 'failed')
-      order by ${inner(r.occurredAt)}, ${inner(r.id)} limit 1) end`;
-})();
+/** What a page row shows beyond its own columns, looked up for the few rows that need it. */
+export interface RowAnnotation {
+  /** A failed "Add customer" names no customer (none was created): the company name it tried. */
+  attemptedCustomerName: string | null;
+  /** A record in progress: how its operation ended, once a later record says so. */
+  laterOutcome: LaterOutcome | null;
+}
 
-export function toLaterOutcome(value: { status: LaterOutcome["status"]; at: string } | null): LaterOutcome | null {
-  return value ? { status: value.status, occurredAt: new Date(value.at) } : null;
+type PageRow = Pick<
+  ActivityRecord,
+  "id" | "occurredAt" | "customerId" | "operationType" | "operationStatus" | "correlationId"
+>;
+
+/** A SQL string literal (standard_conforming_strings: only the quote needs doubling). */
+const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+/**
+ * Annotations for a page's rows, in one transaction: the attempted names of failed "Add customer"
+ * rows (a primary-key probe of the details each) and the outcomes of rows in progress (a probe of
+ * the correlation index each). Outside the page's own statement, so its plan stays one index walk.
+ * The values are the rows' own (times, integer ids, UUIDs, operation types), inlined as literals.
+ */
+export async function getRowAnnotations({
+  ctx,
+  rows,
+  db,
+}: {
+  ctx: Scope;
+  rows: PageRow[];
+  db?: Database;
+}): Promise<Map<number, RowAnnotation>> {
+  const annotations = new Map<number, RowAnnotation>();
+  const attempts = rows.filter((row) => row.customerId === null && row.operationType === "add_customer");
+  const inProgress = rows.filter((row) => row.operationStatus === "progress");
+  if (attempts.length === 0 && inProgress.length === 0) return annotations;
+  const annotate = (id: number, part: Partial<RowAnnotation>) =>
+    annotations.set(id, { attemptedCustomerName: null, laterOutcome: null, ...annotations.get(id), ...part });
+  const d = activityRecordDetails;
+  const r = activityRecords;
+  await withTenant(
+    ctx,
+    async (tx) => {
+      if (attempts.length > 0) {
+        const times = attempts.map((row) => literal(row.occurredAt.toISOString())).join(", ");
+        const ids = attempts.map((row) => String(Math.trunc(row.id))).join(", ");
+        const found = (await tx.execute(sql`
+          select ${d.recordId} as id, ${d.resourceNewValue}->>'companyName' as name from ${d}
+          where ${d.tenantId} = ${ctx.tenantId}
+            and ${d.occurredAt} = any(${sql.raw(`array[${times}]::timestamptz[]`)})
+            and ${d.recordId} = any(${sql.raw(`array[${ids}]::bigint[]`)})`)) as unknown as {
+          id: string;
+          name: string | null;
+        }[];
+        for (const row of found) if (row.name) annotate(Number(row.id), { attemptedCustomerName: row.name });
+      }
+      if (inProgress.length > 0) {
+        const values = inProgress
+          .map(
+            (row) =>
+              `(${Math.trunc(row.id)}::bigint, ${literal(row.occurredAt.toISOString())}::timestamptz, ${literal(row.correlationId)}::uuid, ${literal(row.operationType)})`,
+          )
+          .join(", ");
+        const found = (await tx.execute(sql`
+          select p.id, o.status, o.at from (values ${sql.raw(values)}) as p(id, at, correlation_id, operation_type)
+          cross join lateral (
+            select ${r.operationStatus} as status, ${r.occurredAt} as at from ${r}
+            where ${r.tenantId} = ${ctx.tenantId} and ${r.cloud} = ${ctx.cloud}
+              and ${r.correlationId} = p.correlation_id and ${r.occurredAt} > p.at
+              and ${r.operationType} = p.operation_type and ${r.operationStatus} in ('succeeded', 'failed')
+            order by ${r.occurredAt}, ${r.id} limit 1) o`)) as unknown as {
+          id: string;
+          status: LaterOutcome["status"];
+          at: string | Date;
+        }[];
+        for (const row of found)
+          annotate(Number(row.id), { laterOutcome: { status: row.status, occurredAt: new Date(row.at) } });
+      }
+    },
+    db,
+  );
+  return annotations;
 }
 
 /**

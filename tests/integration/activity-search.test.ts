@@ -9,6 +9,7 @@ import {
   withResolvedSearch,
   type ActivityFilters,
 } from "@/db/queries/activity-records";
+import { getRowAnnotations } from "@/db/queries/activity-related";
 import * as schema from "@/db/schema";
 import { generateActivity } from "@/db/seed/activity-generator";
 import { withTenant } from "@/db/with-tenant";
@@ -196,9 +197,12 @@ describe("the search box", () => {
 
   it("gives the page row of a failed Add customer the name it tried", async () => {
     const page = await getActivityPage({ ctx: TENANT, params: { range, q: "aeroskobing", size: 25 }, db: orm });
-    expect(page.rows.map((r) => [r.customerId, r.customerName, r.attemptedCustomerName])).toEqual([
+    const annotations = await getRowAnnotations({ ctx: TENANT, rows: page.rows, db: orm });
+    expect(page.rows.map((r) => [r.customerId, r.customerName, annotations.get(r.id)?.attemptedCustomerName])).toEqual([
       [null, null, "Ærøskøbing Fiskeri ApS"],
     ]);
+    // Another tenant's context finds no details for it.
+    expect((await getRowAnnotations({ ctx: OTHER, rows: page.rows, db: orm })).size).toBe(0);
   });
 
   it.each([

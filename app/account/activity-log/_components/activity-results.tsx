@@ -9,6 +9,7 @@ import {
   resolveActivitySearch,
   type ActivityPage,
 } from "@/db/queries/activity-records";
+import { getRowAnnotations, type RowAnnotation } from "@/db/queries/activity-related";
 import type { TenantContext } from "@/db/with-tenant";
 import { toSearchParams, type ActivityLogParams, type PageDirection } from "@/lib/activity-log-params";
 import { asCatalog } from "@/lib/activity-labels";
@@ -29,6 +30,7 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
   let page: ActivityPage;
   let total: { count: number; capped: boolean };
   let position: { count: number; capped: boolean };
+  let annotations: Map<number, RowAnnotation>;
   // The newest page starts at the top; any other position is counted from its first row.
   const deep = query.cursor !== null || query.dir === "oldest";
   let params = query;
@@ -40,6 +42,11 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
       deep && page.rows.length > 0
         ? await countNewerThan({ ctx, params, row: page.rows[0] })
         : { count: 0, capped: false };
+    // Attempted names and later outcomes, for the few rows that have them; the page shows without.
+    annotations = await getRowAnnotations({ ctx, rows: page.rows }).catch((error: unknown) => {
+      console.error("could not annotate the activity log page", error);
+      return new Map<number, RowAnnotation>();
+    });
     annotate({ rows: page.rows.length });
   } catch (error) {
     console.error("activity log query failed", error);
@@ -119,7 +126,9 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
         </div>
       ) : (
         <ActivityTable
-          rows={page.rows.map((r) => toRowView(r, { timeZone: params.tz, locale, t: asCatalog(root) }))}
+          rows={page.rows.map((r) =>
+            toRowView(r, { timeZone: params.tz, locale, t: asCatalog(root) }, annotations.get(r.id)),
+          )}
           timeZoneLabel={zoneLabel}
           timeZone={params.tz}
         />

@@ -1,4 +1,5 @@
-import type { ActivityPageRow } from "@/db/queries/activity-records";
+import type { ActivityListRow } from "@/db/queries/activity-records";
+import type { RowAnnotation } from "@/db/queries/activity-related";
 import type { OperationStatus } from "@/db/schema";
 import { translatedActionLabel, translatedStatusLabel, type CatalogTranslator } from "@/lib/activity-labels";
 import { formatDateTime } from "@/lib/format";
@@ -24,16 +25,18 @@ export interface ActivityRowView {
 }
 
 export function toRowView(
-  row: ActivityPageRow,
+  row: ActivityListRow,
   { timeZone, locale, t }: { timeZone: string; locale: string; t: CatalogTranslator },
+  annotation?: RowAnnotation,
 ): ActivityRowView {
+  const laterOutcome = annotation?.laterOutcome ?? null;
   return {
     id: row.id,
     occurredAt: row.occurredAt.toISOString(),
     occurredAtText: formatDateTime(row.occurredAt, timeZone, locale),
     customerId: row.customerId,
     customerName: row.customerName,
-    attemptedCustomerName: row.attemptedCustomerName,
+    attemptedCustomerName: annotation?.attemptedCustomerName ?? null,
     correlationId: row.correlationId,
     operationType: row.operationType,
     actionLabel: translatedActionLabel(t, row.operationType),
@@ -41,11 +44,11 @@ export function toRowView(
     status: row.operationStatus,
     statusLabel: translatedStatusLabel(t, row.operationStatus),
     userPrincipalName: row.userPrincipalName,
-    laterOutcome: row.laterOutcome
+    laterOutcome: laterOutcome
       ? {
-          status: row.laterOutcome.status,
-          occurredAt: row.laterOutcome.occurredAt.toISOString(),
-          occurredAtText: formatDateTime(row.laterOutcome.occurredAt, timeZone, locale),
+          status: laterOutcome.status,
+          occurredAt: laterOutcome.occurredAt.toISOString(),
+          occurredAtText: formatDateTime(laterOutcome.occurredAt, timeZone, locale),
         }
       : null,
   };
