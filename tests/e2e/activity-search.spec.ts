@@ -182,3 +182,31 @@ test.describe("in Korean", () => {
     await expectNoSeriousViolations(page);
   });
 });
+
+test.describe("filters from a row, and chips", () => {
+  test("an expanded row's action and status filter the log, and each chip removes its filter", async ({ page }) => {
+    await signIn(page, "admin@contoso.example", { path: LOG });
+    await expect(rows(page).first()).toBeVisible();
+    await expect(page.getByTestId("active-filters")).toHaveCount(0);
+    await rows(page).first().getByRole("button", { name: "Show details" }).click();
+    const details = page.getByTestId("activity-details");
+    const operationType = await details.locator("dd.font-mono").first().textContent();
+    await details.getByRole("link", { name: "Show only this action" }).click();
+    await expect(page).toHaveURL(new RegExp(`[?&]action=${operationType}(&|$)`));
+    await expect(page.getByTestId("chip-action")).toBeVisible();
+
+    await rows(page).first().getByRole("button", { name: "Show details" }).click();
+    await page.getByTestId("activity-details").getByRole("link", { name: "Show only this status" }).click();
+    await expect(page).toHaveURL(/[?&]status=/);
+    await expect(page.getByTestId("chip-status")).toBeVisible();
+    await expectNoSeriousViolations(page);
+
+    // Removing one chip keeps the other filter.
+    await page.getByTestId("chip-action").click();
+    await expect(page).not.toHaveURL(/[?&]action=/);
+    await expect(page).toHaveURL(/[?&]status=/);
+    await expect(page.getByTestId("chip-action")).toHaveCount(0);
+    await page.getByTestId("chip-status").click();
+    await expect(page.getByTestId("active-filters")).toHaveCount(0);
+  });
+});

@@ -1,6 +1,9 @@
 "use client";
 
+import Link from "next/link";
 import { useEffect, useState, type ReactNode } from "react";
+import { toSearchParams, type ActivityLogOverrides, type ActivityLogQuery } from "@/lib/activity-log-params";
+import { ROUTES } from "@/lib/routes";
 import { useLocale, useTranslations } from "next-intl";
 import {
   asCatalog,
@@ -111,7 +114,18 @@ function displayNumber(value: unknown, locale: string): string {
 }
 
 /** The details of one logged action, fetched when its row is expanded. */
-export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occurredAt: string; timeZone: string }) {
+export function ActivityDetails({
+  id,
+  occurredAt,
+  timeZone,
+  query,
+}: {
+  id: number;
+  occurredAt: string;
+  timeZone: string;
+  /** The current view: "show only" links keep it and add one filter. */
+  query?: ActivityLogQuery;
+}) {
   const [state, setState] = useState<LoadState>({ kind: "loading" });
   const t = useTranslations("activityLog.details");
   const labels = asCatalog(useTranslations());
@@ -195,7 +209,11 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
   return (
     <section aria-label={t("sectionLabel", { action })} className="space-y-4" data-testid="activity-details">
       <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-3">
-        <Field label={t("action")} value={action} />
+        <Field label={t("action")} value={action}>
+          {query && (
+            <FilterLink href={filterHref(query, { action: record.operationType })} label={t("filterBy.action")} />
+          )}
+        </Field>
         <Field label={t("operationType")} value={record.operationType} mono />
         <Field
           label={t("resourceType")}
@@ -211,6 +229,9 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
               status={record.operationStatus}
               label={translatedStatusLabel(labels, record.operationStatus)}
             />
+            {query && (
+              <FilterLink href={filterHref(query, { status: record.operationStatus })} label={t("filterBy.status")} />
+            )}
           </dd>
         </div>
         <Field
@@ -220,7 +241,11 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
             zone: timeZone,
           })}
         />
-        <Field label={t("partnerUser")} value={record.userPrincipalName} />
+        <Field label={t("partnerUser")} value={record.userPrincipalName}>
+          {query && (
+            <FilterLink href={filterHref(query, { user: record.userPrincipalName })} label={t("filterBy.user")} />
+          )}
+        </Field>
         <Field label={t("application")} value={record.applicationId} />
         <Field label={t("correlationId")} value={record.correlationId} mono copy />
         <Field label={t("customerId")} value={record.customerId ?? "—"} mono copy={record.customerId !== null} />
@@ -268,15 +293,44 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
   );
 }
 
-function Field({ label, value, mono, copy }: { label: string; value: string; mono?: boolean; copy?: boolean }) {
+function Field({
+  label,
+  value,
+  mono,
+  copy,
+  children,
+}: {
+  label: string;
+  value: string;
+  mono?: boolean;
+  copy?: boolean;
+  children?: ReactNode;
+}) {
   return (
     <div>
       <dt className="font-medium text-gray-600">{label}</dt>
       <dd className={`break-all ${mono ? "font-mono text-xs" : ""}`}>
         {value}
         {copy && <CopyButton value={value} label={label} />}
+        {children}
       </dd>
     </div>
+  );
+}
+
+const filterHref = (query: ActivityLogQuery, filter: ActivityLogOverrides) =>
+  `${ROUTES.activityLog}?${toSearchParams(query, filter)}`;
+
+/** "Show only this …": the current view with one more filter, from the record's own value. */
+function FilterLink({ href, label }: { href: string; label: string }) {
+  return (
+    <Link
+      href={href}
+      data-testid="filter-by"
+      className="ml-2 whitespace-nowrap text-xs text-brand underline-offset-2 hover:underline"
+    >
+      {label}
+    </Link>
   );
 }
 

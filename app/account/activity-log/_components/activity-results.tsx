@@ -71,6 +71,8 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
   }
 
   const zoneLabel = timeZoneLabel(params.tz);
+  // The view as links write it (no derived range, no resolved search), for the rows' filter links.
+  const { range: _range, ...linkQuery } = query;
   const exportHref = `${ROUTES.activityExport}?${toSearchParams(params, { cursor: null, dir: "next" })}`;
   const pageHref = (cursor: string | null, dir: PageDirection) =>
     `${ROUTES.activityLog}?${toSearchParams(params, { cursor, dir })}`;
@@ -131,6 +133,7 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
           )}
           timeZoneLabel={zoneLabel}
           timeZone={params.tz}
+          query={linkQuery}
         />
       )}
 
