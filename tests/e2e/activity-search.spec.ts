@@ -165,6 +165,7 @@ test.describe("in Korean", () => {
     await search(page, "검색", typed);
     await expect(rows(page).first()).toBeVisible();
     await expectOnly(page, name);
+    await expect(page.getByTestId("chip-q")).toContainText(`검색: ${typed}`);
 
     await page.goto(`${LOG}?q=${"x".repeat(500)}`);
     await expect(page.getByTestId("param-errors")).toContainText("‘검색’: 최대 200자까지 입력할 수 있습니다.");

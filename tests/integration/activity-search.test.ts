@@ -6,6 +6,7 @@ import {
   countActivity,
   getActivityPage,
   pageRowsQuery,
+  resolveActivitySearch,
   withResolvedSearch,
   type ActivityFilters,
 } from "@/db/queries/activity-records";
@@ -13,6 +14,7 @@ import { getRowAnnotations } from "@/db/queries/activity-related";
 import * as schema from "@/db/schema";
 import { generateActivity } from "@/db/seed/activity-generator";
 import { withTenant } from "@/db/with-tenant";
+import { createActivityCsvStream } from "@/lib/export/activity-csv";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 /*
@@ -237,6 +239,20 @@ describe("the search box", () => {
     });
     expect(await found("societe", TENANT, { status: "failed" })).toEqual([]);
     expect(await found("aeroskobing", TENANT, { action: "add_customer", status: "failed" })).toEqual([ids.attempted]);
+  });
+
+  it("exports what it finds: the same where-builder, resolved once", async () => {
+    for (const q of ["societe", ID.subscription, "aeroskobing"]) {
+      const params = await resolveActivitySearch({ ctx: TENANT, params: { range, q }, db: orm });
+      const stream = createActivityCsvStream({ ctx: TENANT, params, sql: app });
+      const text = await new Response(stream).text();
+      // The header line and one record.
+      expect(text.trimEnd().split("\r\n"), q).toHaveLength(2);
+    }
+    // An unresolved search is a programming error, never a silently unfiltered file.
+    expect(() => createActivityCsvStream({ ctx: TENANT, params: { range, q: "societe" }, sql: app })).toThrow(
+      /resolved/,
+    );
   });
 
   it("finds a common name's many records, newest first, a page at a time", async () => {
