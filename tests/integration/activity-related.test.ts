@@ -1,10 +1,15 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { closeDb } from "@/db/client";
 import { getActivityPage } from "@/db/queries/activity-records";
 import { getRelatedRecords, getRowAnnotations, laterOutcomeOf } from "@/db/queries/activity-related";
 import * as schema from "@/db/schema";
 import { generateActivity } from "@/db/seed/activity-generator";
+import { getActivityRecord } from "@/lib/handlers/activity-record";
+import { exportActivityLog } from "@/lib/handlers/export-activity-log";
+import { route } from "@/lib/http/route";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 /*
@@ -143,5 +148,60 @@ describe("records of one operation", () => {
     const otherAnnotations = await getRowAnnotations({ ctx: TENANT, rows: others.rows, db: orm });
     for (const row of others.rows.filter((r) => r.customerId !== null))
       expect(otherAnnotations.get(row.id)?.attemptedCustomerName ?? null).toBeNull();
+  });
+
+  describe("through the routes, as the signed-in user", () => {
+    const signedIn = (scope: typeof TENANT) => ({
+      ...scope,
+      userId: "00000000-0000-4000-8000-0000000000a1",
+      userPrincipalName: "admin@related.example",
+      role: "global_admin" as const,
+    });
+    const SESSION = "00000000-0000-4000-8000-000000000000";
+    const details = (scope: typeof TENANT, id: number, at: Date) =>
+      route((request: NextRequest) =>
+        getActivityRecord({ ctx: signedIn(scope), sessionId: SESSION, request, params: { id: String(id) } }),
+      )(new NextRequest(`http://localhost/api/activity-log/records/${id}?at=${encodeURIComponent(at.toISOString())}`));
+
+    beforeAll(() => {
+      vi.stubEnv("DATABASE_URL", db.url);
+    });
+    afterAll(async () => {
+      await closeDb();
+      vi.unstubAllEnvs();
+    });
+
+    it("a record's details carry its related records and, in progress, its outcome; another tenant's is 404", async () => {
+      const [progress] = await db.admin<[{ id: string; occurred_at: Date; correlation_id: string }]>`
+        select r.id, r.occurred_at, r.correlation_id from activity_records r
+        where r.tenant_id = ${TENANT.tenantId} and r.operation_status = 'progress'
+          and exists (select 1 from activity_records o where o.tenant_id = r.tenant_id and o.correlation_id = r.correlation_id
+                      and o.operation_status in ('succeeded', 'failed'))
+        order by r.occurred_at limit 1`;
+      const response = await details(TENANT, Number(progress.id), progress.occurred_at);
+      expect(response.status).toBe(200);
+      const body = await response.json();
+      expect(body.related).toHaveLength(1);
+      expect(body.relatedMore).toBe(false);
+      expect(body.outcome).toEqual({
+        status: body.related[0].operationStatus,
+        occurredAt: body.related[0].occurredAt,
+      });
+      expect((await details(OTHER, Number(progress.id), progress.occurred_at)).status).toBe(404);
+    });
+
+    it("the export applies the search, and a bad search is a 400 naming it", async () => {
+      const exportRoute = (query: string) =>
+        route((request: NextRequest) =>
+          exportActivityLog({ ctx: signedIn(TENANT), sessionId: SESSION, request, params: {} }),
+        )(new NextRequest(`http://localhost/api/activity-log/export?from=2026-06-01&to=2026-06-30&${query}`));
+      const correlation = await orderChain();
+      const ok = await exportRoute(`q=${correlation}`);
+      expect(ok.status).toBe(200);
+      expect((await ok.text()).trimEnd().split("\r\n")).toHaveLength(5);
+      const bad = await exportRoute(`q=${"x".repeat(500)}`);
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).error.message).toMatch(/"Search" can be at most 200 characters/);
+    });
   });
 });
