@@ -129,6 +129,13 @@ export const activityRecords = pgTable(
      * index condition, so `lower(user_principal_name) = ...` filtered every row of the range.
      */
     userKey: text("user_key").generatedAlwaysAs(sql`lower(user_principal_name)`),
+    /*
+     * The search box's key: the customer name folded for case, accents and width (NFKC, unaccent,
+     * lower; activity_search_fold in migration 0012). Stored for the same reason as user_key:
+     * under row-level security a qual calling a non-leakproof function on a column (the fold, or
+     * LIKE) cannot be an index condition, while `=` and `>` on this column can.
+     */
+    customerKey: text("customer_key").generatedAlwaysAs(sql`activity_search_fold(customer_name)`),
     applicationId: text("application_id").notNull(),
     correlationId: uuid("correlation_id").notNull(),
     /*
@@ -172,6 +179,25 @@ export const activityRecords = pgTable(
       t.occurredAt.desc().nullsFirst(),
       t.id.desc().nullsFirst(),
     ),
+    // The search box and the correlation filter (migration 0012, which also INCLUDEs cloud and operation_type).
+    index("activity_records_customer_key_idx").on(
+      t.tenantId,
+      t.customerKey,
+      t.occurredAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    index("activity_records_customer_idx").on(
+      t.tenantId,
+      t.customerId,
+      t.occurredAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    index("activity_records_correlation_idx").on(
+      t.tenantId,
+      t.correlationId,
+      t.occurredAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
     // Sealing and verification read a tenant's rows by ingestion period in a fixed order.
     index("activity_records_recorded_idx").on(t.tenantId, t.recordedAt, t.id),
   ],
@@ -195,12 +221,27 @@ export const activityRecordDetails = pgTable(
      * not model and its original operationDate string included; null for our own records.
      */
     sourceRecord: jsonb("source_record"),
+    /*
+     * For the search box, stored so that an equality on them is an index condition under
+     * row-level security (see customer_key): the subscription or order the record is about, and
+     * the folded company name of a record that names a company but no customer id (an "Add
+     * customer" that created none).
+     */
+    resourceKey: uuid("resource_key").generatedAlwaysAs(
+      sql`activity_uuid_or_null(coalesce(resource_new_value->>'subscriptionId', resource_new_value->>'orderId', resource_old_value->>'subscriptionId'))`,
+    ),
+    attemptedCustomerKey: text("attempted_customer_key").generatedAlwaysAs(
+      sql`CASE WHEN NOT (resource_new_value ? 'customerId') THEN activity_search_fold(resource_new_value->>'companyName') END`,
+    ),
   },
   (t) => [
     primaryKey({
       name: "activity_record_details_pkey",
       columns: [t.tenantId, t.occurredAt, t.recordId],
     }),
+    // Partial, with INCLUDE columns in migration 0012.
+    index("activity_record_details_resource_key_idx").on(t.tenantId, t.resourceKey),
+    index("activity_record_details_attempted_customer_idx").on(t.tenantId, t.attemptedCustomerKey, t.occurredAt),
   ],
 );
 

@@ -20,6 +20,8 @@ export const DEFAULT_TIME_ZONE = "UTC";
 export const MAX_RANGE_DAYS = 366;
 export const MAX_CUSTOMER_LENGTH = 200;
 export const MAX_USER_LENGTH = 320;
+/** The search box: longer than any name, domain or id anyone types. */
+export const MAX_SEARCH_LENGTH = 200;
 /** Dates before this year are typos (a log cannot be that old), and Date.UTC misreads years < 100. */
 export const MIN_YEAR = 2000;
 
@@ -39,6 +41,10 @@ export interface ActivityLogParams {
   action: string | null;
   user: string | null;
   status: OperationStatus | null;
+  /** The search box as typed (trimmed); what it means is `classifySearch`'s. */
+  q: string | null;
+  /** Only the records of one operation: a correlation id, lower case. */
+  correlation: string | null;
   /**
    * Whether the log's records of its own use (views and exports, LOG_ACCESS_ACTIONS) are listed.
    * Off by default: the log is about customers, and an admin's own views would crowd it.
@@ -54,7 +60,20 @@ export interface ActivityLogParams {
 }
 
 export type ActivityLogParamName =
-  "from" | "to" | "tz" | "customer" | "action" | "user" | "status" | "access" | "size" | "cursor" | "dir" | "at";
+  | "from"
+  | "to"
+  | "tz"
+  | "customer"
+  | "action"
+  | "user"
+  | "status"
+  | "q"
+  | "correlation"
+  | "access"
+  | "size"
+  | "cursor"
+  | "dir"
+  | "at";
 
 /**
  * Why a param could not be used, machine-readable: the page shows `code` (with `values`) from its
@@ -79,6 +98,7 @@ export const PARAM_ERROR_CODES = [
   "unknown_access",
   "at_outside_range",
   "position_twice",
+  "uuid_format",
 ] as const;
 export type ParamErrorCode = (typeof PARAM_ERROR_CODES)[number];
 
@@ -104,6 +124,8 @@ const LABELS: Record<ActivityLogParamName, string> = {
   action: '"Action"',
   user: '"Partner user"',
   status: '"Status"',
+  q: '"Search"',
+  correlation: '"Correlation ID"',
   access: '"Include log access"',
   size: '"Page size"',
   cursor: "The page position",
@@ -128,6 +150,28 @@ const ACTION_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 // filter would silently search for that, so those are refused the same way (isWellFormed below).
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 const MAX_TIME_ZONE_LENGTH = 64;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// A host name with at least one dot and a letter-only last label: "contoso.com", "xn--bcher-kva.de".
+const DOMAIN_PATTERN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+/**
+ * What a search means, decided by its form: a UUID is looked up as the id of a record's operation
+ * (correlation), customer, subscription, order or ingested event; a domain finds its customer (and
+ * names containing it); anything else searches customer names, folded for case, accents and width.
+ */
+export type SearchTerm =
+  { kind: "uuid"; value: string } | { kind: "domain"; value: string } | { kind: "text"; value: string };
+
+export function classifySearch(q: string): SearchTerm {
+  const value = q.trim();
+  if (UUID_PATTERN.test(value)) return { kind: "uuid", value: value.toLowerCase() };
+  if (DOMAIN_PATTERN.test(value)) return { kind: "domain", value: value.toLowerCase() };
+  return { kind: "text", value };
+}
+
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
 
 const DAY_MS = 86_400_000;
 
@@ -387,7 +431,7 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
     }
   }
 
-  const text = (param: "customer" | "user", max: number): string | null => {
+  const text = (param: "customer" | "user" | "q", max: number): string | null => {
     const value = valueOf(param);
     if (value === null) return null;
     if (value.length > max) fail(param, "too_long", `${LABELS[param]} can be at most ${max} characters long.`, { max });
@@ -397,6 +441,15 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
   };
   const customer = text("customer", MAX_CUSTOMER_LENGTH);
   const user = text("user", MAX_USER_LENGTH);
+  const q = text("q", MAX_SEARCH_LENGTH);
+
+  const correlationRaw = valueOf("correlation");
+  if (correlationRaw !== null && !UUID_PATTERN.test(correlationRaw))
+    fail(
+      "correlation",
+      "uuid_format",
+      `${LABELS.correlation} must be a UUID such as 123e4567-e89b-12d3-a456-426614174000.`,
+    );
 
   const action = valueOf("action");
   if (action !== null && !ACTION_PATTERN.test(action)) {
@@ -476,6 +529,8 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
       action,
       user,
       status,
+      q,
+      correlation: correlationRaw?.toLowerCase() ?? null,
       includeLogAccess: accessRaw === INCLUDE_LOG_ACCESS_VALUE,
       size,
       cursor: cursor ?? atCursor,
@@ -483,6 +538,46 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
         (cursor ?? atCursor) !== null ? (dirRaw === "prev" ? "prev" : "next") : dirRaw === "oldest" ? "oldest" : "next",
     },
   };
+}
+
+/** The day (YYYY-MM-DD) an instant falls on in a time zone. */
+export function dayIn(instant: Date, timeZone: string): string {
+  return formatDay(Math.floor(wallClockMs(instant.getTime(), timeZone) / DAY_MS));
+}
+
+/**
+ * A link to the records of one operation: the correlation filter over the days its records fall
+ * on (in the reader's zone), at most the longest period the log shows, ending no later than
+ * tomorrow, so the link always parses.
+ */
+export function correlationSearchParams(
+  correlation: string,
+  instants: Date[],
+  timeZone: string,
+  options: ParseOptions = {},
+): URLSearchParams {
+  const tz = canonicalTimeZone(timeZone) ?? DEFAULT_TIME_ZONE;
+  const now = options.now ?? new Date();
+  const days = instants.map((i) => Math.floor(wallClockMs(i.getTime(), tz) / DAY_MS));
+  const today = todayIn(tz, now);
+  const to = Math.min(Math.max(...days), today + 1);
+  const from = Math.min(to, Math.max(Math.min(...days), to - MAX_RANGE_DAYS));
+  const query: ActivityLogQuery = {
+    from: formatDay(from),
+    to: formatDay(to),
+    tz,
+    customer: null,
+    action: null,
+    user: null,
+    status: null,
+    q: null,
+    correlation: correlation.toLowerCase(),
+    includeLogAccess: false,
+    size: DEFAULT_PAGE_SIZE,
+    cursor: null,
+    dir: "next",
+  };
+  return toSearchParams(query, {}, { now });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -497,6 +592,8 @@ export interface ActivityLogOverrides {
   action?: string | null;
   user?: string | null;
   status?: OperationStatus | null;
+  q?: string | null;
+  correlation?: string | null;
   includeLogAccess?: boolean;
   size?: PageSize;
   cursor?: Cursor | string | null;
@@ -540,6 +637,8 @@ export function toSearchParams(
   if (merged.action) out.set("action", merged.action);
   if (merged.user) out.set("user", merged.user);
   if (merged.status) out.set("status", merged.status);
+  if (merged.q) out.set("q", merged.q);
+  if (merged.correlation) out.set("correlation", merged.correlation);
   if (merged.includeLogAccess) out.set("access", INCLUDE_LOG_ACCESS_VALUE);
   if (merged.size !== DEFAULT_PAGE_SIZE) out.set("size", String(merged.size));
   // The oldest page has no cursor: it is read from the other end of the range.

@@ -20,7 +20,7 @@ export type LogAccessParams = Pick<
   ActivityLogParams,
   "from" | "to" | "tz" | "range" | "customer" | "action" | "user" | "status"
 > &
-  Partial<Pick<ActivityLogParams, "size" | "dir" | "includeLogAccess">>;
+  Partial<Pick<ActivityLogParams, "size" | "dir" | "includeLogAccess" | "q" | "correlation">>;
 
 const OPERATION: Record<LogAccessKind, string> = { view: "view_activity_log", export: "export_activity_log" };
 
@@ -62,6 +62,9 @@ function viewOf(params: LogAccessParams) {
       user: params.user ?? null,
       status: params.status ?? null,
       includeLogAccess: params.includeLogAccess ?? false,
+      // Only when given, so the records of views without them keep their shape.
+      ...(params.q ? { search: params.q } : {}),
+      ...(params.correlation ? { correlation: params.correlation } : {}),
     },
   };
 }

@@ -3,6 +3,7 @@ import { LOG_ACCESS_ACTIONS, type ActivityLogParams } from "@/lib/activity-log-p
 import { decodeCursor, encodeCursor, type Cursor } from "@/lib/cursor";
 import { AppError } from "@/lib/errors";
 import type { Database } from "../client";
+import { resolveSearch, searchCondition, type ResolvedSearch } from "./activity-search";
 import { activityDayCounts, activityRecordDetails, activityRecords, type ActivityRecord } from "../schema";
 import { withTenant, type TenantContext, type Tx } from "../with-tenant";
 
@@ -26,7 +27,35 @@ type Scope = Pick<TenantContext, "tenantId" | "cloud">;
  * audit trail, the compatible read API) read the log whole, as they always have.
  */
 export type ActivityFilters = Pick<ActivityLogParams, "range"> &
-  Partial<Pick<ActivityLogParams, "customer" | "action" | "user" | "status" | "includeLogAccess">>;
+  Partial<
+    Pick<ActivityLogParams, "customer" | "action" | "user" | "status" | "q" | "correlation" | "includeLogAccess">
+  > & {
+    /** What `q` stands for (resolveSearch); the functions below resolve it when it is missing. */
+    search?: ResolvedSearch | null;
+  };
+
+/**
+ * The filters with the search resolved, in the caller's transaction (so under its tenant scope).
+ * Callers that run several queries for one view (the page, the export) resolve once up front.
+ */
+export async function withResolvedSearch<T extends ActivityFilters>(tx: Tx, ctx: Scope, params: T): Promise<T> {
+  if (!params.q || params.search?.q === params.q) return params;
+  return { ...params, search: await resolveSearch(tx, ctx, params.q, params.range) };
+}
+
+/** resolveSearch in a transaction of its own, for callers outside one. */
+export async function resolveActivitySearch<T extends ActivityFilters>({
+  ctx,
+  params,
+  db,
+}: {
+  ctx: Scope;
+  params: T;
+  db?: Database;
+}): Promise<T> {
+  if (!params.q || params.search?.q === params.q) return params;
+  return withTenant(ctx, (tx) => withResolvedSearch(tx, ctx, params), db);
+}
 
 /*
  * An explicitly chosen action is what the reader asked for, so it wins over the switch: picking
@@ -120,6 +149,12 @@ export function buildActivityWhere(ctx: Scope, params: ActivityFilters, keyset?:
   // lower() of the parameter only: see user_key in db/schema.ts.
   if (params.user) conditions.push(sql`${activityRecords.userKey} = lower(${params.user})`);
   if (params.status) conditions.push(eq(activityRecords.operationStatus, params.status));
+  if (params.correlation) conditions.push(sql`${activityRecords.correlationId} = ${params.correlation}::uuid`);
+  if (params.q) {
+    // A programming error, never the reader's: the search must be resolved before it is applied.
+    if (params.search?.q !== params.q) throw new Error("the search must be resolved (withResolvedSearch) first");
+    conditions.push(searchCondition(params.search));
+  }
   if (excludesLogAccess(params)) conditions.push(sql`${activityRecords.operationType} not in (${LOG_ACCESS_SQL_LIST})`);
   // and() of a non-empty list is never undefined.
   return and(...conditions) as SQL;
@@ -246,11 +281,11 @@ export function wholeDaysOf(range: ActivityFilters["range"]): { from: string; to
  * Records of the whole UTC days inside the range that match the filters, from the per-day counts
  * (migration 0006): at most a row per day (three without log access: every action's count less
  * the two access actions' counts, which the trigger keeps per action too). Only status and action
- * have counts; null for any other filter, or a range without a whole day.
+ * have counts; null for any other filter (a search too), or a range without a whole day.
  */
 export function dayCountsTotalQuery(tx: Tx | Database, ctx: Scope, params: ActivityFilters) {
   const days = wholeDaysOf(params.range);
-  if (!days || params.customer || params.user) return null;
+  if (!days || params.customer || params.user || params.q || params.correlation) return null;
   const c = activityDayCounts;
   const exclude = excludesLogAccess(params);
   const type = params.action
@@ -324,7 +359,8 @@ export async function getActivityPage({
   return withTenant(
     ctx,
     async (tx) => {
-      const fetched = await pageRowsQuery(tx, ctx, params, cursor, backwards, params.size + 1);
+      const filters = await withResolvedSearch(tx, ctx, params);
+      const fetched = await pageRowsQuery(tx, ctx, filters, cursor, backwards, params.size + 1);
       const more = fetched.length > params.size;
       const page = fetched.slice(0, params.size).map(({ behind: _, ...row }) => row);
       if (backwards) page.reverse();
@@ -336,7 +372,7 @@ export async function getActivityPage({
         cursor !== null &&
         (fetched.length > 0
           ? fetched[0].behind
-          : (await nearestBehindQuery(tx, ctx, params, cursor, backwards)).some(
+          : (await nearestBehindQuery(tx, ctx, filters, cursor, backwards)).some(
               (row) => !sameKey(cursorOf(row), cursor),
             ));
       const hasOlder = backwards ? otherSide : more;
@@ -384,7 +420,8 @@ export async function countActivity({
   return withTenant(
     ctx,
     async (tx) => {
-      const [{ n }] = (await tx.execute(countQuery(tx, ctx, params, cap))) as unknown as [{ n: number }];
+      const filters = await withResolvedSearch(tx, ctx, params);
+      const [{ n }] = (await tx.execute(countQuery(tx, ctx, filters, cap))) as unknown as [{ n: number }];
       return cappedResult(n, cap);
     },
     db,
@@ -418,7 +455,8 @@ export async function countNewerThan({
   return withTenant(
     ctx,
     async (tx) => {
-      const [{ n }] = await newerThanQuery(tx, ctx, params, cursorOf(row), cap);
+      const filters = await withResolvedSearch(tx, ctx, params);
+      const [{ n }] = await newerThanQuery(tx, ctx, filters, cursorOf(row), cap);
       return cappedResult(n, cap);
     },
     db,

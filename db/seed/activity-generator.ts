@@ -24,6 +24,21 @@ export interface ActivityVolume {
 const rnd = (k: number) =>
   `((hashint8extended(g * 131 + ${k}, $seed_param) & 9007199254740991)::float8 / 9007199254740992.0)`;
 
+/*
+ * Operations of several records: consecutive records form groups of CHAIN_GROUP, and a few groups
+ * become one operation sharing a correlation id (and customer). An order chain is an order, two of
+ * its subscriptions updated and a licence change; a progress chain is an operation "in progress"
+ * and its outcome, succeeded or failed, a little later.
+ */
+const CHAIN_GROUP = 8;
+const ORDER_CHAINS = 0.06;
+const PROGRESS_CHAINS = 0.1;
+const PROGRESS_SUCCEEDS = 0.09;
+const grp = `(g / ${CHAIN_GROUP})`;
+const pos = `(g % ${CHAIN_GROUP})`;
+const rndGroup = (k: number) =>
+  `((hashint8extended(${grp} * 977 + ${k}, $seed_param) & 9007199254740991)::float8 / 9007199254740992.0)`;
+
 const caseOf = (column: 1 | 2) =>
   "CASE " +
   OPERATION_MIX.map(([t, op, res]) => `WHEN r_op < ${t} THEN '${column === 1 ? op : res}'`).join(" ") +
@@ -36,22 +51,36 @@ function buildStatement(): string {
 WITH gen AS (
   SELECT g, ${rnd(1)} AS r_op, ${rnd(2)} AS r_status, ${rnd(3)} AS r_time, ${rnd(4)} AS r_cust,
          ${rnd(5)} AS r_user, ${rnd(6)} AS r_app, ${rnd(7)} AS r_a, ${rnd(8)} AS r_b, ${rnd(9)} AS r_c
+         , ${rndGroup(1)} AS r_grp, ${rndGroup(2)} AS r_grp_cust, ${grp} AS grp, ${pos} AS pos
   FROM generate_series($15::bigint, $16::bigint) AS g
-), typed AS (
+), chained AS (
   SELECT gen.*,
-         ${caseOf(1)} AS op,
-         ${caseOf(2)} AS res,
-         CASE WHEN r_status < 0.9 THEN 'succeeded' WHEN r_status < 0.97 THEN 'failed' ELSE 'progress' END AS status,
-         1 + floor(r_cust * cardinality($8::uuid[]))::int AS ci,
-         date_trunc('milliseconds', $4::timestamptz + ($5::timestamptz - $4::timestamptz) * ((g - 1 + r_time) / $3::float8)) AS at
+         CASE WHEN r_grp < ${ORDER_CHAINS} AND pos < 4 THEN 'order'
+              WHEN r_grp >= ${ORDER_CHAINS} AND r_grp < ${PROGRESS_CHAINS} AND pos < 2 THEN 'progress' END AS chain
   FROM gen
+), typed AS (
+  SELECT chained.*,
+         CASE WHEN chain = 'order' THEN (ARRAY['create_order', 'update_subscription', 'update_subscription', 'update_customer_user_licenses'])[pos + 1]
+              WHEN chain = 'progress' THEN 'transfer_subscriptions'
+              ELSE ${caseOf(1)} END AS op,
+         CASE WHEN chain = 'order' THEN (ARRAY['order', 'subscription', 'subscription', 'license'])[pos + 1]
+              WHEN chain = 'progress' THEN 'subscription'
+              ELSE ${caseOf(2)} END AS res,
+         CASE WHEN chain = 'order' THEN 'succeeded'
+              WHEN chain = 'progress' AND pos = 0 THEN 'progress'
+              WHEN chain = 'progress' THEN CASE WHEN r_grp < ${PROGRESS_SUCCEEDS} THEN 'succeeded' ELSE 'failed' END
+              WHEN r_status < 0.9 THEN 'succeeded' WHEN r_status < 0.97 THEN 'failed' ELSE 'progress' END AS status,
+         1 + floor((CASE WHEN chain IS NULL THEN r_cust ELSE r_grp_cust END) * cardinality($8::uuid[]))::int AS ci,
+         date_trunc('milliseconds', $4::timestamptz + ($5::timestamptz - $4::timestamptz) * ((g - 1 + r_time) / $3::float8)) AS at
+  FROM chained
 ), shaped AS (
   SELECT typed.*,
          CASE WHEN op = 'add_customer' AND status = 'failed' THEN NULL ELSE ($8::uuid[])[ci] END AS customer_id,
          CASE WHEN op = 'add_customer' AND status = 'failed' THEN NULL ELSE ($9::text[])[ci] END AS customer_name,
          ($10::text[])[ci] AS domain,
          ($12::text[])[1 + floor(r_a * cardinality($12::text[]))::int] AS offer,
-         md5($6::text || ':' || $1::text || ':' || g)::uuid AS correlation_id
+         CASE WHEN chain IS NULL THEN md5($6::text || ':' || $1::text || ':' || g)::uuid
+              ELSE md5($6::text || ':' || $1::text || ':chain:' || grp)::uuid END AS correlation_id
   FROM typed
 ), ins AS (
   INSERT INTO activity_records (id, tenant_id, cloud, occurred_at, customer_id, customer_name, operation_type,
@@ -66,7 +95,8 @@ INSERT INTO activity_record_details (tenant_id, occurred_at, record_id, resource
 SELECT $1::uuid, at, $7::bigint + g,
   CASE op
     WHEN 'update_subscription' THEN jsonb_build_object(
-      'subscriptionId', md5('sub:' || $1::text || ':' || ci || ':' || floor(r_b * 4))::uuid,
+      'subscriptionId', CASE WHEN chain = 'order' THEN md5('line:' || $1::text || ':' || (grp * ${CHAIN_GROUP}) || ':' || pos)::uuid
+                             ELSE md5('sub:' || $1::text || ':' || ci || ':' || floor(r_b * 4))::uuid END,
       'offerName', offer, 'quantity', 1 + floor(r_b * 200)::int, 'status', 'active', 'autoRenewEnabled', true)
     WHEN 'update_customer_user_licenses' THEN jsonb_build_object(
       'userPrincipalName', 'user' || (g % 300) || '@' || domain,
@@ -87,9 +117,10 @@ SELECT $1::uuid, at, $7::bigint + g,
                  'termDuration', (ARRAY['P1M', 'P1Y', 'P3Y'])[1 + (abs(hashint8extended(g * 1000 + i, $6::bigint + 2)) % 3)::int],
                  'billingCycle', (ARRAY['monthly', 'annual'])[1 + (abs(hashint8extended(g * 1000 + i, $6::bigint + 3)) % 2)::int],
                  'subscriptionId', md5('line:' || $1::text || ':' || g || ':' || i)::uuid) ORDER BY i)
-        FROM generate_series(1, CASE WHEN r_b < 0.35 THEN 25 + floor(r_c * 36)::int ELSE 1 + floor(r_c * 8)::int END) AS i))
+        FROM generate_series(1, CASE WHEN r_b < 0.35 THEN 25 + floor(r_c * 36)::int WHEN chain = 'order' THEN 2 + floor(r_c * 7)::int ELSE 1 + floor(r_c * 8)::int END) AS i))
     WHEN 'update_subscription' THEN jsonb_build_object(
-      'subscriptionId', md5('sub:' || $1::text || ':' || ci || ':' || floor(r_b * 4))::uuid,
+      'subscriptionId', CASE WHEN chain = 'order' THEN md5('line:' || $1::text || ':' || (grp * ${CHAIN_GROUP}) || ':' || pos)::uuid
+                             ELSE md5('sub:' || $1::text || ':' || ci || ':' || floor(r_b * 4))::uuid END,
       'offerName', offer, 'quantity', greatest(1, 1 + floor(r_b * 200)::int + floor(r_c * 41)::int - 20),
       'status', 'active', 'autoRenewEnabled', r_c < 0.9)
     WHEN 'update_customer_user_licenses' THEN jsonb_build_object(
@@ -100,7 +131,10 @@ SELECT $1::uuid, at, $7::bigint + g,
       'userPrincipalName', 'user' || (g % 300) || '@' || domain, 'displayName', 'User ' || (g % 300), 'usageLocation', 'US')
     WHEN 'reset_customer_user_password' THEN jsonb_build_object('userPrincipalName', 'user' || (g % 300) || '@' || domain, 'forceChangePasswordNextSignIn', true)
     WHEN 'delete_customer_user' THEN jsonb_build_object('userPrincipalName', 'user' || (g % 300) || '@' || domain)
+    -- A customer it created is named by id, as the app's own "Add customer" records it; a failed
+    -- one keeps only the name it tried.
     WHEN 'add_customer' THEN jsonb_build_object('companyName', ($9::text[])[ci], 'domain', domain, 'country', 'US')
+      || CASE WHEN customer_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('customerId', customer_id) END
     WHEN 'create_referral' THEN jsonb_build_object(
       'referralId', md5('ref:' || $1::text || ':' || g)::uuid, 'name', offer || ' opportunity',
       'type', 'Independent', 'dealValue', (1000 + floor(r_b * 99000))::int, 'currencyCode', 'USD', 'status', 'New')

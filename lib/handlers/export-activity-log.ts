@@ -1,4 +1,5 @@
 import { recordLogAccess } from "@/db/mutations/log-access";
+import { resolveActivitySearch } from "@/db/queries/activity-records";
 import { parseActivityLogParams } from "@/lib/activity-log-params";
 import { holdSessionWhileStreaming } from "@/lib/auth/server-session";
 import { AppError } from "@/lib/errors";
@@ -18,7 +19,8 @@ export async function exportActivityLog({ ctx, sessionId, request }: TenantRoute
   if (!parsed.ok) {
     throw new AppError("bad_request", parsed.errors.map((e) => e.message).join(" "), parsed.errors);
   }
-  const { value: params } = parsed;
+  // What the search stands for, settled before the Response like everything else that can fail.
+  const params = await resolveActivitySearch({ ctx, params: parsed.value });
   const startedAt = performance.now();
   // A long download keeps its session from going idle, and stops when the session ends.
   const session = holdSessionWhileStreaming({

@@ -1,7 +1,12 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import type { Database } from "@/db/client";
-import { countActivity, getActivityPage, type ActivityFilters } from "@/db/queries/activity-records";
+import {
+  countActivity,
+  getActivityPage,
+  resolveActivitySearch,
+  type ActivityFilters,
+} from "@/db/queries/activity-records";
 import * as schema from "@/db/schema";
 import type { Cursor } from "@/lib/cursor";
 import type { BenchConfig } from "./config";
@@ -27,7 +32,13 @@ const DAY_MS = 86_400_000;
 const STATUS_FILTER = { status: "failed" as const };
 const COMBINED_FILTER = { status: "failed" as const, action: "update_subscription" };
 
-type Filters = Pick<ActivityFilters, "status" | "action">;
+type Filters = Pick<ActivityFilters, "status" | "action" | "q">;
+/*
+ * A customer name no record has: the search's rare-name path (the walk over the tenant's distinct
+ * folded names, then one probe of the name index) without depending on the dataset's names, which
+ * are all common.
+ */
+const RARE_NAME_FILTER = { q: "Zyxwvut Rare Holdings" };
 
 export interface PageVariantResult {
   tenant: string;
@@ -72,8 +83,11 @@ export async function measurePages(
     getActivityPage({ ctx: scope(t), params: { range, ...filters, size, cursor, dir: "next" }, db });
   const countQuery = (t: BenchTenant, filters: Filters) =>
     countActivity({ ctx: scope(t), params: { range, ...filters }, db });
-  const pageView = (t: BenchTenant, filters: Filters, cursor: Cursor | null) =>
-    Promise.all([rowsQuery(t, filters, cursor), countQuery(t, filters)]);
+  // As the page runs them: the search resolved once, then the rows and the count side by side.
+  const pageView = async (t: BenchTenant, filters: Filters, cursor: Cursor | null) => {
+    const resolved = await resolveActivitySearch({ ctx: scope(t), params: { range, ...filters }, db });
+    return Promise.all([rowsQuery(t, resolved, cursor), countQuery(t, resolved)]);
+  };
 
   const walk: PageResults["walk"] = [];
   async function cursorAtDepth(t: BenchTenant, filters: Filters): Promise<Cursor> {
@@ -98,6 +112,8 @@ export async function measurePages(
     const deepBig = await cursorAtDepth(big, {});
     const deepBigFailed = await cursorAtDepth(big, STATUS_FILTER);
     const deepMid = await cursorAtDepth(mid, {});
+    // A UUID search: the correlation id of a record on the first page.
+    const uuidFilter = { q: (await rowsQuery(big, {}, null)).rows.at(-1)!.correlationId };
 
     const plan: Record<string, { tenant: BenchTenant; filters: Filters; cursor: Cursor | null; depth: number }> = {
       "big.first": { tenant: big, filters: {}, cursor: null, depth: 0 },
@@ -110,6 +126,8 @@ export async function measurePages(
       "big.filtered.first": { tenant: big, filters: COMBINED_FILTER, cursor: null, depth: 0 },
       "mid.filtered.first": { tenant: mid, filters: COMBINED_FILTER, cursor: null, depth: 0 },
       "small.filtered.first": { tenant: small, filters: COMBINED_FILTER, cursor: null, depth: 0 },
+      "big.search.rare.first": { tenant: big, filters: RARE_NAME_FILTER, cursor: null, depth: 0 },
+      "big.search.uuid.first": { tenant: big, filters: uuidFilter, cursor: null, depth: 0 },
     };
     log(`page: ${Object.keys(plan).length} variants x ${reps} interleaved rounds (+${warmup} warm-up)`);
     const samples = await interleaved(

@@ -214,7 +214,7 @@ test.describe("a global admin", () => {
     await expect(details.getByRole("columnheader", { name: "Old value" })).toBeVisible();
     await expectNoSeriousViolations(page);
 
-    // A failed "add customer": no customer, an error code and message.
+    // A failed "add customer": no customer but the name it tried, an error code and message.
     const [failed] = await sql`
       select r.occurred_at from activity_records r
       join activity_record_details d on d.tenant_id = r.tenant_id and d.occurred_at = r.occurred_at and d.record_id = r.id
@@ -223,9 +223,10 @@ test.describe("a global admin", () => {
     const at = failed.occurred_at as Date;
     await page.goto(`${LOG}?from=${day(at)}&to=${day(at)}&status=failed&size=100`);
     const row = rowAt(page, at);
-    await expect(row).toContainText("No customer");
+    await expect(row.getByTestId("attempted-customer")).toContainText("not created");
     details = await expand(page, row);
     await expect(details).toContainText(/[A-Za-z]+: /);
+    await expect(details).toContainText("Attempted customer name");
     await expectNoSeriousViolations(page);
   });
 

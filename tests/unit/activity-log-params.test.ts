@@ -35,6 +35,8 @@ describe("parseActivityLogParams: defaults", () => {
       action: null,
       user: null,
       status: null,
+      q: null,
+      correlation: null,
       includeLogAccess: false,
       size: DEFAULT_PAGE_SIZE,
       cursor: null,

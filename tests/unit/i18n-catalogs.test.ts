@@ -199,6 +199,7 @@ describe("every code the app shows has a sentence in every catalog", () => {
       new URLSearchParams("size=30&status=done&access=on"),
       new URLSearchParams("from=2026-03-01&to=2026-03-10&at=2026-03-11"),
       new URLSearchParams("dir=oldest&at=2026-03-11"),
+      new URLSearchParams(`correlation=not-a-uuid&q=${"x".repeat(201)}`),
     ];
     const seen = new Set<string>();
     for (const input of inputs) {

@@ -13,6 +13,7 @@ import {
   type ParamError,
 } from "@/lib/activity-log-params";
 import { timeZoneLabel } from "@/lib/format";
+import { ActiveFilters } from "./_components/active-filters";
 import { ActivityFilters } from "./_components/activity-filters";
 import { ActivityResults, JumpToDate } from "./_components/activity-results";
 import { TableSkeleton } from "./_components/table-skeleton";
@@ -46,6 +47,8 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
         action: null,
         user: null,
         status: null,
+        q: null,
+        correlation: null,
         includeLogAccess: false,
         size: 25,
         cursor: null,
@@ -115,6 +118,7 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
           aria-label={t("results.region")}
           className="space-y-3 scroll-mt-4 outline-none"
         >
+          <ActiveFilters query={parsed.value} users={users} />
           <JumpToDate params={parsed.value} />
           <Suspense key={`results?${toSearchParams(parsed.value).toString()}`} fallback={<TableSkeleton />}>
             <ActivityResults ctx={ctx} params={parsed.value} />

@@ -1,6 +1,9 @@
 "use client";
 
+import Link from "next/link";
 import { useEffect, useState, type ReactNode } from "react";
+import { toSearchParams, type ActivityLogOverrides, type ActivityLogQuery } from "@/lib/activity-log-params";
+import { ROUTES } from "@/lib/routes";
 import { useLocale, useTranslations } from "next-intl";
 import {
   asCatalog,
@@ -12,6 +15,8 @@ import {
 import { formatDateTime, formatNumber } from "@/lib/format";
 import type { OperationStatus } from "@/db/schema";
 import { StatusBadge } from "./status-badge";
+import { CopyButton } from "./copy-button";
+import { LaterOutcomeNote, RelatedRecords, type OutcomeView, type RelatedRecordView } from "./related-records";
 import { isJsonObject, type JsonObject } from "@/lib/json";
 
 interface RecordDetails {
@@ -35,7 +40,15 @@ interface RecordDetails {
 /** Why the details did not load: the API's error code (its message is English, for API clients). */
 type LoadFailure = { status: number; code: string | null } | { status: null; code: null };
 type LoadState =
-  { kind: "loading" } | { kind: "error"; failure: LoadFailure } | { kind: "loaded"; record: RecordDetails };
+  | { kind: "loading" }
+  | { kind: "error"; failure: LoadFailure }
+  | {
+      kind: "loaded";
+      record: RecordDetails;
+      related: RelatedRecordView[];
+      relatedMore: boolean;
+      outcome: OutcomeView | null;
+    };
 
 class DetailsLoadError extends Error {
   constructor(readonly failure: LoadFailure) {
@@ -101,7 +114,18 @@ function displayNumber(value: unknown, locale: string): string {
 }
 
 /** The details of one logged action, fetched when its row is expanded. */
-export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occurredAt: string; timeZone: string }) {
+export function ActivityDetails({
+  id,
+  occurredAt,
+  timeZone,
+  query,
+}: {
+  id: number;
+  occurredAt: string;
+  timeZone: string;
+  /** The current view: "show only" links keep it and add one filter. */
+  query?: ActivityLogQuery;
+}) {
   const [state, setState] = useState<LoadState>({ kind: "loading" });
   const t = useTranslations("activityLog.details");
   const labels = asCatalog(useTranslations());
@@ -121,7 +145,13 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
             code: typeof body?.error?.code === "string" ? body.error.code : null,
           });
         }
-        setState({ kind: "loaded", record: body.record as RecordDetails });
+        setState({
+          kind: "loaded",
+          record: body.record as RecordDetails,
+          related: Array.isArray(body.related) ? (body.related as RelatedRecordView[]) : [],
+          relatedMore: body.relatedMore === true,
+          outcome: isJsonObject(body.outcome) ? (body.outcome as unknown as OutcomeView) : null,
+        });
       })
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;
@@ -170,11 +200,20 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
       : null;
   const partnerCenter = isKeyValueList(record.customizedData) ? splitCustomizedData(record.customizedData) : null;
   const imported = isJsonObject(record.sourceRecord);
+  const newValue = isJsonObject(record.resourceNewValue) ? record.resourceNewValue : null;
+  const idOf = (key: string) => (typeof newValue?.[key] === "string" ? (newValue[key] as string) : null);
+  const subscriptionId = idOf("subscriptionId");
+  const orderId = idOf("orderId");
+  const attemptedName = !record.customerId && record.operationType === "add_customer" ? idOf("companyName") : null;
 
   return (
     <section aria-label={t("sectionLabel", { action })} className="space-y-4" data-testid="activity-details">
       <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-3">
-        <Field label={t("action")} value={action} />
+        <Field label={t("action")} value={action}>
+          {query && (
+            <FilterLink href={filterHref(query, { action: record.operationType })} label={t("filterBy.action")} />
+          )}
+        </Field>
         <Field label={t("operationType")} value={record.operationType} mono />
         <Field
           label={t("resourceType")}
@@ -190,6 +229,9 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
               status={record.operationStatus}
               label={translatedStatusLabel(labels, record.operationStatus)}
             />
+            {query && (
+              <FilterLink href={filterHref(query, { status: record.operationStatus })} label={t("filterBy.status")} />
+            )}
           </dd>
         </div>
         <Field
@@ -199,12 +241,29 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
             zone: timeZone,
           })}
         />
-        <Field label={t("partnerUser")} value={record.userPrincipalName} />
+        <Field label={t("partnerUser")} value={record.userPrincipalName}>
+          {query && (
+            <FilterLink href={filterHref(query, { user: record.userPrincipalName })} label={t("filterBy.user")} />
+          )}
+        </Field>
         <Field label={t("application")} value={record.applicationId} />
-        <Field label={t("correlationId")} value={record.correlationId} mono />
-        <Field label={t("customerId")} value={record.customerId ?? "—"} mono />
+        <Field label={t("correlationId")} value={record.correlationId} mono copy />
+        <Field label={t("customerId")} value={record.customerId ?? "—"} mono copy={record.customerId !== null} />
+        {attemptedName && <Field label={t("attemptedCustomer")} value={attemptedName} />}
+        {subscriptionId && <Field label={t("subscriptionId")} value={subscriptionId} mono copy />}
+        {orderId && <Field label={t("orderId")} value={orderId} mono copy />}
         {imported && <Field label={t("source.label")} value={t("source.partnerCenter")} />}
       </dl>
+
+      {state.outcome && <LaterOutcomeNote outcome={state.outcome} timeZone={timeZone} />}
+
+      <RelatedRecords
+        correlationId={record.correlationId}
+        self={record}
+        records={state.related}
+        more={state.relatedMore}
+        timeZone={timeZone}
+      />
 
       {failure && (
         <p className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-900">
@@ -234,12 +293,44 @@ export function ActivityDetails({ id, occurredAt, timeZone }: { id: number; occu
   );
 }
 
-function Field({ label, value, mono }: { label: string; value: string; mono?: boolean }) {
+function Field({
+  label,
+  value,
+  mono,
+  copy,
+  children,
+}: {
+  label: string;
+  value: string;
+  mono?: boolean;
+  copy?: boolean;
+  children?: ReactNode;
+}) {
   return (
     <div>
       <dt className="font-medium text-gray-600">{label}</dt>
-      <dd className={`break-all ${mono ? "font-mono text-xs" : ""}`}>{value}</dd>
+      <dd className={`break-all ${mono ? "font-mono text-xs" : ""}`}>
+        {value}
+        {copy && <CopyButton value={value} label={label} />}
+        {children}
+      </dd>
     </div>
+  );
+}
+
+const filterHref = (query: ActivityLogQuery, filter: ActivityLogOverrides) =>
+  `${ROUTES.activityLog}?${toSearchParams(query, filter)}`;
+
+/** "Show only this …": the current view with one more filter, from the record's own value. */
+function FilterLink({ href, label }: { href: string; label: string }) {
+  return (
+    <Link
+      href={href}
+      data-testid="filter-by"
+      className="ml-2 whitespace-nowrap text-xs text-brand underline-offset-2 hover:underline"
+    >
+      {label}
+    </Link>
   );
 }
 

@@ -5,6 +5,7 @@ import { OPERATION_STATUSES } from "@/db/schema";
 import { asCatalog, translatedActionLabel, translatedStatusLabel } from "@/lib/activity-labels";
 import {
   INCLUDE_LOG_ACCESS_VALUE,
+  MAX_SEARCH_LENGTH,
   PAGE_SIZES,
   presetRange,
   RANGE_PRESETS,
@@ -51,6 +52,39 @@ export async function ActivityFilters({
       className="space-y-3 rounded border border-gray-200 bg-white p-4"
     >
       {query.tz !== "UTC" && <input type="hidden" name="tz" value={query.tz} />}
+      {query.correlation && (
+        <p
+          className="flex flex-wrap items-center gap-2 rounded bg-blue-50 px-3 py-2 text-sm"
+          data-testid="correlation-filter"
+        >
+          <input type="hidden" name="correlation" value={query.correlation} />
+          <span>{t("correlationActive", { id: query.correlation })}</span>
+          <Link
+            href={`${ROUTES.activityLog}?${toSearchParams(query, { correlation: null })}`}
+            className="text-brand underline-offset-2 hover:underline"
+          >
+            {t("correlationClear")}
+          </Link>
+        </p>
+      )}
+      <div className="text-sm">
+        <label htmlFor="filter-search" className="font-medium">
+          {t("search")}
+        </label>
+        <input
+          id="filter-search"
+          type="search"
+          name="q"
+          defaultValue={query.q ?? ""}
+          placeholder={t("searchPlaceholder")}
+          maxLength={MAX_SEARCH_LENGTH}
+          aria-describedby="filter-search-help"
+          className={inputClass}
+        />
+        <p id="filter-search-help" className="mt-1 text-xs text-gray-600">
+          {t("searchHelp")}
+        </p>
+      </div>
       <div className="flex flex-wrap items-end gap-3">
         <div className="text-sm">
           <label htmlFor="filter-from" className="font-medium">

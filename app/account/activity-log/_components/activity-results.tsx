@@ -6,8 +6,10 @@ import {
   countNewerThan,
   DEFAULT_COUNT_CAP,
   getActivityPage,
+  resolveActivitySearch,
   type ActivityPage,
 } from "@/db/queries/activity-records";
+import { getRowAnnotations, type RowAnnotation } from "@/db/queries/activity-related";
 import type { TenantContext } from "@/db/with-tenant";
 import { toSearchParams, type ActivityLogParams, type PageDirection } from "@/lib/activity-log-params";
 import { asCatalog } from "@/lib/activity-labels";
@@ -22,20 +24,29 @@ import { ROUTES } from "@/lib/routes";
  * A database failure shows as an error, never as an empty log: an audit log that looks empty
  * because the query failed would be a lie.
  */
-export async function ActivityResults({ ctx, params }: { ctx: TenantContext; params: ActivityLogParams }) {
+export async function ActivityResults({ ctx, params: query }: { ctx: TenantContext; params: ActivityLogParams }) {
   const [locale, root] = await Promise.all([getLocale(), getTranslations()]);
   const t = await getTranslations("activityLog");
   let page: ActivityPage;
   let total: { count: number; capped: boolean };
   let position: { count: number; capped: boolean };
+  let annotations: Map<number, RowAnnotation>;
   // The newest page starts at the top; any other position is counted from its first row.
-  const deep = params.cursor !== null || params.dir === "oldest";
+  const deep = query.cursor !== null || query.dir === "oldest";
+  let params = query;
   try {
+    // The search is resolved once for the page, its count and its position.
+    params = await resolveActivitySearch({ ctx, params: query });
     [page, total] = await Promise.all([getActivityPage({ ctx, params }), countActivity({ ctx, params })]);
     position =
       deep && page.rows.length > 0
         ? await countNewerThan({ ctx, params, row: page.rows[0] })
         : { count: 0, capped: false };
+    // Attempted names and later outcomes, for the few rows that have them; the page shows without.
+    annotations = await getRowAnnotations({ ctx, rows: page.rows }).catch((error: unknown) => {
+      console.error("could not annotate the activity log page", error);
+      return new Map<number, RowAnnotation>();
+    });
     annotate({ rows: page.rows.length });
   } catch (error) {
     console.error("activity log query failed", error);
@@ -60,6 +71,8 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
   }
 
   const zoneLabel = timeZoneLabel(params.tz);
+  // The view as links write it (no derived range, no resolved search), for the rows' filter links.
+  const { range: _range, ...linkQuery } = query;
   const exportHref = `${ROUTES.activityExport}?${toSearchParams(params, { cursor: null, dir: "next" })}`;
   const pageHref = (cursor: string | null, dir: PageDirection) =>
     `${ROUTES.activityLog}?${toSearchParams(params, { cursor, dir })}`;
@@ -115,9 +128,12 @@ export async function ActivityResults({ ctx, params }: { ctx: TenantContext; par
         </div>
       ) : (
         <ActivityTable
-          rows={page.rows.map((r) => toRowView(r, { timeZone: params.tz, locale, t: asCatalog(root) }))}
+          rows={page.rows.map((r) =>
+            toRowView(r, { timeZone: params.tz, locale, t: asCatalog(root) }, annotations.get(r.id)),
+          )}
           timeZoneLabel={zoneLabel}
           timeZone={params.tz}
+          query={linkQuery}
         />
       )}
 

@@ -1,4 +1,5 @@
 import type { ActivityListRow } from "@/db/queries/activity-records";
+import type { RowAnnotation } from "@/db/queries/activity-related";
 import type { OperationStatus } from "@/db/schema";
 import { translatedActionLabel, translatedStatusLabel, type CatalogTranslator } from "@/lib/activity-labels";
 import { formatDateTime } from "@/lib/format";
@@ -10,29 +11,45 @@ export interface ActivityRowView {
   occurredAtText: string;
   customerId: string | null;
   customerName: string | null;
+  /** A failed "Add customer": the name it tried; no customer exists to link to. */
+  attemptedCustomerName: string | null;
+  correlationId: string;
   operationType: string;
   actionLabel: string;
   resourceType: string;
   status: OperationStatus;
   statusLabel: string;
   userPrincipalName: string;
+  /** For a record in progress whose operation has since ended: how, and when (formatted). */
+  laterOutcome: { status: "succeeded" | "failed"; occurredAt: string; occurredAtText: string } | null;
 }
 
 export function toRowView(
   row: ActivityListRow,
   { timeZone, locale, t }: { timeZone: string; locale: string; t: CatalogTranslator },
+  annotation?: RowAnnotation,
 ): ActivityRowView {
+  const laterOutcome = annotation?.laterOutcome ?? null;
   return {
     id: row.id,
     occurredAt: row.occurredAt.toISOString(),
     occurredAtText: formatDateTime(row.occurredAt, timeZone, locale),
     customerId: row.customerId,
     customerName: row.customerName,
+    attemptedCustomerName: annotation?.attemptedCustomerName ?? null,
+    correlationId: row.correlationId,
     operationType: row.operationType,
     actionLabel: translatedActionLabel(t, row.operationType),
     resourceType: row.resourceType,
     status: row.operationStatus,
     statusLabel: translatedStatusLabel(t, row.operationStatus),
     userPrincipalName: row.userPrincipalName,
+    laterOutcome: laterOutcome
+      ? {
+          status: laterOutcome.status,
+          occurredAt: laterOutcome.occurredAt.toISOString(),
+          occurredAtText: formatDateTime(laterOutcome.occurredAt, timeZone, locale),
+        }
+      : null,
   };
 }

@@ -54,7 +54,17 @@ export function getActivityColumns(timeZoneLabel: string, t: TableTranslator) {
       id: "customer",
       header: () => t("customer"),
       cell: ({ row }) => {
-        const { customerId, customerName } = row.original;
+        const { customerId, customerName, attemptedCustomerName } = row.original;
+        if (!customerId && attemptedCustomerName) {
+          return (
+            <span data-testid="attempted-customer">
+              {attemptedCustomerName}{" "}
+              <span className="whitespace-nowrap rounded bg-gray-100 px-1.5 py-0.5 text-xs text-gray-700">
+                {t("notCreated")}
+              </span>
+            </span>
+          );
+        }
         if (!customerId) {
           return (
             <span>
@@ -82,7 +92,22 @@ export function getActivityColumns(timeZoneLabel: string, t: TableTranslator) {
     column.accessor("statusLabel", {
       id: "status",
       header: () => t("status"),
-      cell: ({ row }) => <StatusBadge status={row.original.status} label={row.original.statusLabel} />,
+      cell: ({ row }) => {
+        const { laterOutcome } = row.original;
+        return (
+          <span className="flex flex-col items-start gap-1">
+            <StatusBadge status={row.original.status} label={row.original.statusLabel} />
+            {laterOutcome && (
+              <span className="text-xs text-gray-700" data-testid="row-later-outcome">
+                {t(`laterOutcome.${laterOutcome.status}`)}{" "}
+                <time dateTime={laterOutcome.occurredAt} className="tabular-nums">
+                  {laterOutcome.occurredAtText}
+                </time>
+              </span>
+            )}
+          </span>
+        );
+      },
     }),
   ]);
 }

@@ -6,6 +6,7 @@ import { useTable, type ExpandedState } from "@tanstack/react-table";
 import type { ActivityRowView } from "./activity-row";
 import { activityTableFeatures, getActivityColumns } from "./activity-table-columns";
 import { ActivityDetails } from "./activity-details";
+import type { ActivityLogQuery } from "@/lib/activity-log-params";
 
 /*
  * The page of rows the server chose (paging, filtering and ordering are the server's: manual).
@@ -15,10 +16,13 @@ export function ActivityTable({
   rows,
   timeZoneLabel,
   timeZone,
+  query,
 }: {
   rows: ActivityRowView[];
   timeZoneLabel: string;
   timeZone: string;
+  /** The current view, for the details' "show only" links. */
+  query: ActivityLogQuery;
 }) {
   const t = useTranslations("activityLog.table");
   const columns = useMemo(() => getActivityColumns(timeZoneLabel, t), [timeZoneLabel, t]);
@@ -70,7 +74,12 @@ export function ActivityTable({
               {row.getIsExpanded() && (
                 <tr id={`details-${row.id}`} className="bg-blue-50/30">
                   <td colSpan={columnCount} className="px-3 py-3">
-                    <ActivityDetails id={row.original.id} occurredAt={row.original.occurredAt} timeZone={timeZone} />
+                    <ActivityDetails
+                      id={row.original.id}
+                      occurredAt={row.original.occurredAt}
+                      timeZone={timeZone}
+                      query={query}
+                    />
                   </td>
                 </tr>
               )}
