@@ -37,6 +37,8 @@ describe("migrations", () => {
       "activity_seals",
       "api_keys",
       "customers",
+      "partner_center_connections",
+      "partner_center_sync_days",
       "partner_tenants",
       "partner_users",
       "subscriptions",

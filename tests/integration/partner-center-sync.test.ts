@@ -195,7 +195,12 @@ describe("Partner Center sync against the stand-in", () => {
       { kind: "503" },
       { kind: "429", retryAfterSeconds: 1 },
     ]);
-    standin.injectFaults([{ kind: "503" }], "token");
+    // Also on request over HTTP, as a demo or another process injects them.
+    const queued = await fetch(`${standin.url}/_standin/faults`, {
+      method: "POST",
+      body: JSON.stringify({ target: "token", faults: [{ kind: "503" }] }),
+    });
+    expect(await queued.json()).toEqual({ queued: 1 });
     const result = await sync(faulty);
     expect(result).toMatchObject({ status: "done", error: null });
     const want = expected(faulty);
@@ -257,6 +262,20 @@ describe("Partner Center sync against the stand-in", () => {
     });
     expect(misrouted.status).toBe("failed");
     expect(misrouted.error).toMatch(/refused the token request .*not found in this cloud/);
+  }, 60_000);
+
+  it("syncs a tenant in one place at a time: while another instance holds it, a run skips it", async () => {
+    const other = await db.admin.reserve(); // another instance's run, holding the tenant's lock
+    try {
+      await other`select pg_advisory_lock(hashtextextended('partner-center-sync:' || ${late.id}, 0))`;
+      const requests = standin.requests.length;
+      expect(await sync(late)).toEqual({ status: "busy", stored: 0, days: 0, error: null });
+      expect(standin.requests.length).toBe(requests);
+      await other`select pg_advisory_unlock(hashtextextended('partner-center-sync:' || ${late.id}, 0))`;
+    } finally {
+      other.release();
+    }
+    expect((await sync(late)).status).toBe("done");
   }, 60_000);
 
   it("uses the refresh token of app + user and keeps the rotated one, sealed", async () => {

@@ -317,6 +317,22 @@ export async function startPartnerCenterStandin(options: {
       return;
     }
     if (req.method === "GET" && url.pathname === "/v1/auditrecords") return auditRecords(req, res, url);
+    // Faults on request, for a demo or a test in another process: {"faults": [...], "target": "api" | "token"}.
+    if (req.method === "POST" && url.pathname === "/_standin/faults") {
+      void readBody(req).then((text) => {
+        try {
+          const body = JSON.parse(text) as { faults?: StandinFault[]; target?: "api" | "token" };
+          if (!Array.isArray(body.faults) || (body.target && body.target !== "api" && body.target !== "token")) {
+            throw new Error("faults must be an array and target api or token");
+          }
+          faults[body.target ?? "api"].push(...body.faults);
+          json(res, 200, { queued: body.faults.length });
+        } catch (error) {
+          apiError(res, 400, error instanceof Error ? error.message : "bad request");
+        }
+      });
+      return;
+    }
     apiError(res, 404, "Not found.");
   });
   server.on("connection", (socket) => {
