@@ -362,9 +362,19 @@ export const streamDestinations = pgTable(
     format: text("format").$type<StreamFormat>().notNull().default("json"),
     /** Records per request; 1 sends one event per webhook request instead of NDJSON. */
     batchSize: integer("batch_size").notNull().default(100),
-    operationTypes: text("operation_types").array().notNull().default(sql`'{}'::text[]`),
-    statuses: text("statuses").array().$type<OperationStatus[]>().notNull().default(sql`'{}'::text[]`),
-    customerIds: uuid("customer_ids").array().notNull().default(sql`'{}'::uuid[]`),
+    operationTypes: text("operation_types")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    statuses: text("statuses")
+      .array()
+      .$type<OperationStatus[]>()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    customerIds: uuid("customer_ids")
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     secret: text("secret"),
     /** Off: nothing is queued. Paused (paused_at): records queue, nothing is sent. */
     enabled: boolean("enabled").notNull().default(true),

@@ -19,6 +19,7 @@ import { startEmbeddedPostgres, portIsFree, type EmbeddedDatabase } from "@/lib/
 import { ConfigError } from "@/lib/errors";
 import { startDemoServices, type DemoServices } from "./demo-services";
 import { startPeriodicSealing } from "./periodic-sealing";
+import { startPeriodicStreaming } from "./periodic-streaming";
 
 const dev = process.argv.includes("--dev");
 // Test servers run side by side from one checkout: they must not build into one folder at once,
@@ -31,6 +32,7 @@ let embedded: EmbeddedDatabase | undefined;
 let services: DemoServices | undefined;
 let next: ChildProcess | undefined;
 let stopSealing: (() => Promise<void>) | undefined;
+let stopStreaming: (() => Promise<void>) | undefined;
 let shuttingDown = false;
 
 function newestSourceTime(): number {
@@ -114,6 +116,7 @@ async function shutdown(code: number): Promise<never> {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     }
     await stopSealing?.();
+    await stopStreaming?.();
     await services?.stop();
     if (embedded) {
       await embedded.stop();
@@ -168,6 +171,7 @@ async function main() {
   await runMaintenance(databaseUrl);
 
   stopSealing = startPeriodicSealing(databaseUrl);
+  stopStreaming = startPeriodicStreaming(databaseUrl);
   if (!(await portIsFree(port))) throw new ConfigError(`port ${port} is taken: stop what uses it or set PORT`);
   services = await startDemoServices({
     appPort: port,
