@@ -31,7 +31,11 @@ const record = (overrides: Partial<StreamRecord> = {}): StreamRecord => ({
   ...overrides,
 });
 
-const outgoing = (r: StreamRecord) => ({ eventId: eventIdFor(r.tenantId, r.recordId), record: r, event: toStreamJson(r) });
+const outgoing = (r: StreamRecord) => ({
+  eventId: eventIdFor(r.tenantId, r.recordId),
+  record: r,
+  event: toStreamJson(r),
+});
 
 describe("event ids", () => {
   it("are the same for the same record, different for any other, and UUIDs of version 5", () => {
@@ -59,7 +63,9 @@ describe("our JSON record", () => {
       correlationId: "7d444840-9dc0-11d1-b245-5ffdce74fad2",
       details: { resourceOldValue: { quantity: 5 }, resourceNewValue: { quantity: 7 }, customizedData: null },
     });
-    const bare = toStreamJson(record({ customerId: null, customerName: null, resourceOldValue: null, resourceNewValue: null }));
+    const bare = toStreamJson(
+      record({ customerId: null, customerName: null, resourceOldValue: null, resourceNewValue: null }),
+    );
     expect(bare.customer).toBeNull();
     expect(bare.details).toBeNull();
   });
@@ -113,7 +119,12 @@ describe("Standard Webhooks signing", () => {
     const events = [outgoing(record()), outgoing(record({ recordId: 43 }))];
     const { body, contentType } = webhookBody(events);
     expect(contentType).toBe("application/x-ndjson");
-    expect(body.trim().split("\n").map((l) => JSON.parse(l).id)).toEqual(["42", "43"]);
+    expect(
+      body
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).id),
+    ).toEqual(["42", "43"]);
     const headers = signedWebhookHeaders(secret, webhookMessageId(events), body);
     expect(headers["webhook-signature"]).toMatch(/^v1,/);
     expect(() => new Webhook(secret).verify(body, headers, { jsonParse: false })).not.toThrow();
@@ -145,7 +156,11 @@ describe("RFC 5424 syslog", () => {
   it("writes PRI for facility 13, the header, escaped structured data and the JSON message", () => {
     const r = record({ userPrincipalName: 'a"b\\c]d@tailspin.example' });
     const message = syslogMessage(outgoing(r), { hostname: "app-1", procId: "77", enterpriseNumber: "32473" });
-    expect(message.startsWith("<108>1 2026-11-02T08:15:30.123Z app-1 partner-activity-log 77 update_subscription [activity@32473 ")).toBe(true);
+    expect(
+      message.startsWith(
+        "<108>1 2026-11-02T08:15:30.123Z app-1 partner-activity-log 77 update_subscription [activity@32473 ",
+      ),
+    ).toBe(true);
     expect(message).toContain('user="a\\"b\\\\c\\]d@tailspin.example"');
     expect(message).toContain(`eventId="${eventIdFor(TENANT, 42)}"`);
     expect(JSON.parse(message.slice(message.indexOf("] {") + 2)).id).toBe("42");
@@ -184,7 +199,10 @@ describe("destination input", () => {
     expect(bad({ name: "x", kind: "splunk_hec", url: "https://splunk.example" })).toMatch(/^400 secret /);
     expect(bad({ name: "x", kind: "webhook", url: "https://h.example", secret: "plain" })).toMatch(/^400 secret /);
     expect(bad({ name: "x", kind: "webhook", url: "https://h.example", statuses: ["nope"] })).toMatch(/^400 statuses/);
-    const generated = parseDestinationInput({ name: "x", kind: "webhook", url: "https://h.example/in" }, { isNew: true });
+    const generated = parseDestinationInput(
+      { name: "x", kind: "webhook", url: "https://h.example/in" },
+      { isNew: true },
+    );
     expect(generated.secret).toMatch(/^whsec_/);
   });
 });
