@@ -386,6 +386,13 @@ export const streamDestinations = pgTable(
     lastError: text("last_error"),
     lastErrorAt: timestamp("last_error_at", { withTimezone: true, mode: "date" }),
     lastDeliveredAt: timestamp("last_delivered_at", { withTimezone: true, mode: "date" }),
+    /*
+     * Which worker serves the destination, until when: several instances take turns, one at a
+     * time, and a worker that died frees it when the lease runs out. A lease, not a lock held by
+     * an open transaction, so no transaction stays open while a receiver is being waited on.
+     */
+    leaseOwner: uuid("lease_owner"),
+    leaseUntil: timestamp("lease_until", { withTimezone: true, mode: "date" }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },

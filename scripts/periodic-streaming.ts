@@ -1,4 +1,4 @@
-import postgres from "postgres";
+import { createWorkerSql } from "@/db/client";
 import { startStreamWorker } from "@/lib/streaming/deliver";
 
 /**
@@ -8,11 +8,7 @@ import { startStreamWorker } from "@/lib/streaming/deliver";
  */
 export function startPeriodicStreaming(databaseUrl: string): () => Promise<void> {
   if (process.env.STREAM_LOG === "off") return async () => {};
-  const sql = postgres(databaseUrl, {
-    max: Number(process.env.STREAM_POOL_MAX ?? 4),
-    onnotice: () => {},
-    connection: { application_name: "partner-activity-log-stream" },
-  });
+  const sql = createWorkerSql(databaseUrl, Number(process.env.STREAM_POOL_MAX ?? 4), "partner-activity-log-stream");
   const worker = startStreamWorker({ sql, pollMs: Number(process.env.STREAM_POLL_MS ?? 1000) });
   return async () => {
     await worker.stop();

@@ -4,14 +4,14 @@
  * destination until its queue is empty or a send fails). `npm start` runs the same worker itself.
  */
 import { parseArgs } from "node:util";
-import postgres from "postgres";
+import { createWorkerSql } from "@/db/client";
 import { deliverDue, startStreamWorker } from "@/lib/streaming/deliver";
 import { runScript, withDatabase } from "./with-database";
 
 runScript("stream-log", () => {
   const { values } = parseArgs({ options: { once: { type: "boolean", default: false } } });
   return withDatabase(async (url) => {
-    const sql = postgres(url, { max: Number(process.env.STREAM_POOL_MAX ?? 4), onnotice: () => {} });
+    const sql = createWorkerSql(url, Number(process.env.STREAM_POOL_MAX ?? 4), "partner-activity-log-stream");
     try {
       if (values.once) {
         const turns = await deliverDue({ sql, turnMs: Number.POSITIVE_INFINITY });

@@ -28,6 +28,8 @@ CREATE TABLE "stream_destinations" (
 	"last_error" text,
 	"last_error_at" timestamp with time zone,
 	"last_delivered_at" timestamp with time zone,
+	"lease_owner" uuid,
+	"lease_until" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "stream_destinations_pkey" PRIMARY KEY("tenant_id","id"),

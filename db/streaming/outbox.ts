@@ -6,22 +6,24 @@ import { DESTINATION_COLUMNS, toDestinationView, type DestinationView } from "./
 
 /*
  * The delivery worker's SQL (lib/streaming/deliver.ts). Finding what is due crosses tenants and
- * runs under maintenance; everything about one destination runs in a transaction scoped to its
- * tenant, holding a transaction-level advisory lock on the destination so that, with several
- * workers, one destination is served by one at a time, batch after batch, in order.
+ * runs under maintenance; everything about one destination runs in short transactions scoped to
+ * its tenant. With several workers, a destination is served by the one holding its lease
+ * (lease_owner, lease_until), batch after batch, in order; no transaction stays open while the
+ * receiver is sent to.
  */
 
 export interface DueDestination extends TenantScope {
   id: string;
 }
 
-/** Destinations that are on, not paused, past their next attempt time, with records waiting. */
+/** Destinations that are on, not paused, past their next attempt time, unleased, with records waiting. */
 export async function dueDestinations(sql: Sql, limit = 100): Promise<DueDestination[]> {
   return (await sql.begin(async (tx) => {
     await scopeMaintenanceSql(tx);
     const rows = await tx<Array<{ tenant_id: string; cloud: Cloud; id: string }>>`
       select d.tenant_id, d.cloud, d.id from stream_destinations d
       where d.enabled and d.paused_at is null and d.next_attempt_at <= now()
+        and (d.lease_until is null or d.lease_until < now())
         and exists (select 1 from stream_outbox o where o.tenant_id = d.tenant_id and o.destination_id = d.id)
       order by d.next_attempt_at
       limit ${limit}`;
@@ -29,11 +31,33 @@ export async function dueDestinations(sql: Sql, limit = 100): Promise<DueDestina
   })) as DueDestination[];
 }
 
-/** Takes the destination for this transaction; false when another worker has it. */
-export async function tryLockDestination(tx: TransactionSql, id: string): Promise<boolean> {
-  const [row] = await tx<[{ ok: boolean }]>`
-    select pg_try_advisory_xact_lock(hashtextextended(${`stream_destination:${id}`}, 0)) as ok`;
-  return row.ok;
+/**
+ * Takes (or renews) the destination's lease for `worker` if it is due and no other worker holds
+ * an unexpired lease. The row lock of the UPDATE makes concurrent claims queue: the second one
+ * re-reads the row, finds the first one's lease and takes nothing.
+ */
+export async function claimDestination(
+  tx: TransactionSql,
+  scope: TenantScope,
+  id: string,
+  worker: string,
+  leaseMs: number,
+): Promise<boolean> {
+  const rows = await tx`
+    update stream_destinations
+    set lease_owner = ${worker}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}::float8)
+    where tenant_id = ${scope.tenantId} and cloud = ${scope.cloud} and id = ${id}
+      and enabled and paused_at is null and next_attempt_at <= now()
+      and (lease_until is null or lease_until < now() or lease_owner = ${worker})
+    returning 1`;
+  return rows.length === 1;
+}
+
+/** Gives the lease back at the end of a turn (only the holder's own). */
+export async function releaseDestination(tx: TransactionSql, scope: TenantScope, id: string, worker: string) {
+  await tx`
+    update stream_destinations set lease_owner = null, lease_until = null
+    where tenant_id = ${scope.tenantId} and cloud = ${scope.cloud} and id = ${id} and lease_owner = ${worker}`;
 }
 
 export interface DeliveryTarget extends DestinationView {
@@ -41,21 +65,12 @@ export interface DeliveryTarget extends DestinationView {
   encryptedSecret: string | null;
 }
 
-/**
- * The destination with its secret. `dueOnly`: only if it is still due (another worker or a person
- * may have changed it since it was listed).
- */
-export async function loadTarget(
-  tx: TransactionSql,
-  scope: TenantScope,
-  id: string,
-  { dueOnly }: { dueOnly: boolean },
-): Promise<DeliveryTarget | null> {
+/** The destination with its (still encrypted) secret. */
+export async function loadTarget(tx: TransactionSql, scope: TenantScope, id: string): Promise<DeliveryTarget | null> {
   const rows = await tx.unsafe<Array<Record<string, unknown>>>(
     `select ${DESTINATION_COLUMNS}, d.secret from stream_destinations d
-     where d.tenant_id = $1 and d.cloud = $2 and d.id::text = $3
-       and (not $4 or (d.enabled and d.paused_at is null and d.next_attempt_at <= now()))`,
-    [scope.tenantId, scope.cloud, id.toLowerCase(), dueOnly],
+     where d.tenant_id = $1 and d.cloud = $2 and d.id::text = $3`,
+    [scope.tenantId, scope.cloud, id.toLowerCase()],
   );
   if (!rows[0]) return null;
   return { ...toDestinationView(rows[0]), encryptedSecret: (rows[0].secret as string | null) ?? null };

@@ -1,12 +1,14 @@
-import type { Sql } from "postgres";
+import { randomUUID } from "node:crypto";
+import type { Sql, TransactionSql } from "postgres";
 import { scopeTenantSql, type TenantScope } from "@/db/scope";
 import {
+  claimDestination,
   dueDestinations,
   loadTarget,
   markDelivered,
   markFailed,
   nextBatch,
-  tryLockDestination,
+  releaseDestination,
   type DeliveryTarget,
   type DueDestination,
 } from "@/db/streaming/outbox";
@@ -18,11 +20,14 @@ import { eventIdFor, type StreamRecord } from "./record";
 import { DeliveryError, send, type OutgoingEvent } from "./transports";
 
 /*
- * The delivery worker. Each destination is served in its own tenant-scoped transaction that holds
- * the destination's advisory lock while it reads the oldest waiting rows, sends them and, on the
- * receiver's acknowledgement, deletes them. If the process dies mid-send the transaction rolls
- * back and the rows are still there: delivery is at least once, and a resend carries the same
+ * The delivery worker. A destination is served by the worker holding its lease, oldest waiting
+ * rows first; rows leave the queue only once the receiver acknowledged them. If the process dies
+ * mid-send the rows are still there: delivery is at least once, and a resend carries the same
  * event ids (and, for the same batch, the same webhook-id).
+ *
+ * No transaction is held open across a send: a session that dies meanwhile (a database restart)
+ * would meet a postgres.js 3.4.9 defect that writes the next statement to the closed socket from a
+ * setImmediate and kills the process (db/client.ts). Hence the lease instead of a lock.
  */
 
 export interface DeliveryOptions {
@@ -35,7 +40,12 @@ export interface DeliveryOptions {
   /** Destinations served at once. */
   concurrency?: number;
   log?: (line: string) => void;
+  /** This worker's lease owner id (one per worker; random when absent). */
+  workerId?: string;
 }
+
+/** A lease outlives the send's timeout by this much, so a slow send never loses its lease mid-batch. */
+const LEASE_SLACK_MS = 30_000;
 
 export interface DestinationTurn {
   destinationId: string;
@@ -69,39 +79,61 @@ export function openSecret(target: DeliveryTarget): string | null {
 
 type BatchOutcome = { done: boolean; delivered: number; error?: string; busy?: boolean };
 
-async function deliverBatch(sql: Sql, due: DueDestination, options: Required<Omit<DeliveryOptions, "sql" | "log">>) {
-  return (await sql.begin(async (tx): Promise<BatchOutcome> => {
-    const scope: TenantScope = { tenantId: due.tenantId, cloud: due.cloud };
+type Resolved = Required<Omit<DeliveryOptions, "sql" | "log">>;
+
+function inScope<T>(sql: Sql, scope: TenantScope, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+  return sql.begin(async (tx) => {
     await scopeTenantSql(tx, scope);
-    if (!(await tryLockDestination(tx, due.id))) return { done: true, delivered: 0, busy: true };
-    const target = await loadTarget(tx, scope, due.id, { dueOnly: true });
-    if (!target) return { done: true, delivered: 0 };
-    const batch = await nextBatch(tx, scope, due.id, target.batchSize);
-    if (batch.outboxIds.length === 0) return { done: true, delivered: 0 };
-    const events = batch.records.map((record) => toOutgoing(target, record));
-    try {
-      if (events.length > 0) await send(target, events, { secret: openSecret(target), timeoutMs: options.timeoutMs });
-    } catch (error) {
-      const failure =
-        error instanceof DeliveryError
-          ? error
-          : new DeliveryError(`could not send: ${error instanceof Error ? error.message : String(error)}`);
-      const failures = target.consecutiveFailures + 1;
-      const pauseReason = failure.options.gone
-        ? `Paused: ${failure.message}.`
-        : failures >= options.policy.maxFailures
-          ? `Paused after ${failures} failed attempts in a row. Last error: ${failure.message}.`
-          : null;
-      await markFailed(tx, scope, due.id, {
-        error: failure.message,
-        retryInMs: retryDelayMs(failures, options.policy, failure.options.retryAfterMs),
-        pauseReason,
-      });
-      return { done: true, delivered: 0, error: failure.message };
-    }
-    await markDelivered(tx, scope, due.id, batch);
+    return fn(tx);
+  }) as Promise<T>;
+}
+
+/**
+ * One batch: claim the lease and read the oldest rows (one short transaction), send with no
+ * transaction open, then delete what the receiver acknowledged or record the failure (another).
+ * A worker that dies between the two leaves the rows queued; its lease runs out and the batch is
+ * sent again, with the same event ids and webhook-id.
+ */
+async function deliverBatch(sql: Sql, due: DueDestination, worker: string, options: Resolved): Promise<BatchOutcome> {
+  const scope: TenantScope = { tenantId: due.tenantId, cloud: due.cloud };
+  const leaseMs = options.timeoutMs + LEASE_SLACK_MS;
+  const claimed = await inScope(sql, scope, async (tx) => {
+    if (!(await claimDestination(tx, scope, due.id, worker, leaseMs))) return null;
+    const target = await loadTarget(tx, scope, due.id);
+    if (!target) return null;
+    return { target, batch: await nextBatch(tx, scope, due.id, target.batchSize) };
+  });
+  if (!claimed) return { done: true, delivered: 0, busy: true };
+  const { target, batch } = claimed;
+  if (batch.outboxIds.length === 0) return { done: true, delivered: 0 };
+  const events = batch.records.map((record) => toOutgoing(target, record));
+  let failure: DeliveryError | null = null;
+  try {
+    if (events.length > 0) await send(target, events, { secret: openSecret(target), timeoutMs: options.timeoutMs });
+  } catch (error) {
+    failure =
+      error instanceof DeliveryError
+        ? error
+        : new DeliveryError(`could not send: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!failure) {
+    await inScope(sql, scope, (tx) => markDelivered(tx, scope, due.id, batch));
     return { done: batch.outboxIds.length < target.batchSize, delivered: events.length };
-  })) as BatchOutcome;
+  }
+  const failures = target.consecutiveFailures + 1;
+  const pauseReason = failure.options.gone
+    ? `Paused: ${failure.message}.`
+    : failures >= options.policy.maxFailures
+      ? `Paused after ${failures} failed attempts in a row. Last error: ${failure.message}.`
+      : null;
+  await inScope(sql, scope, (tx) =>
+    markFailed(tx, scope, due.id, {
+      error: failure.message,
+      retryInMs: retryDelayMs(failures, options.policy, failure.options.retryAfterMs),
+      pauseReason,
+    }),
+  );
+  return { done: true, delivered: 0, error: failure.message };
 }
 
 /** Serves one destination, batch after batch, until its queue is empty, a send fails or its turn ends. */
@@ -111,21 +143,28 @@ export async function serveDestination(
   options: Omit<DeliveryOptions, "sql"> = {},
 ): Promise<DestinationTurn> {
   const resolved = resolveOptions(options);
+  const worker = options.workerId ?? randomUUID();
   const turnEnds = Date.now() + resolved.turnMs;
   const turn: DestinationTurn = { destinationId: due.id, delivered: 0 };
-  for (;;) {
-    const outcome = await deliverBatch(sql, due, resolved);
-    turn.delivered += outcome.delivered;
-    if (outcome.error) turn.error = outcome.error;
-    if (outcome.busy) turn.busy = true;
-    if (outcome.done || Date.now() >= turnEnds) return turn;
+  const scope: TenantScope = { tenantId: due.tenantId, cloud: due.cloud };
+  try {
+    for (;;) {
+      const outcome = await deliverBatch(sql, due, worker, resolved);
+      turn.delivered += outcome.delivered;
+      if (outcome.error) turn.error = outcome.error;
+      if (outcome.busy) turn.busy = true;
+      if (outcome.done || Date.now() >= turnEnds) return turn;
+    }
+  } finally {
+    if (!turn.busy) await inScope(sql, scope, (tx) => releaseDestination(tx, scope, due.id, worker)).catch(() => {});
   }
 }
 
-function resolveOptions(options: Omit<DeliveryOptions, "sql">): Required<Omit<DeliveryOptions, "sql" | "log">> {
+function resolveOptions(options: Omit<DeliveryOptions, "sql">): Resolved {
   return {
     policy: options.policy ?? retryPolicy(),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    workerId: options.workerId ?? "",
     turnMs: options.turnMs ?? 5_000,
     concurrency: options.concurrency ?? 4,
   };
@@ -134,13 +173,14 @@ function resolveOptions(options: Omit<DeliveryOptions, "sql">): Required<Omit<De
 /** One pass: every due destination gets a turn, a few at a time. */
 export async function deliverDue(options: DeliveryOptions): Promise<DestinationTurn[]> {
   const { concurrency } = resolveOptions(options);
+  const workerId = options.workerId ?? randomUUID();
   const due = await dueDestinations(options.sql);
   const turns: DestinationTurn[] = [];
   let next = 0;
   const lane = async () => {
     while (next < due.length) {
       const destination = due[next++]!;
-      turns.push(await serveDestination(options.sql, destination, options));
+      turns.push(await serveDestination(options.sql, destination, { ...options, workerId }));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, lane));
@@ -157,6 +197,7 @@ export interface StreamWorker {
  */
 export function startStreamWorker(options: DeliveryOptions & { pollMs?: number }): StreamWorker {
   const pollMs = options.pollMs ?? 1000;
+  options = { ...options, workerId: options.workerId ?? randomUUID() };
   const log = options.log ?? ((line: string) => console.log(`[stream] ${line}`));
   let stopped = false;
   let wake: () => void = () => {};

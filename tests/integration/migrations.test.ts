@@ -39,6 +39,8 @@ describe("migrations", () => {
       "customers",
       "partner_tenants",
       "partner_users",
+      "stream_destinations",
+      "stream_outbox",
       "subscriptions",
       "user_sessions",
     ]);

@@ -32,6 +32,12 @@ interface HttpReceiver {
   rejected: Array<{ status: number; reason: string }>;
   /** Answer every request with this status instead (e.g. 400 forever, 410). */
   answerWith: number | null;
+  /** Requests taken (any status), counted before deduplication. */
+  requests: number;
+  /** Hold each answer this long after taking the request (a slow receiver). */
+  answerDelayMs: number;
+  /** Requests whose message id was already taken (dropped, answered 200). */
+  duplicateMessages: number;
   down(): Promise<void>;
   up(): Promise<void>;
   close(): Promise<void>;
@@ -49,6 +55,9 @@ async function httpReceiver(
     paths: [],
     rejected: [],
     answerWith: null,
+    requests: 0,
+    answerDelayMs: 0,
+    duplicateMessages: 0,
     async up() {
       if (server) return;
       server = http.createServer((req, res) => {
@@ -56,12 +65,15 @@ async function httpReceiver(
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", () => {
           const body = Buffer.concat(chunks).toString("utf8");
+          receiver.requests++;
           const answer =
             receiver.answerWith !== null
               ? { status: receiver.answerWith, body: "refused by the test" }
               : handle(req, body, receiver);
-          res.writeHead(answer.status, { "content-type": "application/json" });
-          res.end(answer.body ?? "{}");
+          setTimeout(() => {
+            res.writeHead(answer.status, { "content-type": "application/json" });
+            res.end(answer.body ?? "{}");
+          }, receiver.answerDelayMs);
         });
       });
       await new Promise<void>((resolve, reject) => {
@@ -97,7 +109,10 @@ export async function startWebhookReceiver(secret: string) {
       return { status: 401, body: JSON.stringify({ error: (error as Error).message }) };
     }
     const id = String(req.headers["webhook-id"]);
-    if (seen.has(id)) return { status: 200 };
+    if (seen.has(id)) {
+      r.duplicateMessages++;
+      return { status: 200 };
+    }
     seen.add(id);
     const type = String(req.headers["content-type"] ?? "");
     const lines = type.includes("ndjson") ? body.split("\n").filter(Boolean) : [body];
