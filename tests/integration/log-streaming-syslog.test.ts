@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverDue } from "@/lib/streaming/deliver";
 import { eventIdFor } from "@/lib/streaming/record";
 import { addDestination, createTenant, ingest, pendingCount } from "../support/stream-fixtures";
-import { parseRfc5424, startRsyslog, waitFor } from "../support/stream-receivers";
+import { parseRfc5424, startRsyslog, startTlsSyslogReceiver, waitFor } from "../support/stream-receivers";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 const options = { policy: { baseMs: 1, capMs: 20, maxFailures: 1000 }, timeoutMs: 5000 };
@@ -79,5 +79,45 @@ describe("log streaming to rsyslog (RFC 5424 over TCP, octet counting)", () => {
     // In the tenant's order: occurredAt never goes back within the burst, nor within the later ones.
     const times = messages.map((m) => Date.parse(m.timestamp));
     expect(times.slice(0, 1000)).toEqual([...times.slice(0, 1000)].sort((a, b) => a - b));
+  });
+
+  it("sends over TLS to a receiver whose certificate it was told to trust, and refuses one it was not", async () => {
+    const receiver = await startTlsSyslogReceiver();
+    try {
+      const tenant = await createTenant(db.admin, "commercial");
+      const untrusted = await addDestination(sql, tenant, {
+        kind: "syslog",
+        host: "127.0.0.1",
+        port: receiver.port,
+        tls: true,
+      });
+      const trusted = await addDestination(sql, tenant, {
+        kind: "syslog",
+        host: "127.0.0.1",
+        port: receiver.port,
+        tls: true,
+        tlsCa: receiver.ca,
+        format: "ocsf",
+      });
+      await ingest(sql, tenant, 20);
+      await waitFor(
+        async () => {
+          await deliverDue({ sql, ...options });
+          return (await pendingCount(db.admin, trusted.id)) === 0;
+        },
+        20_000,
+        "delivery over TLS",
+      );
+      const parsed = receiver.messages.map(parseRfc5424);
+      expect(parsed).toHaveLength(20);
+      expect(parsed[0]!.message).toMatchObject({ class_uid: 6003, cloud: { cloud_partition: "AzureCloud" } });
+      expect(parsed[0]!.severity).toBe(6);
+      const [view] = await db.admin<[{ last_error: string }]>`
+        select last_error from stream_destinations where id = ${untrusted.id}`;
+      expect(view!.last_error).toMatch(/certificate .* was not accepted/);
+      expect(await pendingCount(db.admin, untrusted.id)).toBe(20);
+    } finally {
+      await receiver.close();
+    }
   });
 });

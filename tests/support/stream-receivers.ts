@@ -289,3 +289,71 @@ export function parseRfc5424(line: string) {
     message: JSON.parse(line.slice(i + 2)) as Record<string, unknown>,
   };
 }
+
+/** Reads octet-counted frames (RFC 6587 section 3.4.1) from a byte stream. */
+export function octetFrameReader(onMessage: (message: string) => void) {
+  let buffer = Buffer.alloc(0);
+  return (chunk: Buffer) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    for (;;) {
+      const space = buffer.indexOf(0x20);
+      if (space < 0) return;
+      const length = Number(buffer.subarray(0, space).toString("ascii"));
+      if (!Number.isInteger(length) || length <= 0) throw new Error("not an octet-counted frame");
+      if (buffer.length < space + 1 + length) return;
+      onMessage(buffer.subarray(space + 1, space + 1 + length).toString("utf8"));
+      buffer = buffer.subarray(space + 1 + length);
+    }
+  };
+}
+
+/**
+ * A syslog receiver over TLS with a self-signed certificate made by openssl for 127.0.0.1; `ca`
+ * is that certificate, for the destination to trust.
+ */
+export async function startTlsSyslogReceiver() {
+  const { execFileSync } = await import("node:child_process");
+  const tls = await import("node:tls");
+  const dir = mkdtempSync(path.join(os.tmpdir(), "syslog-tls-"));
+  const key = path.join(dir, "key.pem");
+  const cert = path.join(dir, "cert.pem");
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "1",
+      "-subj",
+      "/CN=syslog.test",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ],
+    { stdio: "ignore" },
+  );
+  const messages: string[] = [];
+  const server = tls.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (socket) => {
+    const read = octetFrameReader((m) => messages.push(m));
+    socket.on("data", read);
+    socket.on("end", () => socket.end());
+    socket.on("error", () => {});
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    port,
+    ca: readFileSync(cert, "utf8"),
+    messages,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
