@@ -8,7 +8,8 @@ import { annotate } from "@/lib/observability/request-context";
 import { checkSession } from "./server-session";
 import { SESSION_END_MESSAGES } from "./session-policy";
 
-export type Permission = "view_activity_log" | "manage_customers" | "verify_log" | "manage_sessions";
+export type Permission =
+  "view_activity_log" | "manage_customers" | "verify_log" | "manage_sessions" | "manage_log_streaming";
 
 const PERMISSIONS: Record<Permission, readonly PartnerRole[]> = {
   view_activity_log: ["global_admin", "admin_agent", "billing_admin"],
@@ -16,6 +17,8 @@ const PERMISSIONS: Record<Permission, readonly PartnerRole[]> = {
   manage_customers: ["global_admin", "admin_agent", "sales_agent"],
   verify_log: ["global_admin"],
   manage_sessions: ["global_admin"],
+  // Where the log goes and with which credentials: a tenant-wide security setting.
+  manage_log_streaming: ["global_admin"],
 };
 
 export const can = (role: PartnerRole, permission: Permission) => PERMISSIONS[permission].includes(role);
@@ -27,6 +30,7 @@ const FORBIDDEN_MESSAGES: Record<Permission, string> = {
     "Your role does not allow this. Adding customers and buying subscriptions needs the Global admin, Admin agent or Sales agent role.",
   verify_log: "Your role does not allow this. Checking the log's seals needs the Global admin role.",
   manage_sessions: "Your role does not allow this. Ending other people's sessions needs the Global admin role.",
+  manage_log_streaming: "Your role does not allow this. Log streaming settings need the Global admin role.",
 };
 
 /** The request's Auth.js session, read once per request however many components ask. */
