@@ -1,35 +1,26 @@
-import { getSql } from "@/db/client";
-import { recordStreamChange } from "@/db/streaming/changes";
-import {
-  deleteDestination,
-  getDestination,
-  inTenant,
-  insertDestination,
-  listDestinations,
-  pauseDestination,
-  replaySince,
-  resumeDestination,
-  updateDestination,
-  type DestinationView,
-} from "@/db/streaming/destinations";
-import { loadTarget } from "@/db/streaming/outbox";
-import type { TenantContext } from "@/db/with-tenant";
+import type { DestinationView } from "@/db/streaming/destinations";
 import { AppError } from "@/lib/errors";
 import type { TenantRouteCall } from "@/lib/http/route";
-import { parseDestinationInput } from "@/lib/streaming/destination";
-import { sendTestEvent } from "@/lib/streaming/test-event";
+import {
+  createFor,
+  deleteFor,
+  getFor,
+  listFor,
+  pauseFor,
+  replayFor,
+  resumeFor,
+  testFor,
+  updateFor,
+} from "@/lib/streaming/settings";
 
 /*
- * Account settings → Log streaming (global admins): the tenant's destinations, their status, and
- * every change, each recorded in the log. Secrets are write-only: a response says whether one is
- * set, and shows a generated webhook key once, when the destination is created.
+ * Account settings → Log streaming over HTTP (global admins). Secrets are write-only: a response
+ * says whether one is set, and shows a generated webhook key once, when the destination is created.
  */
 
 type IdCall = TenantRouteCall<{ id: string }>;
 
 const NO_STORE = { "cache-control": "private, no-store" };
-
-const scopeOf = (ctx: TenantContext) => ({ tenantId: ctx.tenantId, cloud: ctx.cloud });
 
 export function destinationJson(d: DestinationView) {
   return {
@@ -49,107 +40,50 @@ async function jsonBody(request: Request): Promise<unknown> {
   }
 }
 
+const one = (d: DestinationView) => Response.json({ destination: destinationJson(d) }, { headers: NO_STORE });
+
 export async function listStreamDestinations({ ctx }: TenantRouteCall): Promise<Response> {
-  const destinations = await inTenant(getSql(), scopeOf(ctx), (tx) => listDestinations(tx, scopeOf(ctx)));
+  const destinations = await listFor(ctx);
   return Response.json({ destinations: destinations.map(destinationJson) }, { headers: NO_STORE });
 }
 
 export async function getStreamDestination({ ctx, params }: IdCall): Promise<Response> {
-  const d = await inTenant(getSql(), scopeOf(ctx), (tx) => getDestination(tx, scopeOf(ctx), params.id));
-  return Response.json({ destination: destinationJson(d) }, { headers: NO_STORE });
+  return one(await getFor(ctx, params.id));
 }
 
 export async function createStreamDestination({ ctx, request }: TenantRouteCall): Promise<Response> {
-  const body = await jsonBody(request);
-  const input = parseDestinationInput(body, { isNew: true });
-  const generated = input.kind === "webhook" && (body as { secret?: unknown })?.secret === undefined;
-  const created = await inTenant(getSql(), scopeOf(ctx), async (tx) => {
-    const d = await insertDestination(tx, scopeOf(ctx), input);
-    await recordStreamChange(tx, ctx, "create_log_stream", { after: d });
-    return d;
-  });
+  const { destination, generatedSecret } = await createFor(ctx, await jsonBody(request));
   return Response.json(
-    { destination: destinationJson(created), ...(generated ? { signingSecret: input.secret } : {}) },
+    { destination: destinationJson(destination), ...(generatedSecret ? { signingSecret: generatedSecret } : {}) },
     { status: 201, headers: NO_STORE },
   );
 }
 
 export async function updateStreamDestination({ ctx, params, request }: IdCall): Promise<Response> {
-  const input = parseDestinationInput(await jsonBody(request), { isNew: false });
-  const updated = await inTenant(getSql(), scopeOf(ctx), async (tx) => {
-    const before = await getDestination(tx, scopeOf(ctx), params.id);
-    const after = await updateDestination(tx, scopeOf(ctx), params.id, input);
-    await recordStreamChange(tx, ctx, "update_log_stream", {
-      before,
-      after,
-      data: { secretReplaced: input.secret !== undefined },
-    });
-    return after;
-  });
-  return Response.json({ destination: destinationJson(updated) }, { headers: NO_STORE });
+  return one(await updateFor(ctx, params.id, await jsonBody(request)));
 }
 
 export async function deleteStreamDestination({ ctx, params }: IdCall): Promise<Response> {
-  await inTenant(getSql(), scopeOf(ctx), async (tx) => {
-    const before = await deleteDestination(tx, scopeOf(ctx), params.id);
-    await recordStreamChange(tx, ctx, "delete_log_stream", {
-      before,
-      data: { undeliveredDropped: before.pending },
-    });
-  });
+  await deleteFor(ctx, params.id);
   return new Response(null, { status: 204 });
 }
 
 export async function pauseStreamDestination({ ctx, params }: IdCall): Promise<Response> {
-  const d = await inTenant(getSql(), scopeOf(ctx), async (tx) => {
-    const after = await pauseDestination(tx, scopeOf(ctx), params.id, `Paused by ${ctx.userPrincipalName}.`);
-    await recordStreamChange(tx, ctx, "pause_log_stream", { after });
-    return after;
-  });
-  return Response.json({ destination: destinationJson(d) }, { headers: NO_STORE });
+  return one(await pauseFor(ctx, params.id));
 }
 
 export async function resumeStreamDestination({ ctx, params }: IdCall): Promise<Response> {
-  const d = await inTenant(getSql(), scopeOf(ctx), async (tx) => {
-    const before = await getDestination(tx, scopeOf(ctx), params.id);
-    const after = await resumeDestination(tx, scopeOf(ctx), params.id);
-    await recordStreamChange(tx, ctx, "resume_log_stream", { after, data: { pausedReason: before.pausedReason } });
-    return after;
-  });
-  return Response.json({ destination: destinationJson(d) }, { headers: NO_STORE });
+  return one(await resumeFor(ctx, params.id));
 }
 
-/** Replay: body `{ "since": "<ISO 8601 time>" }`, at most the retention period back. */
+/** Replay: body `{ "since": "<ISO 8601 time>" }`. */
 export async function replayStreamDestination({ ctx, params, request }: IdCall): Promise<Response> {
-  const body = (await jsonBody(request)) as { since?: unknown };
-  const since = typeof body?.since === "string" ? new Date(body.since) : null;
-  if (!since || Number.isNaN(since.getTime()))
-    throw new AppError("bad_request", "since must be a date and time (ISO 8601), e.g. 2026-11-01T00:00:00Z");
-  if (since.getTime() > Date.now()) throw new AppError("bad_request", "since must not be in the future");
-  const queued = await inTenant(getSql(), scopeOf(ctx), async (tx) => {
-    const n = await replaySince(tx, scopeOf(ctx), params.id, since);
-    const after = await getDestination(tx, scopeOf(ctx), params.id);
-    await recordStreamChange(tx, ctx, "replay_log_stream", {
-      after,
-      data: { since: since.toISOString(), queued: n },
-    });
-    return n;
-  });
-  return Response.json({ queued }, { headers: NO_STORE });
+  const body = (await jsonBody(request)) as { since?: unknown } | null;
+  return Response.json({ queued: await replayFor(ctx, params.id, body?.since) }, { headers: NO_STORE });
 }
 
 /** Sends one test event now; the answer (and the record) say whether the receiver took it. */
 export async function testStreamDestination({ ctx, params }: IdCall): Promise<Response> {
-  const sql = getSql();
-  const target = await inTenant(sql, scopeOf(ctx), (tx) => loadTarget(tx, scopeOf(ctx), params.id));
-  if (!target) throw new AppError("not_found", "There is no such log streaming destination.");
-  const error = await sendTestEvent(target, ctx);
-  await inTenant(sql, scopeOf(ctx), (tx) =>
-    recordStreamChange(tx, ctx, "test_log_stream", {
-      after: target,
-      operationStatus: error ? "failed" : "succeeded",
-      data: error ? { error } : { delivered: true },
-    }),
-  );
+  const error = await testFor(ctx, params.id);
   return Response.json({ delivered: error === null, error }, { headers: NO_STORE });
 }
