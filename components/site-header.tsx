@@ -44,6 +44,7 @@ export async function SiteHeader() {
               <AccountSettingsMenu
                 canViewActivityLog={can(ctx!.role, "view_activity_log")}
                 canVerifyLog={can(ctx!.role, "verify_log")}
+                canManageLogStreaming={can(ctx!.role, "manage_log_streaming")}
               />
             </>
           )}

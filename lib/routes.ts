@@ -10,6 +10,7 @@ export const ROUTES = {
   activityLog: "/account/activity-log",
   logIntegrity: "/account/log-integrity",
   sessions: "/account/sessions",
+  logStreaming: "/account/log-streaming",
   /** "Export log": the Activity log page's own query string behind this path. */
   activityExport: "/api/activity-log/export",
 } as const;
