@@ -85,18 +85,22 @@ export function resumeFor(ctx: TenantContext, id: string): Promise<DestinationVi
   });
 }
 
-/** Queues the records since `since` (an ISO 8601 time) again; answers how many. */
+/**
+ * Queues the records since `since` (an ISO 8601 time) again; answers how many. The destination is
+ * looked up first, so another tenant's id is 404 whatever the body says.
+ */
 export function replayFor(ctx: TenantContext, id: string, since: unknown): Promise<number> {
-  const time = typeof since === "string" && since.trim() ? new Date(since) : null;
-  if (!time || Number.isNaN(time.getTime()))
-    throw new AppError("bad_request", "since must be a date and time (ISO 8601), e.g. 2026-11-01T00:00:00Z", {
-      errors: [{ field: "since", message: "must be a date and time" }],
-    });
-  if (time.getTime() > Date.now())
-    throw new AppError("bad_request", "since must not be in the future", {
-      errors: [{ field: "since", message: "must not be in the future" }],
-    });
   return inTenant(getSql(), scopeOf(ctx), async (tx) => {
+    await getDestination(tx, scopeOf(ctx), id);
+    const time = typeof since === "string" && since.trim() ? new Date(since) : null;
+    if (!time || Number.isNaN(time.getTime()))
+      throw new AppError("bad_request", "since must be a date and time (ISO 8601), e.g. 2026-11-01T00:00:00Z", {
+        errors: [{ field: "since", message: "must be a date and time" }],
+      });
+    if (time.getTime() > Date.now())
+      throw new AppError("bad_request", "since must not be in the future", {
+        errors: [{ field: "since", message: "must not be in the future" }],
+      });
     const queued = await replaySince(tx, scopeOf(ctx), id, time);
     const after = await getDestination(tx, scopeOf(ctx), id);
     await recordStreamChange(tx, ctx, "replay_log_stream", { after, data: { since: time.toISOString(), queued } });
