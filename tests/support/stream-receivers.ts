@@ -5,7 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Webhook } from "standardwebhooks";
-import { freePort } from "@/lib/embedded-db";
+import { freePort } from "../../lib/embedded-db";
 
 /*
  * Real receivers for the log streaming tests, started by the tests: a Standard Webhooks receiver
