@@ -93,4 +93,39 @@ describe("log streaming faults", () => {
       }
     },
   );
+
+  it(
+    "the worker's database sessions killed mid-delivery: it carries on, every record once",
+    { timeout: 120_000 },
+    async () => {
+      const secret = generateWebhookSecret();
+      const receiver = await startWebhookReceiver(secret);
+      const logs: string[] = [];
+      const worker = startStreamWorker({ sql, policy, pollMs: 20, timeoutMs: 5000, log: (l) => logs.push(l) });
+      try {
+        const tenant = await createTenant(db.admin, "usgov");
+        const destination = await addDestination(sql, tenant, {
+          kind: "webhook",
+          url: receiver.url(),
+          secret,
+          batchSize: 50,
+        });
+        receiver.answerDelayMs = 20; // slow enough that sessions die with batches in flight
+        const records = await ingest(sql, tenant, 3000);
+        for (let round = 0; round < 3; round++) {
+          const before = receiver.events.length;
+          await waitFor(() => receiver.events.length > before, 20_000, "delivery to go on");
+          await db.admin`select pg_terminate_backend(pid) from pg_stat_activity
+                       where application_name = 'stream-test' and datname = current_database()`;
+        }
+        await waitFor(async () => (await pendingCount(db.admin, destination.id)) === 0, 60_000, "every record");
+        const ids = receiver.events.map((e) => e.eventId as string);
+        expect(new Set(ids).size).toBe(records.length);
+        expect(ids).toHaveLength(records.length);
+      } finally {
+        await worker.stop();
+        await receiver.close();
+      }
+    },
+  );
 });
