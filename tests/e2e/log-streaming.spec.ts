@@ -41,9 +41,21 @@ test("a global admin streams the log to a webhook", async ({ page }) => {
     await row.getByRole("button", { name: "Resume" }).click();
     await expect(page.getByRole("status").first()).toHaveText("Delivery resumed.");
 
-    await row.getByRole("button", { name: "Remove E2E SIEM" }).click();
+    // Change it: the form starts from its settings, and an empty secret keeps the stored one.
+    await page.getByText("Change: E2E SIEM").click();
+    const edit = page.getByRole("form", { name: "Change E2E SIEM" });
+    await expect(edit.getByLabel("Signing key (whsec_…) or HEC token")).toHaveValue("");
+    await edit.getByLabel("Name", { exact: true }).fill("E2E SIEM 2");
+    await edit.getByRole("button", { name: "Save changes" }).click();
+    await expect(edit.getByRole("status")).toHaveText("The destination was saved.");
+    const renamed = page.getByTestId("stream-destination-row").filter({ hasText: "E2E SIEM 2" });
+    await expect(renamed).toBeVisible();
+    await renamed.getByRole("button", { name: "Send test event" }).click();
+    await expect(page.getByRole("status").first()).toHaveText("The test event was delivered.");
+
+    await renamed.getByRole("button", { name: "Remove E2E SIEM 2" }).click();
     await expect(page.getByRole("status").first()).toHaveText("The destination was removed.");
-    await expect(row).toHaveCount(0);
+    await expect(renamed).toHaveCount(0);
   } finally {
     await receiver.close();
   }

@@ -7,7 +7,7 @@ import { getTenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors";
 import { formValues, toFormState, type FormProblem, type FormState } from "@/lib/form-state";
 import { ROUTES } from "@/lib/routes";
-import { createFor, deleteFor, pauseFor, replayFor, resumeFor, testFor } from "@/lib/streaming/settings";
+import { createFor, deleteFor, pauseFor, replayFor, resumeFor, testFor, updateFor } from "@/lib/streaming/settings";
 
 /*
  * The Log streaming page's actions (global admins). Each change is a record in the log, written
@@ -49,28 +49,49 @@ function destinationBody(form: FormData) {
     statuses: form.getAll("statuses").map(String),
     operationTypes: list(form.get("operationTypes")),
     customerIds: list(form.get("customerIds")),
+    enabled: form.get("enabled") === "on",
   };
+}
+
+/** Field errors in the reader's language: the settings name the field in English. */
+async function refused(error: unknown, form: FormData): Promise<AddDestinationState> {
+  const t = await getTranslations("logStreaming.add");
+  const locale = await getLocale();
+  const describe = (problem: FormProblem) =>
+    locale === "en" || problem.kind === "error" ? problem.message : t("invalidField");
+  const values = formValues(form);
+  delete values.secret; // a secret is never sent back to the browser
+  return { ...toFormState(error, describe), values };
 }
 
 export async function addDestinationAction(
   _previous: AddDestinationState,
   form: FormData,
 ): Promise<AddDestinationState> {
-  const t = await getTranslations("logStreaming.add");
-  const locale = await getLocale();
   try {
     const ctx = await getTenantContext({ permission: "manage_log_streaming" });
     const { generatedSecret } = await createFor(ctx, destinationBody(form));
     revalidatePath(PAGE);
+    const t = await getTranslations("logStreaming.add");
     return { ok: true, message: t("added"), ...(generatedSecret ? { generatedSecret } : {}) };
   } catch (error) {
-    // The settings' messages name the field in English; other languages get the field marked.
-    const describe = (problem: FormProblem) =>
-      locale === "en" || problem.kind === "error" ? problem.message : t("invalidField");
-    const state = toFormState(error, describe);
-    const values = formValues(form);
-    delete values.secret; // a secret is never sent back to the browser
-    return { ...state, values };
+    return refused(error, form);
+  }
+}
+
+export async function updateDestinationAction(
+  id: string,
+  _previous: AddDestinationState,
+  form: FormData,
+): Promise<AddDestinationState> {
+  try {
+    const ctx = await getTenantContext({ permission: "manage_log_streaming" });
+    await updateFor(ctx, id, destinationBody(form));
+    revalidatePath(PAGE);
+    const t = await getTranslations("logStreaming.edit");
+    return { ok: true, message: t("saved") };
+  } catch (error) {
+    return refused(error, form);
   }
 }
 

@@ -4,7 +4,7 @@ import { getPageContext } from "@/lib/auth/page-context";
 import { formatDateTime, formatNumber, timeZoneLabel } from "@/lib/format";
 import { listFor } from "@/lib/streaming/settings";
 import type { DestinationView } from "@/db/streaming/destinations";
-import { AddDestinationForm } from "./_components/add-destination-form";
+import { DestinationForm } from "./_components/destination-form";
 import { pauseAction, removeAction, replayAction, resumeAction, testAction } from "./actions";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -142,7 +142,32 @@ export default async function LogStreamingPage({
           </table>
         </div>
       )}
-      <AddDestinationForm />
+      {destinations.map((d) => (
+        <details key={d.id} className="max-w-3xl" data-testid="stream-destination-edit">
+          <summary className="cursor-pointer text-sm font-medium">
+            {t("change")}: {d.name}
+          </summary>
+          <DestinationForm
+            destination={{
+              id: d.id,
+              name: d.name,
+              kind: d.kind,
+              url: d.url,
+              host: d.host,
+              port: d.port,
+              tls: d.tls,
+              tlsCa: d.tlsCa,
+              format: d.format,
+              batchSize: d.batchSize,
+              statuses: d.statuses,
+              operationTypes: d.operationTypes,
+              customerIds: d.customerIds,
+              enabled: d.enabled,
+            }}
+          />
+        </details>
+      ))}
+      <DestinationForm />
     </div>
   );
 }
