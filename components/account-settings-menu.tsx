@@ -14,10 +14,12 @@ export function AccountSettingsMenu({
   canViewActivityLog,
   canVerifyLog,
   canManageDataSources,
+  canManageLogStreaming = false,
 }: {
   canViewActivityLog: boolean;
   canVerifyLog: boolean;
   canManageDataSources: boolean;
+  canManageLogStreaming?: boolean;
 }) {
   const t = useTranslations("accountMenu");
   const [open, setOpen] = useState(false);
@@ -100,6 +102,17 @@ export function AccountSettingsMenu({
                 className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand"
               >
                 {t("dataSources")}
+              </Link>
+            </li>
+          )}
+          {canManageLogStreaming && (
+            <li>
+              <Link
+                href={ROUTES.logStreaming}
+                onClick={() => setOpen(false)}
+                className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand"
+              >
+                {t("logStreaming")}
               </Link>
             </li>
           )}

@@ -45,6 +45,7 @@ export async function SiteHeader() {
                 canViewActivityLog={can(ctx!.role, "view_activity_log")}
                 canVerifyLog={can(ctx!.role, "verify_log")}
                 canManageDataSources={can(ctx!.role, "manage_data_sources")}
+                canManageLogStreaming={can(ctx!.role, "manage_log_streaming")}
               />
             </>
           )}

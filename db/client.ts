@@ -116,13 +116,24 @@ function endsWithin(ended: Promise<boolean>, ms: number): Promise<boolean> {
  */
 const STARTUP_PADDING = { "partner_activity_log.startup_padding": " ".repeat(1024) };
 
+const commonOptions = (applicationName: string) => ({
+  onnotice: () => {},
+  connect_timeout: 5,
+  backoff: RECONNECT_BACKOFF_SECONDS,
+  connection: { application_name: applicationName, ...STARTUP_PADDING },
+});
+
+/**
+ * A pool of its own for a background worker (log streaming), with the request pools' defences
+ * against the driver defects above: a worker whose transaction loses its connection mid-send must
+ * not take the process down.
+ */
+export function createWorkerSql(url: string, max: number, applicationName: string): Sql {
+  return guardTransactions(postgres(url, { ...commonOptions(applicationName), max }));
+}
+
 function createPools(url: string): Pools {
-  const common = {
-    onnotice: () => {},
-    connect_timeout: 5,
-    backoff: RECONNECT_BACKOFF_SECONDS,
-    connection: { application_name: "partner-activity-log", ...STARTUP_PADDING },
-  };
+  const common = commonOptions("partner-activity-log");
   const pages = guardTransactions(postgres(url, { ...common, max: Number(process.env.DB_POOL_MAX ?? 10) }));
   // Exports hold a connection for the whole download; their own small pool means a burst of
   // exports (or a stuck one) can never starve page views.

@@ -131,7 +131,7 @@ export const activityRecords = pgTable(
     userKey: text("user_key").generatedAlwaysAs(sql`lower(user_principal_name)`),
     /*
      * The search box's key: the customer name folded for case, accents and width (NFKC, unaccent,
-     * lower; activity_search_fold in migration 0012). Stored for the same reason as user_key:
+     * lower; activity_search_fold in migration 0011). Stored for the same reason as user_key:
      * under row-level security a qual calling a non-leakproof function on a column (the fold, or
      * LIKE) cannot be an index condition, while `=` and `>` on this column can.
      */
@@ -179,7 +179,7 @@ export const activityRecords = pgTable(
       t.occurredAt.desc().nullsFirst(),
       t.id.desc().nullsFirst(),
     ),
-    // The search box and the correlation filter (migration 0012, which also INCLUDEs cloud and operation_type).
+    // The search box and the correlation filter (migration 0011, which also INCLUDEs cloud and operation_type).
     index("activity_records_customer_key_idx").on(
       t.tenantId,
       t.customerKey,
@@ -239,7 +239,7 @@ export const activityRecordDetails = pgTable(
       name: "activity_record_details_pkey",
       columns: [t.tenantId, t.occurredAt, t.recordId],
     }),
-    // Partial, with INCLUDE columns in migration 0012.
+    // Partial, with INCLUDE columns in migration 0011.
     index("activity_record_details_resource_key_idx").on(t.tenantId, t.resourceKey),
     index("activity_record_details_attempted_customer_idx").on(t.tenantId, t.attemptedCustomerKey, t.occurredAt),
   ],
@@ -417,6 +417,107 @@ export const partnerCenterSyncDays = pgTable(
   (t) => [primaryKey({ name: "partner_center_sync_days_pkey", columns: [t.tenantId, t.day] })],
 );
 
+/*
+ * Log streaming (migration 0012): where a tenant's records are pushed (a signed webhook, a Splunk
+ * HTTP Event Collector, syslog over TCP/TLS) and in which format, with optional filters (an empty
+ * filter matches every record). `secret` is the webhook signing key or the HEC token, encrypted
+ * with lib/secret-box.ts, never shown again. The rest is delivery state the worker keeps.
+ */
+export const STREAM_KINDS = ["webhook", "splunk_hec", "syslog"] as const;
+export type StreamKind = (typeof STREAM_KINDS)[number];
+export const STREAM_FORMATS = ["json", "ocsf"] as const;
+export type StreamFormat = (typeof STREAM_FORMATS)[number];
+
+export const streamDestinations = pgTable(
+  "stream_destinations",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    cloud: text("cloud").$type<Cloud>().notNull(),
+    id: uuid("id").notNull(),
+    name: text("name").notNull(),
+    kind: text("kind").$type<StreamKind>().notNull(),
+    /** webhook and splunk_hec. */
+    url: text("url"),
+    /** syslog. */
+    host: text("host"),
+    port: integer("port"),
+    tls: boolean("tls").notNull().default(false),
+    /** PEM certificates to trust for a syslog TLS receiver on a private CA (not a secret). */
+    tlsCa: text("tls_ca"),
+    format: text("format").$type<StreamFormat>().notNull().default("json"),
+    /** Records per request; 1 sends one event per webhook request instead of NDJSON. */
+    batchSize: integer("batch_size").notNull().default(100),
+    operationTypes: text("operation_types")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    statuses: text("statuses")
+      .array()
+      .$type<OperationStatus[]>()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    customerIds: uuid("customer_ids")
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
+    secret: text("secret"),
+    /** Off: nothing is queued. Paused (paused_at): records queue, nothing is sent. */
+    enabled: boolean("enabled").notNull().default(true),
+    pausedAt: timestamp("paused_at", { withTimezone: true, mode: "date" }),
+    pausedReason: text("paused_reason"),
+    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    deliveredCount: bigint("delivered_count", { mode: "number" }).notNull().default(0),
+    lastError: text("last_error"),
+    lastErrorAt: timestamp("last_error_at", { withTimezone: true, mode: "date" }),
+    lastDeliveredAt: timestamp("last_delivered_at", { withTimezone: true, mode: "date" }),
+    /*
+     * Which worker serves the destination, until when: several instances take turns, one at a
+     * time, and a worker that died frees it when the lease runs out. A lease, not a lock held by
+     * an open transaction, so no transaction stays open while a receiver is being waited on.
+     */
+    leaseOwner: uuid("lease_owner"),
+    leaseUntil: timestamp("lease_until", { withTimezone: true, mode: "date" }),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: "stream_destinations_pkey", columns: [t.tenantId, t.id] }),
+    // The outbox's foreign key names the cloud too (the sovereign boundary in the schema).
+    unique("stream_destinations_cloud_key").on(t.tenantId, t.cloud, t.id),
+    index("stream_destinations_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.enabled} and ${t.pausedAt} is null`),
+  ],
+);
+
+/*
+ * What each destination still has to receive: one row per (destination, record), written by a
+ * trigger on the log in the record's own transaction (migration 0012), deleted once the receiver
+ * acknowledged it. Delivered oldest first (by `id`).
+ */
+export const streamOutbox = pgTable(
+  "stream_outbox",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    cloud: text("cloud").$type<Cloud>().notNull(),
+    destinationId: uuid("destination_id").notNull(),
+    id: bigserial("id", { mode: "number" }).notNull(),
+    recordId: bigint("record_id", { mode: "number" }).notNull(),
+    occurredAt: timestamp("occurred_at", { withTimezone: true, mode: "date" }).notNull(),
+    enqueuedAt: timestamp("enqueued_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: "stream_outbox_pkey", columns: [t.tenantId, t.destinationId, t.id] }),
+    unique("stream_outbox_record_key").on(t.tenantId, t.destinationId, t.recordId),
+    foreignKey({
+      name: "stream_outbox_destination_fk",
+      columns: [t.tenantId, t.cloud, t.destinationId],
+      foreignColumns: [streamDestinations.tenantId, streamDestinations.cloud, streamDestinations.id],
+    }).onDelete("cascade"),
+  ],
+);
+
 export type PartnerTenant = typeof partnerTenants.$inferSelect;
 export type PartnerUser = typeof partnerUsers.$inferSelect;
 export type Customer = typeof customers.$inferSelect;
@@ -428,3 +529,5 @@ export type ActivityIngestEvent = typeof activityIngestEvents.$inferSelect;
 export type ActivitySeal = typeof activitySeals.$inferSelect;
 export type ActivityDayCount = typeof activityDayCounts.$inferSelect;
 export type UserSession = typeof userSessions.$inferSelect;
+export type StreamDestination = typeof streamDestinations.$inferSelect;
+export type StreamOutboxRow = typeof streamOutbox.$inferSelect;

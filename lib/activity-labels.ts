@@ -30,6 +30,13 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   end_all_user_sessions: "Signed out everywhere",
   create_partner_center_connection: "Connected Partner Center",
   update_partner_center_connection: "Changed the Partner Center connection",
+  create_log_stream: "Added a log streaming destination",
+  update_log_stream: "Changed a log streaming destination",
+  delete_log_stream: "Removed a log streaming destination",
+  pause_log_stream: "Paused log streaming",
+  resume_log_stream: "Resumed log streaming",
+  replay_log_stream: "Replayed the log to a destination",
+  test_log_stream: "Sent a log streaming test event",
   // The rest of Partner Center's operation types (its SDK's OperationType, snake_case as its REST
   // API sends them), so records imported from Partner Center read as they do there.
   update_customer_qualification: "Updated customer qualification",
@@ -139,6 +146,7 @@ export const RESOURCE_LABELS: Readonly<Record<string, string>> = {
   activity_log: "Activity log",
   user_session: "User session",
   data_source: "Data source",
+  log_stream_destination: "Log streaming destination",
   third_party_add_on: "Third-party add-on",
   mpn_association: "MPN association",
   transfer: "Transfer",

@@ -11,6 +11,7 @@ export const ROUTES = {
   logIntegrity: "/account/log-integrity",
   sessions: "/account/sessions",
   dataSources: "/account/data-sources",
+  logStreaming: "/account/log-streaming",
   /** "Export log": the Activity log page's own query string behind this path. */
   activityExport: "/api/activity-log/export",
 } as const;

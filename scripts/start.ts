@@ -20,6 +20,7 @@ import { ConfigError } from "@/lib/errors";
 import { startDemoServices, type DemoServices } from "./demo-services";
 import { startPeriodicPartnerCenterSync } from "./periodic-partner-center-sync";
 import { startPeriodicSealing } from "./periodic-sealing";
+import { startPeriodicStreaming } from "./periodic-streaming";
 
 const dev = process.argv.includes("--dev");
 // Test servers run side by side from one checkout: they must not build into one folder at once,
@@ -33,6 +34,7 @@ let services: DemoServices | undefined;
 let next: ChildProcess | undefined;
 let stopSealing: (() => Promise<void>) | undefined;
 let stopSync: (() => Promise<void>) | undefined;
+let stopStreaming: (() => Promise<void>) | undefined;
 let shuttingDown = false;
 
 function newestSourceTime(): number {
@@ -117,6 +119,7 @@ async function shutdown(code: number): Promise<never> {
     }
     await stopSealing?.();
     await stopSync?.();
+    await stopStreaming?.();
     await services?.stop();
     if (embedded) {
       await embedded.stop();
@@ -171,6 +174,7 @@ async function main() {
   await runMaintenance(databaseUrl);
 
   stopSealing = startPeriodicSealing(databaseUrl);
+  stopStreaming = startPeriodicStreaming(databaseUrl);
   if (!(await portIsFree(port))) throw new ConfigError(`port ${port} is taken: stop what uses it or set PORT`);
   services = await startDemoServices({
     appPort: port,

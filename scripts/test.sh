@@ -19,6 +19,19 @@ if [ ! -x "$chromium" ]; then
   fi
 fi
 
+# The log streaming tests deliver to a real rsyslogd (Debian's package).
+if [ ! -x /usr/sbin/rsyslogd ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "npm test: installing rsyslog for the log streaming tests (apt-get install rsyslog)"
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsyslog >/tmp/apt-rsyslog.log 2>&1 ||
+      { apt-get update -qq >>/tmp/apt-rsyslog.log 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsyslog >>/tmp/apt-rsyslog.log 2>&1; }; } ||
+      { echo "npm test: could not install rsyslog with apt-get (log: /tmp/apt-rsyslog.log)" >&2; exit 1; }
+  else
+    echo "npm test: rsyslogd is missing at /usr/sbin/rsyslogd: run 'sudo apt-get install rsyslog' and try again" >&2
+    exit 1
+  fi
+fi
+
 # The benchmark's quick run compares against psql \copy.
 if ! command -v psql >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -6,7 +6,7 @@ import { withTenant, type TenantContext } from "../with-tenant";
 /*
  * Records of one operation: everything that shares a correlation id (an order, its subscriptions
  * and licences; an operation "in progress" and its outcome). Read through the correlation index
- * of migration 0012, over the tenant's whole log (a chain may straddle a range's edge).
+ * of migration 0011, over the tenant's whole log (a chain may straddle a range's edge).
  */
 
 type Scope = Pick<TenantContext, "tenantId" | "cloud">;

@@ -7,7 +7,7 @@ import type { Tx } from "../with-tenant";
  * The search box, in two steps. Under row-level security the policy's quals come first, and a
  * later qual can only be an index condition if its operator is leakproof: `=` and `>` on text and
  * uuid are; LIKE, jsonb operators and any function applied to a column are not. So names are
- * folded when stored (customer_key, attempted_customer_key: migration 0012), and:
+ * folded when stored (customer_key, attempted_customer_key: migration 0011), and:
  *
  * 1. resolveSearch finds what the text stands for: the matching folded names, by a walk over the
  *    tenant's distinct names (one index probe per name, a few hundred at most, not one per

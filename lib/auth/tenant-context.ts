@@ -9,7 +9,12 @@ import { checkSession } from "./server-session";
 import { SESSION_END_MESSAGES } from "./session-policy";
 
 export type Permission =
-  "view_activity_log" | "manage_customers" | "verify_log" | "manage_sessions" | "manage_data_sources";
+  | "view_activity_log"
+  | "manage_customers"
+  | "verify_log"
+  | "manage_sessions"
+  | "manage_data_sources"
+  | "manage_log_streaming";
 
 const PERMISSIONS: Record<Permission, readonly PartnerRole[]> = {
   view_activity_log: ["global_admin", "admin_agent", "billing_admin"],
@@ -18,6 +23,8 @@ const PERMISSIONS: Record<Permission, readonly PartnerRole[]> = {
   verify_log: ["global_admin"],
   manage_sessions: ["global_admin"],
   manage_data_sources: ["global_admin"],
+  // Where the log goes and with which credentials: a tenant-wide security setting.
+  manage_log_streaming: ["global_admin"],
 };
 
 export const can = (role: PartnerRole, permission: Permission) => PERMISSIONS[permission].includes(role);
@@ -30,6 +37,7 @@ const FORBIDDEN_MESSAGES: Record<Permission, string> = {
   verify_log: "Your role does not allow this. Checking the log's seals needs the Global admin role.",
   manage_sessions: "Your role does not allow this. Ending other people's sessions needs the Global admin role.",
   manage_data_sources: "Your role does not allow this. Configuring data sources needs the Global admin role.",
+  manage_log_streaming: "Your role does not allow this. Log streaming settings need the Global admin role.",
 };
 
 /** The request's Auth.js session, read once per request however many components ask. */

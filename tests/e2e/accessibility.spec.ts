@@ -131,7 +131,7 @@ test.describe("a global admin", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Partner Activity Log" })).toBeVisible();
     await expectNoSeriousViolations(page);
     await page.getByRole("button", { name: "Account settings" }).click();
-    await expect(page.getByRole("list", { name: "Account settings" }).getByRole("link")).toHaveCount(5);
+    await expect(page.getByRole("list", { name: "Account settings" }).getByRole("link")).toHaveCount(6);
     await expectNoSeriousViolations(page);
   });
 
@@ -258,6 +258,29 @@ test.describe("a global admin", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Log integrity" })).toBeVisible();
     await expect(page.getByTestId("integrity-status")).toBeVisible();
     await expectNoSeriousViolations(page);
+  });
+
+  test("log streaming, with a failing destination, its change form open and a refused add", async ({ page }) => {
+    await signIn(page, "admin@contoso.example", { path: "/account/log-streaming" });
+    await expect(page.getByRole("heading", { level: 1, name: "Log streaming" })).toBeVisible();
+    const add = page.getByRole("form", { name: "Add a destination" });
+    await add.getByLabel("Name", { exact: true }).fill("Accessibility SIEM");
+    await add.getByLabel("URL (webhook or Splunk HEC)").fill("http://127.0.0.1:9/nothing-listens");
+    await add.getByRole("button", { name: "Add destination" }).click();
+    await expect(add.getByTestId("generated-secret")).toBeVisible();
+    const row = page.getByTestId("stream-destination-row").filter({ hasText: "Accessibility SIEM" });
+    await row.getByRole("button", { name: "Send test event" }).click();
+    await expect(page.getByRole("status").first()).toContainText("not delivered");
+    await expectNoSeriousViolations(page);
+    await page.getByText("Change: Accessibility SIEM").click();
+    await expectNoSeriousViolations(page);
+    await add.getByLabel("Name", { exact: true }).fill("Refused");
+    await add.getByLabel("URL (webhook or Splunk HEC)").fill("");
+    await add.getByRole("button", { name: "Add destination" }).click();
+    await expect(add.getByRole("alert")).toBeVisible();
+    await expectNoSeriousViolations(page);
+    await row.getByRole("button", { name: "Remove Accessibility SIEM" }).click();
+    await expect(row).toHaveCount(0);
   });
 
   test("not found: another tenant's customer and an unknown address", async ({ page }) => {

@@ -17,6 +17,8 @@ interface Fixture {
   record: { id: string; at: string; correlationId: string };
   /** A session of one of the tenant's users (not one the matrix signs in with). */
   session: string;
+  /** A log streaming destination of the tenant (switched off: it queues nothing). */
+  destination: string;
 }
 interface Row {
   kind: "page" | "api" | "public";
@@ -118,6 +120,58 @@ const MATRIX: Record<string, Row> = {
     forged: () => ["/api/account/sessions/not-a-uuid", "/api/account/sessions/00000000-0000-0000-0000-000000000000"],
     expect: { signedOut: 401, otherTenant: 404, otherCloud: 404, wrongRole: 403, forged: 404 },
   },
+  "/account/log-streaming": {
+    kind: "page",
+    own: () => "/account/log-streaming",
+    expect: { signedOut: 307, wrongRole: 403 },
+  },
+  "/api/account/log-streaming": {
+    kind: "api",
+    own: () => "/api/account/log-streaming",
+    expect: { signedOut: 401, wrongRole: 403 },
+  },
+  "/api/account/log-streaming/[id]": {
+    kind: "api",
+    own: (f) => `/api/account/log-streaming/${f.contoso.destination}`,
+    foreign: (f) => `/api/account/log-streaming/${f.destination}`,
+    forged: () => [
+      "/api/account/log-streaming/not-a-uuid",
+      "/api/account/log-streaming/00000000-0000-0000-0000-000000000000",
+    ],
+    expect: { signedOut: 401, otherTenant: 404, otherCloud: 404, wrongRole: 403, forged: 404 },
+  },
+  "/api/account/log-streaming/[id]/pause": {
+    kind: "api",
+    method: "POST",
+    own: (f) => `/api/account/log-streaming/${f.contoso.destination}/pause`,
+    foreign: (f) => `/api/account/log-streaming/${f.destination}/pause`,
+    forged: () => ["/api/account/log-streaming/not-a-uuid/pause"],
+    expect: { signedOut: 401, otherTenant: 404, otherCloud: 404, wrongRole: 403, forged: 404 },
+  },
+  "/api/account/log-streaming/[id]/replay": {
+    kind: "api",
+    method: "POST",
+    own: (f) => `/api/account/log-streaming/${f.contoso.destination}/replay`,
+    foreign: (f) => `/api/account/log-streaming/${f.destination}/replay`,
+    forged: () => ["/api/account/log-streaming/not-a-uuid/replay"],
+    expect: { signedOut: 401, otherTenant: 404, otherCloud: 404, wrongRole: 403, forged: 404 },
+  },
+  "/api/account/log-streaming/[id]/resume": {
+    kind: "api",
+    method: "POST",
+    own: (f) => `/api/account/log-streaming/${f.contoso.destination}/resume`,
+    foreign: (f) => `/api/account/log-streaming/${f.destination}/resume`,
+    forged: () => ["/api/account/log-streaming/not-a-uuid/resume"],
+    expect: { signedOut: 401, otherTenant: 404, otherCloud: 404, wrongRole: 403, forged: 404 },
+  },
+  "/api/account/log-streaming/[id]/test": {
+    kind: "api",
+    method: "POST",
+    own: (f) => `/api/account/log-streaming/${f.contoso.destination}/test`,
+    foreign: (f) => `/api/account/log-streaming/${f.destination}/test`,
+    forged: () => ["/api/account/log-streaming/not-a-uuid/test"],
+    expect: { signedOut: 401, otherTenant: 404, otherCloud: 404, wrongRole: 403, forged: 404 },
+  },
   "/api/v1/activity-records": {
     kind: "api",
     method: "POST",
@@ -196,7 +250,13 @@ test.beforeAll(async ({ browser }) => {
       where u.tenant_id = ${tenant} and u.role <> 'global_admin' and u.role <> 'sales_agent'
       order by u.user_principal_name limit 1
       returning id`;
+    const [destination] = await sql`
+      insert into stream_destinations (tenant_id, cloud, id, name, kind, url, enabled)
+      select id, cloud, gen_random_uuid(), 'Isolation matrix', 'webhook', 'http://127.0.0.1:9/', false
+      from partner_tenants where id = ${tenant}
+      returning id`;
     fixtures[name] = {
+      destination: destination.id,
       session: session.id,
       customer: customer.id,
       record: {

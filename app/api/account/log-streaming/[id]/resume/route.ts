@@ -1,0 +1,6 @@
+import { resumeStreamDestination } from "@/lib/handlers/log-streaming";
+import { withTenantRoute } from "@/lib/http/tenant-route";
+
+export const dynamic = "force-dynamic";
+
+export const POST = withTenantRoute("manage_log_streaming", resumeStreamDestination);
