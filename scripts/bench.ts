@@ -9,6 +9,7 @@
  *     server's RSS growth; time to the first row;
  *   - ingestion: the API in batches of 500 with sealing on vs a raw multi-row INSERT through psql;
  *   - Partner Center sync: 90 days from the local stand-in vs importing the same records from a file;
+ *   - log streaming: records delivered to a local webhook per second vs stored per second, and lag;
  * and prints a table of ratios, goals and absolute numbers with the machine's description,
  * written as JSON and Markdown to bench-results/ (and latest.json / latest.md there).
  *
@@ -33,8 +34,10 @@ import { measureIngest } from "./bench/ingest";
 import { machineInfo } from "./bench/machine";
 import { measurePages } from "./bench/page";
 import { measurePartnerCenterSync } from "./bench/partner-center-sync";
+import { measureLogStreaming } from "./bench/log-streaming";
 import { buildMetrics, renderMarkdown, REPORT_SCHEMA, writeReport, type BenchReport } from "./bench/report";
 import { runScript, scriptRun } from "./bench/script-run";
+import { generateSecretsKey } from "@/lib/secret-box";
 
 const USAGE = "usage: npm run bench -- [--quick] [--out <dir>] [--reuse] [--keep] [--build] [--ingest-concurrency <n>]";
 
@@ -43,6 +46,8 @@ const run = scriptRun("bench");
 const { log, onCleanup, cleanup } = run;
 
 async function main(): Promise<void> {
+  // Stored connection and destination secrets are sealed under a key: one for this run.
+  process.env.SECRETS_KEY ||= generateSecretsKey();
   const { values } = parseArgs({
     args: process.argv.slice(2),
     options: {
@@ -102,11 +107,12 @@ async function main(): Promise<void> {
   });
   const ingest = await measureIngest({ app, databaseUrl: db.url, config, log, workDir });
   const sync = await measurePartnerCenterSync({ databaseUrl: db.url, config, log, workDir });
+  const stream = await measureLogStreaming({ databaseUrl: db.url, config, log });
 
   log("stopping the app and the database");
   await cleanup();
 
-  const metrics = buildMetrics(config, page, exp, ingest, sync);
+  const metrics = buildMetrics(config, page, exp, ingest, sync, stream);
   const goals = metrics.filter((m) => m.goal !== null);
   const finishedAt = new Date();
   const report: BenchReport = {
@@ -146,7 +152,7 @@ async function main(): Promise<void> {
       met: goals.filter((m) => m.pass).length,
       missed: goals.filter((m) => !m.pass).map((m) => m.id),
     },
-    results: { page, export: exp, ingest, sync },
+    results: { page, export: exp, ingest, sync, stream },
   };
   const files = writeReport(report, outDir);
 

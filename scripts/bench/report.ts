@@ -6,6 +6,7 @@ import type { ExportResults } from "./export";
 import type { IngestResults } from "./ingest";
 import type { MachineInfo } from "./machine";
 import type { PageResults } from "./page";
+import type { StreamingResults } from "./log-streaming";
 import type { SyncResults } from "./partner-center-sync";
 import { formatBytes, round } from "./util";
 
@@ -30,7 +31,7 @@ export type Goal =
 
 export interface Metric {
   id: string;
-  group: "page" | "export" | "ingest" | "sync";
+  group: "page" | "export" | "ingest" | "sync" | "stream";
   label: string;
   a: MetricValue;
   b: MetricValue | null;
@@ -63,6 +64,8 @@ export const METRIC_IDS = [
   "ingest.throughput",
   "ingest.throughput.without-seal",
   "sync.throughput",
+  "stream.throughput",
+  "stream.lag",
 ] as const;
 
 export interface BenchReport {
@@ -87,7 +90,13 @@ export interface BenchReport {
   config: BenchConfig;
   metrics: Metric[];
   summary: { goals: number; met: number; missed: string[] };
-  results: { page: PageResults; export: ExportResults; ingest: IngestResults; sync: SyncResults };
+  results: {
+    page: PageResults;
+    export: ExportResults;
+    ingest: IngestResults;
+    sync: SyncResults;
+    stream: StreamingResults;
+  };
 }
 
 const judge = (goal: Goal | null, ratio: number | null, a: number): boolean | null => {
@@ -115,6 +124,7 @@ export function buildMetrics(
   exp: ExportResults,
   ingest: IngestResults,
   sync: SyncResults,
+  stream: StreamingResults,
 ): Metric[] {
   const v = page.variants;
   const n = (records: number) => (records >= 1_000_000 ? `${records / 1_000_000}M` : `${Math.round(records / 1000)}k`);
@@ -284,6 +294,22 @@ export function buildMetrics(
       a: perSecond("sync", sync.syncRecordsPerSecond, "records"),
       b: perSecond("file import", sync.fileRecordsPerSecond, "records"),
       goal: { kind: "ratio-min", value: 0.5 },
+    }),
+    metric({
+      id: "stream.throughput",
+      group: "stream",
+      label: `Log streaming ${stream.records.toLocaleString("en-US")} records to one webhook: delivered / stored per second`,
+      a: perSecond("delivered", stream.deliveredRecordsPerSecond, "records"),
+      b: perSecond("stored", stream.ingestRecordsPerSecond, "records"),
+      goal: { kind: "ratio-min", value: 0.8 },
+    }),
+    metric({
+      id: "stream.lag",
+      group: "stream",
+      label: "Log streaming: the longest a record waited from stored to received",
+      a: ms("max lag", stream.maxLagMs),
+      b: null,
+      goal: { kind: "value-max", value: 5_000, unit: "ms" },
     }),
   ];
 }
@@ -467,6 +493,10 @@ export function renderMarkdown(report: BenchReport): string {
     "## Partner Center sync",
     "",
     syncText(report.results.sync),
+    "",
+    "## Log streaming",
+    "",
+    `${report.results.stream.records.toLocaleString("en-US")} records stored in ${report.results.stream.ingestSeconds.toFixed(2)} s, all received by the webhook after ${report.results.stream.deliverSeconds.toFixed(2)} s; lag median ${report.results.stream.lagMs.median.toFixed(0)} ms, p95 ${report.results.stream.lagMs.p95.toFixed(0)} ms, max ${report.results.stream.maxLagMs.toFixed(0)} ms; ${report.results.stream.rejected} request(s) refused by the receiver's signature check.`,
     "",
   ].join("\n");
 }
