@@ -101,7 +101,12 @@ type BatchRow = {
   customized_data: unknown;
 };
 
-/** The oldest waiting rows, with their records and details, in queue order. */
+/**
+ * The oldest waiting rows, with their records and details, in queue order. Each record and its
+ * details are fetched by their key, one probe per row: LATERAL with LIMIT 1 keeps the planner from
+ * flattening them into a plain join, which it planned (on a freshly filled queue's statistics) as
+ * a scan of the tenant's whole range per row, 80-650 ms a batch instead of 3 (npm run bench).
+ */
 export async function nextBatch(
   tx: TransactionSql,
   scope: TenantScope,
@@ -117,9 +122,14 @@ export async function nextBatch(
             det.resource_old_value, det.resource_new_value, det.customized_data
      from (select id, record_id, occurred_at from stream_outbox
            where tenant_id = $1 and cloud = $2 and destination_id = $3 order by id limit $4) o
-     left join activity_records r on r.tenant_id = $1 and r.cloud = $2 and r.occurred_at = o.occurred_at and r.id = o.record_id
-     left join activity_record_details det
-       on det.tenant_id = $1 and det.occurred_at = o.occurred_at and det.record_id = o.record_id
+     left join lateral (
+       select * from activity_records r
+       where r.tenant_id = $1 and r.cloud = $2 and r.occurred_at = o.occurred_at and r.id = o.record_id
+       limit 1) r on true
+     left join lateral (
+       select * from activity_record_details det
+       where det.tenant_id = $1 and det.occurred_at = o.occurred_at and det.record_id = o.record_id
+       limit 1) det on true
      order by o.id`,
     [scope.tenantId, scope.cloud, destinationId, limit],
   );

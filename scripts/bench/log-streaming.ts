@@ -16,14 +16,18 @@ import { summarize, type Log, type Summary } from "./util";
 
 /*
  * Delivery against ingestion, side by side in one run: records are stored through the ingestion
- * path (batches of 500) into a fresh tenant with one webhook destination, while the delivery
+ * path (batches of 500) into a fresh tenant with one webhook destination (NDJSON batches of 500), while the delivery
  * worker, as npm start runs it, sends them to a local receiver that verifies every signature with
  * the standardwebhooks library. Delivered per second (from the first store to the last event
  * received) against stored per second, and each record's lag: received minus stored.
  */
 
+/** Events per webhook request (NDJSON): as many as the ingestion API takes in one request. */
+const BATCH_SIZE = 500;
+
 export interface StreamingResults {
   records: number;
+  batchSize: number;
   ingestSeconds: number;
   deliverSeconds: number;
   ingestRecordsPerSecond: number;
@@ -95,7 +99,10 @@ export async function measureLogStreaming(options: {
       await scopeMaintenanceSql(tx);
       await tx`insert into partner_tenants (id, cloud, name) values (${scope.tenantId}, 'commercial', 'Bench streaming')`;
     });
-    const input = parseDestinationInput({ name: "Bench SIEM", kind: "webhook", url, secret }, { isNew: true });
+    const input = parseDestinationInput(
+      { name: "Bench SIEM", kind: "webhook", url, secret, batchSize: BATCH_SIZE },
+      { isNew: true },
+    );
     await inTenant(sql, scope, (tx) => insertDestination(tx, scope, input));
 
     const all = records(count, Date.now() - 3_600_000);
@@ -122,6 +129,7 @@ export async function measureLogStreaming(options: {
     );
     return {
       records: count,
+      batchSize: BATCH_SIZE,
       ingestSeconds,
       deliverSeconds,
       ingestRecordsPerSecond: count / ingestSeconds,

@@ -298,7 +298,7 @@ export function buildMetrics(
     metric({
       id: "stream.throughput",
       group: "stream",
-      label: `Log streaming ${stream.records.toLocaleString("en-US")} records to one webhook: delivered / stored per second`,
+      label: `Log streaming ${stream.records.toLocaleString("en-US")} records to one webhook (batches of ${stream.batchSize}): delivered / stored per second`,
       a: perSecond("delivered", stream.deliveredRecordsPerSecond, "records"),
       b: perSecond("stored", stream.ingestRecordsPerSecond, "records"),
       goal: { kind: "ratio-min", value: 0.8 },
