@@ -193,11 +193,17 @@ describe("the page's query plans", () => {
       const plan = await explain(countQuery(orm, BIG, filters, DEFAULT_COUNT_CAP));
       const read = scans(plan).filter((s) => (s["Actual Loops"] ?? 0) > 0);
       const dayCounts = read.filter((s) => /activity_day_counts/.test(s["Relation Name"] ?? s["Index Name"] ?? ""));
-      expect(dayCounts).toHaveLength(1);
+      // One index scan, or (without log access, whose OR the planner may split) one per branch
+      // under a BitmapOr: which one depends on the table's statistics at the time, not on the data.
+      expect(dayCounts.length).toBeGreaterThanOrEqual(1);
+      expect(dayCounts.length).toBeLessThanOrEqual(excludesLogAccess(filters) ? 3 : 1);
       // At most a row per day of the range (92 days), whatever the tenant's size; without log
       // access, also each access action's row to subtract.
-      expect(dayCounts[0]["Actual Rows"]).toBeLessThanOrEqual(excludesLogAccess(filters) ? 3 * 92 : 92);
-      const log = read.filter((s) => s !== dayCounts[0]);
+      const dayRows = dayCounts
+        .filter((s) => s["Node Type"] !== "Bitmap Index Scan") // its rows are the heap scan's again
+        .reduce((sum, s) => sum + (s["Actual Rows"] ?? 0), 0);
+      expect(dayRows).toBeLessThanOrEqual(excludesLogAccess(filters) ? 3 * 92 : 92);
+      const log = read.filter((s) => !dayCounts.includes(s));
       if (expected > DEFAULT_COUNT_CAP) expect(log).toEqual([]);
       else expect(log.reduce((sum, s) => sum + (s["Actual Rows"] ?? 0), 0)).toBe(expected);
     });
