@@ -1,6 +1,6 @@
 import type { Sql } from "postgres";
 import type { Cloud } from "./schema";
-import { scopeMaintenanceSql, scopeTenantSql, type TenantScope } from "./scope";
+import { scopeMaintenanceSql, withTenantSql, type TenantScope } from "./scope";
 
 /*
  * The Partner Center sync's own SQL: which connections are due, a tenant's connection and
@@ -29,15 +29,8 @@ export async function listDueConnections(sql: Sql, now: Date, { all = false } = 
   });
 }
 
-function inTenant<T>(sql: Sql, scope: TenantScope, fn: (tx: Sql) => Promise<T>): Promise<T> {
-  return sql.begin(async (tx) => {
-    await scopeTenantSql(tx, scope);
-    return fn(tx as unknown as Sql);
-  }) as Promise<T>;
-}
-
 export function loadConnection(sql: Sql, scope: TenantScope): Promise<StoredConnection | null> {
-  return inTenant(sql, scope, async (tx) => {
+  return withTenantSql(sql, scope, async (tx) => {
     const [row] = await tx<StoredConnection[]>`
       select tenant_id as "tenantId", cloud, client_id as "clientId", client_secret as "clientSecret",
              refresh_token as "refreshToken", base_url as "baseUrl", enabled
@@ -48,7 +41,7 @@ export function loadConnection(sql: Sql, scope: TenantScope): Promise<StoredConn
 
 /** The UTC days (yyyy-mm-dd) from `from` on whose every page is stored. */
 export function completedDays(sql: Sql, scope: TenantScope, from: string): Promise<Set<string>> {
-  return inTenant(sql, scope, async (tx) => {
+  return withTenantSql(sql, scope, async (tx) => {
     const rows = await tx<{ day: string }[]>`
       select to_char(day, 'YYYY-MM-DD') as day from partner_center_sync_days
       where tenant_id = ${scope.tenantId} and day >= ${from}::date`;
@@ -57,7 +50,7 @@ export function completedDays(sql: Sql, scope: TenantScope, from: string): Promi
 }
 
 export function startRun(sql: Sql, scope: TenantScope, at: Date): Promise<void> {
-  return inTenant(sql, scope, async (tx) => {
+  return withTenantSql(sql, scope, async (tx) => {
     await tx`update partner_center_connections set last_run_at = ${at.toISOString()}::timestamptz, last_run_stored = 0
              where tenant_id = ${scope.tenantId}`;
   });
@@ -70,7 +63,7 @@ export function completeDays(
   days: Array<{ day: string; records: number }>,
   { stored, at }: { stored: number; at: Date },
 ): Promise<void> {
-  return inTenant(sql, scope, async (tx) => {
+  return withTenantSql(sql, scope, async (tx) => {
     await tx`
       insert into partner_center_sync_days (tenant_id, day, cloud, completed_at, records)
       select ${scope.tenantId}, d.day, ${scope.cloud}, ${at.toISOString()}::timestamptz, d.records
@@ -88,7 +81,7 @@ export function finishRun(
   scope: TenantScope,
   { at, error, succeeded, nextRunAt }: { at: Date; error: string | null; succeeded: boolean; nextRunAt: Date },
 ): Promise<void> {
-  return inTenant(sql, scope, async (tx) => {
+  return withTenantSql(sql, scope, async (tx) => {
     await tx`
       update partner_center_connections
       set last_error = ${error}, last_error_at = ${error ? at.toISOString() : null}::timestamptz,
@@ -99,7 +92,7 @@ export function finishRun(
 }
 
 export function storeRefreshToken(sql: Sql, scope: TenantScope, sealed: string): Promise<void> {
-  return inTenant(sql, scope, async (tx) => {
+  return withTenantSql(sql, scope, async (tx) => {
     await tx`update partner_center_connections set refresh_token = ${sealed} where tenant_id = ${scope.tenantId}`;
   });
 }

@@ -112,6 +112,14 @@ export async function scopeTenantSql(
   await tx(statement.strings, ...statement.values);
 }
 
+/** A postgres.js transaction scoped to one tenant and cloud, as the request role: withTenant's twin. */
+export function withTenantSql<T>(sql: Sql, ctx: TenantScope, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+  return sql.begin(async (tx) => {
+    await scopeTenantSql(tx, ctx);
+    return fn(tx);
+  }) as Promise<T>;
+}
+
 /**
  * Only the request role, no tenant: for the API-key lookup, which runs before any tenant is known
  * and reads through a SECURITY DEFINER function.

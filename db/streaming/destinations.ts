@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Sql, TransactionSql } from "postgres";
+import type { TransactionSql } from "postgres";
 import type { Cloud, OperationStatus, StreamFormat, StreamKind } from "@/db/schema";
-import { scopeTenantSql, type TenantScope } from "@/db/scope";
+import type { TenantScope } from "@/db/scope";
 import { AppError } from "@/lib/errors";
 import { encryptSecret } from "@/lib/secret-box";
 import { secretOwner, secretPurpose, type DestinationInput } from "@/lib/streaming/destination";
@@ -94,14 +94,6 @@ export function toDestinationView(r: DestinationRow): DestinationView {
     pending: Number(r.pending ?? 0),
     lagMs: Math.max(0, Math.round(Number(r.lag_ms ?? 0))),
   };
-}
-
-/** A transaction scoped to the tenant, as the request role. */
-export function inTenant<T>(sql: Sql, scope: TenantScope, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-  return sql.begin(async (tx) => {
-    await scopeTenantSql(tx, scope);
-    return fn(tx);
-  }) as Promise<T>;
 }
 
 export async function listDestinations(tx: TransactionSql, scope: TenantScope): Promise<DestinationView[]> {

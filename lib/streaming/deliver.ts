@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Sql, TransactionSql } from "postgres";
-import { scopeTenantSql, type TenantScope } from "@/db/scope";
+import type { Sql } from "postgres";
+import { withTenantSql, type TenantScope } from "@/db/scope";
 import {
   claimDestination,
   dueDestinations,
@@ -81,13 +81,6 @@ type BatchOutcome = { done: boolean; delivered: number; error?: string; busy?: b
 
 type Resolved = Required<Omit<DeliveryOptions, "sql" | "log">>;
 
-function inScope<T>(sql: Sql, scope: TenantScope, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-  return sql.begin(async (tx) => {
-    await scopeTenantSql(tx, scope);
-    return fn(tx);
-  }) as Promise<T>;
-}
-
 /**
  * One batch: claim the lease and read the oldest rows (one short transaction), send with no
  * transaction open, then delete what the receiver acknowledged or record the failure (another).
@@ -97,7 +90,7 @@ function inScope<T>(sql: Sql, scope: TenantScope, fn: (tx: TransactionSql) => Pr
 async function deliverBatch(sql: Sql, due: DueDestination, worker: string, options: Resolved): Promise<BatchOutcome> {
   const scope: TenantScope = { tenantId: due.tenantId, cloud: due.cloud };
   const leaseMs = options.timeoutMs + LEASE_SLACK_MS;
-  const claimed = await inScope(sql, scope, async (tx) => {
+  const claimed = await withTenantSql(sql, scope, async (tx) => {
     if (!(await claimDestination(tx, scope, due.id, worker, leaseMs))) return null;
     const target = await loadTarget(tx, scope, due.id);
     if (!target) return null;
@@ -117,7 +110,7 @@ async function deliverBatch(sql: Sql, due: DueDestination, worker: string, optio
         : new DeliveryError(`could not send: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (!failure) {
-    await inScope(sql, scope, (tx) => markDelivered(tx, scope, due.id, batch));
+    await withTenantSql(sql, scope, (tx) => markDelivered(tx, scope, due.id, batch));
     return { done: batch.outboxIds.length < target.batchSize, delivered: events.length };
   }
   const failures = target.consecutiveFailures + 1;
@@ -126,7 +119,7 @@ async function deliverBatch(sql: Sql, due: DueDestination, worker: string, optio
     : failures >= options.policy.maxFailures
       ? `Paused after ${failures} failed attempts in a row. Last error: ${failure.message}.`
       : null;
-  await inScope(sql, scope, (tx) =>
+  await withTenantSql(sql, scope, (tx) =>
     markFailed(tx, scope, due.id, {
       error: failure.message,
       retryInMs: retryDelayMs(failures, options.policy, failure.options.retryAfterMs),
@@ -156,7 +149,8 @@ export async function serveDestination(
       if (outcome.done || Date.now() >= turnEnds) return turn;
     }
   } finally {
-    if (!turn.busy) await inScope(sql, scope, (tx) => releaseDestination(tx, scope, due.id, worker)).catch(() => {});
+    if (!turn.busy)
+      await withTenantSql(sql, scope, (tx) => releaseDestination(tx, scope, due.id, worker)).catch(() => {});
   }
 }
 

@@ -1,9 +1,9 @@
+import { withTenantSql } from "@/db/scope";
 import { getSql } from "@/db/client";
 import { recordStreamChange } from "@/db/streaming/changes";
 import {
   deleteDestination,
   getDestination,
-  inTenant,
   insertDestination,
   listDestinations,
   pauseDestination,
@@ -26,10 +26,10 @@ import { sendTestEvent } from "./test-event";
 const scopeOf = (ctx: TenantContext) => ({ tenantId: ctx.tenantId, cloud: ctx.cloud });
 
 export const listFor = (ctx: TenantContext) =>
-  inTenant(getSql(), scopeOf(ctx), (tx) => listDestinations(tx, scopeOf(ctx)));
+  withTenantSql(getSql(), scopeOf(ctx), (tx) => listDestinations(tx, scopeOf(ctx)));
 
 export const getFor = (ctx: TenantContext, id: string) =>
-  inTenant(getSql(), scopeOf(ctx), (tx) => getDestination(tx, scopeOf(ctx), id));
+  withTenantSql(getSql(), scopeOf(ctx), (tx) => getDestination(tx, scopeOf(ctx), id));
 
 /** Adds a destination; `generatedSecret` is the webhook key made for it, to be shown this once. */
 export async function createFor(
@@ -39,7 +39,7 @@ export async function createFor(
   const input = parseDestinationInput(body, { isNew: true });
   const given = (body as { secret?: unknown } | null)?.secret;
   const generated = input.kind === "webhook" && (given === undefined || given === "");
-  const destination = await inTenant(getSql(), scopeOf(ctx), async (tx) => {
+  const destination = await withTenantSql(getSql(), scopeOf(ctx), async (tx) => {
     const d = await insertDestination(tx, scopeOf(ctx), input);
     await recordStreamChange(tx, ctx, "create_log_stream", { after: d });
     return d;
@@ -49,7 +49,7 @@ export async function createFor(
 
 export function updateFor(ctx: TenantContext, id: string, body: unknown): Promise<DestinationView> {
   const input = parseDestinationInput(body, { isNew: false });
-  return inTenant(getSql(), scopeOf(ctx), async (tx) => {
+  return withTenantSql(getSql(), scopeOf(ctx), async (tx) => {
     const before = await getDestination(tx, scopeOf(ctx), id);
     const after = await updateDestination(tx, scopeOf(ctx), id, input);
     await recordStreamChange(tx, ctx, "update_log_stream", {
@@ -62,14 +62,14 @@ export function updateFor(ctx: TenantContext, id: string, body: unknown): Promis
 }
 
 export function deleteFor(ctx: TenantContext, id: string): Promise<void> {
-  return inTenant(getSql(), scopeOf(ctx), async (tx) => {
+  return withTenantSql(getSql(), scopeOf(ctx), async (tx) => {
     const before = await deleteDestination(tx, scopeOf(ctx), id);
     await recordStreamChange(tx, ctx, "delete_log_stream", { before, data: { undeliveredDropped: before.pending } });
   });
 }
 
 export function pauseFor(ctx: TenantContext, id: string): Promise<DestinationView> {
-  return inTenant(getSql(), scopeOf(ctx), async (tx) => {
+  return withTenantSql(getSql(), scopeOf(ctx), async (tx) => {
     const after = await pauseDestination(tx, scopeOf(ctx), id, `Paused by ${ctx.userPrincipalName}.`);
     await recordStreamChange(tx, ctx, "pause_log_stream", { after });
     return after;
@@ -77,7 +77,7 @@ export function pauseFor(ctx: TenantContext, id: string): Promise<DestinationVie
 }
 
 export function resumeFor(ctx: TenantContext, id: string): Promise<DestinationView> {
-  return inTenant(getSql(), scopeOf(ctx), async (tx) => {
+  return withTenantSql(getSql(), scopeOf(ctx), async (tx) => {
     const before = await getDestination(tx, scopeOf(ctx), id);
     const after = await resumeDestination(tx, scopeOf(ctx), id);
     await recordStreamChange(tx, ctx, "resume_log_stream", { after, data: { pausedReason: before.pausedReason } });
@@ -90,7 +90,7 @@ export function resumeFor(ctx: TenantContext, id: string): Promise<DestinationVi
  * looked up first, so another tenant's id is 404 whatever the body says.
  */
 export function replayFor(ctx: TenantContext, id: string, since: unknown): Promise<number> {
-  return inTenant(getSql(), scopeOf(ctx), async (tx) => {
+  return withTenantSql(getSql(), scopeOf(ctx), async (tx) => {
     await getDestination(tx, scopeOf(ctx), id);
     const time = typeof since === "string" && since.trim() ? new Date(since) : null;
     if (!time || Number.isNaN(time.getTime()))
@@ -111,10 +111,10 @@ export function replayFor(ctx: TenantContext, id: string, since: unknown): Promi
 /** Sends a test event now; answers the failure in words, or null when the receiver took it. */
 export async function testFor(ctx: TenantContext, id: string): Promise<string | null> {
   const sql = getSql();
-  const target = await inTenant(sql, scopeOf(ctx), (tx) => loadTarget(tx, scopeOf(ctx), id));
+  const target = await withTenantSql(sql, scopeOf(ctx), (tx) => loadTarget(tx, scopeOf(ctx), id));
   if (!target) throw new AppError("not_found", "There is no such log streaming destination.");
   const error = await sendTestEvent(target, ctx);
-  await inTenant(sql, scopeOf(ctx), (tx) =>
+  await withTenantSql(sql, scopeOf(ctx), (tx) =>
     recordStreamChange(tx, ctx, "test_log_stream", {
       after: target,
       operationStatus: error ? "failed" : "succeeded",

@@ -6,7 +6,8 @@ import { Webhook } from "standardwebhooks";
 import { createWorkerSql } from "@/db/client";
 import { storeRecords } from "@/db/mutations/ingest-batch";
 import { scopeMaintenanceSql, type TenantScope } from "@/db/scope";
-import { inTenant, insertDestination } from "@/db/streaming/destinations";
+import { insertDestination } from "@/db/streaming/destinations";
+import { withTenantSql } from "@/db/scope";
 import type { IngestRecord } from "@/lib/ingest/record-schema";
 import { startStreamWorker } from "@/lib/streaming/deliver";
 import { generateWebhookSecret, parseDestinationInput } from "@/lib/streaming/destination";
@@ -103,7 +104,7 @@ export async function measureLogStreaming(options: {
       { name: "Bench SIEM", kind: "webhook", url, secret, batchSize: BATCH_SIZE },
       { isNew: true },
     );
-    await inTenant(sql, scope, (tx) => insertDestination(tx, scope, input));
+    await withTenantSql(sql, scope, (tx) => insertDestination(tx, scope, input));
 
     const all = records(count, Date.now() - 3_600_000);
     const storedAt = new Map<string, number>();

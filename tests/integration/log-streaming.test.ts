@@ -1,9 +1,9 @@
+import { withTenantSql } from "@/db/scope";
 import { randomUUID } from "node:crypto";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   getDestination,
-  inTenant,
   listDestinations,
   replaySince,
   resumeDestination,
@@ -87,12 +87,12 @@ describe("log streaming", () => {
     expect(await pendingCount(db.admin, all.id)).toBe(5);
 
     // Row-level security: the other tenant sees neither the destinations nor the queue.
-    const seen = await inTenant(sql, other, (tx) => listDestinations(tx, other));
+    const seen = await withTenantSql(sql, other, (tx) => listDestinations(tx, other));
     expect(seen.map((d) => d.id)).toEqual([elsewhere.id]);
-    await expect(inTenant(sql, other, (tx) => getDestination(tx, other, all.id))).rejects.toThrow(/no such/);
-    const queue = await inTenant(sql, other, (tx) => tx`select count(*)::int as n from stream_outbox`);
+    await expect(withTenantSql(sql, other, (tx) => getDestination(tx, other, all.id))).rejects.toThrow(/no such/);
+    const queue = await withTenantSql(sql, other, (tx) => tx`select count(*)::int as n from stream_outbox`);
     expect(queue[0]!.n).toBe(0);
-    const mine = await inTenant(sql, tenant, (tx) => getDestination(tx, tenant, all.id));
+    const mine = await withTenantSql(sql, tenant, (tx) => getDestination(tx, tenant, all.id));
     expect(mine).toMatchObject({ pending: 5, hasSecret: true });
     expect(JSON.stringify(mine)).not.toContain("whsec_");
   });
@@ -115,7 +115,7 @@ describe("log streaming", () => {
       const ids = receiver.events.map((e) => e.eventId);
       expect(new Set(ids).size).toBe(25);
       expect(receiver.events.map((e) => e.time)).toEqual(records.map((r) => r.occurredAt.toISOString()));
-      const view = await inTenant(sql, tenant, (tx) => getDestination(tx, tenant, destination.id));
+      const view = await withTenantSql(sql, tenant, (tx) => getDestination(tx, tenant, destination.id));
       expect(view).toMatchObject({ deliveredCount: 25, pending: 0, consecutiveFailures: 0 });
       expect(view.lastDeliveredAt).toBeInstanceOf(Date);
 
@@ -154,7 +154,7 @@ describe("log streaming", () => {
       await ingest(sql, tenant, 5, { operationType: "update_subscription" });
       const turn = await serveDestination(sql, { ...tenant, id: destination.id }, options);
       expect(turn).toMatchObject({ delivered: 0, error: expect.stringContaining("Invalid token (HEC code 4)") });
-      let view = await inTenant(sql, tenant, (tx) => getDestination(tx, tenant, destination.id));
+      let view = await withTenantSql(sql, tenant, (tx) => getDestination(tx, tenant, destination.id));
       expect(view).toMatchObject({ consecutiveFailures: 1, pending: 5, pausedAt: null });
       expect(view.lastError).toMatch(/answered 403/);
 
@@ -163,7 +163,7 @@ describe("log streaming", () => {
         { name: "SIEM", kind: "splunk_hec", url: receiver.url(), secret: "hec-token-1", format: "ocsf" },
         { isNew: false },
       );
-      await inTenant(sql, tenant, (tx) => updateDestination(tx, tenant, destination.id, fixed));
+      await withTenantSql(sql, tenant, (tx) => updateDestination(tx, tenant, destination.id, fixed));
       await drain(destination.id);
       expect(receiver.events).toHaveLength(5);
       const first = receiver.events[0] as { sourcetype: string; event: Record<string, unknown> };
@@ -174,7 +174,7 @@ describe("log streaming", () => {
         cloud: { provider: "Azure", cloud_partition: "AzureUSGovernment" },
         metadata: { tenant_uid: tenant.tenantId },
       });
-      view = await inTenant(sql, tenant, (tx) => getDestination(tx, tenant, destination.id));
+      view = await withTenantSql(sql, tenant, (tx) => getDestination(tx, tenant, destination.id));
       expect(view).toMatchObject({ deliveredCount: 5, consecutiveFailures: 0 });
     } finally {
       await receiver.close();
@@ -190,7 +190,7 @@ describe("log streaming", () => {
       receiver.answerWith = 400;
       await ingest(sql, tenant, 3);
       await drain(destination.id);
-      let view = await inTenant(sql, tenant, (tx) => getDestination(tx, tenant, destination.id));
+      let view = await withTenantSql(sql, tenant, (tx) => getDestination(tx, tenant, destination.id));
       expect(view.pausedReason).toMatch(/^Paused after 3 failed attempts in a row\. Last error: .*answered 400/);
       expect(view.pending).toBe(3);
       await ingest(sql, tenant, 2); // a paused destination keeps queueing
@@ -198,14 +198,14 @@ describe("log streaming", () => {
       expect(await deliverDue({ sql, ...options })).toEqual([]);
 
       receiver.answerWith = 410;
-      await inTenant(sql, tenant, (tx) => resumeDestination(tx, tenant, destination.id));
+      await withTenantSql(sql, tenant, (tx) => resumeDestination(tx, tenant, destination.id));
       await serveDestination(sql, { ...tenant, id: destination.id }, options);
-      view = await inTenant(sql, tenant, (tx) => getDestination(tx, tenant, destination.id));
+      view = await withTenantSql(sql, tenant, (tx) => getDestination(tx, tenant, destination.id));
       expect(view.consecutiveFailures).toBe(1);
       expect(view.pausedReason).toMatch(/no longer accepts events/);
 
       receiver.answerWith = null;
-      await inTenant(sql, tenant, (tx) => resumeDestination(tx, tenant, destination.id));
+      await withTenantSql(sql, tenant, (tx) => resumeDestination(tx, tenant, destination.id));
       await drain(destination.id);
       expect(receiver.events).toHaveLength(5);
     } finally {
@@ -247,7 +247,7 @@ describe("log streaming", () => {
       ).rejects.toThrow(/stream_outbox_destination_fk/);
 
       const before = receiver.events.length;
-      const queued = await inTenant(sql, commercial, (tx) =>
+      const queued = await withTenantSql(sql, commercial, (tx) =>
         replaySince(tx, commercial, commercialDest.id, records[6]!.occurredAt),
       );
       expect(queued).toBe(4);

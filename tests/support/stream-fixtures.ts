@@ -3,7 +3,8 @@ import type postgres from "postgres";
 import { storeRecords } from "@/db/mutations/ingest-batch";
 import type { Cloud, OperationStatus } from "@/db/schema";
 import type { TenantScope } from "@/db/scope";
-import { inTenant, insertDestination } from "@/db/streaming/destinations";
+import { insertDestination } from "@/db/streaming/destinations";
+import { withTenantSql } from "@/db/scope";
 import { parseDestinationInput } from "@/lib/streaming/destination";
 import type { IngestRecord } from "@/lib/ingest/record-schema";
 
@@ -54,7 +55,7 @@ export async function ingest(sql: postgres.Sql, scope: TenantScope, count: numbe
 
 export async function addDestination(sql: postgres.Sql, scope: TenantScope, body: Record<string, unknown>) {
   const input = parseDestinationInput({ name: "SIEM", ...body }, { isNew: true });
-  return inTenant(sql, scope, (tx) => insertDestination(tx, scope, input));
+  return withTenantSql(sql, scope, (tx) => insertDestination(tx, scope, input));
 }
 
 export async function pendingCount(admin: postgres.Sql, destinationId: string): Promise<number> {

@@ -53,10 +53,17 @@ export interface SyncRunResult {
 
 export const dayText = (dayNumber: number) => new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
 
+/** The first UTC day (days since 1970-01-01) wholly inside the API's window, and today. */
+export function syncWindowDays(now: Date): { first: number; today: number } {
+  return {
+    first: Math.floor((now.getTime() - API_RETENTION_DAYS * DAY_MS) / DAY_MS) + 1,
+    today: Math.floor(now.getTime() / DAY_MS),
+  };
+}
+
 /** The days a run reads: every day of the API's window not yet complete, and the recent ones again. */
 export function daysToRead(now: Date, completed: Set<string>): number[] {
-  const first = Math.floor((now.getTime() - API_RETENTION_DAYS * DAY_MS) / DAY_MS) + 1;
-  const today = Math.floor(now.getTime() / DAY_MS);
+  const { first, today } = syncWindowDays(now);
   const stillOpen = Math.floor((now.getTime() - LATE_DELIVERY_MS) / DAY_MS);
   const days: number[] = [];
   for (let day = first; day <= today; day++) {
