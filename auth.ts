@@ -1,12 +1,12 @@
 import NextAuth, { type DefaultSession } from "next-auth";
 import { headers } from "next/headers";
 import { findDirectoryUser } from "@/db/queries/partner-directory";
-import type { Cloud } from "@/db/schema";
 import { signInErrorFor, type SignInError } from "@/lib/auth/sign-in-errors";
 import { cloudAuthorities, cloudProviders } from "@/lib/auth/providers";
 import { isCloud, servedClouds } from "@/lib/clouds";
 import { checkSession, closeSession, openSession } from "@/lib/auth/server-session";
 import { sessionPolicy, type SessionEndReason } from "@/lib/auth/session-policy";
+import type { Cloud } from "@/lib/domain";
 
 declare module "next-auth" {
   interface Session {

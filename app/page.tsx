@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { getPageContext } from "@/lib/auth/page-context";
-import { can } from "@/lib/auth/tenant-context";
+import { can } from "@/lib/auth/permissions";
 import { ROUTES } from "@/lib/routes";
 
 export default async function HomePage() {

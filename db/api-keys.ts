@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Sql } from "postgres";
-import { API_KEY_SCOPES, type ApiKeyScope, type Cloud } from "./schema";
 import { scopeMaintenanceSql, scopeRequestRoleSql } from "./scope";
 import { AppError } from "@/lib/errors";
 import { isUuid } from "@/lib/uuid";
 import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from "@/lib/ingest/api-key-format";
+import { API_KEY_SCOPES, type ApiKeyScope, type Cloud } from "@/lib/domain";
 
 /** Who an API key speaks for: the key decides the tenant and the cloud, never the body. */
 export interface ApiKeyIdentity {

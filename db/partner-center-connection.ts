@@ -1,8 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import { writeActivity } from "./mutations/activity";
 import { partnerCenterConnections, partnerCenterSyncDays } from "./schema";
-import { withTenant, type TenantContext } from "./with-tenant";
+import { withTenant } from "./with-tenant";
 import type { Database } from "./client";
+import type { TenantContext } from "@/lib/domain";
 
 /*
  * The Data sources page's reads and writes of a tenant's Partner Center connection. Secrets

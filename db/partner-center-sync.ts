@@ -1,6 +1,6 @@
 import type { Sql } from "postgres";
-import type { Cloud } from "./schema";
 import { scopeMaintenanceSql, withTenantSql, type TenantScope } from "./scope";
+import type { Cloud } from "@/lib/domain";
 
 /*
  * The Partner Center sync's own SQL: which connections are due, a tenant's connection and

@@ -17,24 +17,21 @@ import {
 } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 
+import type {
+  ApiKeyScope,
+  Cloud,
+  OperationStatus,
+  PartnerRole,
+  SealPart,
+  StreamFormat,
+  StreamKind,
+} from "@/lib/domain";
+
 /*
  * The data contract (README, "Recording activity"). Every tenant table carries `tenant_id` so that
  * row-level security (db/migrations/0001_*) and a later Citus distribution key are the same column.
- * Enumerations are plain text with CHECK constraints in the migration: the operation type set is
- * open by design, and text keeps adding a status a one-line change.
+ * The enumerations' values live in lib/domain.ts.
  */
-
-export const CLOUDS = ["commercial", "usgov"] as const;
-export type Cloud = (typeof CLOUDS)[number];
-
-export const PARTNER_ROLES = ["global_admin", "admin_agent", "sales_agent", "helpdesk_agent", "billing_admin"] as const;
-export type PartnerRole = (typeof PARTNER_ROLES)[number];
-
-export const OPERATION_STATUSES = ["succeeded", "failed", "progress", "decline"] as const;
-export type OperationStatus = (typeof OPERATION_STATUSES)[number];
-
-export const API_KEY_SCOPES = ["ingest", "read"] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export const partnerTenants = pgTable("partner_tenants", {
   id: uuid("id").primaryKey(),
@@ -321,12 +318,6 @@ export const activityIngestEvents = pgTable(
  * Tamper evidence: one seal per tenant and ingestion period (by `recorded_at`), a hash over the
  * period's rows in a fixed order, chained to the previous seal's hash (lib/seal/canonical.ts, db/seals/).
  */
-export interface SealPart {
-  /** The UTC month of `occurred_at` (the partition), YYYY-MM. */
-  month: string;
-  rows: number;
-  hash: string;
-}
 
 export const activitySeals = pgTable(
   "activity_seals",
@@ -423,10 +414,6 @@ export const partnerCenterSyncDays = pgTable(
  * filter matches every record). `secret` is the webhook signing key or the HEC token, encrypted
  * with lib/secret-box.ts, never shown again. The rest is delivery state the worker keeps.
  */
-export const STREAM_KINDS = ["webhook", "splunk_hec", "syslog"] as const;
-export type StreamKind = (typeof STREAM_KINDS)[number];
-export const STREAM_FORMATS = ["json", "ocsf"] as const;
-export type StreamFormat = (typeof STREAM_FORMATS)[number];
 
 export const streamDestinations = pgTable(
   "stream_destinations",

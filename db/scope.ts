@@ -1,7 +1,7 @@
 import { sql as drizzleSql } from "drizzle-orm";
 import type { Sql, TransactionSql } from "postgres";
-import type { Cloud } from "./schema";
 import type { Tx } from "./with-tenant";
+import type { Cloud } from "@/lib/domain";
 
 /*
  * The one place that scopes a transaction: to a tenant and cloud for requests, or to maintenance

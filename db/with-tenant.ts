@@ -1,15 +1,6 @@
-import type { Cloud, PartnerRole } from "./schema";
+import type { TenantContext } from "@/lib/domain";
 import { getDb, type Database } from "./client";
 import { scopeMaintenance, scopeTenant } from "./scope";
-
-/** Who a request acts for. Built only by getTenantContext() from a verified session. */
-export interface TenantContext {
-  tenantId: string;
-  cloud: Cloud;
-  userId: string;
-  userPrincipalName: string;
-  role: PartnerRole;
-}
 
 export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 

@@ -1,4 +1,4 @@
-import type { OperationStatus } from "@/db/schema";
+import type { OperationStatus } from "@/lib/domain";
 
 /*
  * How an operation type reads in the log. The set is open: producers add types before the UI

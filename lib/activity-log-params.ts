@@ -1,5 +1,5 @@
-import type { OperationStatus } from "@/db/schema";
 import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
+import type { OperationStatus } from "@/lib/domain";
 
 /*
  * The one set of search-param parsers for the Activity log: the page, its table and the CSV export

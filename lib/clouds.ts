@@ -1,5 +1,5 @@
-import { CLOUDS, type Cloud } from "@/db/schema";
 import { ConfigError } from "./errors";
+import { CLOUDS, type Cloud } from "@/lib/domain";
 
 export const CLOUD_LABELS: Record<Cloud, string> = {
   commercial: "Commercial",

@@ -7,7 +7,6 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
-import type { Cloud } from "@/db/schema";
 import { DEMO_PARTNER_CENTER, DEMO_PASSWORD, DEMO_TENANTS } from "@/db/seed/demo-data";
 import { assertProductionSecret } from "@/lib/auth/secret";
 import { servedClouds } from "@/lib/clouds";
@@ -19,6 +18,7 @@ import { scopeMaintenanceSql } from "@/db/scope";
 import { ensureDemoConnection, loadDemoPartners } from "@/db/seed/demo-partner-center";
 import { startPartnerCenterStandin } from "@/lib/partner-center/standin/server";
 import { SECRET_PURPOSE } from "@/lib/partner-center/sync/sync-tenant";
+import type { Cloud } from "@/lib/domain";
 
 export interface DemoServices {
   /** Environment the app needs to reach these services. */

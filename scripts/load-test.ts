@@ -43,13 +43,12 @@ import { latency, Recorder } from "./load/stats";
 import { UsageMeter } from "./load/system";
 import { Browser, Exporter, openWindow, type ExportPlan, type Session } from "./load/users";
 import { runScript, scriptRun } from "./bench/script-run";
+import { can } from "@/lib/auth/permissions";
 
 const USAGE =
   "usage: npm run test:load -- [--quick] [--seconds <n>] [--users <n>] [--exports <n>] [--think <min>-<max> ms] [--order ABA|AB|BA] [--reuse] [--build] [--out <dir>]";
 
 const DAY_MS = 86_400_000;
-/** The roles that may view and export the log (lib/auth/tenant-context.ts, view_activity_log). */
-const LOG_ROLES = new Set(["global_admin", "admin_agent", "billing_admin"]);
 const SIGN_IN_CONCURRENCY = 4;
 
 const startedAt = new Date();
@@ -85,8 +84,8 @@ const dayString = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** Who the virtual users are: 4 in 5 may view the log (round robin over those accounts), the rest browse customers. */
 function assignAccounts(tenants: LoadTenant[], users: number, exporters: number) {
   const all = tenants.flatMap((t) => t.users.map((u) => ({ email: u.userPrincipalName, role: u.role, tenant: t })));
-  const viewers = all.filter((a) => LOG_ROLES.has(a.role));
-  const others = all.filter((a) => !LOG_ROLES.has(a.role));
+  const viewers = all.filter((a) => can(a.role, "view_activity_log"));
+  const others = all.filter((a) => !can(a.role, "view_activity_log"));
   // Viewers in an order that alternates tenants, so a few exporters already cover both.
   const interleaved = [...viewers].sort(
     (a, b) =>
@@ -181,7 +180,7 @@ async function main(): Promise<number> {
       sessions.push({
         index,
         email: a.email,
-        canViewLog: LOG_ROLES.has(a.role),
+        canViewLog: can(a.role, "view_activity_log"),
         jar: jars[j],
         exporter: a.exporter,
         tenantId: a.tenant.id,

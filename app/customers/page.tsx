@@ -3,7 +3,7 @@ import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { listCustomers } from "@/db/queries/customers";
 import { getPageContext } from "@/lib/auth/page-context";
-import { can } from "@/lib/auth/tenant-context";
+import { can } from "@/lib/auth/permissions";
 import { AddCustomerForm } from "./_components/add-customer-form";
 import { formatDate } from "@/lib/format";
 import { ROUTES } from "@/lib/routes";

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { activityRecordDetails, activityRecords, type OperationStatus } from "../schema";
-import type { TenantContext, Tx } from "../with-tenant";
+import { activityRecordDetails, activityRecords } from "../schema";
+import type { Tx } from "../with-tenant";
+import type { OperationStatus, TenantContext } from "@/lib/domain";
 
 /** The application id of records the portal writes about its own actions. */
 export const PORTAL_APPLICATION_ID = "Partner Center Web";

@@ -5,8 +5,9 @@ import { AppError } from "@/lib/errors";
 import { isUuid } from "@/lib/uuid";
 import type { Database } from "../client";
 import { customers, subscriptions, type Customer, type Subscription } from "../schema";
-import { withTenant, type TenantContext } from "../with-tenant";
+import { withTenant } from "../with-tenant";
 import { writeActivity, type WrittenActivity } from "./activity";
+import type { TenantContext } from "@/lib/domain";
 
 /*
  * The portal's own actions on the customer pages. Each writes its business row and its activity

@@ -2,9 +2,10 @@ import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { ActivityLogParams } from "@/lib/activity-log-params";
 import type { Database } from "../client";
-import { activityRecordDetails, activityRecords, type OperationStatus } from "../schema";
-import { withTenant, type TenantContext, type Tx } from "../with-tenant";
+import { activityRecordDetails, activityRecords } from "../schema";
+import { withTenant, type Tx } from "../with-tenant";
 import { writeActivity, type WrittenActivity } from "./activity";
+import type { OperationStatus, TenantContext } from "@/lib/domain";
 
 /*
  * The log records reads of itself: who viewed or exported which range with which filters, and how

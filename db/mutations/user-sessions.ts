@@ -5,8 +5,9 @@ import { isUuid } from "@/lib/uuid";
 import type { Database } from "../client";
 import { partnerUsers, userSessions } from "../schema";
 import type { SessionScope } from "../queries/user-sessions";
-import { withTenant, type TenantContext } from "../with-tenant";
+import { withTenant } from "../with-tenant";
 import { writeActivity } from "./activity";
+import type { TenantContext } from "@/lib/domain";
 
 /** A user agent is shown, never parsed for decisions; long ones are cut to keep rows small. */
 const USER_AGENT_MAX = 512;

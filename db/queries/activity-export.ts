@@ -4,7 +4,7 @@ import type { TransactionSql } from "postgres";
 import { buildActivityWhere, type ActivityFilters } from "@/db/queries/activity-records";
 import { activityRecordDetails, activityRecords } from "@/db/schema";
 import { tenantScopeStatement } from "@/db/scope";
-import type { TenantContext } from "@/db/with-tenant";
+import type { TenantContext } from "@/lib/domain";
 
 /*
  * The export's query and its transaction: the page's where-builder and order, each record's

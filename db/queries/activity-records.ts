@@ -5,7 +5,8 @@ import { AppError } from "@/lib/errors";
 import type { Database } from "../client";
 import { resolveSearch, searchCondition, type ResolvedSearch } from "./activity-search";
 import { activityDayCounts, activityRecordDetails, activityRecords, type ActivityRecord } from "../schema";
-import { withTenant, type TenantContext, type Tx } from "../with-tenant";
+import { withTenant, type Tx } from "../with-tenant";
+import type { TenantContext } from "@/lib/domain";
 
 /*
  * Reads of the activity log. Every function takes the tenant context first, runs inside

@@ -1,7 +1,8 @@
 import { and, asc, eq, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { activityRecordDetails, activityRecords, type ActivityRecord, type OperationStatus } from "../schema";
-import { withTenant, type TenantContext } from "../with-tenant";
+import { activityRecordDetails, activityRecords, type ActivityRecord } from "../schema";
+import { withTenant } from "../with-tenant";
+import type { OperationStatus, TenantContext } from "@/lib/domain";
 
 /*
  * Records of one operation: everything that shares a correlation id (an order, its subscriptions

@@ -2,7 +2,7 @@ import { and, asc, eq, ilike, type SQL } from "drizzle-orm";
 import type { Cursor } from "@/lib/cursor";
 import type { Database } from "../client";
 import { activityRecordDetails, activityRecords } from "../schema";
-import { withTenant, type TenantContext } from "../with-tenant";
+import { withTenant } from "../with-tenant";
 import {
   activityDetailsColumns,
   buildActivityWhere,
@@ -10,6 +10,7 @@ import {
   escapeLike,
   type ActivityDetailsRow,
 } from "./activity-records";
+import type { TenantContext } from "@/lib/domain";
 
 /*
  * The Partner Center–compatible read (GET /api/v1/auditrecords): a tenant's records of a range in

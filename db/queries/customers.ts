@@ -9,8 +9,9 @@ import {
   type Customer,
   type Subscription,
 } from "../schema";
-import { withTenant, type TenantContext, type Tx } from "../with-tenant";
+import { withTenant, type Tx } from "../with-tenant";
 import { isUuid } from "@/lib/uuid";
+import type { TenantContext } from "@/lib/domain";
 
 /*
  * Directory reads for the Activity log: the customer an entry links to, its subscriptions, and the

@@ -1,9 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { Cloud, PartnerRole } from "../schema";
 import { partnerTenants, partnerUsers } from "../schema";
 import { withTenant } from "../with-tenant";
 import type { Database } from "../client";
 import { isUuid } from "@/lib/uuid";
+import type { Cloud, PartnerRole } from "@/lib/domain";
 
 export interface DirectoryUser {
   tenantId: string;

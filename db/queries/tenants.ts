@@ -1,6 +1,6 @@
 import type { Sql } from "postgres";
 import { scopeMaintenanceSql } from "../scope";
-import type { Cloud } from "../schema";
+import type { Cloud } from "@/lib/domain";
 
 /** A partner tenant by id, for operators' scripts (as the owner, before any tenant is scoped). */
 export async function findTenant(sql: Sql, id: string): Promise<{ id: string; cloud: Cloud; name: string } | null> {

@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, gt } from "drizzle-orm";
-import type { Cloud, PartnerRole } from "../schema";
 import { partnerTenants, partnerUsers, userSessions } from "../schema";
-import { withTenant, type TenantContext } from "../with-tenant";
+import { withTenant } from "../with-tenant";
 import type { Database } from "../client";
 import { isUuid } from "@/lib/uuid";
+import type { Cloud, PartnerRole, TenantContext } from "@/lib/domain";
 
 export interface SessionScope {
   tenantId: string;

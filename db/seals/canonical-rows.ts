@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import type { Sql } from "postgres";
-import type { Cloud, SealPart } from "@/db/schema";
 import {
   CANONICAL_DETAIL_COLUMNS,
   CANONICAL_RECORD_COLUMNS,
@@ -9,6 +8,7 @@ import {
   monthBounds,
   type StoredSeal,
 } from "@/lib/seal/canonical";
+import type { Cloud, SealPart } from "@/lib/domain";
 
 /* The canonical lines of lib/seal/canonical.ts, printed by Postgres, and the seals' own rows. */
 

@@ -1,8 +1,8 @@
 import type { Sql, TransactionSql } from "postgres";
-import type { Cloud } from "@/db/schema";
 import { sealHash, type SealFields, type StoredSeal } from "@/lib/seal/canonical";
 import { SEAL_COLUMNS_SQL, hashParts, toStoredSeal, type RawSealRow } from "./canonical-rows";
 import { scopeMaintenanceSql } from "@/db/scope";
+import type { Cloud } from "@/lib/domain";
 
 /*
  * Sealing (npm run seal-log, hourly): for each tenant, every whole UTC hour of ingestion time

@@ -1,10 +1,10 @@
 import type { Sql } from "postgres";
 import { getSql } from "@/db/client";
-import type { Cloud } from "@/db/schema";
 import { loadPartitionRanges, type PartitionRange } from "@/db/queries/partitions";
 import { monthBounds, sealHash, type StoredSeal } from "@/lib/seal/canonical";
 import { SEAL_COLUMNS_SQL, hashPart, monthCounts, toStoredSeal, type RawSealRow } from "./canonical-rows";
 import { scopeMaintenanceSql, scopeTenantSql } from "@/db/scope";
+import type { Cloud } from "@/lib/domain";
 
 /*
  * Verification (npm run verify-log, and the admin view): recomputes every seal of a tenant from

@@ -1,6 +1,6 @@
 import type { Sql } from "postgres";
-import type { Cloud } from "../schema";
 import { APPLICATIONS, LICENSE_SKUS, OFFERS, OPERATION_MIX } from "./demo-data";
+import type { Cloud } from "@/lib/domain";
 
 export interface ActivityVolume {
   tenantId: string;

@@ -1,4 +1,4 @@
-import type { Cloud, PartnerRole } from "../schema";
+import type { Cloud, PartnerRole } from "@/lib/domain";
 
 /*
  * The demo directory. Tenant ids are fixed because the local OIDC server puts them in the `tid`

@@ -1,6 +1,6 @@
 import type { Sql } from "postgres";
-import type { Cloud } from "../schema";
 import { scopeMaintenanceSql } from "../scope";
+import type { Cloud } from "@/lib/domain";
 
 /*
  * The demo's Partner Center: each demo tenant's customers, so the stand-in's records name

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { TransactionSql } from "postgres";
 import { PORTAL_APPLICATION_ID } from "@/db/mutations/activity";
-import type { TenantContext } from "@/db/with-tenant";
 import type { DestinationView } from "./destinations";
+import type { TenantContext } from "@/lib/domain";
 
 /*
  * Every change to log streaming is itself a record of the tenant's log, written in the change's

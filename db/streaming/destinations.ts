@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { TransactionSql } from "postgres";
-import type { Cloud, OperationStatus, StreamFormat, StreamKind } from "@/db/schema";
 import type { TenantScope } from "@/db/scope";
 import { AppError } from "@/lib/errors";
 import { encryptSecret } from "@/lib/secret-box";
 import { secretOwner, secretPurpose, type DestinationInput } from "@/lib/streaming/destination";
+import type { Cloud, OperationStatus, StreamFormat, StreamKind } from "@/lib/domain";
 
 /*
  * Stream destinations of one tenant and cloud, as the request role (row-level security checks

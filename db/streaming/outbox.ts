@@ -1,8 +1,8 @@
 import type { Sql, TransactionSql } from "postgres";
-import type { Cloud, OperationStatus } from "@/db/schema";
 import { scopeMaintenanceSql, type TenantScope } from "@/db/scope";
 import type { StreamRecord } from "@/lib/streaming/record";
 import { DESTINATION_COLUMNS, toDestinationView, type DestinationView } from "./destinations";
+import type { Cloud, OperationStatus } from "@/lib/domain";
 
 /*
  * The delivery worker's SQL (lib/streaming/deliver.ts). Finding what is due crosses tenants and

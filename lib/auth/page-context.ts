@@ -1,7 +1,8 @@
 import { forbidden, redirect } from "next/navigation";
-import type { TenantContext } from "@/db/with-tenant";
 import { AppError } from "@/lib/errors";
-import { getTenantContext, type Permission } from "./tenant-context";
+import { getTenantContext } from "./tenant-context";
+import { type Permission } from "./permissions";
+import type { TenantContext } from "@/lib/domain";
 
 /**
  * getTenantContext for pages: a missing or foreign session goes to sign-in (the proxy normally

@@ -1,7 +1,7 @@
 import MicrosoftEntraID from "next-auth/providers/microsoft-entra-id";
-import type { Cloud } from "@/db/schema";
 import { CLOUD_LABELS } from "@/lib/clouds";
 import { ConfigError } from "@/lib/errors";
+import type { Cloud } from "@/lib/domain";
 
 export interface CloudAuthority {
   cloud: Cloud;

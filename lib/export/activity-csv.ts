@@ -9,10 +9,10 @@ import {
   type ExportLimits,
 } from "@/db/queries/activity-export";
 import type { ActivityFilters } from "@/db/queries/activity-records";
-import type { TenantContext } from "@/db/with-tenant";
 import { actionLabel, STATUS_LABELS } from "@/lib/activity-labels";
 import { CSV_BOM, csvCell, csvRow, formatCsvTimestamp } from "@/lib/csv";
 import { exportTurn, exportWorked } from "./give-way-to-pages";
+import type { TenantContext } from "@/lib/domain";
 
 /*
  * The "Export log" CSV. Independent of Next: the route handler only resolves the context and

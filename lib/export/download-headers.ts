@@ -1,4 +1,4 @@
-import type { Cloud } from "@/db/schema";
+import type { Cloud } from "@/lib/domain";
 
 /** `activity-log_<cloud>_<from>_<to>.csv`, with the chosen days as the user picked them. */
 export function exportFileName(cloud: Cloud, from: string, to: string): string {

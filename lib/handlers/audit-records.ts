@@ -1,9 +1,9 @@
 import type { NextRequest } from "next/server";
 import { listAuditRecords } from "@/db/queries/audit-records";
-import type { TenantContext } from "@/db/with-tenant";
 import { authenticateApiKey } from "@/lib/ingest/handle-request";
 import { annotate } from "@/lib/observability/request-context";
 import { auditRecordsEnvelope, parseAuditPageRequest } from "@/lib/partner-center/read-api";
+import type { TenantContext } from "@/lib/domain";
 
 /*
  * Partner Center's GET /v1/auditrecords, answered from the log. A script authenticates with an API

@@ -1,6 +1,6 @@
 import { endUserSession } from "@/db/mutations/user-sessions";
 import { getActiveSessions } from "@/db/queries/user-sessions";
-import { can } from "@/lib/auth/tenant-context";
+import { can } from "@/lib/auth/permissions";
 import { sessionPolicy } from "@/lib/auth/session-policy";
 import type { TenantRouteCall } from "@/lib/http/route";
 import { browserLabel } from "@/lib/user-agent";

@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
-import type { TenantContext } from "@/db/with-tenant";
 import { toErrorResponse } from "@/lib/errors";
+import type { TenantContext } from "@/lib/domain";
 
 /*
  * The two shapes of a route handler: `route` (the handler authenticates by itself, as API keys

@@ -1,4 +1,5 @@
-import { currentSessionId, getTenantContext, type Permission } from "@/lib/auth/tenant-context";
+import { currentSessionId, getTenantContext } from "@/lib/auth/tenant-context";
+import { type Permission } from "@/lib/auth/permissions";
 import { route, type EmptyParams, type TenantRouteHandler } from "./route";
 
 /* Kept apart from ./route.ts so that handlers and their tests never load Auth.js. */

@@ -1,6 +1,6 @@
-import { API_KEY_SCOPES, type ApiKeyScope } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { createHash, randomBytes } from "node:crypto";
+import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/domain";
 
 /*
  * API keys look like `pal_<43 base64url characters>` (256 random bits). Only the SHA-256 of the

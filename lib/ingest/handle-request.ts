@@ -3,13 +3,13 @@ import { getSql } from "@/db/client";
 import { AppError } from "@/lib/errors";
 import { annotate } from "@/lib/observability/request-context";
 import { bearerToken, hashApiKey } from "./api-key-format";
-import type { ApiKeyScope } from "@/db/schema";
 import { findApiKey, type ApiKeyIdentity } from "@/db/api-keys";
 import { MAX_BODY_BYTES } from "./limits";
 import { checkRecordTimes } from "./partitions";
 import { ingestRateLimiter, type TokenBucketLimiter } from "./rate-limit";
 import { parseIngestBody } from "./record-schema";
 import { storeRecords, type StoredRecord } from "@/db/mutations/ingest-batch";
+import type { ApiKeyScope } from "@/lib/domain";
 
 /*
  * POST /api/v1/activity-records, everything but the HTTP plumbing. The order is chosen so that the

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { OPERATION_STATUSES, type OperationStatus } from "@/db/schema";
 import { isUuid } from "@/lib/uuid";
 import { canonicalJson, sha256Hex } from "./canonical-json";
 import {
@@ -11,6 +10,7 @@ import {
   MAX_RECORDS_PER_REQUEST,
   MAX_USER_PRINCIPAL_NAME_LENGTH,
 } from "./limits";
+import { OPERATION_STATUSES, type OperationStatus } from "@/lib/domain";
 
 /*
  * The data contract (README, "Recording activity") as producers send it: camelCase JSON, one record or a

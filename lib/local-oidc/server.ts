@@ -1,9 +1,9 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import http from "node:http";
 import Provider, { type Configuration } from "oidc-provider";
-import type { Cloud } from "@/db/schema";
 import { CLOUD_LABELS } from "@/lib/clouds";
 import { renderLoginPage } from "./login-page";
+import type { Cloud } from "@/lib/domain";
 
 /*
  * A local OpenID Connect authority that plays Microsoft Entra ID for each cloud, so demo and tests

@@ -1,4 +1,5 @@
 import { appendFileSync } from "node:fs";
+import { CLOUDS } from "@/lib/domain";
 import type { RequestAnnotations } from "./request-context";
 
 /*
@@ -112,7 +113,7 @@ const FIELDS: Array<[keyof LogEntry, (value: unknown) => unknown]> = [
   ["durationMs", (v) => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.round(v * 10) / 10 : undefined)],
   ["userId", (v) => (isUuid(v) ? v : undefined)],
   ["tenantId", (v) => (isUuid(v) ? v : undefined)],
-  ["cloud", (v) => (oneOf("commercial", "usgov")(v) ? v : undefined)],
+  ["cloud", (v) => (oneOf(...CLOUDS)(v) ? v : undefined)],
   ["role", (v) => (typeof v === "string" && /^[a-z_]{1,32}$/.test(v) ? v : undefined)],
   ["apiKeyId", (v) => (isUuid(v) ? v : undefined)],
   ["rows", (v) => (nonNegativeInteger(v) ? v : undefined)],

@@ -1,4 +1,3 @@
-import { OPERATION_STATUSES, type OperationStatus } from "@/db/schema";
 import { canonicalJson, sha256Hex } from "@/lib/ingest/canonical-json";
 import {
   MAX_APPLICATION_ID_LENGTH,
@@ -9,6 +8,7 @@ import {
 import { jsonProblem, parseOccurredAt, type IngestRecord, type RecordError } from "@/lib/ingest/record-schema";
 import { isUuid } from "@/lib/uuid";
 import { isJsonObject, type JsonObject } from "@/lib/json";
+import { OPERATION_STATUSES, type OperationStatus } from "@/lib/domain";
 
 /*
  * Partner Center's AuditRecord (GET /v1/auditrecords) as the log stores it. The record itself is

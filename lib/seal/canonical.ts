@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Cloud, SealPart } from "@/db/schema";
+import type { Cloud, SealPart } from "@/lib/domain";
 
 /*
  * The canonical form of the log for sealing (version 1).

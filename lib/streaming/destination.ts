@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { OPERATION_STATUSES, STREAM_FORMATS, STREAM_KINDS, type StreamFormat, type StreamKind } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { OPERATION_STATUSES, STREAM_FORMATS, STREAM_KINDS, type StreamFormat, type StreamKind } from "@/lib/domain";
 
 /** What a person configures for a destination (the rest is delivery state). */
 export interface DestinationInput {

@@ -1,5 +1,5 @@
-import type { StreamFormat } from "@/db/schema";
 import { eventIdFor, type StreamRecord } from "./record";
+import type { StreamFormat } from "@/lib/domain";
 
 /*
  * The two shapes a destination can receive: our own JSON record, or OCSF API Activity (class

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Cloud, OperationStatus } from "@/db/schema";
+import type { Cloud, OperationStatus } from "@/lib/domain";
 
 /** One log record as the delivery worker reads it (db/streaming/outbox.ts), before formatting. */
 export interface StreamRecord {

@@ -13,10 +13,10 @@ import {
   type DestinationView,
 } from "@/db/streaming/destinations";
 import { loadTarget } from "@/db/streaming/outbox";
-import type { TenantContext } from "@/db/with-tenant";
 import { AppError } from "@/lib/errors";
 import { parseDestinationInput } from "./destination";
 import { sendTestEvent } from "./test-event";
+import type { TenantContext } from "@/lib/domain";
 
 /*
  * What a global admin does with log streaming, for the API (lib/handlers/log-streaming.ts) and the

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { TenantContext } from "@/db/with-tenant";
 import type { DeliveryTarget } from "@/db/streaming/outbox";
 import { openSecret, toOutgoing } from "./deliver";
 import type { StreamRecord } from "./record";
 import { DeliveryError, send } from "./transports";
+import type { TenantContext } from "@/lib/domain";
 
 /**
  * "Send test event": one event in the destination's format and transport, at once, whether the

@@ -1,8 +1,8 @@
-import type { PartnerRole } from "@/db/schema";
 import { CUSTOMER_NAMES } from "@/db/seed/demo-data";
 import { domainOf } from "@/db/seed/seed-demo";
 import { seededRandom, shuffled, stableUuid } from "@/db/seed/random";
 import type { DatasetPlan, TenantPlan } from "./config";
+import type { PartnerRole } from "@/lib/domain";
 
 /*
  * The bench's partner directory: deterministic ids from the plan's seed, so a kept data set and

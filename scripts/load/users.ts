@@ -1,10 +1,10 @@
 import http from "node:http";
 import zlib from "node:zlib";
-import { OPERATION_STATUSES } from "@/db/schema";
 import type { CookieJar } from "../bench/app-server";
 import { sleep } from "../bench/util";
 import { customerLinks, hasTestId, nextPageHref, rowRefs, selectOptions, type CustomerRef, type RowRef } from "./html";
 import type { PageKind, Phase, Recorder } from "./stats";
+import { OPERATION_STATUSES } from "@/lib/domain";
 
 /*
  * The virtual users. A browser loops over what a partner admin does on the Activity log, with a

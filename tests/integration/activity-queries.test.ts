@@ -13,11 +13,11 @@ import {
 } from "@/db/queries/activity-records";
 import { getCustomer, getCustomerSubscriptions, listOperationTypes, listPartnerUsers } from "@/db/queries/customers";
 import * as schema from "@/db/schema";
-import type { Cloud, OperationStatus } from "@/db/schema";
 import { parseActivityLogParams, type ActivityLogParams, type SearchParamsInput } from "@/lib/activity-log-params";
 import { decodeCursor } from "@/lib/cursor";
 import { AppError } from "@/lib/errors";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import type { Cloud, OperationStatus } from "@/lib/domain";
 
 /*
  * Fixtures are written by hand as the superuser, so every expectation below is computed from the

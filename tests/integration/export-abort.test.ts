@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { getActivityPage } from "@/db/queries/activity-records";
 import * as schema from "@/db/schema";
-import type { Cloud } from "@/db/schema";
 import { parseActivityLogParams, type ActivityLogParams } from "@/lib/activity-log-params";
 import { DEFAULT_EXPORT_LIMITS, EXPORT_APPLICATION_NAME } from "@/db/queries/activity-export";
 import { createActivityCsvStream, type ActivityCsvStreamOptions } from "@/lib/export/activity-csv";
 import { parseCsv } from "../support/rfc4180";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import type { Cloud } from "@/lib/domain";
 
 /*
  * What happens to the database when an export does not end normally: the reader goes away at any

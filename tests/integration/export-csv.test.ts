@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { closeDb, type Database } from "@/db/client";
 import { getActivityPage, type ActivityListRow } from "@/db/queries/activity-records";
 import * as schema from "@/db/schema";
-import type { Cloud, OperationStatus } from "@/db/schema";
 import { parseActivityLogParams, type ActivityLogParams, type SearchParamsInput } from "@/lib/activity-log-params";
 import { actionLabel } from "@/lib/activity-labels";
 import { encodeCursor } from "@/lib/cursor";
@@ -16,6 +15,7 @@ import { exportActivityLog } from "@/lib/handlers/export-activity-log";
 import { route } from "@/lib/http/route";
 import { parseCsv } from "../support/rfc4180";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import type { Cloud, OperationStatus } from "@/lib/domain";
 
 // The route's only outside dependency besides the database: who is signed in.
 // The session the route keeps alive while it streams: one the export's tests never need to end.

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/activity-records/route";
 import { closeDb } from "@/db/client";
 import { getActivityDetails, getActivityPage } from "@/db/queries/activity-records";
-import { OPERATION_STATUSES } from "@/db/schema";
 import { DEMO_API_KEYS, DEMO_TENANTS } from "@/db/seed/demo-data";
 import { seedDemo } from "@/db/seed/seed-demo";
 import { decodeCursor } from "@/lib/cursor";
 import { parseOccurredAt } from "@/lib/ingest/record-schema";
 import { resetIngestRateLimiter } from "@/lib/ingest/rate-limit";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import { OPERATION_STATUSES } from "@/lib/domain";
 
 /*
  * Property-based fuzzing of POST /api/v1/activity-records through the route itself, on a real

@@ -7,10 +7,10 @@ import { countActivity, getActivityPage } from "@/db/queries/activity-records";
 import * as schema from "@/db/schema";
 import { DEMO_TENANTS } from "@/db/seed/demo-data";
 import { seedDemo } from "@/db/seed/seed-demo";
-import type { TenantContext } from "@/db/with-tenant";
 import { LOG_ACCESS_ACTIONS, parseActivityLogParams, type ActivityLogParams } from "@/lib/activity-log-params";
 import { buildActivityExportQuery } from "@/db/queries/activity-export";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import type { TenantContext } from "@/lib/domain";
 
 /*
  * The log's records of its own use: left out of the page, its count and the export unless asked

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb } from "@/db/client";
-import type { TenantContext } from "@/db/with-tenant";
 import {
   createStreamDestination,
   deleteStreamDestination,
@@ -18,6 +17,7 @@ import { route, type TenantRouteCall } from "@/lib/http/route";
 import { createTenant } from "../support/stream-fixtures";
 import { startWebhookReceiver } from "../support/stream-receivers";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import type { TenantContext } from "@/lib/domain";
 
 type Handler<P> = (call: TenantRouteCall<P>) => Promise<Response>;
 

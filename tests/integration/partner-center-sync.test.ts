@@ -6,13 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { getConnectionStatus, saveConnection } from "@/db/partner-center-connection";
 import * as schema from "@/db/schema";
-import type { Cloud } from "@/db/schema";
-import type { TenantContext } from "@/db/with-tenant";
 import { encryptSecret } from "@/lib/secret-box";
 import { startPartnerCenterStandin, type PartnerCenterStandin } from "@/lib/partner-center/standin/server";
 import type { RetryPolicy } from "@/lib/partner-center/sync/retry";
 import { REFRESH_TOKEN_PURPOSE, SECRET_PURPOSE, syncTenant } from "@/lib/partner-center/sync/sync-tenant";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import type { Cloud, TenantContext } from "@/lib/domain";
 
 const DAY = 86_400_000;
 // One frozen clock for the stand-in and the sync, so "now" means the same to both sides.

@@ -7,10 +7,10 @@ import { recordLogAccess } from "@/db/mutations/log-access";
 import * as schema from "@/db/schema";
 import { DEMO_TENANTS } from "@/db/seed/demo-data";
 import { seedDemo } from "@/db/seed/seed-demo";
-import type { TenantContext } from "@/db/with-tenant";
 import { parseActivityLogParams } from "@/lib/activity-log-params";
 import { AppError } from "@/lib/errors";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import type { TenantContext } from "@/lib/domain";
 
 const [contoso, fabrikam] = DEMO_TENANTS;
 const ctx: TenantContext = {

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb } from "@/db/client";
-import type { Cloud } from "@/db/schema";
 import { parseIngestBody, type IngestRecord } from "@/lib/ingest/record-schema";
 import { storeRecords } from "@/db/mutations/ingest-batch";
 import {
@@ -15,6 +14,7 @@ import { hashParts } from "@/db/seals/canonical-rows";
 import { SEAL_PERIOD_MS, sealHorizon, sealLog } from "@/db/seals/seal-log";
 import { verifySeals } from "@/db/seals/verify-seals";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import type { Cloud } from "@/lib/domain";
 
 const HOUR = SEAL_PERIOD_MS;
 const H = Math.floor(Date.now() / HOUR) * HOUR; // the current hour

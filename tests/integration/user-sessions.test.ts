@@ -13,11 +13,11 @@ import { findSessionUser, getActiveSessions } from "@/db/queries/user-sessions";
 import * as schema from "@/db/schema";
 import { DEMO_TENANTS } from "@/db/seed/demo-data";
 import { seedDemo } from "@/db/seed/seed-demo";
-import type { TenantContext } from "@/db/with-tenant";
 import { holdSessionWhileStreaming } from "@/lib/auth/server-session";
 import { sessionPolicy, sessionState } from "@/lib/auth/session-policy";
 import { AppError } from "@/lib/errors";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import type { TenantContext } from "@/lib/domain";
 
 const [contoso, fabrikam] = DEMO_TENANTS;
 const policy = sessionPolicy({});

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type postgres from "postgres";
 import { storeRecords } from "@/db/mutations/ingest-batch";
-import type { Cloud, OperationStatus } from "@/db/schema";
 import type { TenantScope } from "@/db/scope";
 import { insertDestination } from "@/db/streaming/destinations";
 import { withTenantSql } from "@/db/scope";
 import { parseDestinationInput } from "@/lib/streaming/destination";
 import type { IngestRecord } from "@/lib/ingest/record-schema";
+import type { Cloud, OperationStatus } from "@/lib/domain";
 
 /** A partner tenant of its own for one test. */
 export async function createTenant(admin: postgres.Sql, cloud: Cloud, name = "Streaming test"): Promise<TenantScope> {

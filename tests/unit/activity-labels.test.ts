@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { createTranslator } from "next-intl";
 import en from "@/messages/en.json";
 import ko from "@/messages/ko.json";
-import { OPERATION_STATUSES } from "@/db/schema";
 import {
   actionLabel,
   asCatalog,
@@ -15,6 +14,7 @@ import {
   translatedResourceLabel,
   translatedStatusLabel,
 } from "@/lib/activity-labels";
+import { OPERATION_STATUSES } from "@/lib/domain";
 
 /*
  * Partner Center's vocabularies as its REST API sends them: the .NET SDK's Auditing enums

@@ -4,8 +4,7 @@ import fc from "fast-check";
 import { NextRequest } from "next/server";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { getCustomer, getCustomerSubscriptions } from "@/db/queries/customers";
-import { OPERATION_STATUSES } from "@/db/schema";
-import { withTenant, type TenantContext } from "@/db/with-tenant";
+import { withTenant } from "@/db/with-tenant";
 import { LOCALES } from "@/i18n/config";
 import { negotiateLocale, resolveLocale } from "@/i18n/negotiate";
 import {
@@ -32,6 +31,7 @@ import { route } from "@/lib/http/route";
 import { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH } from "@/lib/cursor";
 import { createActivityCsvStream } from "@/lib/export/activity-csv";
 import { isUuid } from "@/lib/uuid";
+import { OPERATION_STATUSES, type TenantContext } from "@/lib/domain";
 
 /*
  * Property-based fuzzing of everything that reads a URL: the activity-log params (page, table and

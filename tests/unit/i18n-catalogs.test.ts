@@ -3,7 +3,6 @@ import { createTranslator } from "next-intl";
 import en from "@/messages/en.json";
 import ko from "@/messages/ko.json";
 import { BILLING_CYCLES, VALIDATION_ISSUES, type ValidationIssueCode } from "@/db/mutations/customers";
-import { CLOUDS, OPERATION_STATUSES } from "@/db/schema";
 import { LOCALES } from "@/i18n/config";
 import {
   ACTION_LABELS,
@@ -19,6 +18,7 @@ import {
 } from "@/lib/activity-labels";
 import { PARAM_ERROR_CODES, PARAM_NAMES, parseActivityLogParams, type ParamError } from "@/lib/activity-log-params";
 import { SIGN_IN_ERRORS } from "@/lib/auth/sign-in-errors";
+import { CLOUDS, OPERATION_STATUSES } from "@/lib/domain";
 
 /*
  * The catalogs are complete when each has every key of the other, every value is a non-empty

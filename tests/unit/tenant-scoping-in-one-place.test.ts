@@ -1,6 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { readSource, sourceFiles } from "../support/source-files";
 
 /*
  * Row-level security trusts the transaction's settings (tenant, cloud, maintenance, the request
@@ -9,10 +8,8 @@ import { describe, expect, it } from "vitest";
  * Migrations (SQL) read and grant them, and are not scanned.
  */
 
-const ROOT = path.resolve(__dirname, "../..");
 const SCANNED = ["db", "lib", "app", "scripts", "components", "auth.ts", "proxy.ts"];
 const ALLOWED = new Set(["db/scope.ts"]);
-const SKIPPED_DIRS = new Set(["node_modules", "db/migrations"]);
 
 // Any quoting a SQL string can take: 'x', E'x', "x" or `x` in a JS string, $$x$$ / $tag$x$tag$.
 const QUOTE = String.raw`(?:E?'|"|\x60|\$[A-Za-z_]*\$)`;
@@ -22,15 +19,6 @@ const FORBIDDEN: Array<{ what: string; pattern: RegExp }> = [
   { what: "SET LOCAL ROLE", pattern: /set\s+local\s+role\b/i },
   { what: "SET LOCAL app.…", pattern: /set\s+(?:local|session)\s+app\./i },
 ];
-
-function sourceFiles(relative: string): string[] {
-  const full = path.join(ROOT, relative);
-  if (!existsSync(full)) return [];
-  if (!statSync(full).isDirectory()) return [relative];
-  const name = path.basename(relative);
-  if (SKIPPED_DIRS.has(relative) || SKIPPED_DIRS.has(name) || name.startsWith(".next")) return [];
-  return readdirSync(full).flatMap((entry) => sourceFiles(path.posix.join(relative, entry)));
-}
 
 function findings(text: string): Array<{ line: number; what: string }> {
   return text
@@ -61,9 +49,7 @@ describe("tenant and maintenance scoping", () => {
     expect(files).toContain("db/with-tenant.ts");
     const strays = files
       .filter((file) => !ALLOWED.has(file))
-      .flatMap((file) =>
-        findings(readFileSync(path.join(ROOT, file), "utf8")).map(({ line, what }) => `${file}:${line}: ${what}`),
-      );
+      .flatMap((file) => findings(readSource(file)).map(({ line, what }) => `${file}:${line}: ${what}`));
     expect(strays, "scope transactions through db/scope.ts").toEqual([]);
   });
 });

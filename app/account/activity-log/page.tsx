@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { listOperationTypes, listPartnerUsers, type PartnerUserOption } from "@/db/queries/customers";
-import { OPERATION_STATUSES } from "@/db/schema";
 import { getPageContext } from "@/lib/auth/page-context";
 import {
   defaultRange,
@@ -18,6 +17,7 @@ import { ActivityFilters } from "./_components/activity-filters";
 import { ActivityResults, JumpToDate } from "./_components/activity-results";
 import { TableSkeleton } from "./_components/table-skeleton";
 import { TimeZoneSwitch } from "./_components/time-zone-switch";
+import { OPERATION_STATUSES } from "@/lib/domain";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("activityLog");

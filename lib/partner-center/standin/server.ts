@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import type { Cloud } from "@/db/schema";
 import { PARTNER_CENTER_SCOPE } from "../sync/remote";
 import {
   dayNumber,
@@ -11,6 +10,7 @@ import {
   type GeneratorOptions,
   type StandinCustomer,
 } from "./records";
+import type { Cloud } from "@/lib/domain";
 
 /*
  * A local stand-in for Partner Center, as the local OIDC server stands in for Entra ID: the token

@@ -1,4 +1,4 @@
-import type { Cloud } from "@/db/schema";
+import type { Cloud } from "@/lib/domain";
 
 /*
  * Where a tenant's connector gets its tokens: its own cloud's authority, never the other's. Partner

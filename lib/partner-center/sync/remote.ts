@@ -1,6 +1,6 @@
-import type { Cloud } from "@/db/schema";
 import { authorityFor } from "./authority";
 import { backoffMs, DEFAULT_RETRY_POLICY, retryAfterMs, sleep, type RetryPolicy } from "./retry";
+import type { Cloud } from "@/lib/domain";
 
 /*
  * The Partner Center API as the sync sees it: a token from the tenant's own cloud's authority

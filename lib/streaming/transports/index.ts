@@ -1,8 +1,8 @@
-import type { StreamKind } from "@/db/schema";
 import { sendSplunkHec } from "./splunk-hec";
 import { sendSyslog } from "./syslog";
 import type { OutgoingEvent, SendOptions, TransportTarget } from "./types";
 import { sendWebhook } from "./webhook";
+import type { StreamKind } from "@/lib/domain";
 
 export { DeliveryError, type OutgoingEvent, type SendOptions, type TransportTarget } from "./types";
 

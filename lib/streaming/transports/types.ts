@@ -1,5 +1,5 @@
-import type { StreamFormat, StreamKind } from "@/db/schema";
 import type { StreamRecord } from "../record";
+import type { StreamFormat, StreamKind } from "@/lib/domain";
 
 /** One event on its way out: the record, its stable id, and the body in the destination's format. */
 export interface OutgoingEvent {

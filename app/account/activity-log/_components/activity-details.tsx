@@ -13,11 +13,11 @@ import {
   translatedStatusLabel,
 } from "@/lib/activity-labels";
 import { formatDateTime, formatNumber } from "@/lib/format";
-import type { OperationStatus } from "@/db/schema";
 import { StatusBadge } from "./status-badge";
 import { CopyButton } from "./copy-button";
 import { LaterOutcomeNote, RelatedRecords, type OutcomeView, type RelatedRecordView } from "./related-records";
 import { isJsonObject, type JsonObject } from "@/lib/json";
+import type { OperationStatus } from "@/lib/domain";
 
 interface RecordDetails {
   id: number;

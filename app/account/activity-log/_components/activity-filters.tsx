@@ -1,7 +1,6 @@
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import type { PartnerUserOption } from "@/db/queries/customers";
-import { OPERATION_STATUSES } from "@/db/schema";
 import { asCatalog, translatedActionLabel, translatedStatusLabel } from "@/lib/activity-labels";
 import {
   INCLUDE_LOG_ACCESS_VALUE,
@@ -14,6 +13,7 @@ import {
 } from "@/lib/activity-log-params";
 import { formatNumber } from "@/lib/format";
 import { ROUTES } from "@/lib/routes";
+import { OPERATION_STATUSES } from "@/lib/domain";
 
 const inputClass =
   "mt-1 block w-full rounded border border-gray-300 bg-white px-2 py-1.5 text-sm focus:border-brand focus:outline-none focus:ring-1 focus:ring-brand";

@@ -10,7 +10,6 @@ import {
   type ActivityPage,
 } from "@/db/queries/activity-records";
 import { getRowAnnotations, type RowAnnotation } from "@/db/queries/activity-related";
-import type { TenantContext } from "@/db/with-tenant";
 import { toSearchParams, type ActivityLogParams, type PageDirection } from "@/lib/activity-log-params";
 import { asCatalog } from "@/lib/activity-labels";
 import { formatCount, formatDay, timeZoneLabel } from "@/lib/format";
@@ -18,6 +17,7 @@ import { annotate } from "@/lib/observability/request-context";
 import { ActivityTable } from "./activity-table";
 import { toRowView } from "./activity-row";
 import { ROUTES } from "@/lib/routes";
+import type { TenantContext } from "@/lib/domain";
 
 /*
  * The part of the page that reads the log: a page of rows and the (capped) total, side by side.

@@ -1,8 +1,8 @@
 import type { ActivityListRow } from "@/db/queries/activity-records";
 import type { RowAnnotation } from "@/db/queries/activity-related";
-import type { OperationStatus } from "@/db/schema";
 import { translatedActionLabel, translatedStatusLabel, type CatalogTranslator } from "@/lib/activity-labels";
 import { formatDateTime } from "@/lib/format";
+import type { OperationStatus } from "@/lib/domain";
 
 /** What the browser gets for one row: plain, already formatted in the chosen zone and the reader's locale. */
 export interface ActivityRowView {

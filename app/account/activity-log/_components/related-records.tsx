@@ -2,12 +2,12 @@
 
 import Link from "next/link";
 import { useLocale, useTranslations } from "next-intl";
-import type { OperationStatus } from "@/db/schema";
 import { asCatalog, translatedActionLabel, translatedStatusLabel } from "@/lib/activity-labels";
 import { correlationSearchParams } from "@/lib/activity-log-params";
 import { formatDateTime } from "@/lib/format";
 import { ROUTES } from "@/lib/routes";
 import { StatusBadge } from "./status-badge";
+import type { OperationStatus } from "@/lib/domain";
 
 export interface RelatedRecordView {
   id: number;

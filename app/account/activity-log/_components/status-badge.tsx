@@ -1,4 +1,4 @@
-import type { OperationStatus } from "@/db/schema";
+import type { OperationStatus } from "@/lib/domain";
 
 const STYLES: Record<OperationStatus, string> = {
   succeeded: "bg-green-50 text-green-800 ring-green-600/30",

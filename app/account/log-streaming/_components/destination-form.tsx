@@ -2,9 +2,9 @@
 
 import { useActionState } from "react";
 import { useTranslations } from "next-intl";
-import { OPERATION_STATUSES, STREAM_FORMATS, STREAM_KINDS, type StreamFormat, type StreamKind } from "@/db/schema";
 import { Field, fieldClass, FormMessage, SubmitButton } from "@/components/ui/form-controls";
 import { addDestinationAction, updateDestinationAction, type AddDestinationState } from "../actions";
+import { OPERATION_STATUSES, STREAM_FORMATS, STREAM_KINDS, type StreamFormat, type StreamKind } from "@/lib/domain";
 
 const initial: AddDestinationState = { ok: false };
 

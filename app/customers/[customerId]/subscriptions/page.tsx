@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { getCustomer, getCustomerSubscriptions } from "@/db/queries/customers";
 import { getPageContext } from "@/lib/auth/page-context";
-import { can } from "@/lib/auth/tenant-context";
+import { can } from "@/lib/auth/permissions";
 import { PurchaseSubscriptionForm } from "../../_components/purchase-subscription-form";
 import { formatDateTime, formatNumber } from "@/lib/format";
 import { asCatalog, translatedBillingCycle, translatedSubscriptionStatus } from "@/lib/activity-labels";
