@@ -63,19 +63,27 @@ export function databaseUnavailableCode(error: unknown): string | null {
 
 export const DATABASE_UNAVAILABLE_MESSAGE = "The service is briefly unavailable. Try again in a moment.";
 
-export function toErrorResponse(error: unknown): Response {
+/**
+ * The one classification of errors: an AppError as it is, a lost database as `unavailable`, and
+ * null for anything else (a bug). Responses and forms both go through it.
+ */
+export function toAppError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
   const unavailable = databaseUnavailableCode(error);
-  if (unavailable) {
-    // One line with the code, not the stack (and failed query) of every request during an outage.
-    console.error(`database unavailable (${unavailable})`);
-    error = new AppError("unavailable", DATABASE_UNAVAILABLE_MESSAGE, undefined, { "retry-after": "5" });
-  }
-  if (error instanceof AppError) {
+  if (!unavailable) return null;
+  // One line with the code, not the stack (and failed query) of every request during an outage.
+  console.error(`database unavailable (${unavailable})`);
+  return new AppError("unavailable", DATABASE_UNAVAILABLE_MESSAGE, undefined, { "retry-after": "5" });
+}
+
+export function toErrorResponse(thrown: unknown): Response {
+  const error = toAppError(thrown);
+  if (error) {
     return Response.json(
       { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } },
       { status: error.status, headers: error.headers },
     );
   }
-  console.error(error);
+  console.error(thrown);
   return Response.json({ error: { code: "internal", message: "Something went wrong on our side." } }, { status: 500 });
 }

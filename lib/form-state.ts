@@ -1,4 +1,5 @@
-import { AppError, type ErrorCode } from "./errors";
+import { toAppError, type ErrorCode } from "./errors";
+import { fieldIssuesOf, type FieldIssue } from "./validation";
 
 /** What a server action's form shows after a submit: a message, and errors by field. */
 export interface FormState {
@@ -18,11 +19,11 @@ export function formValues(form: FormData): Record<string, string> {
 export const initialFormState: FormState = { ok: false };
 
 /**
- * One problem to put into words for the reader: a field's validation message (English, from the
- * mutation) or an error's code. `internal` is anything that is not an AppError.
+ * One problem to put into words for the reader: a field's validation issue (a code, its values and
+ * the English sentence) or an error's code. `internal` is anything that is not an AppError.
  */
 export type FormProblem =
-  { kind: "field"; field: string; message: string } | { kind: "error"; code: ErrorCode | "internal"; message: string };
+  ({ kind: "field" } & FieldIssue) | { kind: "error"; code: ErrorCode | "internal"; message: string };
 
 /** Untranslated: the English sentences the errors carry. */
 const asIs = (problem: FormProblem) => problem.message;
@@ -30,21 +31,20 @@ const asIs = (problem: FormProblem) => problem.message;
 const INTERNAL_MESSAGE = "Something went wrong on our side; nothing was saved. Try again.";
 
 /**
- * The form-side twin of toErrorResponse: typed errors become messages, anything else a generic one.
- * `describe` words each problem in the reader's language (app/customers/actions.ts).
+ * The form-side twin of toErrorResponse, through the same classification (toAppError): typed errors
+ * and a lost database become messages, anything else a generic one. `describe` words each problem
+ * in the reader's language (e.g. app/customers/actions.ts).
  */
 export function toFormState(error: unknown, describe: (problem: FormProblem) => string = asIs): FormState {
-  if (error instanceof AppError) {
-    const details = error.details as { errors?: Array<{ field: string; message: string }> } | undefined;
-    const fields = details?.errors ?? [];
-    const fieldErrors = Object.fromEntries(
-      fields.map((e) => [e.field, describe({ kind: "field", field: e.field, message: e.message })]),
-    );
+  const known = toAppError(error);
+  if (known) {
+    const fields = fieldIssuesOf(known);
+    const fieldErrors = Object.fromEntries(fields.map((e) => [e.field, describe({ kind: "field", ...e })]));
     // A validation error's message is its first field's: say it in the same words as beside the field.
     const message =
-      error.code === "bad_request" && fields.length > 0
-        ? fieldErrors[fields[0].field]
-        : describe({ kind: "error", code: error.code, message: error.message });
+      fields.length > 0
+        ? fieldErrors[fields[0]!.field]
+        : describe({ kind: "error", code: known.code, message: known.message });
     return { ok: false, message, fieldErrors };
   }
   console.error(error);

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
-import { addCustomer, purchaseSubscription, validationIssueOf } from "@/db/mutations/customers";
+import { addCustomer, purchaseSubscription, type ValidationIssueCode } from "@/db/mutations/customers";
 import { getTenantContext } from "@/lib/auth/tenant-context";
 import { formatNumber } from "@/lib/format";
 import { formValues, toFormState, type FormProblem, type FormState } from "@/lib/form-state";
@@ -19,16 +19,14 @@ import { ROUTES } from "@/lib/routes";
 async function refused(error: unknown, form: FormData): Promise<FormState> {
   const t = await getTranslations("forms");
   const describe = (problem: FormProblem): string => {
-    if (problem.kind === "field") {
-      const issue = validationIssueOf(problem.message);
-      return issue ? t(`validation.${issue.code}`, issue.values) : t("errors.invalid");
-    }
+    if (problem.kind === "field") return t(`validation.${problem.code as ValidationIssueCode}`, problem.values);
     switch (problem.code) {
       case "bad_request":
         return t("errors.invalid");
       case "not_found":
       case "forbidden":
       case "unauthorized":
+      case "unavailable":
       case "internal":
         return t(`errors.${problem.code}`);
       default:

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { invalidInput, zodIssues, type IssueCatalog } from "@/lib/validation";
 import { isUuid } from "@/lib/uuid";
 import type { Database } from "../client";
 import { customers, subscriptions, type Customer, type Subscription } from "../schema";
@@ -28,7 +29,7 @@ const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a
 /**
  * Every validation problem, by code: the English sentence the error carries (and the API returns),
  * and the values the sentence names. Forms show the code's sentence from the message catalogs, in
- * the reader's language (app/customers/actions.ts, via validationIssueOf).
+ * the reader's language (app/customers/actions.ts). The schemas' messages are these codes.
  */
 export const VALIDATION_ISSUES = {
   company_name_required: { message: "Enter the company name." },
@@ -54,21 +55,11 @@ export const VALIDATION_ISSUES = {
     values: { max: MAX_SUBSCRIPTION_QUANTITY },
   },
   billing_cycle_invalid: { message: "Choose monthly or annual billing." },
-} as const satisfies Record<string, { message: string; values?: Record<string, number> }>;
+  invalid: { message: "The input is invalid." },
+} as const satisfies IssueCatalog<string>;
 
 export type ValidationIssueCode = keyof typeof VALIDATION_ISSUES;
-const say = (code: ValidationIssueCode): string => VALIDATION_ISSUES[code].message;
-
-/** The code (and values) of a FieldError's message; undefined for a message not from this module. */
-export function validationIssueOf(
-  message: string,
-): { code: ValidationIssueCode; values?: Record<string, number> } | undefined {
-  for (const [code, issue] of Object.entries(VALIDATION_ISSUES)) {
-    if (issue.message === message)
-      return { code: code as ValidationIssueCode, values: "values" in issue ? issue.values : undefined };
-  }
-  return undefined;
-}
+const say = (code: ValidationIssueCode): string => code;
 
 const addCustomerInput = z.object({
   companyName: z
@@ -106,19 +97,11 @@ const purchaseInput = z.object({
   billingCycle: z.enum(BILLING_CYCLES, { error: say("billing_cycle_invalid") }),
 });
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
 function validated<T>(schema: z.ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const errors: FieldError[] = result.error.issues.map((i) => ({
-    field: i.path.map(String).join("."),
-    message: i.message,
-  }));
-  throw new AppError("bad_request", errors[0]?.message ?? "The input is invalid.", { errors });
+  // Every custom message is a code; zod's own (none expected) would read as the field's "invalid".
+  throw invalidInput(zodIssues(result.error, VALIDATION_ISSUES, "invalid"));
 }
 
 export interface AddCustomerResult {

@@ -3,7 +3,8 @@ import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/scope";
 import { AppError } from "@/lib/errors";
 import { encryptSecret } from "@/lib/secret-box";
-import { secretOwner, secretPurpose, type DestinationInput } from "@/lib/streaming/destination";
+import { DESTINATION_ISSUES, secretOwner, secretPurpose, type DestinationInput } from "@/lib/streaming/destination";
+import { invalidInput, issue } from "@/lib/validation";
 import type { Cloud, OperationStatus, StreamFormat, StreamKind } from "@/lib/domain";
 
 /*
@@ -165,8 +166,7 @@ export async function updateDestination(
   input: DestinationInput,
 ): Promise<DestinationView> {
   const before = await getDestination(tx, scope, id);
-  if (before.kind !== input.kind)
-    throw new AppError("bad_request", "kind cannot change; add a new destination instead");
+  if (before.kind !== input.kind) throw invalidInput([issue(DESTINATION_ISSUES, "kind", "kind_fixed")]);
   await tx.unsafe(
     `update stream_destinations set name = $4, url = $5, host = $6, port = $7, tls = $8, tls_ca = $9, format = $10,
        batch_size = $11, operation_types = $12::text[], statuses = $13::text[], customer_ids = $14::uuid[],

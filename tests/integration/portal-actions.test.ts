@@ -96,8 +96,8 @@ describe("portal actions write their activity record in the same transaction", (
     expect(error.code).toBe("bad_request");
     expect(error.details).toEqual({
       errors: [
-        { field: "companyName", message: "Enter the company name." },
-        { field: "domain", message: "Enter a domain name such as contoso.example." },
+        { field: "companyName", code: "company_name_required", message: "Enter the company name." },
+        { field: "domain", code: "domain_invalid", message: "Enter a domain name such as contoso.example." },
       ],
     });
     expect(await counts()).toEqual(before);

@@ -2,11 +2,12 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { getLocale, getTranslations } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
 import { getTenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors";
 import { formValues, toFormState, type FormProblem, type FormState } from "@/lib/form-state";
 import { ROUTES } from "@/lib/routes";
+import type { DestinationIssueCode } from "@/lib/streaming/destination";
 import { createFor, deleteFor, pauseFor, replayFor, resumeFor, testFor, updateFor } from "@/lib/streaming/settings";
 
 /*
@@ -53,12 +54,13 @@ function destinationBody(form: FormData) {
   };
 }
 
-/** Field errors in the reader's language: the settings name the field in English. */
+/** Field errors in the reader's language, by the settings' issue codes. */
 async function refused(error: unknown, form: FormData): Promise<AddDestinationState> {
   const t = await getTranslations("logStreaming.add");
-  const locale = await getLocale();
   const describe = (problem: FormProblem) =>
-    locale === "en" || problem.kind === "error" ? problem.message : t("invalidField");
+    problem.kind === "field"
+      ? t(`validation.${problem.code as DestinationIssueCode}`, problem.values)
+      : problem.message;
   const values = formValues(form);
   delete values.secret; // a secret is never sent back to the browser
   return { ...toFormState(error, describe), values };
