@@ -45,6 +45,8 @@ const server = (name: string, appPort: number, pgPort: number, extra: Record<str
     // (records arriving by themselves would change what other tests count); due syncs start fast.
     PARTNER_CENTER_DEMO_CONNECTIONS: "off",
     PARTNER_CENTER_POLL_SECONDS: "1",
+    // The log streaming tests' receivers listen on this machine.
+    STREAM_PRIVATE_NETWORKS: "allow",
     ...extra,
   },
 });

@@ -11,7 +11,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     // Stored connection secrets are encrypted under this key (lib/secret-box.ts); one per run.
-    env: { SECRETS_KEY: randomBytes(32).toString("base64") },
+    // The tests' receivers (webhook, HEC, rsyslog) listen on this machine.
+    env: { SECRETS_KEY: randomBytes(32).toString("base64"), STREAM_PRIVATE_NETWORKS: "allow" },
     hookTimeout: 120_000,
   },
 });

@@ -18,6 +18,7 @@ import { retryDelayMs, retryPolicy, type RetryPolicy } from "./backoff";
 import { formatRecord } from "./formats";
 import { eventIdFor, type StreamRecord } from "./record";
 import { DeliveryError, send, type OutgoingEvent } from "./transports";
+import { privateNetworksPolicy } from "./transports/address-policy";
 
 /*
  * The delivery worker. A destination is served by the worker holding its lease, oldest waiting
@@ -191,6 +192,7 @@ export interface StreamWorker {
  */
 export function startStreamWorker(options: DeliveryOptions & { pollMs?: number }): StreamWorker {
   const pollMs = options.pollMs ?? 1000;
+  privateNetworksPolicy(); // a misconfigured policy stops the start with one line, not every delivery
   options = { ...options, workerId: options.workerId ?? randomUUID() };
   const log = options.log ?? ((line: string) => console.log(`[stream] ${line}`));
   let stopped = false;

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { assertLiteralAllowed } from "./transports/address-policy";
 import { invalidInput, issue, zodIssues, type IssueCatalog } from "@/lib/validation";
 import { OPERATION_STATUSES, STREAM_FORMATS, STREAM_KINDS, type StreamFormat, type StreamKind } from "@/lib/domain";
 
@@ -36,9 +37,15 @@ export const DESTINATION_ISSUES = {
   url_required_hec: { message: "url is required for a Splunk HEC destination" },
   url_too_long: { message: "url must be at most 2000 characters", values: { max: 2000 } },
   url_invalid: { message: "url must be an absolute http:// or https:// URL" },
+  url_blocked: {
+    message: "url points to a private, reserved or link-local address, which destinations may not reach",
+  },
   url_credentials: { message: "url must not carry a user name or password (use the secret)" },
   host_required: { message: "host is required for a syslog destination" },
   host_invalid: { message: "host must be a host name or IP address" },
+  host_blocked: {
+    message: "host is a private, reserved or link-local address, which destinations may not reach",
+  },
   port_required: { message: "port is required for a syslog destination" },
   port_invalid: { message: "port must be a whole number from 1 to 65535" },
   tls_invalid: { message: "tls must be true or false" },
@@ -109,6 +116,16 @@ const schema = z.object(
 
 const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/;
 
+/** An IP literal the address policy refuses is refused here already; names are checked as they resolve. */
+function reachable(host: string): boolean {
+  try {
+    assertLiteralAllowed(host);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function fail(field: string, code: DestinationIssueCode): never {
   throw invalidInput([issue(DESTINATION_ISSUES, field, code)]);
 }
@@ -141,6 +158,7 @@ export function parseDestinationInput(body: unknown, { isNew }: { isNew: boolean
   if (v.kind === "syslog") {
     if (!v.host) fail("host", "host_required");
     if (!/^[A-Za-z0-9.:[\]-]+$/.test(v.host)) fail("host", "host_invalid");
+    if (!reachable(v.host)) fail("host", "host_blocked");
     if (!v.port) fail("port", "port_required");
     input.host = v.host;
     input.port = v.port;
@@ -155,6 +173,7 @@ export function parseDestinationInput(body: unknown, { isNew }: { isNew: boolean
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") fail("url", "url_invalid");
     if (url.username || url.password) fail("url", "url_credentials");
+    if (!reachable(url.hostname)) fail("url", "url_blocked");
     input.url = url.toString();
     input.tls = url.protocol === "https:";
     input.tlsCa = null;

@@ -92,6 +92,7 @@ export async function measureLogStreaming(options: {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  process.env.STREAM_PRIVATE_NETWORKS ??= "allow"; // the bench's receiver is on this machine
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
   const worker = startStreamWorker({ sql: workerSql, pollMs: 50, timeoutMs: 30_000, log: () => {} });
   try {

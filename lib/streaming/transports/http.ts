@@ -1,4 +1,17 @@
+import { Agent, fetch } from "undici";
+import { assertLiteralAllowed, checkedLookup, privateNetworksPolicy, type PrivateNetworks } from "./address-policy";
 import { DeliveryError, describeNetworkError } from "./types";
+
+/** One connection pool per policy, whose every connection goes through the address check. */
+const agents = new Map<PrivateNetworks, Agent>();
+function agentFor(policy: PrivateNetworks): Agent {
+  let agent = agents.get(policy);
+  if (!agent) {
+    agent = new Agent({ connect: { lookup: checkedLookup(policy) } });
+    agents.set(policy, agent);
+  }
+  return agent;
+}
 
 /** Retry-After as milliseconds (seconds or an HTTP date), capped at an hour. */
 function retryAfterMs(value: string | null): number | undefined {
@@ -20,14 +33,17 @@ export async function postOrThrow(
   describeBody: (status: number, text: string) => string = (_s, text) => text,
 ): Promise<void> {
   const where = new URL(url).host;
-  let response: Response;
+  const policy = privateNetworksPolicy();
+  let response: Awaited<ReturnType<typeof fetch>>;
   try {
+    assertLiteralAllowed(new URL(url).hostname, policy); // an IP literal is connected to without a lookup
     response = await fetch(url, {
       method: "POST",
       headers,
       body,
       redirect: "manual",
       signal: AbortSignal.timeout(timeoutMs),
+      dispatcher: agentFor(policy),
     });
   } catch (error) {
     throw new DeliveryError(describeNetworkError(error, where, timeoutMs));

@@ -1,6 +1,7 @@
 import net from "node:net";
 import os from "node:os";
 import tls from "node:tls";
+import { assertLiteralAllowed, checkedLookup, privateNetworksPolicy } from "./address-policy";
 import {
   DeliveryError,
   describeNetworkError,
@@ -84,6 +85,13 @@ export async function sendSyslog(target: TransportTarget, events: OutgoingEvent[
   if (!target.host || !target.port) throw new DeliveryError("the destination has no host and port");
   const where = `${target.host}:${target.port}`;
   const payload = Buffer.concat(events.map((e) => octetCounted(syslogMessage(e))));
+  const policy = privateNetworksPolicy();
+  try {
+    assertLiteralAllowed(target.host, policy); // an IP literal is connected to without a lookup
+  } catch (error) {
+    throw new DeliveryError(describeNetworkError(error, where, options.timeoutMs));
+  }
+  const lookup = checkedLookup(policy);
   await new Promise<void>((resolve, reject) => {
     let settled = false;
     const finish = (error?: unknown) => {
@@ -109,10 +117,11 @@ export async function sendSyslog(target: TransportTarget, events: OutgoingEvent[
             port: target.port!,
             servername: net.isIP(target.host!) ? undefined : target.host!,
             ca: target.tlsCa ? [...(tls.rootCertificates ?? []), target.tlsCa] : undefined,
+            lookup,
           },
           onConnect,
         )
-      : net.connect({ host: target.host!, port: target.port! }, onConnect);
+      : net.connect({ host: target.host!, port: target.port!, lookup }, onConnect);
     const timer = setTimeout(
       () =>
         finish(new DeliveryError(`${where} did not take the events within ${Math.round(options.timeoutMs / 1000)} s`)),

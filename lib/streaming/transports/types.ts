@@ -50,6 +50,7 @@ export function describeNetworkError(error: unknown, where: string, timeoutMs: n
     return `${where} did not answer within ${Math.round(timeoutMs / 1000)} s`;
   const code = e?.cause?.code ?? e?.code;
   const detail = e?.cause?.message ?? e?.message ?? String(error);
+  if (code === "EDESTINATIONBLOCKED") return `did not connect to ${where}: ${detail}`;
   if (code === "ECONNREFUSED") return `could not connect to ${where}: the connection was refused (nothing listening?)`;
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `could not find the host of ${where} (DNS: ${code})`;
   if (code === "ECONNRESET" || code === "EPIPE")
