@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { TransactionSql } from "postgres";
 import { PORTAL_APPLICATION_ID } from "@/db/mutations/activity";
+import { shownUrl } from "@/lib/streaming/destination";
 import type { DestinationView } from "./destinations";
 import type { TenantContext } from "@/lib/domain";
 
@@ -25,7 +26,7 @@ export function destinationSettings(d: DestinationView) {
     id: d.id,
     name: d.name,
     kind: d.kind,
-    url: d.url,
+    url: d.url === null ? null : shownUrl(d.url), // a delivery target carries the stored URL
     host: d.host,
     port: d.port,
     tls: d.tls,

@@ -3,7 +3,13 @@ import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/scope";
 import { AppError } from "@/lib/errors";
 import { encryptSecret } from "@/lib/secret-box";
-import { DESTINATION_ISSUES, secretOwner, secretPurpose, type DestinationInput } from "@/lib/streaming/destination";
+import {
+  DESTINATION_ISSUES,
+  shownUrl,
+  secretOwner,
+  secretPurpose,
+  type DestinationInput,
+} from "@/lib/streaming/destination";
 import { invalidInput, issue } from "@/lib/validation";
 import type { Cloud, OperationStatus, StreamFormat, StreamKind } from "@/lib/domain";
 
@@ -72,7 +78,7 @@ export function toDestinationView(r: DestinationRow): DestinationView {
     cloud: r.cloud as Cloud,
     name: r.name as string,
     kind: r.kind as StreamKind,
-    url: (r.url as string | null) ?? null,
+    url: r.url === null || r.url === undefined ? null : shownUrl(r.url as string),
     host: (r.host as string | null) ?? null,
     port: r.port === null ? null : Number(r.port),
     tls: Boolean(r.tls),

@@ -65,6 +65,14 @@ export interface DeliveryTarget extends DestinationView {
   encryptedSecret: string | null;
 }
 
+/** The URL as stored, query values and all (DestinationView's `url` hides them). */
+export async function storedUrl(tx: TransactionSql, scope: TenantScope, id: string): Promise<string | null> {
+  const [row] = await tx`
+    select url from stream_destinations
+    where tenant_id = ${scope.tenantId} and cloud = ${scope.cloud} and id::text = ${id.toLowerCase()}`;
+  return (row?.url as string | null | undefined) ?? null;
+}
+
 /** The destination with its (still encrypted) secret. */
 export async function loadTarget(tx: TransactionSql, scope: TenantScope, id: string): Promise<DeliveryTarget | null> {
   const rows = await tx.unsafe<Array<Record<string, unknown>>>(
@@ -73,7 +81,11 @@ export async function loadTarget(tx: TransactionSql, scope: TenantScope, id: str
     [scope.tenantId, scope.cloud, id.toLowerCase()],
   );
   if (!rows[0]) return null;
-  return { ...toDestinationView(rows[0]), encryptedSecret: (rows[0].secret as string | null) ?? null };
+  return {
+    ...toDestinationView(rows[0]),
+    url: (rows[0].url as string | null) ?? null, // the worker sends to the URL as stored
+    encryptedSecret: (rows[0].secret as string | null) ?? null,
+  };
 }
 
 export interface OutboxBatch {

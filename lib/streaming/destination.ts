@@ -187,6 +187,33 @@ export function parseDestinationInput(body: unknown, { isNew }: { isNew: boolean
   return input;
 }
 
+/** What stands in for a hidden query value in a shown URL. */
+export const HIDDEN_VALUE = "…";
+
+/**
+ * A destination URL as people and the log see it: query values hidden (receivers put tokens there,
+ * e.g. `?token=`), names kept, so a token typed into the URL is no more visible than a secret.
+ * The delivery worker alone reads the stored URL.
+ */
+export function shownUrl(url: string): string {
+  const at = url.indexOf("?");
+  if (at < 0) return url;
+  const hash = url.indexOf("#", at);
+  const query = url.slice(at + 1, hash < 0 ? undefined : hash);
+  const names = query
+    .split("&")
+    .filter(Boolean)
+    .map((part) => (part.includes("=") ? `${part.slice(0, part.indexOf("="))}=${HIDDEN_VALUE}` : part));
+  return `${url.slice(0, at)}${names.length ? `?${names.join("&")}` : ""}${hash < 0 ? "" : url.slice(hash)}`;
+}
+
+/** An edit that leaves the shown URL as it was keeps the stored one (with its hidden values). */
+export function keepStoredUrl(body: unknown, storedUrl: string | null): unknown {
+  if (!storedUrl || typeof body !== "object" || body === null) return body;
+  const given = (body as { url?: unknown }).url;
+  return typeof given === "string" && given.trim() === shownUrl(storedUrl) ? { ...body, url: storedUrl } : body;
+}
+
 /** A fresh Standard Webhooks signing key (32 random bytes). */
 export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString("base64")}`;

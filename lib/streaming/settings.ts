@@ -12,9 +12,9 @@ import {
   updateDestination,
   type DestinationView,
 } from "@/db/streaming/destinations";
-import { loadTarget } from "@/db/streaming/outbox";
+import { loadTarget, storedUrl } from "@/db/streaming/outbox";
 import { AppError } from "@/lib/errors";
-import { parseDestinationInput } from "./destination";
+import { keepStoredUrl, parseDestinationInput } from "./destination";
 import { sendTestEvent } from "./test-event";
 import type { TenantContext } from "@/lib/domain";
 
@@ -48,9 +48,10 @@ export async function createFor(
 }
 
 export function updateFor(ctx: TenantContext, id: string, body: unknown): Promise<DestinationView> {
-  const input = parseDestinationInput(body, { isNew: false });
+  parseDestinationInput(body, { isNew: false }); // a 400 before anything is read
   return withTenantSql(getSql(), scopeOf(ctx), async (tx) => {
     const before = await getDestination(tx, scopeOf(ctx), id);
+    const input = parseDestinationInput(keepStoredUrl(body, await storedUrl(tx, scopeOf(ctx), id)), { isNew: false });
     const after = await updateDestination(tx, scopeOf(ctx), id, input);
     await recordStreamChange(tx, ctx, "update_log_stream", {
       before,

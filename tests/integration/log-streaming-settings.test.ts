@@ -158,4 +158,53 @@ describe("log streaming settings (handlers)", () => {
       await receiver.close();
     }
   });
+
+  it("hides a token in the URL's query wherever the URL is shown, and an edit that keeps the shown URL keeps the token", async () => {
+    const secret = "whsec_" + Buffer.alloc(32, 5).toString("base64");
+    const receiver = await startWebhookReceiver(secret);
+    try {
+      const url = receiver.url("/in?index=main&token=s3cr3t-query-token");
+      const created = await call(createStreamDestination, admin, {}, { name: "Tokened", kind: "webhook", url, secret });
+      const { destination } = await created.json();
+      expect(destination.url).toBe(receiver.url("/in?index=…&token=…"));
+      const listed = await (await call(listStreamDestinations, admin, {}, undefined, "GET")).text();
+      expect(listed).not.toContain("s3cr3t");
+
+      // The form sends back the URL as shown: the stored token stays, and the worker still uses it.
+      const changed = await call(
+        updateStreamDestination,
+        admin,
+        { id: destination.id },
+        { name: "Tokened (renamed)", kind: "webhook", url: destination.url },
+        "PUT",
+      );
+      expect(changed.status).toBe(200);
+      expect(await (await call(testStreamDestination, admin, { id: destination.id })).json()).toEqual({
+        delivered: true,
+        error: null,
+      });
+      expect(receiver.paths).toEqual(["/in?index=main&token=s3cr3t-query-token"]);
+
+      // A new URL replaces it.
+      const moved = await call(
+        updateStreamDestination,
+        admin,
+        { id: destination.id },
+        { name: "Tokened", kind: "webhook", url: receiver.url("/in?token=other") },
+        "PUT",
+      );
+      expect((await moved.json()).destination.url).toBe(receiver.url("/in?token=…"));
+      expect(await (await call(testStreamDestination, admin, { id: destination.id })).json()).toMatchObject({
+        delivered: true,
+      });
+      expect(receiver.paths.at(-1)).toBe("/in?token=other");
+
+      const log = await records(admin.tenantId);
+      expect(log.some((r) => r.details.includes("token=…"))).toBe(true);
+      for (const r of log) expect(r.details).not.toMatch(/s3cr3t|token=other/);
+      await call(deleteStreamDestination, admin, { id: destination.id }, undefined, "DELETE");
+    } finally {
+      await receiver.close();
+    }
+  });
 });

@@ -62,9 +62,9 @@ describe("blockedAddress", () => {
   });
 
   it("reads the policy from STREAM_PRIVATE_NETWORKS and refuses a value it does not know", () => {
-    expect(privateNetworksPolicy({})).toBe("deny");
-    expect(privateNetworksPolicy({ STREAM_PRIVATE_NETWORKS: "Allow" })).toBe("allow");
-    expect(() => privateNetworksPolicy({ STREAM_PRIVATE_NETWORKS: "yes" })).toThrow(
+    expect(privateNetworksPolicy({} as unknown as NodeJS.ProcessEnv)).toBe("deny");
+    expect(privateNetworksPolicy({ STREAM_PRIVATE_NETWORKS: "Allow" } as unknown as NodeJS.ProcessEnv)).toBe("allow");
+    expect(() => privateNetworksPolicy({ STREAM_PRIVATE_NETWORKS: "yes" } as unknown as NodeJS.ProcessEnv)).toThrow(
       /STREAM_PRIVATE_NETWORKS must be "deny" or "allow"/,
     );
   });
