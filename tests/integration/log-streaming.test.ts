@@ -141,6 +141,45 @@ describe("log streaming", () => {
     }
   });
 
+  it("compresses a large batch with gzip, and sends it plain to a receiver that answers 415, losing and doubling nothing", async () => {
+    const secret = generateWebhookSecret();
+    const accepting = await startWebhookReceiver(secret);
+    const refusing = await startWebhookReceiver(secret);
+    refusing.refuseGzip = true;
+    try {
+      const tenant = await createTenant(db.admin, "commercial");
+      const gzipped = await addDestination(sql, tenant, {
+        kind: "webhook",
+        url: accepting.url("/z"),
+        secret,
+        batchSize: 50,
+      });
+      const plain = await addDestination(sql, tenant, {
+        kind: "webhook",
+        url: refusing.url("/p"),
+        secret,
+        batchSize: 50,
+      });
+      const records = await ingest(sql, tenant, 120);
+      await drain(gzipped.id);
+      await drain(plain.id);
+      for (const receiver of [accepting, refusing]) {
+        expect(receiver.rejected).toEqual([]);
+        expect(receiver.events.map((e) => e.time)).toEqual(records.map((r) => r.occurredAt.toISOString()));
+        expect(receiver.duplicateMessages).toBe(0);
+      }
+      // Three batches (50, 50, 20), each well over GZIP_MIN_BYTES.
+      expect(accepting.encodings).toEqual(["gzip", "gzip", "gzip"]);
+      // One refusal, the same message plain at once, then plain from the start.
+      expect(refusing.encodings).toEqual(["gzip", "identity", "identity", "identity"]);
+      const view = await withTenantSql(sql, tenant, (tx) => getDestination(tx, tenant, plain.id));
+      expect(view).toMatchObject({ deliveredCount: 120, consecutiveFailures: 0, lastError: null });
+    } finally {
+      await accepting.close();
+      await refusing.close();
+    }
+  });
+
   it("delivers OCSF to a Splunk HEC endpoint with the token; a wrong token fails in words and retries", async () => {
     const receiver = await startHecReceiver("hec-token-1");
     try {

@@ -4,6 +4,7 @@ import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import { Webhook } from "standardwebhooks";
 import { freePort } from "../../lib/embedded-db";
 
@@ -38,6 +39,10 @@ interface HttpReceiver {
   answerDelayMs: number;
   /** Requests whose message id was already taken (dropped, answered 200). */
   duplicateMessages: number;
+  /** Each request's Content-Encoding ("identity" when none). */
+  encodings: string[];
+  /** Answer 415 to a gzip-encoded body, as a server without decompression does. */
+  refuseGzip: boolean;
   down(): Promise<void>;
   up(): Promise<void>;
   close(): Promise<void>;
@@ -58,18 +63,26 @@ async function httpReceiver(
     requests: 0,
     answerDelayMs: 0,
     duplicateMessages: 0,
+    encodings: [],
+    refuseGzip: false,
     async up() {
       if (server) return;
       server = http.createServer((req, res) => {
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", () => {
-          const body = Buffer.concat(chunks).toString("utf8");
+          const raw = Buffer.concat(chunks);
+          const encoding = String(req.headers["content-encoding"] ?? "identity");
           receiver.requests++;
+          receiver.encodings.push(encoding);
+          // As a web server does: the body is decoded before the handler (and the signature check) sees it.
+          const refused = encoding === "gzip" && receiver.refuseGzip;
           const answer =
             receiver.answerWith !== null
               ? { status: receiver.answerWith, body: "refused by the test" }
-              : handle(req, body, receiver);
+              : refused
+                ? { status: 415, body: "gzip is not accepted here" }
+                : handle(req, (encoding === "gzip" ? gunzipSync(raw) : raw).toString("utf8"), receiver);
           setTimeout(() => {
             res.writeHead(answer.status, { "content-type": "application/json" });
             res.end(answer.body ?? "{}");

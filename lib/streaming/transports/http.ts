@@ -27,7 +27,7 @@ function retryAfterMs(value: string | null): number | undefined {
  */
 export async function postOrThrow(
   url: string,
-  body: string,
+  body: string | Uint8Array,
   headers: Record<string, string>,
   timeoutMs: number,
   describeBody: (status: number, text: string) => string = (_s, text) => text,
@@ -63,5 +63,6 @@ export async function postOrThrow(
     throw new DeliveryError(`${said}: redirects are not followed; enter the final URL`);
   throw new DeliveryError(detail ? `${said}: ${detail}` : said, {
     retryAfterMs: retryAfterMs(response.headers.get("retry-after")),
+    status: response.status,
   });
 }

@@ -36,7 +36,7 @@ export interface SendOptions {
 export class DeliveryError extends Error {
   constructor(
     message: string,
-    readonly options: { gone?: boolean; retryAfterMs?: number } = {},
+    readonly options: { gone?: boolean; retryAfterMs?: number; status?: number } = {},
   ) {
     super(message);
     this.name = "DeliveryError";

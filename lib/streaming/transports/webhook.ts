@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import { Webhook } from "standardwebhooks";
 import { postOrThrow } from "./http";
 import { DeliveryError, type OutgoingEvent, type SendOptions, type TransportTarget } from "./types";
@@ -7,7 +9,18 @@ import { DeliveryError, type OutgoingEvent, type SendOptions, type TransportTarg
  * Standard Webhooks: the body is signed with the destination's key by the standardwebhooks
  * library (webhook-id, webhook-timestamp, webhook-signature). One event per request is a JSON
  * object; more are NDJSON, one event per line.
+ *
+ * A batch of some size goes gzip-compressed (Content-Encoding: gzip; the signature covers the
+ * NDJSON itself, which is what a receiver verifies once its server has decoded the body). A
+ * receiver that refuses it (415 Unsupported Media Type) gets the same message again uncompressed
+ * at once, and from then on, for as long as this worker runs.
  */
+
+/** Below this, compressing saves less than it costs. */
+export const GZIP_MIN_BYTES = 1024;
+const gzipAsync = promisify(gzip);
+/** Destinations (by id and URL) whose receiver answered 415 to a compressed body. */
+const refusesGzip = new Set<string>();
 
 /**
  * The message id: the single event's id, or a digest of the batch's event ids, so a batch sent
@@ -40,14 +53,21 @@ export async function sendWebhook(target: TransportTarget, events: OutgoingEvent
   if (!options.secret) throw new DeliveryError("the destination has no signing key: enter one again");
   const { body, contentType } = webhookBody(events);
   const messageId = options.messageId ?? webhookMessageId(events);
-  await postOrThrow(
-    target.url,
-    body,
-    {
-      "content-type": contentType,
-      "user-agent": "partner-activity-log-streaming/1",
-      ...signedWebhookHeaders(options.secret, messageId, body),
-    },
-    options.timeoutMs,
-  );
+  const headers = {
+    "content-type": contentType,
+    "user-agent": "partner-activity-log-streaming/1",
+    ...signedWebhookHeaders(options.secret, messageId, body),
+  };
+  const receiver = `${target.id} ${target.url}`;
+  if (events.length > 1 && Buffer.byteLength(body) >= GZIP_MIN_BYTES && !refusesGzip.has(receiver)) {
+    const compressed = await gzipAsync(body, { level: 1 }); // fast: the network, not the ratio, is the goal
+    try {
+      await postOrThrow(target.url, compressed, { ...headers, "content-encoding": "gzip" }, options.timeoutMs);
+      return;
+    } catch (error) {
+      if (!(error instanceof DeliveryError) || error.options.status !== 415) throw error;
+      refusesGzip.add(receiver);
+    }
+  }
+  await postOrThrow(target.url, body, headers, options.timeoutMs);
 }
