@@ -124,7 +124,10 @@ export async function nextBatch(
   scope: TenantScope,
   destinationId: string,
   limit: number,
+  /** Only rows after this outbox id: the batch after one still being sent. */
+  afterId?: string,
 ): Promise<OutboxBatch> {
+  const after = afterId === undefined ? "" : "and id > $5::int8";
   const rows = await tx.unsafe<BatchRow[]>(
     `select o.id::text as outbox_id, r.id::text as record_id, r.cloud,
             (extract(epoch from r.occurred_at) * 1000)::float8 as occurred_ms,
@@ -133,7 +136,7 @@ export async function nextBatch(
             r.user_principal_name, r.application_id, r.correlation_id,
             det.resource_old_value, det.resource_new_value, det.customized_data
      from (select id, record_id, occurred_at from stream_outbox
-           where tenant_id = $1 and cloud = $2 and destination_id = $3 order by id limit $4) o
+           where tenant_id = $1 and cloud = $2 and destination_id = $3 ${after} order by id limit $4) o
      left join lateral (
        select * from activity_records r
        where r.tenant_id = $1 and r.cloud = $2 and r.occurred_at = o.occurred_at and r.id = o.record_id
@@ -143,7 +146,9 @@ export async function nextBatch(
        where det.tenant_id = $1 and det.occurred_at = o.occurred_at and det.record_id = o.record_id
        limit 1) det on true
      order by o.id`,
-    [scope.tenantId, scope.cloud, destinationId, limit],
+    afterId === undefined
+      ? [scope.tenantId, scope.cloud, destinationId, limit]
+      : [scope.tenantId, scope.cloud, destinationId, limit, afterId],
   );
   return {
     outboxIds: rows.map((r) => r.outbox_id),
@@ -176,16 +181,25 @@ export async function markDelivered(
   scope: TenantScope,
   destinationId: string,
   batch: OutboxBatch,
-): Promise<void> {
+  lease?: { worker: string; leaseMs: number },
+): Promise<{ goOn: boolean }> {
   await tx`
     delete from stream_outbox
     where tenant_id = ${scope.tenantId} and destination_id = ${destinationId} and id = any(${batch.outboxIds}::int8[])`;
-  await tx`
+  // The holder's lease is extended with the acknowledgement; whether the turn may go on (still on,
+  // not paused, still ours) comes back with it, so a pause takes effect at the next batch.
+  const worker = lease?.worker ?? null;
+  const leaseSeconds = (lease?.leaseMs ?? 0) / 1000;
+  const rows = await tx<Array<{ go_on: boolean }>>`
     update stream_destinations
     set delivered_count = delivered_count + ${batch.records.length}, consecutive_failures = 0,
         last_delivered_at = case when ${batch.records.length}::int > 0 then now() else last_delivered_at end,
-        next_attempt_at = now()
-    where tenant_id = ${scope.tenantId} and cloud = ${scope.cloud} and id = ${destinationId}`;
+        next_attempt_at = now(),
+        lease_until = case when lease_owner = ${worker}::uuid
+                           then now() + make_interval(secs => ${leaseSeconds}::float8) else lease_until end
+    where tenant_id = ${scope.tenantId} and cloud = ${scope.cloud} and id = ${destinationId}
+    returning (enabled and paused_at is null and lease_owner is not distinct from ${worker}::uuid) as go_on`;
+  return { goOn: rows[0]?.go_on === true };
 }
 
 export interface FailureUpdate {

@@ -11,6 +11,7 @@ import {
   releaseDestination,
   type DeliveryTarget,
   type DueDestination,
+  type OutboxBatch,
 } from "@/db/streaming/outbox";
 import { decryptSecret, SecretBoxError } from "@/lib/secret-box";
 import { secretOwner, secretPurpose } from "./destination";
@@ -78,28 +79,48 @@ export function openSecret(target: DeliveryTarget): string | null {
   }
 }
 
-type BatchOutcome = { done: boolean; delivered: number; error?: string; busy?: boolean };
+type BatchOutcome = { delivered: number; error?: string; goOn?: boolean };
 
 type Resolved = Required<Omit<DeliveryOptions, "sql" | "log">>;
 
+type Claimed = { target: DeliveryTarget; batch: OutboxBatch };
+
 /**
- * One batch: claim the lease and read the oldest rows (one short transaction), send with no
- * transaction open, then delete what the receiver acknowledged or record the failure (another).
- * A worker that dies between the two leaves the rows queued; its lease runs out and the batch is
- * sent again, with the same event ids and webhook-id.
+ * Claims the lease and reads the oldest queued rows, in one short transaction; null when another
+ * worker holds the destination (or it is not due, or gone).
  */
-async function deliverBatch(sql: Sql, due: DueDestination, worker: string, options: Resolved): Promise<BatchOutcome> {
+async function claimBatch(sql: Sql, due: DueDestination, worker: string, options: Resolved): Promise<Claimed | null> {
   const scope: TenantScope = { tenantId: due.tenantId, cloud: due.cloud };
-  const leaseMs = options.timeoutMs + LEASE_SLACK_MS;
-  const claimed = await withTenantSql(sql, scope, async (tx) => {
-    if (!(await claimDestination(tx, scope, due.id, worker, leaseMs))) return null;
+  return withTenantSql(sql, scope, async (tx) => {
+    if (!(await claimDestination(tx, scope, due.id, worker, options.timeoutMs + LEASE_SLACK_MS))) return null;
     const target = await loadTarget(tx, scope, due.id);
     if (!target) return null;
     return { target, batch: await nextBatch(tx, scope, due.id, target.batchSize) };
   });
-  if (!claimed) return { done: true, delivered: 0, busy: true };
-  const { target, batch } = claimed;
-  if (batch.outboxIds.length === 0) return { done: true, delivered: 0 };
+}
+
+/** The rows after `afterId` (the last of a batch still being sent), read under the lease this turn holds. */
+async function readAhead(sql: Sql, due: DueDestination, target: DeliveryTarget, afterId: string): Promise<Claimed> {
+  const scope: TenantScope = { tenantId: due.tenantId, cloud: due.cloud };
+  return withTenantSql(sql, scope, async (tx) => ({
+    target,
+    batch: await nextBatch(tx, scope, due.id, target.batchSize, afterId),
+  }));
+}
+
+/**
+ * Sends a claimed batch with no transaction open, then deletes what the receiver acknowledged or
+ * records the failure (another short transaction). A worker that dies between the two leaves the
+ * rows queued; its lease runs out and the batch is sent again, with the same event ids and webhook-id.
+ */
+async function sendBatch(
+  sql: Sql,
+  due: DueDestination,
+  { target, batch }: Claimed,
+  worker: string,
+  options: Resolved,
+): Promise<BatchOutcome> {
+  const scope: TenantScope = { tenantId: due.tenantId, cloud: due.cloud };
   const events = batch.records.map((record) => toOutgoing(target, record));
   let failure: DeliveryError | null = null;
   try {
@@ -111,8 +132,10 @@ async function deliverBatch(sql: Sql, due: DueDestination, worker: string, optio
         : new DeliveryError(`could not send: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (!failure) {
-    await withTenantSql(sql, scope, (tx) => markDelivered(tx, scope, due.id, batch));
-    return { done: batch.outboxIds.length < target.batchSize, delivered: events.length };
+    const { goOn } = await withTenantSql(sql, scope, (tx) =>
+      markDelivered(tx, scope, due.id, batch, { worker, leaseMs: options.timeoutMs + LEASE_SLACK_MS }),
+    );
+    return { delivered: events.length, goOn };
   }
   const failures = target.consecutiveFailures + 1;
   const pauseReason = failure.options.gone
@@ -127,10 +150,15 @@ async function deliverBatch(sql: Sql, due: DueDestination, worker: string, optio
       pauseReason,
     }),
   );
-  return { done: true, delivered: 0, error: failure.message };
+  return { delivered: 0, error: failure.message };
 }
 
-/** Serves one destination, batch after batch, until its queue is empty, a send fails or its turn ends. */
+/**
+ * Serves one destination, batch after batch, until its queue is empty, a send fails or its turn
+ * ends. Sends stay one at a time, in order; while one is on the wire the next batch is read, so the
+ * receiver's round trip and the database's read overlap. A failed send, or a pause meanwhile,
+ * discards that read.
+ */
 export async function serveDestination(
   sql: Sql,
   due: DueDestination,
@@ -142,12 +170,34 @@ export async function serveDestination(
   const turn: DestinationTurn = { destinationId: due.id, delivered: 0 };
   const scope: TenantScope = { tenantId: due.tenantId, cloud: due.cloud };
   try {
+    const first = await claimBatch(sql, due, worker, resolved);
+    if (!first) {
+      turn.busy = true;
+      return turn;
+    }
+    let claimed: Claimed = first;
     for (;;) {
-      const outcome = await deliverBatch(sql, due, worker, resolved);
+      const { batch, target } = claimed;
+      if (batch.outboxIds.length === 0) return turn;
+      const more = batch.outboxIds.length >= target.batchSize && Date.now() < turnEnds;
+      // Settled at once (a value or the error), so a read that is discarded never goes unhandled.
+      const next = more
+        ? readAhead(sql, due, target, batch.outboxIds.at(-1)!).then(
+            (value) => ({ value }),
+            (error: unknown) => ({ error }),
+          )
+        : null;
+      const outcome = await sendBatch(sql, due, claimed, worker, resolved);
       turn.delivered += outcome.delivered;
-      if (outcome.error) turn.error = outcome.error;
-      if (outcome.busy) turn.busy = true;
-      if (outcome.done || Date.now() >= turnEnds) return turn;
+      if (outcome.error) {
+        turn.error = outcome.error;
+        await next;
+        return turn;
+      }
+      const read = await next;
+      if (!read || !outcome.goOn) return turn; // nothing more, or paused, turned off or taken over meanwhile
+      if ("error" in read) throw read.error;
+      claimed = read.value;
     }
   } finally {
     if (!turn.busy)

@@ -61,11 +61,20 @@ describe("log streaming faults", () => {
         expect(await pendingCount(db.admin, destination.id)).toBe(RECORDS);
         expect(logs.some((l) => /connection was refused/.test(l))).toBe(true);
 
-        // A worker died holding the destination's lease: nobody sends until it runs out.
-        const [lease] = await db.admin<[{ until_ms: number }]>`
-          update stream_destinations set lease_owner = gen_random_uuid(), lease_until = now() + interval '1.5 seconds'
-          where id = ${destination.id}
-          returning (extract(epoch from lease_until) * 1000)::float8 as until_ms`;
+        // A worker died holding the destination's lease: nobody sends until it runs out. The lease
+        // is taken between two turns (when no live worker holds it), as a dead worker's would be.
+        let lease: { until_ms: number } | undefined;
+        await waitFor(
+          async () => {
+            [lease] = await db.admin<[{ until_ms: number }?]>`
+              update stream_destinations set lease_owner = gen_random_uuid(), lease_until = now() + interval '1.5 seconds'
+              where id = ${destination.id} and (lease_owner is null or lease_until < now())
+              returning (extract(epoch from lease_until) * 1000)::float8 as until_ms`;
+            return lease !== undefined;
+          },
+          20_000,
+          "the lease to be free between two turns",
+        );
         // Back, but slow: its first answers come after the worker stopped waiting (a lost
         // acknowledgement), so that batch is sent again with the same webhook-id, and the receiver
         // drops the copy.

@@ -180,6 +180,36 @@ describe("log streaming", () => {
     }
   });
 
+  it("reads the next batch while one is on the wire, yet a pause during the send stops the turn after it", async () => {
+    const secret = generateWebhookSecret();
+    const receiver = await startWebhookReceiver(secret);
+    try {
+      const tenant = await createTenant(db.admin, "commercial");
+      const destination = await addDestination(sql, tenant, {
+        kind: "webhook",
+        url: receiver.url("/slow"),
+        secret,
+        batchSize: 10,
+      });
+      const records = await ingest(sql, tenant, 30);
+      receiver.answerDelayMs = 400;
+      const turn = serveDestination(sql, { ...tenant, id: destination.id }, options);
+      await waitFor(() => receiver.requests === 1, 10_000, "the first batch to be on the wire");
+      await db.admin`update stream_destinations set paused_at = now(), paused_reason = 'test' where id = ${destination.id}`;
+      expect(await turn).toMatchObject({ delivered: 10 });
+      expect(receiver.requests).toBe(1);
+      expect(await pendingCount(db.admin, destination.id)).toBe(20);
+
+      receiver.answerDelayMs = 0;
+      await withTenantSql(sql, tenant, (tx) => resumeDestination(tx, tenant, destination.id));
+      expect(await serveDestination(sql, { ...tenant, id: destination.id }, options)).toMatchObject({ delivered: 20 });
+      expect(receiver.events.map((e) => e.time)).toEqual(records.map((r) => r.occurredAt.toISOString()));
+      expect(receiver.requests).toBe(3);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it("delivers OCSF to a Splunk HEC endpoint with the token; a wrong token fails in words and retries", async () => {
     const receiver = await startHecReceiver("hec-token-1");
     try {
