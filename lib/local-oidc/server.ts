@@ -198,7 +198,7 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
     // Mounted below the issuer path: oidc-provider derives its mount point from originalUrl.
     (req as http.IncomingMessage & { originalUrl?: string }).originalUrl = url;
     req.url = rest;
-    authority.handle(req, res);
+    void authority.handle(req, res); // Koa answers its own errors
   });
 
   await new Promise<void>((resolve, reject) => {

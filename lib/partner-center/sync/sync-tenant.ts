@@ -169,11 +169,16 @@ export async function syncTenant(sql: Sql, scope: TenantScope, options: SyncOpti
       const firstPages = new Map<number, ReturnType<typeof fetch>>();
       const firstPage = (index: number) => {
         let promise = firstPages.get(index);
-        if (!promise) firstPages.set(index, (promise = fetch({ index, continuation: null, page: 1 })));
+        if (!promise) {
+          promise = fetch({ index, continuation: null, page: 1 });
+          // A look-ahead the run never gets to (it ended on an earlier day) must not reject unobserved.
+          promise.catch(() => {});
+          firstPages.set(index, promise);
+        }
         return promise;
       };
       const lookAhead = (from: number) => {
-        for (let i = from; i < Math.min(ranges.length, from + LOOKAHEAD_DAYS); i++) firstPage(i);
+        for (let i = from; i < Math.min(ranges.length, from + LOOKAHEAD_DAYS); i++) void firstPage(i);
       };
       let request: Request | null = ranges.length ? { index: 0, continuation: null, page: 1 } : null;
       let inflight = request && firstPage(0);
