@@ -46,7 +46,7 @@ export default async function CustomersPage() {
                     {c.companyName}
                   </Link>
                 </td>
-                <td className="px-3 py-2">{c.domain}</td>
+                <td className="px-3 py-2 break-all">{c.domain}</td>
                 <td className="px-3 py-2 tabular-nums">
                   <time dateTime={c.createdAt.toISOString()}>{formatDate(c.createdAt, "UTC", locale)}</time>
                 </td>

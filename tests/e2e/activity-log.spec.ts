@@ -280,9 +280,11 @@ test("a database failure shows an error, never an empty log", async ({ page }) =
 
 test("a sales agent is told they lack access", async ({ page }) => {
   await signIn(page, "sales@contoso.example");
+  // Customers is the portal's own page, in the header's navigation; the log is not offered.
+  await expect(page.getByRole("navigation", { name: "Portal" }).getByRole("link", { name: "Customers" })).toBeVisible();
   await page.getByRole("button", { name: "Account settings" }).click();
   const menu = page.getByRole("list", { name: "Account settings" });
-  await expect(menu.getByRole("link", { name: "Customers" })).toBeVisible();
+  await expect(menu.getByRole("link", { name: "Sessions" })).toBeVisible();
   await expect(menu.getByRole("link", { name: "Activity log" })).toHaveCount(0);
   const response = await page.goto("/account/activity-log");
   expect(response?.status()).toBe(403);

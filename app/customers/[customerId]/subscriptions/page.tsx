@@ -72,10 +72,10 @@ export default async function SubscriptionsPage({
                 <th scope="col" className="px-3 py-2 text-right font-semibold">
                   {t("quantity")}
                 </th>
-                <th scope="col" className="px-3 py-2 text-left font-semibold">
+                <th scope="col" className="px-3 py-2 text-left font-semibold whitespace-nowrap">
                   {t("status")}
                 </th>
-                <th scope="col" className="px-3 py-2 text-left font-semibold">
+                <th scope="col" className="px-3 py-2 text-left font-semibold whitespace-nowrap">
                   {t("billingCycle")}
                 </th>
                 <th scope="col" className="px-3 py-2 text-left font-semibold">
@@ -88,8 +88,8 @@ export default async function SubscriptionsPage({
                 <tr key={s.id} data-testid="subscription-row">
                   <td className="px-3 py-2">{s.offerName}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{formatNumber(s.quantity, locale)}</td>
-                  <td className="px-3 py-2">{translatedSubscriptionStatus(labels, s.status)}</td>
-                  <td className="px-3 py-2">{translatedBillingCycle(labels, s.billingCycle)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">{translatedSubscriptionStatus(labels, s.status)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">{translatedBillingCycle(labels, s.billingCycle)}</td>
                   <td className="px-3 py-2 tabular-nums">
                     <time dateTime={s.createdAt.toISOString()}>{formatDateTime(s.createdAt, "UTC", locale)}</time>
                   </td>
