@@ -12,6 +12,11 @@ export interface ActivityVolume {
   seed: number;
   customers: Array<{ id: string; companyName: string; domain: string }>;
   userPrincipalNames: string[];
+  /**
+   * Store each record as arriving when it occurred (recorded_at = occurred_at, never later than
+   * now) rather than now: the demo's history, so that its past hours can be sealed at once.
+   */
+  arrivedWhenOccurred?: boolean;
   /** Rows per INSERT statement: bounds memory and temp space for millions of rows. */
   chunkSize?: number;
 }
@@ -46,7 +51,7 @@ const caseOf = (column: 1 | 2) =>
 
 function buildStatement(): string {
   // $1 tenant, $2 cloud, $3 total count, $4 from, $5 to, $6 seed, $7 id base, $8..$10 customers,
-  // $11 users, $12 offers, $13 skus, $14 applications, $15 first g, $16 last g.
+  // $11 users, $12 offers, $13 skus, $14 applications, $15 first g, $16 last g, $17 arrived when occurred.
   const q = `
 WITH gen AS (
   SELECT g, ${rnd(1)} AS r_op, ${rnd(2)} AS r_status, ${rnd(3)} AS r_time, ${rnd(4)} AS r_cust,
@@ -83,9 +88,9 @@ WITH gen AS (
               ELSE md5($6::text || ':' || $1::text || ':chain:' || grp)::uuid END AS correlation_id
   FROM typed
 ), ins AS (
-  INSERT INTO activity_records (id, tenant_id, cloud, occurred_at, customer_id, customer_name, operation_type,
+  INSERT INTO activity_records (id, tenant_id, cloud, occurred_at, recorded_at, customer_id, customer_name, operation_type,
                                 resource_type, operation_status, user_principal_name, application_id, correlation_id)
-  SELECT $7::bigint + g, $1::uuid, $2::text, at, customer_id, customer_name, op, res, status,
+  SELECT $7::bigint + g, $1::uuid, $2::text, at, CASE WHEN $17::boolean THEN least(at, now()) ELSE now() END, customer_id, customer_name, op, res, status,
          ($11::text[])[1 + floor(r_user * cardinality($11::text[]))::int],
          ($14::text[])[1 + floor(r_app * cardinality($14::text[]))::int],
          correlation_id
@@ -177,6 +182,7 @@ export async function generateActivity(sql: Sql, volume: ActivityVolume): Promis
     [...APPLICATIONS],
     first,
     last,
+    volume.arrivedWhenOccurred ?? false,
   ];
   for (let first = 1; first <= count; first += chunkSize) {
     const last = Math.min(count, first + chunkSize - 1);

@@ -141,6 +141,8 @@ export async function seedDemo(databaseUrl: string, options: SeedOptions = {}): 
           seed: seed + tenantIndex,
           customers,
           userPrincipalNames: tenant.users.map((u) => u.userPrincipalName),
+          // The history arrived as it happened: its past hours are sealed by the first sealing run.
+          arrivedWhenOccurred: true,
         });
       });
       summary.tenants += 1;

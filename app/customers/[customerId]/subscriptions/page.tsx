@@ -61,7 +61,13 @@ export default async function SubscriptionsPage({
           {t("empty")}
         </p>
       ) : (
-        <div className="overflow-x-auto rounded border border-gray-200 bg-white">
+        // A phone scrolls the table within its box, which the keyboard can reach and scroll too.
+        <div
+          className="overflow-x-auto rounded border border-gray-200 bg-white"
+          tabIndex={0}
+          role="region"
+          aria-label={t("caption", { customer: customer.companyName })}
+        >
           <table className="min-w-full divide-y divide-gray-200 text-sm">
             <caption className="sr-only">{t("caption", { customer: customer.companyName })}</caption>
             <thead className="bg-gray-50">
