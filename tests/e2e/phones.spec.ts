@@ -86,7 +86,7 @@ for (const vp of VIEWPORTS) {
         }
 
         // A record opens in place, below its own card, and its details fit the screen too.
-        const order = rows.filter({ hasText: l.locale === "en" ? "Created an order" : "주문" }).first();
+        const order = rows.filter({ hasText: l.locale === "en" ? "Created order" : "주문" }).first();
         const toggle = order.getByRole("button", { name: l.showDetails });
         await toggle.click();
         await expect(toggle).toHaveAttribute("aria-expanded", "true");
@@ -130,4 +130,20 @@ test("a tablet folds the partner user into the details", async ({ page }) => {
   await expectFitsScreen(page);
   await page.setViewportSize({ width: 1350, height: 900 });
   await expect(page.getByRole("columnheader", { name: "Partner user" })).toBeVisible();
+});
+
+test("the local sign-in page names the demo accounts; a US Government session is unmistakable", async ({ page }) => {
+  await page.goto("/");
+  await page.getByTestId("sign-in-usgov").click();
+  const demo = page.getByRole("region", { name: "Demo accounts" });
+  await expect(demo).toContainText("admin@tailspin.example");
+  await expect(demo).toContainText("demo-password");
+  await expect(demo).not.toContainText("admin@contoso.example"); // another cloud's account
+  await page.getByLabel("Email").fill("admin@tailspin.example");
+  await page.getByLabel("Password").fill("demo-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("header-tenant")).toBeVisible();
+  await expect(page.getByTestId("cloud-banner")).toContainText("US Government cloud");
+  await expect(page.locator("header")).toHaveAttribute("data-cloud", "usgov");
+  await expectNoSeriousViolations(page);
 });

@@ -46,7 +46,7 @@ test("viewing the log is itself recorded", async ({ page }) => {
   await expect(page.getByTestId("activity-row").first()).toBeVisible();
   await page.goto("/account/activity-log?action=view_activity_log");
   const row = page.getByTestId("activity-row").filter({ hasText: "billing@contoso.example" }).first();
-  await expect(row).toContainText("Viewed the activity log");
+  await expect(row).toContainText("Viewed activity log");
   await row.getByRole("button", { name: "Show details" }).click();
   const details = page.getByTestId("activity-details");
   await expect(details.getByTestId("log-access")).toContainText("Status: Failed");
