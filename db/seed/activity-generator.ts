@@ -67,7 +67,7 @@ WITH gen AS (
   SELECT chained.*,
          CASE WHEN chain = 'order' THEN (ARRAY['create_order', 'update_subscription', 'update_subscription', 'update_customer_user_licenses'])[pos + 1]
               WHEN chain = 'progress' THEN 'transfer_subscriptions'
-              ELSE ${caseOf(1)} END AS op,
+              ELSE ${caseOf(1)} END AS op0,
          CASE WHEN chain = 'order' THEN (ARRAY['order', 'subscription', 'subscription', 'license'])[pos + 1]
               WHEN chain = 'progress' THEN 'subscription'
               ELSE ${caseOf(2)} END AS res,
@@ -78,15 +78,33 @@ WITH gen AS (
          1 + floor((CASE WHEN chain IS NULL THEN r_cust ELSE r_grp_cust END) * cardinality($8::uuid[]))::int AS ci,
          date_trunc('milliseconds', $4::timestamptz + ($5::timestamptz - $4::timestamptz) * ((g - 1 + r_time) / $3::float8)) AS at
   FROM chained
-), shaped AS (
+), once AS (
+  -- A customer is added once: its first successful "Add customer" stays one (the seed dates the
+  -- customer by it), and a later success would add it again, so it is a billing profile update.
   SELECT typed.*,
+         CASE WHEN op0 = 'add_customer' AND status = 'succeeded'
+                   AND row_number() OVER (PARTITION BY ci, op0, status ORDER BY g) > 1
+              THEN 'update_customer_billing_profile' ELSE op0 END AS op
+  FROM typed
+), shaped AS (
+  SELECT once.*,
          CASE WHEN op = 'add_customer' AND status = 'failed' THEN NULL ELSE ($8::uuid[])[ci] END AS customer_id,
          CASE WHEN op = 'add_customer' AND status = 'failed' THEN NULL ELSE ($9::text[])[ci] END AS customer_name,
          ($10::text[])[ci] AS domain,
          ($12::text[])[1 + floor(r_a * cardinality($12::text[]))::int] AS offer,
+         -- A subscription keeps its offer: the one its order line had (in an order chain), or one
+         -- fixed by the customer's subscription slot (elsewhere).
+         CASE WHEN chain = 'order'
+              THEN ($12::text[])[1 + (abs(hashint8extended(${grp} * ${CHAIN_GROUP} * 1000 + pos, $6::bigint)) % cardinality($12::text[]))::int]
+              ELSE ($12::text[])[1 + (abs(hashint8extended(ci * 4 + floor(r_b * 4)::int, $6::bigint + 7)) % cardinality($12::text[]))::int]
+         END AS sub_offer,
+         CASE WHEN chain = 'order'
+              THEN 1 + (abs(hashint8extended(${grp} * ${CHAIN_GROUP} * 1000 + pos, $6::bigint + 1)) % 250)::int
+              ELSE 1 + floor(r_b * 200)::int
+         END AS sub_quantity,
          CASE WHEN chain IS NULL THEN md5($6::text || ':' || $1::text || ':' || g)::uuid
               ELSE md5($6::text || ':' || $1::text || ':chain:' || grp)::uuid END AS correlation_id
-  FROM typed
+  FROM once
 ), ins AS (
   INSERT INTO activity_records (id, tenant_id, cloud, occurred_at, recorded_at, customer_id, customer_name, operation_type,
                                 resource_type, operation_status, user_principal_name, application_id, correlation_id)
@@ -102,7 +120,7 @@ SELECT $1::uuid, at, $7::bigint + g,
     WHEN 'update_subscription' THEN jsonb_build_object(
       'subscriptionId', CASE WHEN chain = 'order' THEN md5('line:' || $1::text || ':' || (grp * ${CHAIN_GROUP}) || ':' || pos)::uuid
                              ELSE md5('sub:' || $1::text || ':' || ci || ':' || floor(r_b * 4))::uuid END,
-      'offerName', offer, 'quantity', 1 + floor(r_b * 200)::int, 'status', 'active', 'autoRenewEnabled', true)
+      'offerName', sub_offer, 'quantity', sub_quantity, 'status', 'active', 'autoRenewEnabled', true)
     WHEN 'update_customer_user_licenses' THEN jsonb_build_object(
       'userPrincipalName', 'user' || (g % 300) || '@' || domain,
       'assignedLicenses', jsonb_build_array(($13::text[])[1 + floor(r_a * cardinality($13::text[]))::int]))
@@ -126,7 +144,7 @@ SELECT $1::uuid, at, $7::bigint + g,
     WHEN 'update_subscription' THEN jsonb_build_object(
       'subscriptionId', CASE WHEN chain = 'order' THEN md5('line:' || $1::text || ':' || (grp * ${CHAIN_GROUP}) || ':' || pos)::uuid
                              ELSE md5('sub:' || $1::text || ':' || ci || ':' || floor(r_b * 4))::uuid END,
-      'offerName', offer, 'quantity', greatest(1, 1 + floor(r_b * 200)::int + floor(r_c * 41)::int - 20),
+      'offerName', sub_offer, 'quantity', greatest(1, sub_quantity + floor(r_c * 41)::int - 20),
       'status', 'active', 'autoRenewEnabled', r_c < 0.9)
     WHEN 'update_customer_user_licenses' THEN jsonb_build_object(
       'userPrincipalName', 'user' || (g % 300) || '@' || domain,
