@@ -118,15 +118,6 @@ export function AccountSettingsMenu({
           )}
           <li>
             <Link
-              href={ROUTES.customers}
-              onClick={() => setOpen(false)}
-              className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand"
-            >
-              {t("customers")}
-            </Link>
-          </li>
-          <li>
-            <Link
               href={ROUTES.sessions}
               onClick={() => setOpen(false)}
               className="block px-3 py-2 text-sm hover:bg-gray-100 focus:bg-gray-100 focus-visible:outline focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-brand"

@@ -8,6 +8,7 @@ import { can } from "@/lib/auth/permissions";
 import { servedClouds } from "@/lib/clouds";
 import { AccountSettingsMenu } from "./account-settings-menu";
 import { CloudBadge } from "./cloud-badge";
+import { HeaderMenu } from "./header-menu";
 import { LocaleSwitcher } from "./locale-switcher";
 import { ROUTES } from "@/lib/routes";
 
@@ -20,23 +21,41 @@ export async function SiteHeader() {
   const signedIn = !!ctx;
   const badgeCloud = signedIn ? session!.cloud : clouds.length === 1 ? clouds[0] : undefined;
 
+  const usgov = badgeCloud === "usgov";
+
   return (
-    <header className="bg-brand-dark text-white">
+    <header
+      className={usgov ? "border-t-4 border-amber-400 bg-slate-900 text-white" : "bg-brand-dark text-white"}
+      data-cloud={badgeCloud}
+    >
+      {usgov && (
+        <p
+          className="bg-amber-400 px-4 py-0.5 text-center text-xs font-semibold text-slate-950"
+          data-testid="cloud-banner"
+        >
+          {t("header.usgovBanner")}
+        </p>
+      )}
       <div className="mx-auto flex min-h-14 max-w-7xl flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2 sm:px-6">
         <Link
           href="/"
-          className="rounded text-lg font-semibold tracking-tight whitespace-nowrap focus-visible:outline focus-visible:outline-2 focus-visible:outline-white"
+          className="rounded text-base font-semibold tracking-tight whitespace-nowrap sm:text-lg focus-visible:outline focus-visible:outline-2 focus-visible:outline-white"
         >
           {t("common.product")}
         </Link>
         {badgeCloud && <CloudBadge label={t(`clouds.${badgeCloud}`)} />}
-        <div
-          className="ml-auto flex flex-wrap items-center justify-end gap-x-4 gap-y-1 [&_a]:whitespace-nowrap [&_button]:whitespace-nowrap"
-          data-testid="header-actions"
-        >
+        {signedIn && (
+          <nav aria-label={t("header.primaryNav")} className="hidden sm:block">
+            <PrimaryLinks customers={t("header.customers")} />
+          </nav>
+        )}
+        <HeaderMenu>
           {signedIn && (
             <>
-              <div className="hidden text-right text-sm leading-tight sm:block">
+              <nav aria-label={t("header.primaryNav")} className="sm:hidden">
+                <PrimaryLinks customers={t("header.customers")} />
+              </nav>
+              <div className="px-2 text-sm leading-tight sm:px-0 sm:text-right">
                 <div className="font-medium" data-testid="header-tenant">
                   {session!.tenantName}
                 </div>
@@ -73,8 +92,24 @@ export async function SiteHeader() {
               </button>
             </form>
           )}
-        </div>
+        </HeaderMenu>
       </div>
     </header>
+  );
+}
+
+/** The portal's own pages (not account settings): one at a time, so the phone menu holds them too. */
+function PrimaryLinks({ customers }: { customers: string }) {
+  return (
+    <ul className="flex items-center gap-3 text-sm font-medium">
+      <li>
+        <Link
+          href={ROUTES.customers}
+          className="rounded px-2 py-1 underline-offset-2 hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-white"
+        >
+          {customers}
+        </Link>
+      </li>
+    </ul>
   );
 }

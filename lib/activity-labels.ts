@@ -12,10 +12,10 @@ import type { OperationStatus } from "@/lib/domain";
  *   English catalog holds exactly these English labels (tests/unit/i18n-catalogs.test.ts).
  */
 export const ACTION_LABELS: Readonly<Record<string, string>> = {
-  create_order: "Created an order",
+  create_order: "Created order",
   update_subscription: "Updated subscription",
   add_customer: "Added customer",
-  create_referral: "Created a referral",
+  create_referral: "Created referral",
   create_customer_user: "Created customer user",
   update_customer_user_licenses: "Updated customer user licenses",
   remove_partner_customer_relationship: "Removed partner-customer relationship",
@@ -23,20 +23,20 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   delete_customer_user: "Deleted customer user",
   update_customer_billing_profile: "Updated customer billing profile",
   purchase_subscription: "Purchased subscription",
-  view_activity_log: "Viewed the activity log",
-  export_activity_log: "Exported the activity log",
+  view_activity_log: "Viewed activity log",
+  export_activity_log: "Exported activity log",
   apply_log_retention: "Applied log retention",
-  end_user_session: "Ended a user's session",
+  end_user_session: "Ended user session",
   end_all_user_sessions: "Signed out everywhere",
   create_partner_center_connection: "Connected Partner Center",
-  update_partner_center_connection: "Changed the Partner Center connection",
-  create_log_stream: "Added a log streaming destination",
-  update_log_stream: "Changed a log streaming destination",
-  delete_log_stream: "Removed a log streaming destination",
+  update_partner_center_connection: "Updated Partner Center connection",
+  create_log_stream: "Added log streaming destination",
+  update_log_stream: "Updated log streaming destination",
+  delete_log_stream: "Deleted log streaming destination",
   pause_log_stream: "Paused log streaming",
   resume_log_stream: "Resumed log streaming",
-  replay_log_stream: "Replayed the log to a destination",
-  test_log_stream: "Sent a log streaming test event",
+  replay_log_stream: "Replayed log to destination",
+  test_log_stream: "Sent log streaming test event",
   // The rest of Partner Center's operation types (its SDK's OperationType, snake_case as its REST
   // API sends them), so records imported from Partner Center read as they do there.
   update_customer_qualification: "Updated customer qualification",
@@ -61,7 +61,7 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   create_partner_user: "Created partner user",
   update_partner_user: "Updated partner user",
   remove_partner_user: "Removed partner user",
-  update_referral: "Updated a referral",
+  update_referral: "Updated referral",
   get_software_key: "Retrieved software key",
   get_software_download_link: "Retrieved software download link",
   increase_spending_limit: "Increased spending limit",
@@ -209,7 +209,7 @@ export function catalogLabel(t: CatalogTranslator, group: string, value: string)
   return typeof t.raw(key) === "string" ? t(key) : null;
 }
 
-/** "Created an order" / "주문 생성"; an unknown type through the catalog's `fallbacks.action`. */
+/** "Created order" / "주문 생성"; an unknown type through the catalog's `fallbacks.action`. */
 export const translatedActionLabel = (t: CatalogTranslator, operationType: string): string =>
   catalogLabel(t, "actions", operationType) ??
   t("fallbacks.action", { label: humanise(operationType), type: operationType });

@@ -8,27 +8,43 @@
  */
 const cache = new Map<string, Intl.DateTimeFormat>();
 
+/*
+ * One way to write a date per language, the same in the table, the details, the summaries and
+ * every other screen: the month by name where the language writes it so (en: "Nov 4, 2026"), all
+ * numbers two digits where it writes dates in numbers (ko: "2026. 11. 04."), and the time always
+ * as two-digit 24-hour fields ("09:05:22"), so that a column of times lines up.
+ */
+const NUMERIC_DATES = /^(ko|ja|zh)(-|$)/;
+
+export function dateOptions(locale: string): Intl.DateTimeFormatOptions {
+  return NUMERIC_DATES.test(locale)
+    ? { year: "numeric", month: "2-digit", day: "2-digit" }
+    : { year: "numeric", month: "short", day: "numeric" };
+}
+
+export function dateTimeOptions(locale: string): Intl.DateTimeFormatOptions {
+  return { ...dateOptions(locale), hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" };
+}
+
 function cached(locale: string, timeZone: string, kind: "dateTime" | "day"): Intl.DateTimeFormat {
   const key = `${locale}|${timeZone}|${kind}`;
   let format = cache.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(
-      locale,
-      kind === "dateTime"
-        ? { timeZone, dateStyle: "medium", timeStyle: "medium", hourCycle: "h23" }
-        : { timeZone, dateStyle: "medium" },
-    );
+    format = new Intl.DateTimeFormat(locale, {
+      timeZone,
+      ...(kind === "dateTime" ? dateTimeOptions(locale) : dateOptions(locale)),
+    });
     cache.set(key, format);
   }
   return format;
 }
 
-/** "Nov 24, 2026, 13:05:22" (en) or "2026. 11. 24. 13:05:22" (ko), in the given zone. */
+/** "Nov 24, 2026, 09:05:22" (en) or "2026. 11. 24. 09:05:22" (ko), in the given zone. */
 export function formatDateTime(date: Date, timeZone: string, locale: string): string {
   return cached(locale, timeZone, "dateTime").format(date);
 }
 
-/** A calendar day given as YYYY-MM-DD (a "From"/"To" value): "Nov 24, 2026" / "2026. 11. 24.". */
+/** A calendar day given as YYYY-MM-DD (a "From"/"To" value): "Nov 4, 2026" / "2026. 11. 04.". */
 export function formatDay(day: string, locale: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!match) return day;

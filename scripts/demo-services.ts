@@ -82,6 +82,8 @@ export async function startDemoServices(options: {
     clientSecret,
     password: DEMO_PASSWORD,
     loadAccounts: accountLoader(options.databaseUrl),
+    // A local authority only runs for the demo: its form says which accounts there are.
+    listAccounts: true,
   });
   for (const cloud of local) {
     const prefix = `AUTH_${cloud.toUpperCase()}`;

@@ -123,7 +123,7 @@ async function shutdown(code: number): Promise<never> {
     await services?.stop();
     if (embedded) {
       await embedded.stop();
-      log("PostgreSQL stopped; data kept in " + path.relative(root, embedded.dataDir));
+      log("PostgreSQL stopped; data kept in " + path.resolve(embedded.dataDir));
     }
   }
   process.exit(code);
@@ -161,9 +161,7 @@ async function main() {
       port: Number(process.env.EMBEDDED_PG_PORT ?? 15432),
     });
     databaseUrl = embedded.url;
-    log(
-      `embedded PostgreSQL on port ${embedded.port}, data in ${path.relative(root, embedded.dataDir) || embedded.dataDir}`,
-    );
+    log(`embedded PostgreSQL on port ${embedded.port}, data in ${path.resolve(embedded.dataDir)}`);
   }
 
   await runMigrations(databaseUrl);

@@ -20,7 +20,12 @@ export default async function CustomersPage() {
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t("title")}</h1>
       {can(ctx.role, "manage_customers") && <AddCustomerForm />}
-      <div className="overflow-x-auto rounded border border-gray-200 bg-white">
+      <div
+        className="overflow-x-auto rounded border border-gray-200 bg-white"
+        tabIndex={0}
+        role="region"
+        aria-label={t("title")}
+      >
         <table className="min-w-full divide-y divide-gray-200 text-sm">
           <thead className="bg-gray-50">
             <tr>
@@ -46,7 +51,7 @@ export default async function CustomersPage() {
                     {c.companyName}
                   </Link>
                 </td>
-                <td className="px-3 py-2">{c.domain}</td>
+                <td className="px-3 py-2 break-all">{c.domain}</td>
                 <td className="px-3 py-2 tabular-nums">
                   <time dateTime={c.createdAt.toISOString()}>{formatDate(c.createdAt, "UTC", locale)}</time>
                 </td>

@@ -60,21 +60,26 @@ export async function getCustomer({
   );
 }
 
-/** The customer's subscriptions, newest first; empty for a malformed or foreign customer id. */
+/**
+ * The customer's subscriptions, newest first (the newest `limit` of them, when given), and how
+ * many it has in all; empty for a malformed or foreign customer id.
+ */
 export async function getCustomerSubscriptions({
   ctx,
   customerId,
+  limit,
   db,
 }: {
   ctx: Scope;
   customerId: string;
+  limit?: number;
   db?: Database;
 }): Promise<Subscription[]> {
   if (!isUuid(customerId)) return [];
   return withTenant(
     ctx,
-    (tx) =>
-      tx
+    (tx) => {
+      const query = tx
         .select()
         .from(subscriptions)
         .where(
@@ -84,9 +89,40 @@ export async function getCustomerSubscriptions({
             tenantInCloud(tx, ctx),
           ),
         )
-        .orderBy(desc(subscriptions.createdAt), asc(subscriptions.id)),
+        .orderBy(desc(subscriptions.createdAt), asc(subscriptions.id));
+      return limit === undefined ? query : query.limit(limit);
+    },
     db,
   );
+}
+
+/** How many subscriptions the customer has (0 for a malformed or foreign customer id). */
+export async function countCustomerSubscriptions({
+  ctx,
+  customerId,
+  db,
+}: {
+  ctx: Scope;
+  customerId: string;
+  db?: Database;
+}): Promise<number> {
+  if (!isUuid(customerId)) return 0;
+  const [row] = await withTenant(
+    ctx,
+    (tx) =>
+      tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(subscriptions)
+        .where(
+          and(
+            eq(subscriptions.tenantId, ctx.tenantId),
+            eq(subscriptions.customerId, customerId),
+            tenantInCloud(tx, ctx),
+          ),
+        ),
+    db,
+  );
+  return row?.n ?? 0;
 }
 
 /** The tenant's customers by name, for the Customers page. */

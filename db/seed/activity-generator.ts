@@ -12,6 +12,11 @@ export interface ActivityVolume {
   seed: number;
   customers: Array<{ id: string; companyName: string; domain: string }>;
   userPrincipalNames: string[];
+  /**
+   * Store each record as arriving when it occurred (recorded_at = occurred_at, never later than
+   * now) rather than now: the demo's history, so that its past hours can be sealed at once.
+   */
+  arrivedWhenOccurred?: boolean;
   /** Rows per INSERT statement: bounds memory and temp space for millions of rows. */
   chunkSize?: number;
 }
@@ -46,7 +51,7 @@ const caseOf = (column: 1 | 2) =>
 
 function buildStatement(): string {
   // $1 tenant, $2 cloud, $3 total count, $4 from, $5 to, $6 seed, $7 id base, $8..$10 customers,
-  // $11 users, $12 offers, $13 skus, $14 applications, $15 first g, $16 last g.
+  // $11 users, $12 offers, $13 skus, $14 applications, $15 first g, $16 last g, $17 arrived when occurred.
   const q = `
 WITH gen AS (
   SELECT g, ${rnd(1)} AS r_op, ${rnd(2)} AS r_status, ${rnd(3)} AS r_time, ${rnd(4)} AS r_cust,
@@ -62,7 +67,7 @@ WITH gen AS (
   SELECT chained.*,
          CASE WHEN chain = 'order' THEN (ARRAY['create_order', 'update_subscription', 'update_subscription', 'update_customer_user_licenses'])[pos + 1]
               WHEN chain = 'progress' THEN 'transfer_subscriptions'
-              ELSE ${caseOf(1)} END AS op,
+              ELSE ${caseOf(1)} END AS op0,
          CASE WHEN chain = 'order' THEN (ARRAY['order', 'subscription', 'subscription', 'license'])[pos + 1]
               WHEN chain = 'progress' THEN 'subscription'
               ELSE ${caseOf(2)} END AS res,
@@ -73,19 +78,37 @@ WITH gen AS (
          1 + floor((CASE WHEN chain IS NULL THEN r_cust ELSE r_grp_cust END) * cardinality($8::uuid[]))::int AS ci,
          date_trunc('milliseconds', $4::timestamptz + ($5::timestamptz - $4::timestamptz) * ((g - 1 + r_time) / $3::float8)) AS at
   FROM chained
-), shaped AS (
+), once AS (
+  -- A customer is added once: its first successful "Add customer" stays one (the seed dates the
+  -- customer by it), and a later success would add it again, so it is a billing profile update.
   SELECT typed.*,
+         CASE WHEN op0 = 'add_customer' AND status = 'succeeded'
+                   AND row_number() OVER (PARTITION BY ci, op0, status ORDER BY g) > 1
+              THEN 'update_customer_billing_profile' ELSE op0 END AS op
+  FROM typed
+), shaped AS (
+  SELECT once.*,
          CASE WHEN op = 'add_customer' AND status = 'failed' THEN NULL ELSE ($8::uuid[])[ci] END AS customer_id,
          CASE WHEN op = 'add_customer' AND status = 'failed' THEN NULL ELSE ($9::text[])[ci] END AS customer_name,
          ($10::text[])[ci] AS domain,
          ($12::text[])[1 + floor(r_a * cardinality($12::text[]))::int] AS offer,
+         -- A subscription keeps its offer: the one its order line had (in an order chain), or one
+         -- fixed by the customer's subscription slot (elsewhere).
+         CASE WHEN chain = 'order'
+              THEN ($12::text[])[1 + (abs(hashint8extended(${grp} * ${CHAIN_GROUP} * 1000 + pos, $6::bigint)) % cardinality($12::text[]))::int]
+              ELSE ($12::text[])[1 + (abs(hashint8extended(ci * 4 + floor(r_b * 4)::int, $6::bigint + 7)) % cardinality($12::text[]))::int]
+         END AS sub_offer,
+         CASE WHEN chain = 'order'
+              THEN 1 + (abs(hashint8extended(${grp} * ${CHAIN_GROUP} * 1000 + pos, $6::bigint + 1)) % 250)::int
+              ELSE 1 + floor(r_b * 200)::int
+         END AS sub_quantity,
          CASE WHEN chain IS NULL THEN md5($6::text || ':' || $1::text || ':' || g)::uuid
               ELSE md5($6::text || ':' || $1::text || ':chain:' || grp)::uuid END AS correlation_id
-  FROM typed
+  FROM once
 ), ins AS (
-  INSERT INTO activity_records (id, tenant_id, cloud, occurred_at, customer_id, customer_name, operation_type,
+  INSERT INTO activity_records (id, tenant_id, cloud, occurred_at, recorded_at, customer_id, customer_name, operation_type,
                                 resource_type, operation_status, user_principal_name, application_id, correlation_id)
-  SELECT $7::bigint + g, $1::uuid, $2::text, at, customer_id, customer_name, op, res, status,
+  SELECT $7::bigint + g, $1::uuid, $2::text, at, CASE WHEN $17::boolean THEN least(at, now()) ELSE now() END, customer_id, customer_name, op, res, status,
          ($11::text[])[1 + floor(r_user * cardinality($11::text[]))::int],
          ($14::text[])[1 + floor(r_app * cardinality($14::text[]))::int],
          correlation_id
@@ -97,7 +120,7 @@ SELECT $1::uuid, at, $7::bigint + g,
     WHEN 'update_subscription' THEN jsonb_build_object(
       'subscriptionId', CASE WHEN chain = 'order' THEN md5('line:' || $1::text || ':' || (grp * ${CHAIN_GROUP}) || ':' || pos)::uuid
                              ELSE md5('sub:' || $1::text || ':' || ci || ':' || floor(r_b * 4))::uuid END,
-      'offerName', offer, 'quantity', 1 + floor(r_b * 200)::int, 'status', 'active', 'autoRenewEnabled', true)
+      'offerName', sub_offer, 'quantity', sub_quantity, 'status', 'active', 'autoRenewEnabled', true)
     WHEN 'update_customer_user_licenses' THEN jsonb_build_object(
       'userPrincipalName', 'user' || (g % 300) || '@' || domain,
       'assignedLicenses', jsonb_build_array(($13::text[])[1 + floor(r_a * cardinality($13::text[]))::int]))
@@ -121,7 +144,7 @@ SELECT $1::uuid, at, $7::bigint + g,
     WHEN 'update_subscription' THEN jsonb_build_object(
       'subscriptionId', CASE WHEN chain = 'order' THEN md5('line:' || $1::text || ':' || (grp * ${CHAIN_GROUP}) || ':' || pos)::uuid
                              ELSE md5('sub:' || $1::text || ':' || ci || ':' || floor(r_b * 4))::uuid END,
-      'offerName', offer, 'quantity', greatest(1, 1 + floor(r_b * 200)::int + floor(r_c * 41)::int - 20),
+      'offerName', sub_offer, 'quantity', greatest(1, sub_quantity + floor(r_c * 41)::int - 20),
       'status', 'active', 'autoRenewEnabled', r_c < 0.9)
     WHEN 'update_customer_user_licenses' THEN jsonb_build_object(
       'userPrincipalName', 'user' || (g % 300) || '@' || domain,
@@ -177,6 +200,7 @@ export async function generateActivity(sql: Sql, volume: ActivityVolume): Promis
     [...APPLICATIONS],
     first,
     last,
+    volume.arrivedWhenOccurred ?? false,
   ];
   for (let first = 1; first <= count; first += chunkSize) {
     const last = Math.min(count, first + chunkSize - 1);

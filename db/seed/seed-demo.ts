@@ -7,10 +7,9 @@ import {
   DEFAULT_SPAN_DAYS,
   DEMO_API_KEYS,
   DEMO_TENANTS,
-  OFFERS,
   type DemoTenant,
 } from "./demo-data";
-import { intBetween, pick, seededRandom, shuffled, stableUuid } from "./random";
+import { intBetween, seededRandom, shuffled, stableUuid } from "./random";
 import { apiKeyDisplayPrefix, hashApiKey } from "@/lib/ingest/api-key-format";
 import { scopeMaintenanceSql, setMaintenanceSession } from "@/db/scope";
 
@@ -73,19 +72,7 @@ export async function seedDemo(databaseUrl: string, options: SeedOptions = {}): 
           domain: domainOf(companyName, i),
           createdAt: new Date(anchor.getTime() - intBetween(random, 200, 900) * 86_400_000),
         }));
-      const subscriptions = customers.flatMap((customer, ci) =>
-        Array.from({ length: intBetween(random, 1, 6) }, (_, si) => ({
-          id: stableUuid(seed, tenant.id, "subscription", ci, si),
-          customerId: customer.id,
-          tenantId: tenant.id,
-          offerName: pick(random, OFFERS),
-          quantity: intBetween(random, 1, 500),
-          status: pick(random, ["active", "active", "active", "active", "suspended", "expired"]),
-          billingCycle: pick(random, ["monthly", "annual"]),
-          createdAt: new Date(customer.createdAt.getTime() + intBetween(random, 0, 150) * 86_400_000),
-        })),
-      );
-
+      let subscriptionCount = 0;
       await sql.begin(async (tx) => {
         await tx`insert into partner_tenants (id, cloud, name) values (${tenant.id}, ${tenant.cloud}, ${tenant.name})`;
         await tx`insert into partner_users ${tx(
@@ -104,18 +91,6 @@ export async function seedDemo(databaseUrl: string, options: SeedOptions = {}): 
             company_name: c.companyName,
             domain: c.domain,
             created_at: c.createdAt,
-          })),
-        )}`;
-        await tx`insert into subscriptions ${tx(
-          subscriptions.map((s) => ({
-            id: s.id,
-            customer_id: s.customerId,
-            tenant_id: s.tenantId,
-            offer_name: s.offerName,
-            quantity: s.quantity,
-            status: s.status,
-            billing_cycle: s.billingCycle,
-            created_at: s.createdAt,
           })),
         )}`;
         const apiKeys = DEMO_API_KEYS.filter((k) => k.tenantId === tenant.id);
@@ -141,11 +116,14 @@ export async function seedDemo(databaseUrl: string, options: SeedOptions = {}): 
           seed: seed + tenantIndex,
           customers,
           userPrincipalNames: tenant.users.map((u) => u.userPrincipalName),
+          // The history arrived as it happened: its past hours are sealed by the first sealing run.
+          arrivedWhenOccurred: true,
         });
+        subscriptionCount = await directoryFromHistory(tx as unknown as postgres.Sql, tenant.id);
       });
       summary.tenants += 1;
       summary.customers += customers.length;
-      summary.subscriptions += subscriptions.length;
+      summary.subscriptions += subscriptionCount;
       summary.records += perTenant;
       log(`seeded ${tenant.name}: ${customers.length} customers, ${perTenant.toLocaleString("en-US")} records`);
     }
@@ -153,6 +131,57 @@ export async function seedDemo(databaseUrl: string, options: SeedOptions = {}): 
   } finally {
     await sql.end({ timeout: 5 });
   }
+}
+
+/**
+ * The directory tells the log's story: a customer is a customer since its "Added customer"
+ * record (one added before the history keeps its older date), and its subscriptions are the
+ * ones the log's successful orders created (same ids, offers, quantities and billing cycles, as
+ * of the order) and the ones its subscription updates name, each as its latest update left it.
+ */
+async function directoryFromHistory(tx: postgres.Sql, tenantId: string): Promise<number> {
+  await tx`
+    update customers c set created_at = a.added_at
+    from (select customer_id, min(occurred_at) as added_at from activity_records
+          where tenant_id = ${tenantId} and operation_type = 'add_customer' and operation_status = 'succeeded'
+            and customer_id is not null
+          group by customer_id) a
+    where c.tenant_id = ${tenantId} and c.id = a.customer_id`;
+  const ordered = await tx`
+    insert into subscriptions (id, customer_id, tenant_id, offer_name, quantity, status, billing_cycle, created_at)
+    select distinct on ((li->>'subscriptionId')::uuid)
+           (li->>'subscriptionId')::uuid, r.customer_id, r.tenant_id, li->>'offerName', (li->>'quantity')::int,
+           'active', li->>'billingCycle', r.occurred_at
+    from activity_records r
+    join activity_record_details d on d.tenant_id = r.tenant_id and d.occurred_at = r.occurred_at and d.record_id = r.id
+    cross join lateral jsonb_array_elements(d.resource_new_value->'lineItems') li
+    where r.tenant_id = ${tenantId} and r.operation_type = 'create_order' and r.operation_status = 'succeeded'
+      and r.customer_id is not null
+    order by (li->>'subscriptionId')::uuid, r.occurred_at`;
+  const updated = await tx`
+    with latest as (
+      select distinct on ((d.resource_new_value->>'subscriptionId')::uuid)
+             (d.resource_new_value->>'subscriptionId')::uuid as id, r.customer_id, r.occurred_at,
+             d.resource_new_value->>'offerName' as offer_name, (d.resource_new_value->>'quantity')::int as quantity
+      from activity_records r
+      join activity_record_details d on d.tenant_id = r.tenant_id and d.occurred_at = r.occurred_at and d.record_id = r.id
+      where r.tenant_id = ${tenantId} and r.operation_type = 'update_subscription' and r.operation_status = 'succeeded'
+        and r.customer_id is not null
+      order by (d.resource_new_value->>'subscriptionId')::uuid, r.occurred_at desc
+    ), changed as (
+      update subscriptions s set quantity = latest.quantity
+      from latest where s.tenant_id = ${tenantId} and s.id = latest.id
+      returning s.id
+    )
+    -- A subscription only updated in the history was bought before it began: when its customer was added.
+    insert into subscriptions (id, customer_id, tenant_id, offer_name, quantity, status, billing_cycle, created_at)
+    select latest.id, latest.customer_id, ${tenantId}, latest.offer_name, latest.quantity, 'active',
+           case when get_byte(decode(md5(latest.id::text), 'hex'), 0) % 2 = 0 then 'monthly' else 'annual' end,
+           least(c.created_at, latest.occurred_at)
+    from latest join customers c on c.id = latest.customer_id
+    where not exists (select 1 from subscriptions s where s.tenant_id = ${tenantId} and s.id = latest.id)
+    on conflict do nothing`;
+  return ordered.count + updated.count;
 }
 
 /** True when the database holds no tenants yet (the trigger for loading demo data). */

@@ -29,6 +29,8 @@ export interface LocalOidcOptions {
   clientSecret: string;
   loadAccounts(cloud: Cloud): Promise<LocalAccount[]>;
   password: string;
+  /** The demo: the sign-in form lists this cloud's accounts and their password. */
+  listAccounts?: boolean;
 }
 
 export interface LocalOidcServer {
@@ -136,9 +138,17 @@ function createAuthority(cloud: Cloud, issuer: string, options: LocalOidcOptions
     const details = await provider.interactionDetails(req, res);
     if (details.uid !== uid) throw new Error("interaction mismatch");
     const title = `Sign in to ${CLOUD_LABELS[cloud]}`;
+    const demo = options.listAccounts
+      ? {
+          accounts: [...(await directory()).values()]
+            .map(({ email, name }) => ({ email, name }))
+            .sort((a, b) => a.email.localeCompare(b.email)),
+          password: options.password,
+        }
+      : undefined;
     if (req.method === "GET") {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
-      res.end(renderLoginPage({ title, action: req.url!, authority: issuer }));
+      res.end(renderLoginPage({ title, action: req.url!, authority: issuer, demo }));
       return;
     }
     const form = await readForm(req);
@@ -152,6 +162,7 @@ function createAuthority(cloud: Cloud, issuer: string, options: LocalOidcOptions
           action: req.url!,
           authority: issuer,
           email,
+          demo,
           error: `We couldn't sign you in. Check the email and password for an account of ${CLOUD_LABELS[cloud]}.`,
         }),
       );

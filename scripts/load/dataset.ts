@@ -20,7 +20,7 @@ import { scopeMaintenanceSql } from "@/db/scope";
  * with its MEASURE_SETTINGS (durability on) for the run itself.
  *
  * The history ends at midnight UTC today, so the export range (whole days up to yesterday) holds
- * a fixed number of rows while the run adds "Viewed/Exported the activity log" records of today.
+ * a fixed number of rows while the run adds "Viewed/Exported activity log" records of today.
  */
 
 export interface LoadTenant {

@@ -131,7 +131,7 @@ test.describe("a global admin", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Partner Activity Log" })).toBeVisible();
     await expectNoSeriousViolations(page);
     await page.getByRole("button", { name: "Account settings" }).click();
-    await expect(page.getByRole("list", { name: "Account settings" }).getByRole("link")).toHaveCount(6);
+    await expect(page.getByRole("list", { name: "Account settings" }).getByRole("link")).toHaveCount(5);
     await expectNoSeriousViolations(page);
   });
 

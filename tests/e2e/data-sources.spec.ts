@@ -97,7 +97,7 @@ test.describe("Data sources, in English", () => {
       await sql.end();
     }
     await page.goto("/account/activity-log");
-    await expect(page.getByRole("cell", { name: "Changed the Partner Center connection" }).first()).toBeVisible();
+    await expect(page.getByRole("cell", { name: "Updated Partner Center connection" }).first()).toBeVisible();
   });
 
   test("other roles cannot open Data sources", async ({ page }) => {

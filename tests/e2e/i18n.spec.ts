@@ -10,12 +10,18 @@ import { defaultUtcRange, signIn } from "./support";
 
 const rows = (page: Page) => page.getByTestId("activity-row");
 
-/** What the table must show for an instant: Intl's medium date and time, 24-hour clock, in UTC. */
+/**
+ * What the table must show for an instant, in UTC: the month by name in English, two-digit
+ * numbers in Korean ("2026. 03. 04."), and a two-digit 24-hour time in both.
+ */
 const expectedDateTime = (iso: string, locale: string) =>
   new Intl.DateTimeFormat(locale, {
     timeZone: "UTC",
-    dateStyle: "medium",
-    timeStyle: "medium",
+    year: "numeric",
+    ...(locale === "ko" ? { month: "2-digit", day: "2-digit" } : { month: "short", day: "numeric" }),
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
     hourCycle: "h23",
   }).format(new Date(iso));
 

@@ -46,11 +46,10 @@ test("viewing the log is itself recorded", async ({ page }) => {
   await expect(page.getByTestId("activity-row").first()).toBeVisible();
   await page.goto("/account/activity-log?action=view_activity_log");
   const row = page.getByTestId("activity-row").filter({ hasText: "billing@contoso.example" }).first();
-  await expect(row).toContainText("Viewed the activity log");
+  await expect(row).toContainText("Viewed activity log");
   await row.getByRole("button", { name: "Show details" }).click();
   const details = page.getByTestId("activity-details");
-  await expect(details.getByRole("rowheader", { name: "filters" })).toBeVisible();
-  await expect(details).toContainText('"status":"failed"');
+  await expect(details.getByTestId("log-access")).toContainText("Status: Failed");
 });
 
 test("the log integrity view is for global admins", async ({ page, browser }) => {

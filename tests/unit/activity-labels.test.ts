@@ -146,9 +146,9 @@ const hangul = /[\uac00-\ud7a3]/;
 
 describe("action labels", () => {
   it("reads known operation types as words", () => {
-    expect(actionLabel("create_order")).toBe("Created an order");
+    expect(actionLabel("create_order")).toBe("Created order");
     expect(actionLabel("update_subscription")).toBe("Updated subscription");
-    expect(actionLabel("create_referral")).toBe("Created a referral");
+    expect(actionLabel("create_referral")).toBe("Created referral");
     expect(actionLabel("update_customer_qualification")).toBe("Updated customer qualification");
   });
 

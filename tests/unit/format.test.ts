@@ -8,26 +8,32 @@ describe("formatting", () => {
     expect(formatDateTime(at, "Asia/Seoul", "en")).toBe("Nov 25, 2026, 08:30:05");
     expect(formatDateTime(at, "America/New_York", "en")).toBe("Nov 24, 2026, 18:30:05");
     expect(formatDateTime(at, "UTC", "ko")).toBe("2026. 11. 24. 23:30:05");
-    expect(formatDateTime(at, "Asia/Seoul", "ko")).toBe("2026. 11. 25. 8:30:05");
+    expect(formatDateTime(at, "Asia/Seoul", "ko")).toBe("2026. 11. 25. 08:30:05");
+    expect(formatDateTime(new Date("2026-03-04T05:06:07Z"), "UTC", "en")).toBe("Mar 4, 2026, 05:06:07");
+    expect(formatDateTime(new Date("2026-03-04T05:06:07Z"), "UTC", "ko")).toBe("2026. 03. 04. 05:06:07");
   });
 
-  it("follows Intl for each locale, with the 24-hour clock in both", () => {
-    const at = new Date("2026-11-24T13:05:22Z");
+  it("lines a column of Korean times up: every date-time of a month is as long as the next", () => {
+    const lengths = new Set(
+      Array.from({ length: 31 * 24 }, (_, h) =>
+        formatDateTime(new Date(Date.UTC(2026, 0, 1) + h * 3_600_000), "UTC", "ko"),
+      ).map((s) => s.length),
+    );
+    expect(lengths).toEqual(new Set([22]));
+  });
+
+  it("uses the 24-hour clock in both, and the same date in a date-time as on its own", () => {
+    const at = new Date("2026-11-04T13:05:22Z");
     for (const locale of ["en", "ko"]) {
-      const expected = new Intl.DateTimeFormat(locale, {
-        timeZone: "UTC",
-        dateStyle: "medium",
-        timeStyle: "medium",
-        hourCycle: "h23",
-      }).format(at);
-      expect(formatDateTime(at, "UTC", locale)).toBe(expected);
       expect(formatDateTime(at, "UTC", locale)).toContain("13:05:22");
+      expect(formatDateTime(at, "UTC", locale).startsWith(formatDate(at, "UTC", locale))).toBe(true);
+      expect(formatDay("2026-11-04", locale)).toBe(formatDate(at, "UTC", locale));
     }
   });
 
   it("writes calendar days (From/To) and the day of an instant", () => {
     expect(formatDay("2026-03-01", "en")).toBe("Mar 1, 2026");
-    expect(formatDay("2026-03-01", "ko")).toBe("2026. 3. 1.");
+    expect(formatDay("2026-03-01", "ko")).toBe("2026. 03. 01.");
     // Not an instant: the day is the same whatever the server's zone.
     expect(formatDay("2026-12-31", "en")).toBe("Dec 31, 2026");
     expect(formatDay("not-a-day", "en")).toBe("not-a-day");

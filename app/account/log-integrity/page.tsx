@@ -3,6 +3,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { getPageContext } from "@/lib/auth/page-context";
 import { formatDateTime, formatNumber } from "@/lib/format";
 import { verifySeals } from "@/db/seals/verify-seals";
+import { DEFAULT_SEAL_GRACE_MS, SEAL_PERIOD_MS } from "@/db/seals/seal-log";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("logIntegrity");
@@ -23,6 +24,22 @@ export default async function LogIntegrityPage() {
   const recent = [...result.periods].reverse().slice(0, 50);
   const time = (date: Date) => formatDateTime(date, "UTC", locale);
   const number = (n: number) => formatNumber(n, locale);
+  // Nothing sealed yet is not "intact": there is nothing to compare with. It says so, and when the
+  // oldest unsealed record's hour will be sealed (its end, plus the sealer's grace).
+  const nothingSealed = result.ok && result.sealCount === 0;
+  const firstSealAt = result.unsealed.since
+    ? new Date(
+        Math.floor(result.unsealed.since.getTime() / SEAL_PERIOD_MS) * SEAL_PERIOD_MS +
+          SEAL_PERIOD_MS +
+          DEFAULT_SEAL_GRACE_MS,
+      )
+    : null;
+  const sealedUntil = result.periods.length > 0 ? result.periods[result.periods.length - 1].periodEnd : null;
+  const tone = nothingSealed
+    ? "border-gray-300 bg-gray-50 text-gray-900"
+    : result.ok
+      ? "border-green-300 bg-green-50 text-green-950"
+      : "border-red-300 bg-red-50 text-red-950";
 
   return (
     <div className="space-y-4">
@@ -31,15 +48,21 @@ export default async function LogIntegrityPage() {
       <div
         role="status"
         data-testid="integrity-status"
-        className={`rounded border p-4 ${result.ok ? "border-green-300 bg-green-50 text-green-950" : "border-red-300 bg-red-50 text-red-950"}`}
+        data-state={nothingSealed ? "unsealed" : result.ok ? "intact" : "changed"}
+        className={`rounded border p-4 ${tone}`}
       >
-        <p className="font-semibold">{result.ok ? t("intact") : t("changed")}</p>
+        <p className="font-semibold">{nothingSealed ? t("nothingSealed") : result.ok ? t("intact") : t("changed")}</p>
         <p className="mt-1 text-sm">
-          {t("summary", {
-            seals: number(result.sealCount),
-            rows: number(result.rowsChecked),
-            time: time(result.checkedAt),
-          })}{" "}
+          {nothingSealed
+            ? firstSealAt
+              ? t("firstSealAt", { time: time(firstSealAt) })
+              : t("nothingToSeal")
+            : t("summary", {
+                seals: number(result.sealCount),
+                rows: number(result.rowsChecked),
+                time: time(result.checkedAt),
+              })}{" "}
+          {sealedUntil && t("sealedUntil", { time: time(sealedUntil) })}{" "}
           {result.unsealed.rows > 0 &&
             (result.unsealed.since
               ? t("unsealedSince", { rows: number(result.unsealed.rows), time: time(result.unsealed.since) })

@@ -12,7 +12,16 @@ import {
   translatedResourceLabel,
   translatedStatusLabel,
 } from "@/lib/activity-labels";
-import { formatDateTime, formatNumber } from "@/lib/format";
+import { formatDateTime, formatDay, formatNumber } from "@/lib/format";
+import {
+  errorCodeMessage,
+  fieldChanges,
+  fieldLabel,
+  formatDuration,
+  formatFieldValue,
+  isKnownOperationType,
+  numericDelta,
+} from "@/lib/record-fields";
 import { StatusBadge } from "./status-badge";
 import { CopyButton } from "./copy-button";
 import { LaterOutcomeNote, RelatedRecords, type OutcomeView, type RelatedRecordView } from "./related-records";
@@ -80,17 +89,6 @@ function splitCustomizedData(pairs: KeyValue[]): { lines: PartnerCenterLine[]; o
     lines[index] = { ...lines[index], [m[1]]: pair.value };
   }
   return { lines: lines.filter(Boolean), other };
-}
-
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(sortedKeys(a)) === JSON.stringify(sortedKeys(b));
-function sortedKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedKeys);
-  if (!isJsonObject(value)) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((k) => [k, sortedKeys(value[k])]),
-  );
 }
 
 /** An order's serialized LineItems, left out of the values when its line-items table shows them. */
@@ -205,6 +203,13 @@ export function ActivityDetails({
   const subscriptionId = idOf("subscriptionId");
   const orderId = idOf("orderId");
   const attemptedName = !record.customerId && record.operationType === "add_customer" ? idOf("companyName") : null;
+  const knownType = isKnownOperationType(labels, record.operationType);
+  const logAccess =
+    (record.operationType === "view_activity_log" || record.operationType === "export_activity_log") &&
+    isJsonObject(record.customizedData) &&
+    isJsonObject(record.customizedData.range)
+      ? record.customizedData
+      : null;
 
   return (
     <section aria-label={t("sectionLabel", { action })} className="space-y-4" data-testid="activity-details">
@@ -214,7 +219,13 @@ export function ActivityDetails({
             <FilterLink href={filterHref(query, { action: record.operationType })} label={t("filterBy.action")} />
           )}
         </Field>
-        <Field label={t("operationType")} value={record.operationType} mono />
+        <Field label={t("operationType")} value={record.operationType} mono>
+          {!knownType && (
+            <span className="mt-1 block font-sans text-xs text-amber-900" data-testid="unknown-operation">
+              {t("plain.unknownOperation", { type: record.operationType })}
+            </span>
+          )}
+        </Field>
         <Field
           label={t("resourceType")}
           value={t("resourceTypeValue", {
@@ -266,16 +277,27 @@ export function ActivityDetails({
       />
 
       {failure && (
-        <p className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-900">
-          <span className="font-semibold">{String(failure.errorCode)}</span>: {display(failure.errorMessage)}
-        </p>
+        <div className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-900" data-testid="failure">
+          <h2 className="font-semibold">{t("plain.failureHeading")}</h2>
+          <p className="mt-1">{errorCodeMessage(labels, String(failure.errorCode), failure.errorMessage)}</p>
+          <p className="mt-1 text-xs">
+            {t("plain.failureCode", { code: String(failure.errorCode) })}
+            {/* The producer's own words too, when the sentence above is not already them. */}
+            {typeof failure.errorMessage === "string" &&
+              failure.errorMessage !== errorCodeMessage(labels, String(failure.errorCode), failure.errorMessage) && (
+                <span className="text-red-800">: {failure.errorMessage}</span>
+              )}
+          </p>
+        </div>
       )}
+
+      {logAccess && <LogAccessSummary data={logAccess} />}
 
       {partnerCenter && partnerCenter.lines.length > 0 && <PartnerCenterLineItems lines={partnerCenter.lines} />}
 
       {lineItems ? (
         <LineItems items={lineItems} />
-      ) : (
+      ) : logAccess ? null : (
         <Changes
           oldValue={withoutLineItems(record.resourceOldValue, partnerCenter)}
           // Records with no resource values (e.g. a view of the log) keep what they are about here.
@@ -343,20 +365,27 @@ type LineItemColumn =
 function LineItemsFrame({
   count,
   columns,
+  total,
   children,
 }: {
   count: number;
   columns: readonly LineItemColumn[];
+  /** The quantities added up: how many seats the order is for. */
+  total: number;
   children: ReactNode;
 }) {
   const t = useTranslations("activityLog.details.lineItems");
+  const plain = useTranslations("activityLog.details.plain");
   return (
     <div>
       <h2 className="mb-1 text-sm font-semibold">
         {t.rich("heading", {
           count,
           muted: (chunks) => <span className="font-normal text-gray-600">{chunks}</span>,
-        })}
+        })}{" "}
+        <span className="font-normal text-gray-700" data-testid="total-quantity">
+          · {plain("totalQuantity", { total })}
+        </span>
       </h2>
       <div
         className="max-h-96 overflow-auto rounded border border-gray-200 bg-white"
@@ -368,7 +397,7 @@ function LineItemsFrame({
           <thead className="sticky top-0 bg-gray-100">
             <tr>
               {columns.map((h) => (
-                <th key={h} scope="col" className="px-3 py-1.5 text-left font-semibold">
+                <th key={h} scope="col" className="px-3 py-1.5 text-left font-semibold whitespace-nowrap">
                   {t(h)}
                 </th>
               ))}
@@ -385,15 +414,19 @@ function LineItemsFrame({
 function LineItems({ items }: { items: JsonObject[] }) {
   const labels = asCatalog(useTranslations());
   const locale = useLocale();
+  const total = items.reduce((sum, item) => sum + (typeof item.quantity === "number" ? item.quantity : 0), 0);
   return (
-    <LineItemsFrame count={items.length} columns={LINE_ITEM_COLUMNS}>
+    <LineItemsFrame count={items.length} columns={LINE_ITEM_COLUMNS} total={total}>
       {items.map((item, i) => (
         <tr key={i} data-testid="line-item">
           <td className="px-3 py-1 tabular-nums">{displayNumber(item.lineItemNumber ?? i + 1, locale)}</td>
           <td className="px-3 py-1">{display(item.offerName)}</td>
           <td className="px-3 py-1 tabular-nums">{displayNumber(item.quantity, locale)}</td>
-          <td className="px-3 py-1">{display(item.termDuration)}</td>
-          <td className="px-3 py-1">
+          <td className="px-3 py-1 whitespace-nowrap">
+            {(typeof item.termDuration === "string" && formatDuration(labels, item.termDuration)) ||
+              display(item.termDuration)}
+          </td>
+          <td className="px-3 py-1 whitespace-nowrap">
             {/* Known cycles in the reader's words; anything else exactly as recorded. */}
             {(typeof item.billingCycle === "string" && catalogLabel(labels, "billingCycles", item.billingCycle)) ||
               display(item.billingCycle)}
@@ -410,8 +443,9 @@ const PC_LINE_COLUMNS = ["number", "offer", "name", "quantity", "subscription", 
 /** A Partner Center order's line items, from its index-suffixed customizedData keys. */
 function PartnerCenterLineItems({ lines }: { lines: PartnerCenterLine[] }) {
   const locale = useLocale();
+  const total = lines.reduce((sum, line) => sum + (/^\d+$/.test(line.Quantity ?? "") ? Number(line.Quantity) : 0), 0);
   return (
-    <LineItemsFrame count={lines.length} columns={PC_LINE_COLUMNS}>
+    <LineItemsFrame count={lines.length} columns={PC_LINE_COLUMNS} total={total}>
       {lines.map((line, i) => (
         <tr key={i} data-testid="line-item">
           <td className="px-3 py-1 tabular-nums">{formatNumber(i + 1, locale)}</td>
@@ -446,68 +480,186 @@ function KeyValues({ pairs }: { pairs: KeyValue[] }) {
   );
 }
 
-/** Old -> new, field by field; the fields that changed are marked. */
+/**
+ * Old -> new, field by field, in the reader's words: by default only the fields that changed
+ * (numbers with their difference), all of them on request; a record of values alone lists them.
+ */
 function Changes({ oldValue, newValue }: { oldValue: unknown; newValue: unknown }) {
   const t = useTranslations("activityLog.details.changes");
-  const before = isJsonObject(oldValue) ? oldValue : {};
-  const after = isJsonObject(newValue) ? newValue : {};
-  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  const plain = useTranslations("activityLog.details.plain");
+  const labels = asCatalog(useTranslations());
+  const locale = useLocale();
+  const [showAll, setShowAll] = useState(false);
+  const fields = fieldChanges(oldValue, newValue);
   if (fields.length === 0) return null;
   const hasOld = isJsonObject(oldValue);
-  if (hasOld && isJsonObject(newValue) && sameJson(oldValue, newValue)) {
+  const changedCount = fields.filter((f) => f.changed).length;
+  if (hasOld && isJsonObject(newValue) && changedCount === 0) {
     return (
       <p className="text-sm text-gray-700" data-testid="no-changes">
         {t("noChanges")}
       </p>
     );
   }
+  const shown = hasOld && !showAll ? fields.filter((f) => f.changed) : fields;
   return (
     <div>
-      <h2 className="mb-1 text-sm font-semibold">{hasOld ? t("changesHeading") : t("valuesHeading")}</h2>
-      <table className="min-w-full rounded border border-gray-200 bg-white text-sm">
-        <thead className="bg-gray-100">
-          <tr>
-            <th scope="col" className="px-3 py-1.5 text-left font-semibold">
-              {t("field")}
-            </th>
-            {hasOld && (
+      <div className="mb-1 flex flex-wrap items-baseline justify-between gap-2">
+        <h2 className="text-sm font-semibold">
+          {hasOld ? t("changesHeading") : t("valuesHeading")}
+          {hasOld && (
+            <span className="ml-2 font-normal text-gray-600">
+              {plain("changedCount", { changed: changedCount, total: fields.length })}
+            </span>
+          )}
+        </h2>
+        {hasOld && changedCount < fields.length && (
+          <button
+            type="button"
+            aria-pressed={showAll}
+            onClick={() => setShowAll((a) => !a)}
+            className="rounded border border-gray-300 bg-white px-2 py-0.5 text-xs hover:bg-gray-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
+            data-testid="show-all-fields"
+          >
+            {showAll ? plain("onlyChanged") : plain("allFields")}
+          </button>
+        )}
+      </div>
+      <div className="overflow-x-auto rounded border border-gray-200 bg-white">
+        <table className="min-w-full text-sm">
+          <thead className="bg-gray-100">
+            <tr>
               <th scope="col" className="px-3 py-1.5 text-left font-semibold">
-                {t("oldValue")}
+                {t("field")}
               </th>
-            )}
-            <th scope="col" className="px-3 py-1.5 text-left font-semibold">
-              {hasOld ? t("newValue") : t("value")}
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-gray-100">
-          {fields.map((field) => {
-            const changed = hasOld && JSON.stringify(before[field]) !== JSON.stringify(after[field]);
-            return (
-              <tr key={field} className={changed ? "bg-yellow-50" : undefined} data-testid="change-row">
-                <th scope="row" className="px-3 py-1 text-left font-medium">
-                  {field}
-                  {changed && <span className="ml-2 text-xs font-normal text-amber-800">{t("changed")}</span>}
+              {hasOld && (
+                <th scope="col" className="px-3 py-1.5 text-left font-semibold">
+                  {t("oldValue")}
                 </th>
-                {hasOld && <td className="break-all px-3 py-1">{display(before[field])}</td>}
-                <td className="break-all px-3 py-1">{display(after[field])}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+              )}
+              <th scope="col" className="px-3 py-1.5 text-left font-semibold">
+                {hasOld ? t("newValue") : t("value")}
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-gray-100">
+            {shown.map(({ field, before, after, changed }) => {
+              const delta = changed ? numericDelta(before, after, locale) : null;
+              return (
+                <tr key={field} className={changed ? "bg-yellow-50" : undefined} data-testid="change-row">
+                  <th scope="row" className="px-3 py-1 text-left font-medium" title={field}>
+                    {fieldLabel(labels, field)}
+                    {changed && showAll && (
+                      <span className="ml-2 text-xs font-normal text-amber-800">{t("changed")}</span>
+                    )}
+                  </th>
+                  {hasOld && (
+                    <td className="px-3 py-1 break-words">{formatFieldValue(labels, field, before, locale)}</td>
+                  )}
+                  <td className="px-3 py-1 break-words">
+                    {formatFieldValue(labels, field, after, locale)}
+                    {delta && (
+                      <span className="ml-2 text-xs font-medium text-gray-700 tabular-nums" data-testid="delta">
+                        ({delta})
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }
 
+/** A view or an export of the log: the period and the filters it was for, and what it matched. */
+function LogAccessSummary({ data }: { data: JsonObject }) {
+  const t = useTranslations("activityLog.details.plain.logAccess");
+  const labels = asCatalog(useTranslations());
+  const locale = useLocale();
+  const range = isJsonObject(data.range) ? data.range : {};
+  const filters = isJsonObject(data.filters) ? data.filters : {};
+  const text = (v: unknown) => (typeof v === "string" ? v : "");
+  const filterText: string[] = [];
+  const add = (label: string, value: string) => filterText.push(`${label}: ${value}`);
+  if (text(filters.search)) add(t("search"), text(filters.search));
+  if (text(filters.customer)) add(t("customer"), text(filters.customer));
+  if (text(filters.action)) add(t("action"), translatedActionLabel(labels, text(filters.action)));
+  if (text(filters.user)) add(t("user"), text(filters.user));
+  if (text(filters.status)) add(t("status"), translatedStatusLabel(labels, text(filters.status) as OperationStatus));
+  if (text(filters.correlation)) add(t("correlation"), text(filters.correlation));
+  if (filters.includeLogAccess === true) filterText.push(t("includeLogAccess"));
+  const count = typeof data.rowCount === "number" ? data.rowCount : null;
+  return (
+    <div data-testid="log-access">
+      <h2 className="mb-1 text-sm font-semibold">{t("heading")}</h2>
+      <dl className="grid grid-cols-1 gap-x-6 gap-y-1 rounded border border-gray-200 bg-white p-3 text-sm sm:grid-cols-[max-content_1fr]">
+        <dt className="font-medium text-gray-600">{t("range")}</dt>
+        <dd>
+          {t("rangeValue", {
+            from: formatDay(text(range.from), locale),
+            to: formatDay(text(range.to), locale),
+            zone: text(range.timeZone) || "UTC",
+          })}
+        </dd>
+        <dt className="font-medium text-gray-600">{t("filters")}</dt>
+        <dd>
+          {filterText.length === 0 ? (
+            t("noFilters")
+          ) : (
+            <ul>
+              {filterText.map((f) => (
+                <li key={f}>{f}</li>
+              ))}
+            </ul>
+          )}
+        </dd>
+        {count !== null && (
+          <>
+            <dt className="font-medium text-gray-600">{t("rowCount")}</dt>
+            <dd className="tabular-nums">
+              {data.rowCountIsLowerBound === true ? t("rowCountAtLeast", { count }) : formatNumber(count, locale)}
+            </dd>
+          </>
+        )}
+        {typeof data.pageSize === "number" && (
+          <>
+            <dt className="font-medium text-gray-600">{t("pageSize")}</dt>
+            <dd className="tabular-nums">{formatNumber(data.pageSize, locale)}</dd>
+          </>
+        )}
+      </dl>
+    </div>
+  );
+}
+
+/** The whole record as JSON: what it is, who did it, when, to whom, and its payload. Imported ones as they came. */
 function RawJson({ record }: { record: RecordDetails }) {
   const t = useTranslations("activityLog.details.raw");
   const [copied, setCopied] = useState(false);
   const imported = isJsonObject(record.sourceRecord);
+  // "Copied" is a moment's confirmation, not a state: it goes after a little while.
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(false), 2000);
+    return () => clearTimeout(timer);
+  }, [copied]);
   const json = JSON.stringify(
     imported
       ? record.sourceRecord
       : {
+          id: record.id,
+          occurredAt: record.occurredAt,
+          userPrincipalName: record.userPrincipalName,
+          applicationId: record.applicationId,
+          operationType: record.operationType,
+          resourceType: record.resourceType,
+          operationStatus: record.operationStatus,
+          customerId: record.customerId,
+          customerName: record.customerName,
+          correlationId: record.correlationId,
           resourceOldValue: record.resourceOldValue,
           resourceNewValue: record.resourceNewValue,
           customizedData: record.customizedData,
@@ -523,7 +675,13 @@ function RawJson({ record }: { record: RecordDetails }) {
       <div className="border-t border-gray-200 p-3">
         <button
           type="button"
-          onClick={() => navigator.clipboard?.writeText(json).then(() => setCopied(true))}
+          onClick={() =>
+            navigator.clipboard
+              ?.writeText(json)
+              .then(() => setCopied(true))
+              .catch(() => setCopied(false))
+          }
+          aria-live="polite"
           className="mb-2 rounded border border-gray-300 px-2 py-1 text-xs hover:bg-gray-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
         >
           {copied ? t("copied") : t("copy")}

@@ -10,6 +10,7 @@ import {
   type ActivityPage,
 } from "@/db/queries/activity-records";
 import { getRowAnnotations, type RowAnnotation } from "@/db/queries/activity-related";
+import { listPartnerUsers } from "@/db/queries/customers";
 import { toSearchParams, type ActivityLogParams, type PageDirection } from "@/lib/activity-log-params";
 import { asCatalog } from "@/lib/activity-labels";
 import { formatCount, formatDay, timeZoneLabel } from "@/lib/format";
@@ -31,6 +32,7 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
   let total: { count: number; capped: boolean };
   let position: { count: number; capped: boolean };
   let annotations: Map<number, RowAnnotation>;
+  let displayNames: Map<string, string>;
   // The newest page starts at the top; any other position is counted from its first row.
   const deep = query.cursor !== null || query.dir === "oldest";
   let params = query;
@@ -48,6 +50,9 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
       return new Map<number, RowAnnotation>();
     });
     annotate({ rows: page.rows.length });
+    // The partner users' names, for the user column; without them it shows the UPN alone.
+    const users = await listPartnerUsers({ ctx }).catch(() => []);
+    displayNames = new Map(users.map((u) => [u.userPrincipalName.toLowerCase(), u.displayName]));
   } catch (error) {
     console.error("activity log query failed", error);
     return (
@@ -129,7 +134,7 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
       ) : (
         <ActivityTable
           rows={page.rows.map((r) =>
-            toRowView(r, { timeZone: params.tz, locale, t: asCatalog(root) }, annotations.get(r.id)),
+            toRowView(r, { timeZone: params.tz, locale, t: asCatalog(root), displayNames }, annotations.get(r.id)),
           )}
           timeZoneLabel={zoneLabel}
           timeZone={params.tz}

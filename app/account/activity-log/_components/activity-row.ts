@@ -20,13 +20,20 @@ export interface ActivityRowView {
   status: OperationStatus;
   statusLabel: string;
   userPrincipalName: string;
+  /** The partner user's name in the directory, when the UPN is one of the tenant's users. */
+  userDisplayName: string | null;
   /** For a record in progress whose operation has since ended: how, and when (formatted). */
   laterOutcome: { status: "succeeded" | "failed"; occurredAt: string; occurredAtText: string } | null;
 }
 
 export function toRowView(
   row: ActivityListRow,
-  { timeZone, locale, t }: { timeZone: string; locale: string; t: CatalogTranslator },
+  {
+    timeZone,
+    locale,
+    t,
+    displayNames,
+  }: { timeZone: string; locale: string; t: CatalogTranslator; displayNames?: ReadonlyMap<string, string> },
   annotation?: RowAnnotation,
 ): ActivityRowView {
   const laterOutcome = annotation?.laterOutcome ?? null;
@@ -44,6 +51,7 @@ export function toRowView(
     status: row.operationStatus,
     statusLabel: translatedStatusLabel(t, row.operationStatus),
     userPrincipalName: row.userPrincipalName,
+    userDisplayName: displayNames?.get(row.userPrincipalName.toLowerCase()) ?? null,
     laterOutcome: laterOutcome
       ? {
           status: laterOutcome.status,

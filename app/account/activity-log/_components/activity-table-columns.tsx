@@ -88,7 +88,21 @@ export function getActivityColumns(timeZoneLabel: string, t: TableTranslator) {
       header: () => t("action"),
       cell: ({ row }) => <span title={row.original.operationType}>{row.original.actionLabel}</span>,
     }),
-    column.accessor("userPrincipalName", { id: "user", header: () => t("partnerUser") }),
+    column.accessor("userPrincipalName", {
+      id: "user",
+      header: () => t("partnerUser"),
+      // The person first, as the portal names them; the UPN beside it says which account exactly.
+      cell: ({ row }) => {
+        const { userDisplayName, userPrincipalName } = row.original;
+        if (!userDisplayName) return <span className="break-all">{userPrincipalName}</span>;
+        return (
+          <span className="flex flex-col">
+            <span>{userDisplayName}</span>
+            <span className="break-all text-xs text-gray-600">{userPrincipalName}</span>
+          </span>
+        );
+      },
+    }),
     column.accessor("statusLabel", {
       id: "status",
       header: () => t("status"),

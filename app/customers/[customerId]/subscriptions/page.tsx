@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
-import { getCustomer, getCustomerSubscriptions } from "@/db/queries/customers";
+import { countCustomerSubscriptions, getCustomer, getCustomerSubscriptions } from "@/db/queries/customers";
 import { getPageContext } from "@/lib/auth/page-context";
 import { can } from "@/lib/auth/permissions";
 import { PurchaseSubscriptionForm } from "../../_components/purchase-subscription-form";
@@ -14,6 +14,9 @@ export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("subscriptions");
   return { title: t("title") };
 }
+
+/** The newest this many; a customer with more says how many there are in all. */
+const SHOWN = 100;
 
 /** A customer's subscriptions: where each Activity log entry's customer link leads. */
 export default async function SubscriptionsPage({
@@ -28,8 +31,9 @@ export default async function SubscriptionsPage({
   const customer = await getCustomer({ ctx, customerId });
   // Another tenant's customer is indistinguishable from one that does not exist.
   if (!customer) notFound();
-  const [subscriptions, t, root, locale] = await Promise.all([
-    getCustomerSubscriptions({ ctx, customerId }),
+  const [subscriptions, total, t, root, locale] = await Promise.all([
+    getCustomerSubscriptions({ ctx, customerId, limit: SHOWN }),
+    countCustomerSubscriptions({ ctx, customerId }),
     getTranslations("subscriptions"),
     getTranslations(),
     getLocale(),
@@ -61,43 +65,56 @@ export default async function SubscriptionsPage({
           {t("empty")}
         </p>
       ) : (
-        <div className="overflow-x-auto rounded border border-gray-200 bg-white">
-          <table className="min-w-full divide-y divide-gray-200 text-sm">
-            <caption className="sr-only">{t("caption", { customer: customer.companyName })}</caption>
-            <thead className="bg-gray-50">
-              <tr>
-                <th scope="col" className="px-3 py-2 text-left font-semibold">
-                  {t("offer")}
-                </th>
-                <th scope="col" className="px-3 py-2 text-right font-semibold">
-                  {t("quantity")}
-                </th>
-                <th scope="col" className="px-3 py-2 text-left font-semibold">
-                  {t("status")}
-                </th>
-                <th scope="col" className="px-3 py-2 text-left font-semibold">
-                  {t("billingCycle")}
-                </th>
-                <th scope="col" className="px-3 py-2 text-left font-semibold">
-                  {t("created")}
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-gray-100">
-              {subscriptions.map((s) => (
-                <tr key={s.id} data-testid="subscription-row">
-                  <td className="px-3 py-2">{s.offerName}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{formatNumber(s.quantity, locale)}</td>
-                  <td className="px-3 py-2">{translatedSubscriptionStatus(labels, s.status)}</td>
-                  <td className="px-3 py-2">{translatedBillingCycle(labels, s.billingCycle)}</td>
-                  <td className="px-3 py-2 tabular-nums">
-                    <time dateTime={s.createdAt.toISOString()}>{formatDateTime(s.createdAt, "UTC", locale)}</time>
-                  </td>
+        <>
+          <p className="text-sm text-gray-700" data-testid="subscription-count">
+            {total > subscriptions.length
+              ? t("countNewest", { shown: subscriptions.length, total })
+              : t("count", { total })}
+          </p>
+          {/* A phone scrolls the table within its box, which the keyboard can reach and scroll too. */}
+          <div
+            className="overflow-x-auto rounded border border-gray-200 bg-white"
+            tabIndex={0}
+            role="region"
+            aria-label={t("caption", { customer: customer.companyName })}
+          >
+            <table className="min-w-full divide-y divide-gray-200 text-sm">
+              <caption className="sr-only">{t("caption", { customer: customer.companyName })}</caption>
+              <thead className="bg-gray-50">
+                <tr>
+                  <th scope="col" className="px-3 py-2 text-left font-semibold">
+                    {t("offer")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 text-right font-semibold">
+                    {t("quantity")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 text-left font-semibold whitespace-nowrap">
+                    {t("status")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 text-left font-semibold whitespace-nowrap">
+                    {t("billingCycle")}
+                  </th>
+                  <th scope="col" className="px-3 py-2 text-left font-semibold">
+                    {t("created")}
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody className="divide-y divide-gray-100">
+                {subscriptions.map((s) => (
+                  <tr key={s.id} data-testid="subscription-row">
+                    <td className="px-3 py-2">{s.offerName}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{formatNumber(s.quantity, locale)}</td>
+                    <td className="px-3 py-2 whitespace-nowrap">{translatedSubscriptionStatus(labels, s.status)}</td>
+                    <td className="px-3 py-2 whitespace-nowrap">{translatedBillingCycle(labels, s.billingCycle)}</td>
+                    <td className="px-3 py-2 tabular-nums">
+                      <time dateTime={s.createdAt.toISOString()}>{formatDateTime(s.createdAt, "UTC", locale)}</time>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
     </div>
   );
