@@ -38,9 +38,14 @@ export interface ActivityLogParams {
   /** Half-open UTC range: [from 00:00 in tz, (to + 1 day) 00:00 in tz). */
   range: { start: Date; end: Date };
   customer: string | null;
-  action: string | null;
-  user: string | null;
-  status: OperationStatus | null;
+  /** Operation types, any of which a record may have (or, with `excludeActions`, none of). */
+  action: string[];
+  /** Leave out the chosen actions instead of showing only them. */
+  excludeActions: boolean;
+  /** Partner users (UPNs), any of whom may have acted. */
+  user: string[];
+  /** Statuses, any of which a record may have. */
+  status: OperationStatus[];
   /** The search box as typed (trimmed); what it means is `classifySearch`'s. */
   q: string | null;
   /** Only the records of one operation: a correlation id, lower case. */
@@ -65,6 +70,7 @@ export type ActivityLogParamName =
   | "tz"
   | "customer"
   | "action"
+  | "actionMode"
   | "user"
   | "status"
   | "q"
@@ -99,6 +105,8 @@ export const PARAM_ERROR_CODES = [
   "at_outside_range",
   "position_twice",
   "uuid_format",
+  "too_many",
+  "unknown_action_mode",
 ] as const;
 export type ParamErrorCode = (typeof PARAM_ERROR_CODES)[number];
 
@@ -122,6 +130,7 @@ const LABELS: Record<ActivityLogParamName, string> = {
   tz: '"Time zone"',
   customer: '"Customer"',
   action: '"Action"',
+  actionMode: '"Exclude these actions"',
   user: '"Partner user"',
   status: '"Status"',
   q: '"Search"',
@@ -137,6 +146,13 @@ const LABELS: Record<ActivityLogParamName, string> = {
 export const LOG_ACCESS_ACTIONS = ["view_activity_log", "export_activity_log"] as const;
 /** The one value of `access` (a checkbox's): anything else is an error, never silently "off". */
 export const INCLUDE_LOG_ACCESS_VALUE = "include";
+/** The one value of `actionMode` (a checkbox's): the chosen actions are left out. */
+export const EXCLUDE_ACTIONS_VALUE = "exclude";
+/** The params a filter may repeat (`status=failed&status=progress`): any of the values matches. */
+export const MULTI_VALUE_PARAMS = ["action", "user", "status"] as const;
+export type MultiValueParam = (typeof MULTI_VALUE_PARAMS)[number];
+/** More values than anyone picks by hand; a link with more is refused rather than truncated. */
+export const MAX_FILTER_VALUES = 50;
 
 export const PARAM_NAMES = Object.keys(LABELS) as ActivityLogParamName[];
 
@@ -338,18 +354,31 @@ export function presetRange(
 
 type Raw = { kind: "absent" } | { kind: "value"; value: string } | { kind: "repeated" };
 
+function valuesOf(input: SearchParamsInput, name: string): string[] {
+  if (isUrlSearchParams(input)) return input.getAll(name);
+  const value = Object.prototype.hasOwnProperty.call(input, name) ? input[name] : undefined;
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** The non-empty values of a repeatable param, trimmed, each once (first spelling kept). */
+function readMany(input: SearchParamsInput, name: MultiValueParam, fold: (v: string) => string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of valuesOf(input, name)) {
+    const value = typeof raw === "string" ? raw.trim() : "";
+    if (value === "" || seen.has(fold(value))) continue;
+    seen.add(fold(value));
+    out.push(value);
+  }
+  return out;
+}
+
 function isUrlSearchParams(input: SearchParamsInput): input is Pick<URLSearchParams, "getAll"> {
   return typeof (input as URLSearchParams).getAll === "function";
 }
 
 function readRaw(input: SearchParamsInput, name: ActivityLogParamName): Raw {
-  let values: string[];
-  if (isUrlSearchParams(input)) {
-    values = input.getAll(name);
-  } else {
-    const value = Object.prototype.hasOwnProperty.call(input, name) ? input[name] : undefined;
-    values = value === undefined ? [] : Array.isArray(value) ? value : [value];
-  }
+  const values = valuesOf(input, name);
   if (values.length > 1) return { kind: "repeated" };
   // A form submits empty fields as `name=`: that means "not set", not "match the empty string".
   const value = typeof values[0] === "string" ? values[0].trim() : "";
@@ -375,13 +404,14 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
 
   const raw = {} as Record<ActivityLogParamName, Raw>;
   for (const name of PARAM_NAMES) {
+    if ((MULTI_VALUE_PARAMS as readonly string[]).includes(name)) continue;
     raw[name] = readRaw(input, name);
     if (raw[name].kind === "repeated")
       fail(name, "repeated", `${LABELS[name]} was given more than once; give it once.`);
   }
   const valueOf = (name: ActivityLogParamName): string | null => {
-    const r = raw[name];
-    return r.kind === "value" ? r.value : null;
+    const r = raw[name] as Raw | undefined;
+    return r?.kind === "value" ? r.value : null;
   };
 
   // Time zone first: the defaults and the range depend on it.
@@ -431,17 +461,35 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
     }
   }
 
-  const text = (param: "customer" | "user" | "q", max: number): string | null => {
-    const value = valueOf(param);
-    if (value === null) return null;
+  const checkText = (param: "customer" | "user" | "q", value: string, max: number): boolean => {
     if (value.length > max) fail(param, "too_long", `${LABELS[param]} can be at most ${max} characters long.`, { max });
     else if (CONTROL_CHARACTERS.test(value) || !value.isWellFormed())
       fail(param, "control_characters", `${LABELS[param]} contains characters that cannot be searched for.`);
+    else return true;
+    return false;
+  };
+  const text = (param: "customer" | "q", max: number): string | null => {
+    const value = valueOf(param);
+    if (value === null) return null;
+    checkText(param, value, max);
     return value;
   };
   const customer = text("customer", MAX_CUSTOMER_LENGTH);
-  const user = text("user", MAX_USER_LENGTH);
   const q = text("q", MAX_SEARCH_LENGTH);
+
+  const many = (param: MultiValueParam, fold: (v: string) => string = (v) => v): string[] => {
+    const values = readMany(input, param, fold);
+    if (values.length > MAX_FILTER_VALUES)
+      fail(param, "too_many", `${LABELS[param]} can name at most ${MAX_FILTER_VALUES} values.`, {
+        max: MAX_FILTER_VALUES,
+      });
+    return values;
+  };
+  // The same user however the UPN is cased (user_key is lower case).
+  const user = many("user", (v) => v.toLowerCase());
+  let userValid = true;
+  for (const value of user) if (!checkText("user", value, MAX_USER_LENGTH)) userValid = false;
+  if (!userValid) user.length = 0;
 
   const correlationRaw = valueOf("correlation");
   if (correlationRaw !== null && !UUID_PATTERN.test(correlationRaw))
@@ -451,8 +499,8 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
       `${LABELS.correlation} must be a UUID such as 123e4567-e89b-12d3-a456-426614174000.`,
     );
 
-  const action = valueOf("action");
-  if (action !== null && !ACTION_PATTERN.test(action)) {
+  const action = many("action");
+  if (action.some((a) => !ACTION_PATTERN.test(a))) {
     fail(
       "action",
       "action_format",
@@ -460,13 +508,14 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
     );
   }
 
-  const statusRaw = valueOf("status");
-  const status =
-    statusRaw !== null && Object.prototype.hasOwnProperty.call(STATUSES, statusRaw)
-      ? (statusRaw as OperationStatus)
-      : null;
-  if (statusRaw !== null && status === null)
+  const statusValues = many("status");
+  const status = statusValues.filter((v): v is OperationStatus => Object.prototype.hasOwnProperty.call(STATUSES, v));
+  if (status.length !== statusValues.length)
     fail("status", "unknown_status", `${LABELS.status} must be one of succeeded, failed or progress.`);
+
+  const actionModeRaw = valueOf("actionMode");
+  if (actionModeRaw !== null && actionModeRaw !== EXCLUDE_ACTIONS_VALUE)
+    fail("actionMode", "unknown_action_mode", `${LABELS.actionMode} must be "${EXCLUDE_ACTIONS_VALUE}" or left out.`);
 
   const accessRaw = valueOf("access");
   if (accessRaw !== null && accessRaw !== INCLUDE_LOG_ACCESS_VALUE)
@@ -527,6 +576,8 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
       },
       customer,
       action,
+      // Excluding nothing is no exclusion: the flag means something only beside actions.
+      excludeActions: actionModeRaw === EXCLUDE_ACTIONS_VALUE && action.length > 0,
       user,
       status,
       q,
@@ -566,11 +617,7 @@ export function correlationSearchParams(
     from: formatDay(from),
     to: formatDay(to),
     tz,
-    customer: null,
-    action: null,
-    user: null,
-    status: null,
-    q: null,
+    ...EMPTY_FILTERS,
     correlation: correlation.toLowerCase(),
     includeLogAccess: false,
     size: DEFAULT_PAGE_SIZE,
@@ -589,9 +636,11 @@ export interface ActivityLogOverrides {
   to?: string;
   tz?: string;
   customer?: string | null;
-  action?: string | null;
-  user?: string | null;
-  status?: OperationStatus | null;
+  /** One value, several, or null (or []) for none. */
+  action?: string | readonly string[] | null;
+  excludeActions?: boolean;
+  user?: string | readonly string[] | null;
+  status?: OperationStatus | readonly OperationStatus[] | null;
   q?: string | null;
   correlation?: string | null;
   includeLogAccess?: boolean;
@@ -602,6 +651,21 @@ export interface ActivityLogOverrides {
 
 /** The serialisable part of the params; `range` is derived, so it is never written. */
 export type ActivityLogQuery = Omit<ActivityLogParams, "range">;
+
+/** No filter at all: what Reset and "Clear filters" leave (beside the period and zone). */
+export const EMPTY_FILTERS = {
+  customer: null,
+  action: [] as string[],
+  excludeActions: false,
+  user: [] as string[],
+  status: [] as OperationStatus[],
+  q: null,
+  correlation: null,
+  includeLogAccess: false,
+} satisfies Partial<ActivityLogQuery>;
+
+const listOf = <T extends string>(value: T | readonly T[] | null | undefined): T[] =>
+  value == null ? [] : typeof value === "string" ? [value] : [...value];
 
 /**
  * Search params for a link to the log: the current params with `overrides` applied, defaults left
@@ -618,7 +682,13 @@ export function toSearchParams(
     Object.entries(overrides).filter(([, v]) => v !== undefined),
   ) as ActivityLogOverrides;
   const changesFilter = Object.keys(defined).some((key) => key !== "cursor" && key !== "dir");
-  const merged = { ...params, ...defined };
+  const merged = {
+    ...params,
+    ...defined,
+    action: defined.action !== undefined ? listOf(defined.action) : params.action,
+    user: defined.user !== undefined ? listOf(defined.user) : params.user,
+    status: defined.status !== undefined ? listOf(defined.status) : params.status,
+  };
   if (changesFilter && defined.cursor === undefined) {
     merged.cursor = null;
     merged.dir = "next";
@@ -634,9 +704,10 @@ export function toSearchParams(
   if (merged.to !== defaults?.to) out.set("to", merged.to);
   if (merged.tz !== DEFAULT_TIME_ZONE) out.set("tz", merged.tz);
   if (merged.customer) out.set("customer", merged.customer);
-  if (merged.action) out.set("action", merged.action);
-  if (merged.user) out.set("user", merged.user);
-  if (merged.status) out.set("status", merged.status);
+  for (const action of merged.action) out.append("action", action);
+  if (merged.excludeActions && merged.action.length > 0) out.set("actionMode", EXCLUDE_ACTIONS_VALUE);
+  for (const user of merged.user) out.append("user", user);
+  for (const status of merged.status) out.append("status", status);
   if (merged.q) out.set("q", merged.q);
   if (merged.correlation) out.set("correlation", merged.correlation);
   if (merged.includeLogAccess) out.set("access", INCLUDE_LOG_ACCESS_VALUE);

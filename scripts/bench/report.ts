@@ -56,6 +56,7 @@ export const METRIC_IDS = [
   "page.count-query.big-vs-small.filtered",
   "page.search.rare-name",
   "page.search.uuid",
+  "page.filters.multi-select",
   "export.throughput",
   "export.throughput.gzip",
   "export.rss-growth",
@@ -228,6 +229,15 @@ export function buildMetrics(
       group: "page",
       label: `First page, ${big} tenant: search for a correlation id / no filter`,
       a: ms("UUID search", med("big.search.uuid.first")),
+      b: ms("no filter", med("big.first")),
+      goal: pageMax,
+    }),
+    // Multi-select filters (their own block).
+    metric({
+      id: "page.filters.multi-select",
+      group: "page",
+      label: `First page, ${big} tenant: two statuses, two actions and three users at once / no filter`,
+      a: ms("multi-select", med("big.multi.first")),
       b: ms("no filter", med("big.first")),
       goal: pageMax,
     }),

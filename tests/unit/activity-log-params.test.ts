@@ -32,9 +32,10 @@ describe("parseActivityLogParams: defaults", () => {
       tz: "UTC",
       range: { start: new Date("2026-02-28T00:00:00Z"), end: new Date("2026-04-01T00:00:00Z") },
       customer: null,
-      action: null,
-      user: null,
-      status: null,
+      action: [],
+      excludeActions: false,
+      user: [],
+      status: [],
       q: null,
       correlation: null,
       includeLogAccess: false,
@@ -69,9 +70,9 @@ describe("parseActivityLogParams: defaults", () => {
     expect(parseOk(new URLSearchParams(query))).toEqual(parseOk(record));
     expect(parseOk(record)).toMatchObject({
       customer: "Contoso",
-      action: "create_order",
-      user: "ana@contoso.example",
-      status: "failed",
+      action: ["create_order"],
+      user: ["ana@contoso.example"],
+      status: ["failed"],
       size: 50,
     });
   });
@@ -79,7 +80,7 @@ describe("parseActivityLogParams: defaults", () => {
   it("treats empty fields (a submitted form) as not set, and canonicalises the zone", () => {
     expect(parseOk({ customer: "", status: "", size: "", cursor: "   ", tz: "asia/seoul" })).toMatchObject({
       customer: null,
-      status: null,
+      status: [],
       size: 25,
       cursor: null,
       tz: "Asia/Seoul",
@@ -137,7 +138,10 @@ describe("parseActivityLogParams: bad input never throws and names the param", (
     ["a customer over 200 characters", { customer: "x".repeat(201) }, "customer", /at most 200 characters/],
     ["a NUL in the customer", { customer: "a\u0000b" }, "customer", /cannot be searched/],
     ["a user over 320 characters", { user: `${"u".repeat(320)}@x` }, "user", /at most 320 characters/],
-    ["a repeated status (record)", { status: ["failed", "succeeded"] }, "status", /more than once/],
+    ["a repeated page size (record)", { size: ["25", "50"] }, "size", /more than once/],
+    ["one unknown status among known ones", { status: ["failed", "done"] }, "status", /one of/],
+    ["an exclusion mode that is not exclude", { action: "create_order", actionMode: "only" }, "actionMode", /exclude/],
+    ["too many actions", { action: Array.from({ length: 51 }, (_, i) => `a${i}`) }, "action", /at most 50/],
     [
       "a repeated from (URLSearchParams)",
       new URLSearchParams("from=2026-03-01&from=2026-03-02"),
@@ -244,6 +248,15 @@ describe("toSearchParams", () => {
       },
     ],
     ["only from", { from: "2026-01-01" }],
+    [
+      "several statuses, users and excluded actions",
+      {
+        status: ["failed", "progress"],
+        user: ["ana@contoso.example", "Bo@Contoso.example"],
+        action: ["view_activity_log", "create_order"],
+        actionMode: "exclude",
+      },
+    ],
     ["only log access", { access: "include" }],
     ["a cursor going forward", { cursor: encodeCursor(cursor), size: "50" }],
     ["the oldest page", { dir: "oldest", size: "50" }],
@@ -251,6 +264,19 @@ describe("toSearchParams", () => {
   ])("round-trips %s", (_label, input) => {
     const params = parseOk(input);
     expect(parseOk(toSearchParams(params, {}, { now }))).toEqual(params);
+  });
+
+  it("writes each value of a filter once, an exclusion only beside actions, and one value from a row's link", () => {
+    const params = parseOk({ status: ["failed", "failed", "progress"], user: ["a@x.example", "A@X.example"] });
+    expect(params.status).toEqual(["failed", "progress"]);
+    expect(params.user).toEqual(["a@x.example"]);
+    expect(toSearchParams(params, {}, { now }).toString()).toBe("user=a%40x.example&status=failed&status=progress");
+    expect(parseOk({ actionMode: "exclude" }).excludeActions).toBe(false);
+    expect(toSearchParams(params, { status: "succeeded" }, { now }).getAll("status")).toEqual(["succeeded"]);
+    expect(toSearchParams(params, { user: null }, { now }).has("user")).toBe(false);
+    const excluded = toSearchParams(params, { action: ["create_order"], excludeActions: true }, { now });
+    expect(excluded.toString()).toContain("action=create_order&actionMode=exclude");
+    expect(toSearchParams(params, { excludeActions: true }, { now }).has("actionMode")).toBe(false);
   });
 
   it("writes log access only when it is on, and keeps it across pages and filter changes", () => {
@@ -272,7 +298,7 @@ describe("toSearchParams", () => {
     const params = parseOk({ status: "failed" });
     const next = toSearchParams(params, { cursor: encodeCursor(cursor), dir: "next" }, { now });
     expect(next.toString()).toBe(`status=failed&cursor=${encodeCursor(cursor)}`);
-    expect(parseOk(next)).toMatchObject({ status: "failed", cursor, dir: "next" });
+    expect(parseOk(next)).toMatchObject({ status: ["failed"], cursor, dir: "next" });
     const prev = toSearchParams(params, { cursor: encodeCursor(cursor), dir: "prev" }, { now });
     expect(parseOk(prev)).toMatchObject({ cursor, dir: "prev" });
   });
@@ -303,7 +329,7 @@ describe("toSearchParams", () => {
   it("goes back to the first page when a filter changes, and removes filters with null", () => {
     const params = parseOk({ status: "failed", customer: "Contoso", cursor: encodeCursor(cursor), dir: "prev" });
     const changed = parseOk(toSearchParams(params, { status: null, size: 50 }, { now }));
-    expect(changed).toMatchObject({ status: null, customer: "Contoso", size: 50, cursor: null, dir: "next" });
+    expect(changed).toMatchObject({ status: [], customer: "Contoso", size: 50, cursor: null, dir: "next" });
   });
 });
 

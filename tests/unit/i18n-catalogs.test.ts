@@ -197,6 +197,9 @@ describe("every code the app shows has a sentence in every catalog", () => {
       new URLSearchParams("cursor=not-a-cursor&tz=Mars/Olympus_Mons&dir=sideways&action=Create%20Order"),
       new URLSearchParams(`customer=${"x".repeat(201)}&user=a%00b&status=a&status=b`),
       new URLSearchParams("size=30&status=done&access=on"),
+      new URLSearchParams(
+        `size=25&size=50&actionMode=only&${Array.from({ length: 51 }, (_, i) => `action=a${i}`).join("&")}`,
+      ),
       new URLSearchParams("from=2026-03-01&to=2026-03-10&at=2026-03-11"),
       new URLSearchParams("dir=oldest&at=2026-03-11"),
       new URLSearchParams(`correlation=not-a-uuid&q=${"x".repeat(201)}`),

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { getFormatter, getTranslations } from "next-intl/server";
-import { listOperationTypes, listPartnerUsers, type PartnerUserOption } from "@/db/queries/customers";
+import { redirect } from "next/navigation";
+import { listCustomers, listOperationTypes, listPartnerUsers, type PartnerUserOption } from "@/db/queries/customers";
 import { getPageContext } from "@/lib/auth/page-context";
 import {
   defaultRange,
+  EMPTY_FILTERS,
   PAGE_SIZES,
   parseActivityLogParams,
   toSearchParams,
@@ -12,6 +14,7 @@ import {
   type ParamError,
 } from "@/lib/activity-log-params";
 import { timeZoneLabel } from "@/lib/format";
+import { ROUTES } from "@/lib/routes";
 import { ActiveFilters } from "./_components/active-filters";
 import { ActivityFilters } from "./_components/activity-filters";
 import { ActivityResults, JumpToDate } from "./_components/activity-results";
@@ -24,17 +27,29 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t("title") };
 }
 
+/** How many customer names the customer field suggests (the first, by name). */
+const CUSTOMER_SUGGESTIONS = 500;
+
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function ActivityLogPage({ searchParams }: { searchParams: SearchParams }) {
   const ctx = await getPageContext({ permission: "view_activity_log" });
-  const parsed = parseActivityLogParams(await searchParams);
+  const raw = await searchParams;
+  const parsed = parseActivityLogParams(raw);
+  // A plain form (no JavaScript) sends its empty fields too: the address carries only what is set.
+  if (parsed.ok && Object.values(raw).some((v) => v === "" || (Array.isArray(v) && v.includes("")))) {
+    const clean = toSearchParams(parsed.value, {}, {}).toString();
+    redirect(clean ? `${ROUTES.activityLog}?${clean}` : ROUTES.activityLog);
+  }
   const [t, format] = await Promise.all([getTranslations("activityLog"), getFormatter()]);
 
   // Filter choices are a convenience: if they fail to load, the log (and its error) still shows.
-  const [users, operationTypes] = await Promise.all([
+  const [users, operationTypes, customerNames] = await Promise.all([
     listPartnerUsers({ ctx }).catch((): PartnerUserOption[] => []),
     listOperationTypes({ ctx }).catch((): string[] => []),
+    listCustomers({ ctx, limit: CUSTOMER_SUGGESTIONS })
+      .then((list) => [...new Set(list.map((c) => c.companyName))])
+      .catch((): string[] => []),
   ]);
 
   // With bad parameters, the form starts over from the defaults beside the message.
@@ -43,13 +58,7 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
     : {
         ...defaultRange("UTC"),
         tz: "UTC",
-        customer: null,
-        action: null,
-        user: null,
-        status: null,
-        q: null,
-        correlation: null,
-        includeLogAccess: false,
+        ...EMPTY_FILTERS,
         size: 25,
         cursor: null,
         dir: "next",
@@ -109,6 +118,7 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
         query={query}
         users={users}
         operationTypes={operationTypes}
+        customerNames={customerNames}
       />
 
       {parsed.ok && (

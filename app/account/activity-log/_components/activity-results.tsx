@@ -189,8 +189,8 @@ export async function JumpToDate({ params }: { params: ActivityLogParams }) {
       className="flex flex-wrap items-end gap-2 text-sm"
       data-testid="jump-form"
     >
-      {viewFields.map(([name, value]) => (
-        <input key={name} type="hidden" name={name} value={value} />
+      {viewFields.map(([name, value], i) => (
+        <input key={`${name}-${i}`} type="hidden" name={name} value={value} />
       ))}
       <label className="flex flex-col text-gray-700">
         <span>{t("jump.label")}</span>
