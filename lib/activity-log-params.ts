@@ -1,5 +1,19 @@
 import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
 import type { OperationStatus } from "@/lib/domain";
+import {
+  canonicalTimeZone,
+  DAY_MS,
+  dayNumber,
+  daysInMonth,
+  formatDay,
+  monthBefore,
+  todayIn,
+  wallClockMs,
+  zonedWallTimeToUtc,
+} from "./time-zones";
+
+// The zone helpers other modules have always taken from here.
+export { canonicalTimeZone, dayIn, zonedDayStart } from "./time-zones";
 
 /*
  * The one set of search-param parsers for the Activity log: the page, its table and the CSV export
@@ -165,7 +179,6 @@ const ACTION_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 // Nor can it hold an unpaired UTF-16 surrogate: the driver would send U+FFFD in its place and the
 // filter would silently search for that, so those are refused the same way (isWellFormed below).
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-const MAX_TIME_ZONE_LENGTH = 64;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // A host name with at least one dot and a letter-only last label: "contoso.com", "xn--bcher-kva.de".
 const DOMAIN_PATTERN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -187,37 +200,6 @@ export function classifySearch(q: string): SearchTerm {
 
 export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
-}
-
-const DAY_MS = 86_400_000;
-
-// ---------------------------------------------------------------------------------------------
-// Civil dates as day numbers (days since 1970-01-01), so date arithmetic is integer arithmetic.
-
-function dayNumber(year: number, month: number, day: number): number {
-  return Date.UTC(year, month - 1, day) / DAY_MS;
-}
-
-function civilOf(days: number): { year: number; month: number; day: number } {
-  const d = new Date(days * DAY_MS);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-}
-
-function formatDay(days: number): string {
-  const { year, month, day } = civilOf(days);
-  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
-}
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-/** The same day one month earlier, clamped to the month's end (Mar 31 -> Feb 28 or 29). */
-function monthBefore(days: number): number {
-  const { year, month, day } = civilOf(days);
-  const y = month === 1 ? year - 1 : year;
-  const m = month === 1 ? 12 : month - 1;
-  return dayNumber(y, m, Math.min(day, daysInMonth(y, m)));
 }
 
 type DateParse =
@@ -247,86 +229,6 @@ function parseDay(param: "from" | "to" | "at", raw: string): DateParse {
     };
   }
   return { ok: true, days: dayNumber(year, month, day) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Time zones, with Intl only. An offset is read off the wall clock Intl shows for an instant.
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** The wall clock in `timeZone` at an instant, as if that wall time were UTC (whole seconds). */
-function wallClockMs(instantMs: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instantMs))) {
-    if (part.type !== "literal") parts[part.type] = Number(part.value);
-  }
-  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-}
-
-function offsetMs(instantMs: number, timeZone: string): number {
-  const whole = Math.floor(instantMs / 1000) * 1000;
-  return wallClockMs(whole, timeZone) - whole;
-}
-
-/**
- * The first instant whose wall clock in `timeZone` reads `wallMs` (or later). Offsets a day either
- * side give the one or two candidates; on a fall-back night the earlier one is the start, and in a
- * spring-forward gap (some zones, e.g. America/Havana and America/Santiago, skip midnight itself)
- * the day starts at the jump, found by bisection.
- */
-function zonedWallTimeToUtc(wallMs: number, timeZone: string): number {
-  const before = offsetMs(wallMs - DAY_MS, timeZone);
-  const after = offsetMs(wallMs + DAY_MS, timeZone);
-  const matches = [wallMs - before, wallMs - after].filter((t) => t + offsetMs(t, timeZone) === wallMs);
-  if (matches.length > 0) return Math.min(...matches);
-
-  let lo = wallMs - after; // reads earlier than wallMs
-  let hi = wallMs - before; // reads later than wallMs
-  if (lo >= hi) return hi;
-  while (hi - lo > 1000) {
-    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
-    if (wallClockMs(mid, timeZone) >= wallMs) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
-
-/** The canonical name of an IANA time zone (e.g. "asia/seoul" -> "Asia/Seoul"), or null if unknown. */
-export function canonicalTimeZone(value: string): string | null {
-  if (value.length === 0 || value.length > MAX_TIME_ZONE_LENGTH) return null;
-  try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: value }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-}
-
-/** The UTC instant at which `date` (YYYY-MM-DD, already valid) begins in `timeZone`. */
-export function zonedDayStart(date: string, timeZone: string): Date {
-  const [year, month, day] = date.split("-").map(Number);
-  return new Date(zonedWallTimeToUtc(Date.UTC(year, month - 1, day), timeZone));
-}
-
-function todayIn(timeZone: string, now: Date): number {
-  return Math.floor(wallClockMs(now.getTime(), timeZone) / DAY_MS);
 }
 
 /** The default "To" (today in the zone) and, for a given "To", the default "From". */
@@ -589,11 +491,6 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
         (cursor ?? atCursor) !== null ? (dirRaw === "prev" ? "prev" : "next") : dirRaw === "oldest" ? "oldest" : "next",
     },
   };
-}
-
-/** The day (YYYY-MM-DD) an instant falls on in a time zone. */
-export function dayIn(instant: Date, timeZone: string): string {
-  return formatDay(Math.floor(wallClockMs(instant.getTime(), timeZone) / DAY_MS));
 }
 
 /**

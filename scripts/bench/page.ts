@@ -124,8 +124,9 @@ export async function measurePages(
     // A UUID search: the correlation id of a record on the first page.
     const uuidFilter = { q: (await rowsQuery(big, {}, null)).rows.at(-1)!.correlationId };
 
-    // Multi-select filters: two statuses, two actions and the users of the first page, at once.
-    const multiFilter = await multiSelectFilter(big);
+    // Multi-select filters: two statuses and two actions at once; and with three users besides.
+    const multiFilter: Filters = { status: ["succeeded", "failed"], action: ["create_order", "update_subscription"] };
+    const multiUsersFilter = await multiSelectFilter(big);
 
     const plan: Record<string, { tenant: BenchTenant; filters: Filters; cursor: Cursor | null; depth: number }> = {
       "big.first": { tenant: big, filters: {}, cursor: null, depth: 0 },
@@ -141,6 +142,7 @@ export async function measurePages(
       "big.search.rare.first": { tenant: big, filters: RARE_NAME_FILTER, cursor: null, depth: 0 },
       "big.search.uuid.first": { tenant: big, filters: uuidFilter, cursor: null, depth: 0 },
       "big.multi.first": { tenant: big, filters: multiFilter, cursor: null, depth: 0 },
+      "big.multi.users.first": { tenant: big, filters: multiUsersFilter, cursor: null, depth: 0 },
     };
     log(`page: ${Object.keys(plan).length} variants x ${reps} interleaved rounds (+${warmup} warm-up)`);
     const samples = await interleaved(
