@@ -47,9 +47,13 @@ export interface ActivityLogParams {
   from: string;
   /** The chosen "To" day, YYYY-MM-DD, inclusive. */
   to: string;
+  /** A time of day on "From" (HH:MM, in tz) the period starts at; null: the day's start. */
+  fromTime: string | null;
+  /** A time of day on "To" (HH:MM, in tz) the period ends with, that minute included; null: the day's end. */
+  toTime: string | null;
   /** Canonical IANA name, e.g. "America/New_York". */
   tz: string;
-  /** Half-open UTC range: [from 00:00 in tz, (to + 1 day) 00:00 in tz). */
+  /** Half-open UTC range: [from fromTime (00:00) in tz, to toTime + 1 minute (or the next day's 00:00) in tz). */
   range: { start: Date; end: Date };
   customer: string | null;
   /** Operation types, any of which a record may have (or, with `excludeActions`, none of). */
@@ -81,6 +85,8 @@ export interface ActivityLogParams {
 export type ActivityLogParamName =
   | "from"
   | "to"
+  | "fromTime"
+  | "toTime"
   | "tz"
   | "customer"
   | "action"
@@ -121,6 +127,7 @@ export const PARAM_ERROR_CODES = [
   "uuid_format",
   "too_many",
   "unknown_action_mode",
+  "time_format",
 ] as const;
 export type ParamErrorCode = (typeof PARAM_ERROR_CODES)[number];
 
@@ -141,6 +148,8 @@ export type SearchParamsInput =
 const LABELS: Record<ActivityLogParamName, string> = {
   from: '"From"',
   to: '"To"',
+  fromTime: '"From" time',
+  toTime: '"To" time',
   tz: '"Time zone"',
   customer: '"Customer"',
   action: '"Action"',
@@ -237,18 +246,44 @@ export function defaultRange(timeZone: string, now: Date = new Date()): { from: 
   return { from: formatDay(monthBefore(to)), to: formatDay(to) };
 }
 
-export const RANGE_PRESETS = ["last-7-days", "last-month", "last-90-days"] as const;
+export const RANGE_PRESETS = ["today", "last-24-hours", "last-7-days", "last-30-days", "last-90-days"] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 
-/** The quick ranges beside the date fields, ending today in the zone; "To" stays inclusive. */
+const PRESET_DAYS: Record<Exclude<RangePreset, "last-24-hours">, number> = {
+  today: 1,
+  "last-7-days": 7,
+  "last-30-days": 30,
+  "last-90-days": 90,
+};
+
+/** HH:MM of a wall clock (ms as if UTC). */
+const timeOfDay = (wallMs: number): string => {
+  const minutes = Math.floor((((wallMs % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
+  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+};
+
+/**
+ * The quick ranges beside the date fields, ending today in the zone. "Last 7 days" is seven days,
+ * today included (so it starts six days back); "Last 24 hours" starts at this minute yesterday.
+ */
 export function presetRange(
   preset: RangePreset,
   timeZone: string,
   now: Date = new Date(),
-): { from: string; to: string } {
+): { from: string; to: string; fromTime: string | null; toTime: null } {
   const to = todayIn(timeZone, now);
-  const from = preset === "last-7-days" ? to - 7 : preset === "last-90-days" ? to - 90 : monthBefore(to);
-  return { from: formatDay(from), to: formatDay(to) };
+  if (preset === "last-24-hours") {
+    const wall = wallClockMs(now.getTime() - DAY_MS, timeZone);
+    return { from: formatDay(Math.floor(wall / DAY_MS)), to: formatDay(to), fromTime: timeOfDay(wall), toTime: null };
+  }
+  return { from: formatDay(to - (PRESET_DAYS[preset] - 1)), to: formatDay(to), fromTime: null, toTime: null };
+}
+
+const TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
+/** An HH:MM time of day as milliseconds past midnight, or null when it is not one. */
+function parseTimeOfDay(raw: string): number | null {
+  const match = TIME_PATTERN.exec(raw);
+  return match ? (Number(match[1]) * 60 + Number(match[2])) * 60_000 : null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -339,6 +374,17 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
   const fromGiven = parseGiven("from");
   const toGiven = parseGiven("to");
 
+  const parseTime = (param: "fromTime" | "toTime"): number | null => {
+    const value = valueOf(param);
+    if (value === null) return null;
+    const ms = parseTimeOfDay(value);
+    if (ms === null)
+      fail(param, "time_format", `${LABELS[param]} must be a time of day in the form HH:MM (00:00 to 23:59).`);
+    return ms;
+  };
+  const fromTimeMs = parseTime("fromTime");
+  const toTimeMs = parseTime("toTime");
+
   let to: number | null = null;
   if (toGiven !== undefined) to = toGiven;
   else if (tz !== null) to = todayIn(tz, now);
@@ -352,7 +398,9 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
   else if (to !== null) from = monthBefore(to);
 
   if (from !== null && to !== null) {
-    if (from > to) fail("from", "from_after_to", `${LABELS.from} must be on or before ${LABELS.to}.`);
+    const sameDayTimesCross = from === to && fromTimeMs !== null && toTimeMs !== null && fromTimeMs > toTimeMs;
+    if (from > to || sameDayTimesCross)
+      fail("from", "from_after_to", `${LABELS.from} must be on or before ${LABELS.to}.`);
     else if (to - from > MAX_RANGE_DAYS) {
       fail(
         "from",
@@ -471,10 +519,12 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
     value: {
       from: formatDay(from),
       to: formatDay(to),
+      fromTime: fromTimeMs === null ? null : timeOfDay(fromTimeMs),
+      toTime: toTimeMs === null ? null : timeOfDay(toTimeMs),
       tz,
       range: {
-        start: new Date(zonedWallTimeToUtc(from * DAY_MS, tz)),
-        end: new Date(zonedWallTimeToUtc((to + 1) * DAY_MS, tz)),
+        start: new Date(zonedWallTimeToUtc(from * DAY_MS + (fromTimeMs ?? 0), tz)),
+        end: new Date(zonedWallTimeToUtc(toTimeMs === null ? (to + 1) * DAY_MS : to * DAY_MS + toTimeMs + 60_000, tz)),
       },
       customer,
       action,
@@ -513,6 +563,8 @@ export function correlationSearchParams(
   const query: ActivityLogQuery = {
     from: formatDay(from),
     to: formatDay(to),
+    fromTime: null,
+    toTime: null,
     tz,
     ...EMPTY_FILTERS,
     correlation: correlation.toLowerCase(),
@@ -531,6 +583,8 @@ export function correlationSearchParams(
 export interface ActivityLogOverrides {
   from?: string;
   to?: string;
+  fromTime?: string | null;
+  toTime?: string | null;
   tz?: string;
   customer?: string | null;
   /** One value, several, or null (or []) for none. */
@@ -599,6 +653,8 @@ export function toSearchParams(
   const defaultFrom = toDays.ok ? formatDay(monthBefore(toDays.days)) : null;
   if (merged.from !== defaultFrom) out.set("from", merged.from);
   if (merged.to !== defaults?.to) out.set("to", merged.to);
+  if (merged.fromTime) out.set("fromTime", merged.fromTime);
+  if (merged.toTime) out.set("toTime", merged.toTime);
   if (merged.tz !== DEFAULT_TIME_ZONE) out.set("tz", merged.tz);
   if (merged.customer) out.set("customer", merged.customer);
   for (const action of merged.action) out.append("action", action);
@@ -615,5 +671,22 @@ export function toSearchParams(
     out.set("cursor", cursor);
     if (merged.dir === "prev") out.set("dir", "prev");
   }
+  return out;
+}
+
+/**
+ * A link to the same view in another zone: the filters and the chosen days kept, the page
+ * position dropped (the days now begin at other instants), and a period left at its default
+ * still "the most recent month", now in the new zone.
+ */
+export function timeZoneSearchParams(
+  query: ActivityLogQuery,
+  timeZone: string,
+  options: ParseOptions = {},
+): URLSearchParams {
+  const out = toSearchParams(query, { cursor: null, dir: "next" }, options);
+  const tz = canonicalTimeZone(timeZone) ?? DEFAULT_TIME_ZONE;
+  if (tz === DEFAULT_TIME_ZONE) out.delete("tz");
+  else out.set("tz", tz);
   return out;
 }

@@ -199,7 +199,7 @@ test("filters by status and by customer combine", async ({ page }) => {
   await openActivityLog(page);
   // A tick applies at once.
   await page.getByTestId("filter-status-list").locator("summary").click();
-  await page.getByLabel("Failed", { exact: true }).check();
+  await page.getByRole("checkbox", { name: "Failed", exact: true }).check();
   await expect(page).toHaveURL(/status=failed/);
   await expect(page.getByTestId("table-skeleton")).toHaveCount(0);
   await expect(rows(page).first()).toBeVisible();
@@ -207,8 +207,9 @@ test("filters by status and by customer combine", async ({ page }) => {
 
   const [customer] =
     await sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name ~ '[가-힣]' order by company_name limit 1`;
-  await page.getByTestId("filter-status-list").locator("summary").click();
-  await page.getByLabel("Failed", { exact: true }).uncheck();
+  // The list is open again after the tick applied, the box focused.
+  await expect(page.getByRole("checkbox", { name: "Failed", exact: true })).toBeFocused();
+  await page.getByRole("checkbox", { name: "Failed", exact: true }).uncheck();
   await expect(page).not.toHaveURL(/status=failed/);
   await page.getByLabel("Customer", { exact: true }).fill(customer.company_name);
   await page.getByRole("button", { name: "Apply" }).click();

@@ -29,6 +29,8 @@ describe("parseActivityLogParams: defaults", () => {
     expect(parseOk({})).toEqual({
       from: "2026-02-28",
       to: "2026-03-31",
+      fromTime: null,
+      toTime: null,
       tz: "UTC",
       range: { start: new Date("2026-02-28T00:00:00Z"), end: new Date("2026-04-01T00:00:00Z") },
       customer: null,
@@ -333,13 +335,59 @@ describe("toSearchParams", () => {
   });
 });
 
+describe("times of day", () => {
+  it("start and end the period at a time of day in the zone, the To minute included", () => {
+    const p = parseOk({ from: "2026-03-10", fromTime: "09:30", to: "2026-03-11", toTime: "17:05", tz: "Asia/Seoul" });
+    expect(p).toMatchObject({ fromTime: "09:30", toTime: "17:05" });
+    expect(p.range.start.toISOString()).toBe("2026-03-10T00:30:00.000Z");
+    expect(p.range.end.toISOString()).toBe("2026-03-11T08:06:00.000Z");
+    expect(parseOk(toSearchParams(p, {}, { now }))).toEqual(p);
+    // Only one end timed: the other is the whole day.
+    const q = parseOk({ from: "2026-03-10", to: "2026-03-10", toTime: "00:00" });
+    expect([q.range.start.toISOString(), q.range.end.toISOString()]).toEqual([
+      "2026-03-10T00:00:00.000Z",
+      "2026-03-10T00:01:00.000Z",
+    ]);
+  });
+
+  it("refuses a time that is not HH:MM, and a From time after the To time on one day", () => {
+    for (const bad of ["9:30", "24:00", "12:60", "noon"])
+      expect(errorsOf({ fromTime: bad })).toEqual([
+        expect.objectContaining({ param: "fromTime", code: "time_format" }),
+      ]);
+    expect(errorsOf({ from: "2026-03-10", to: "2026-03-10", fromTime: "10:00", toTime: "09:59" })).toEqual([
+      expect.objectContaining({ param: "from", code: "from_after_to" }),
+    ]);
+    expect(parseOk({ from: "2026-03-09", to: "2026-03-10", fromTime: "10:00", toTime: "09:59" }).fromTime).toBe(
+      "10:00",
+    );
+  });
+
+  it("gives the last 24 hours from this minute yesterday, in the zone", async () => {
+    const { presetRange } = await import("@/lib/activity-log-params");
+    const now = new Date("2026-03-31T20:15:42Z");
+    expect(presetRange("last-24-hours", "UTC", now)).toEqual({
+      from: "2026-03-30",
+      to: "2026-03-31",
+      fromTime: "20:15",
+      toTime: null,
+    });
+    expect(presetRange("last-24-hours", "Asia/Seoul", now)).toMatchObject({ from: "2026-03-31", fromTime: "05:15" });
+  });
+});
+
 describe("range presets", () => {
   it("end today in the zone and reach back 7 days, a month, 90 days", async () => {
     const { presetRange } = await import("@/lib/activity-log-params");
     const now = new Date("2026-03-31T20:00:00Z"); // already April 1st in Seoul
-    expect(presetRange("last-7-days", "UTC", now)).toEqual({ from: "2026-03-24", to: "2026-03-31" });
-    expect(presetRange("last-month", "UTC", now)).toEqual({ from: "2026-02-28", to: "2026-03-31" });
-    expect(presetRange("last-90-days", "UTC", now)).toEqual({ from: "2025-12-31", to: "2026-03-31" });
-    expect(presetRange("last-7-days", "Asia/Seoul", now)).toEqual({ from: "2026-03-25", to: "2026-04-01" });
+    const days = { fromTime: null, toTime: null };
+    // Seven days, today included: not eight.
+    expect(presetRange("last-7-days", "UTC", now)).toEqual({ from: "2026-03-25", to: "2026-03-31", ...days });
+    expect(presetRange("today", "UTC", now)).toEqual({ from: "2026-03-31", to: "2026-03-31", ...days });
+    expect(presetRange("last-30-days", "UTC", now)).toEqual({ from: "2026-03-02", to: "2026-03-31", ...days });
+    expect(presetRange("last-90-days", "UTC", now)).toEqual({ from: "2026-01-01", to: "2026-03-31", ...days });
+    expect(presetRange("last-7-days", "Asia/Seoul", now)).toEqual({ from: "2026-03-26", to: "2026-04-01", ...days });
+    const day = parseOk(toSearchParams(parseOk({}), presetRange("last-7-days", "UTC", now), { now }));
+    expect((day.range.end.getTime() - day.range.start.getTime()) / 86_400_000).toBe(7);
   });
 });

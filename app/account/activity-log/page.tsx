@@ -57,6 +57,8 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
     ? parsed.value
     : {
         ...defaultRange("UTC"),
+        fromTime: null,
+        toTime: null,
         tz: "UTC",
         ...EMPTY_FILTERS,
         size: 25,
@@ -89,7 +91,7 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
       )}
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold">{t("title")}</h1>
-        <TimeZoneSwitch current={query.tz} label={timeZoneLabel(query.tz)} />
+        <TimeZoneSwitch query={query} label={timeZoneLabel(query.tz)} />
       </div>
       <p className="text-sm text-gray-700">{t("intro")}</p>
 

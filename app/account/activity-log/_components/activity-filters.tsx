@@ -3,7 +3,9 @@ import { getLocale, getTranslations } from "next-intl/server";
 import type { PartnerUserOption } from "@/db/queries/customers";
 import { asCatalog, translatedActionLabel, translatedStatusLabel } from "@/lib/activity-labels";
 import {
+  DEFAULT_PAGE_SIZE,
   defaultRange,
+  EMPTY_FILTERS,
   EXCLUDE_ACTIONS_VALUE,
   INCLUDE_LOG_ACCESS_VALUE,
   MAX_SEARCH_LENGTH,
@@ -128,6 +130,19 @@ export async function ActivityFilters({
           />
         </div>
         <div className="text-sm">
+          <label htmlFor="filter-from-time" className="font-medium">
+            {t("fromTime")}
+          </label>
+          <input
+            id="filter-from-time"
+            type="time"
+            name="fromTime"
+            defaultValue={query.fromTime ?? ""}
+            className={inputClass}
+            aria-describedby="time-help"
+          />
+        </div>
+        <div className="text-sm">
           <label htmlFor="filter-to" className="font-medium">
             {t("to")}
           </label>
@@ -141,10 +156,27 @@ export async function ActivityFilters({
             aria-describedby="date-format"
           />
         </div>
+        <div className="text-sm">
+          <label htmlFor="filter-to-time" className="font-medium">
+            {t("toTime")}
+          </label>
+          <input
+            id="filter-to-time"
+            type="time"
+            name="toTime"
+            defaultValue={query.toTime ?? ""}
+            className={inputClass}
+            aria-describedby="time-help"
+          />
+        </div>
         <nav aria-label={t("quickRanges")} className="flex flex-wrap gap-2 pb-1.5 text-sm">
           {RANGE_PRESETS.map((preset) => {
             const range = presetRange(preset, query.tz);
-            const active = range.from === query.from && range.to === query.to;
+            const active =
+              range.from === query.from &&
+              range.to === query.to &&
+              range.fromTime === query.fromTime &&
+              query.toTime === null;
             return (
               <Link
                 key={preset}
@@ -160,6 +192,9 @@ export async function ActivityFilters({
       </div>
       <p id="date-format" className="text-xs text-gray-600">
         {t("dateHelp")}
+      </p>
+      <p id="time-help" className="text-xs text-gray-600">
+        {t("timeHelp")}
       </p>
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
         <div className="text-sm">
@@ -273,9 +308,17 @@ export async function ActivityFilters({
         >
           {t("apply")}
         </button>
+        {/* Everything back to its default but the zone, which is how the reader reads times. */}
         <Link
-          href={query.tz === "UTC" ? ROUTES.activityLog : `${ROUTES.activityLog}?tz=${encodeURIComponent(query.tz)}`}
+          href={`${ROUTES.activityLog}?${toSearchParams(query, {
+            ...EMPTY_FILTERS,
+            ...defaultRange(query.tz),
+            fromTime: null,
+            toTime: null,
+            size: DEFAULT_PAGE_SIZE,
+          })}`}
           className="text-sm text-brand underline-offset-2 hover:underline"
+          data-testid="reset-filters"
         >
           {t("reset")}
         </Link>
