@@ -139,7 +139,18 @@ export interface ParamError {
   message: string;
 }
 
-export type ParseResult = { ok: true; value: ActivityLogParams } | { ok: false; errors: ParamError[] };
+export type ParseResult =
+  | { ok: true; value: ActivityLogParams }
+  | {
+      ok: false;
+      errors: ParamError[];
+      /**
+       * The view with every valid param kept and each bad one at its default (null only if even
+       * that does not parse): what the page shows beside the message, so one typo does not throw
+       * the reader's other filters away. An API refuses the request instead.
+       */
+      partial: ActivityLogParams | null;
+    };
 
 /** What Next hands a page (`await props.searchParams`), or a URL's searchParams in a route handler. */
 export type SearchParamsInput =
@@ -330,6 +341,31 @@ export interface ParseOptions {
 }
 
 export function parseActivityLogParams(input: SearchParamsInput, options: ParseOptions = {}): ParseResult {
+  const result = parseStrict(input, options);
+  if (result.ok) return result;
+  return { ok: false, errors: result.errors, partial: salvage(input, result.errors, options) };
+}
+
+/** Without the params that failed; the period's pair goes together when one of them failed. */
+function salvage(input: SearchParamsInput, errors: ParamError[], options: ParseOptions): ActivityLogParams | null {
+  const all = new URLSearchParams();
+  for (const name of PARAM_NAMES) for (const value of valuesOf(input, name)) all.append(name, value);
+  let without = new Set(errors.map((e) => e.param));
+  // Up to three rounds: a default can still disagree with what is left (From after a valid To).
+  for (let round = 0; round < 3; round++) {
+    const kept = new URLSearchParams([...all].filter(([name]) => !without.has(name as ActivityLogParamName)));
+    const again = parseStrict(kept, options);
+    if (again.ok) return again.value;
+    without = new Set([...without, ...again.errors.map((e) => e.param)]);
+    if (round === 1) for (const name of ["from", "to", "fromTime", "toTime", "at"] as const) without.add(name);
+  }
+  return null;
+}
+
+function parseStrict(
+  input: SearchParamsInput,
+  options: ParseOptions,
+): { ok: true; value: ActivityLogParams } | { ok: false; errors: ParamError[] } {
   const now = options.now ?? new Date();
   const errors: ParamError[] = [];
   const fail = (

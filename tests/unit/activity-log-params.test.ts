@@ -335,6 +335,32 @@ describe("toSearchParams", () => {
   });
 });
 
+describe("a bad param keeps the valid ones", () => {
+  it("gives the view with each bad param at its default and every other kept", () => {
+    const result = parseActivityLogParams(
+      { status: ["failed", "bogus"], customer: "Contoso", action: "create_order", size: "7", tz: "Asia/Seoul" },
+      { now },
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => e.param).sort()).toEqual(["size", "status"]);
+    expect(result.partial).toMatchObject({
+      customer: "Contoso",
+      action: ["create_order"],
+      status: [],
+      size: DEFAULT_PAGE_SIZE,
+      tz: "Asia/Seoul",
+    });
+  });
+
+  it("drops From after To but keeps To and the filters", () => {
+    const result = parseActivityLogParams({ from: "2026-03-20", to: "2026-03-10", user: "ana@x.example" }, { now });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.partial).toMatchObject({ from: "2026-02-10", to: "2026-03-10", user: ["ana@x.example"] });
+  });
+});
+
 describe("times of day", () => {
   it("start and end the period at a time of day in the zone, the To minute included", () => {
     const p = parseOk({ from: "2026-03-10", fromTime: "09:30", to: "2026-03-11", toTime: "17:05", tz: "Asia/Seoul" });

@@ -52,9 +52,10 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
       .catch((): string[] => []),
   ]);
 
-  // With bad parameters, the form starts over from the defaults beside the message.
-  const query: ActivityLogQuery = parsed.ok
-    ? parsed.value
+  // With bad parameters, every valid one is kept (the bad ones at their defaults) beside the message.
+  const view = parsed.ok ? parsed.value : parsed.partial;
+  const query: ActivityLogQuery = view
+    ? view
     : {
         ...defaultRange("UTC"),
         fromTime: null,
@@ -81,7 +82,7 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
   return (
     <div className="space-y-4">
       {/* Past the filters in one step: the results are what a keyboard user comes back for. */}
-      {parsed.ok && (
+      {view && (
         <a
           href="#results"
           className="sr-only focus:not-sr-only focus:inline-block focus:rounded focus:bg-white focus:p-2 focus:text-brand focus:outline focus:outline-2 focus:outline-brand"
@@ -116,24 +117,24 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
         differ, or React loses track of the old form and leaves it on the page beside the new one.
       */}
       <ActivityFilters
-        key={`filters?${parsed.ok ? toSearchParams(query).toString() : "invalid"}`}
+        key={`filters?${toSearchParams(query).toString()}${parsed.ok ? "" : "&invalid"}`}
         query={query}
         users={users}
         operationTypes={operationTypes}
         customerNames={customerNames}
       />
 
-      {parsed.ok && (
+      {view && (
         <section
           id="results"
           tabIndex={-1}
           aria-label={t("results.region")}
           className="space-y-3 scroll-mt-4 outline-none"
         >
-          <ActiveFilters query={parsed.value} users={users} />
-          <JumpToDate params={parsed.value} />
-          <Suspense key={`results?${toSearchParams(parsed.value).toString()}`} fallback={<TableSkeleton />}>
-            <ActivityResults ctx={ctx} params={parsed.value} />
+          <ActiveFilters query={view} users={users} />
+          <JumpToDate params={view} />
+          <Suspense key={`results?${toSearchParams(view).toString()}`} fallback={<TableSkeleton />}>
+            <ActivityResults ctx={ctx} params={view} />
           </Suspense>
         </section>
       )}

@@ -19,6 +19,8 @@ import { formatNumber } from "@/lib/format";
 import { ROUTES } from "@/lib/routes";
 import { OPERATION_STATUSES } from "@/lib/domain";
 import { AutoSubmitForm } from "./auto-submit-form";
+import { DateRangeGuard } from "./date-range-guard";
+import { FilterFold } from "./filter-fold";
 
 const inputClass =
   "mt-1 block w-full rounded border border-gray-300 bg-white px-2 py-1.5 text-sm focus:border-brand focus:outline-none focus:ring-1 focus:ring-brand";
@@ -72,258 +74,276 @@ export async function ActivityFilters({
     return t("selectedCount", { count: names.length });
   };
 
+  const active =
+    query.action.length +
+    query.user.length +
+    query.status.length +
+    [query.q, query.customer, query.correlation, query.includeLogAccess || null].filter(Boolean).length;
+
   return (
-    <AutoSubmitForm
-      action={ROUTES.activityLog}
-      label={t("formLabel")}
-      testId="filters-form"
-      defaults={defaultRange(query.tz)}
-      className="space-y-3 rounded border border-gray-200 bg-white p-4"
-    >
-      {query.tz !== "UTC" && <input type="hidden" name="tz" value={query.tz} />}
-      {query.correlation && (
-        <p
-          className="flex flex-wrap items-center gap-2 rounded bg-blue-50 px-3 py-2 text-sm"
-          data-testid="correlation-filter"
-        >
-          <input type="hidden" name="correlation" value={query.correlation} />
-          <span>{t("correlationActive", { id: query.correlation })}</span>
-          <Link
-            href={`${ROUTES.activityLog}?${toSearchParams(query, { correlation: null })}`}
-            className="text-brand underline-offset-2 hover:underline"
+    <FilterFold label={t("fold", { count: active })}>
+      <AutoSubmitForm
+        action={ROUTES.activityLog}
+        label={t("formLabel")}
+        testId="filters-form"
+        defaults={defaultRange(query.tz)}
+        className="space-y-3 rounded border border-gray-200 bg-white p-4"
+      >
+        {query.tz !== "UTC" && <input type="hidden" name="tz" value={query.tz} />}
+        {query.correlation && (
+          <p
+            className="flex flex-wrap items-center gap-2 rounded bg-blue-50 px-3 py-2 text-sm"
+            data-testid="correlation-filter"
           >
-            {t("correlationClear")}
-          </Link>
-        </p>
-      )}
-      <div className="text-sm">
-        <label htmlFor="filter-search" className="font-medium">
-          {t("search")}
-        </label>
-        <input
-          id="filter-search"
-          type="search"
-          name="q"
-          defaultValue={query.q ?? ""}
-          placeholder={t("searchPlaceholder")}
-          maxLength={MAX_SEARCH_LENGTH}
-          aria-describedby="filter-search-help"
-          className={inputClass}
-        />
-        <p id="filter-search-help" className="mt-1 text-xs text-gray-600">
-          {t("searchHelp")}
-        </p>
-      </div>
-      <div className="flex flex-wrap items-end gap-3">
+            <input type="hidden" name="correlation" value={query.correlation} />
+            <span>{t("correlationActive", { id: query.correlation })}</span>
+            <Link
+              href={`${ROUTES.activityLog}?${toSearchParams(query, { correlation: null })}`}
+              className="text-brand underline-offset-2 hover:underline"
+            >
+              {t("correlationClear")}
+            </Link>
+          </p>
+        )}
         <div className="text-sm">
-          <label htmlFor="filter-from" className="font-medium">
-            {t("from")}
+          <label htmlFor="filter-search" className="font-medium">
+            {t("search")}
           </label>
           <input
-            id="filter-from"
-            type="date"
-            name="from"
-            defaultValue={query.from}
-            required
-            className={inputClass}
-            aria-describedby="date-format"
-          />
-        </div>
-        <div className="text-sm">
-          <label htmlFor="filter-from-time" className="font-medium">
-            {t("fromTime")}
-          </label>
-          <input
-            id="filter-from-time"
-            type="time"
-            name="fromTime"
-            defaultValue={query.fromTime ?? ""}
-            className={inputClass}
-            aria-describedby="time-help"
-          />
-        </div>
-        <div className="text-sm">
-          <label htmlFor="filter-to" className="font-medium">
-            {t("to")}
-          </label>
-          <input
-            id="filter-to"
-            type="date"
-            name="to"
-            defaultValue={query.to}
-            required
-            className={inputClass}
-            aria-describedby="date-format"
-          />
-        </div>
-        <div className="text-sm">
-          <label htmlFor="filter-to-time" className="font-medium">
-            {t("toTime")}
-          </label>
-          <input
-            id="filter-to-time"
-            type="time"
-            name="toTime"
-            defaultValue={query.toTime ?? ""}
-            className={inputClass}
-            aria-describedby="time-help"
-          />
-        </div>
-        <nav aria-label={t("quickRanges")} className="flex flex-wrap gap-2 pb-1.5 text-sm">
-          {RANGE_PRESETS.map((preset) => {
-            const range = presetRange(preset, query.tz);
-            const active =
-              range.from === query.from &&
-              range.to === query.to &&
-              range.fromTime === query.fromTime &&
-              query.toTime === null;
-            return (
-              <Link
-                key={preset}
-                href={`${ROUTES.activityLog}?${toSearchParams(query, range)}`}
-                aria-current={active ? "true" : undefined}
-                className={`rounded-full border px-3 py-1 ${active ? "border-brand bg-brand text-white" : "border-gray-300 text-gray-700 hover:bg-gray-50"}`}
-              >
-                {t(`presets.${preset}`)}
-              </Link>
-            );
-          })}
-        </nav>
-      </div>
-      <p id="date-format" className="text-xs text-gray-600">
-        {t("dateHelp")}
-      </p>
-      <p id="time-help" className="text-xs text-gray-600">
-        {t("timeHelp")}
-      </p>
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
-        <div className="text-sm">
-          <label htmlFor="filter-customer" className="font-medium">
-            {t("customer")}
-          </label>
-          <input
-            id="filter-customer"
+            id="filter-search"
             type="search"
-            name="customer"
-            defaultValue={query.customer ?? ""}
-            placeholder={t("customerPlaceholder")}
-            maxLength={200}
-            list={customerNames.length > 0 ? "filter-customer-options" : undefined}
-            autoComplete="off"
+            name="q"
+            defaultValue={query.q ?? ""}
+            placeholder={t("searchPlaceholder")}
+            maxLength={MAX_SEARCH_LENGTH}
+            aria-describedby="filter-search-help"
             className={inputClass}
           />
-          {customerNames.length > 0 && (
-            <datalist id="filter-customer-options" data-testid="customer-options">
-              {customerNames.map((name) => (
-                <option key={name} value={name} />
-              ))}
-            </datalist>
-          )}
-        </div>
-        <MultiSelect
-          id="filter-action"
-          name="action"
-          label={t("action")}
-          summary={
-            query.excludeActions
-              ? t("exceptSummary", { actions: summaryOf(query.action, actions, t("allActions")) })
-              : summaryOf(query.action, actions, t("allActions"))
-          }
-          options={actions}
-          chosen={(v) => query.action.includes(v)}
-        >
-          <div className="mt-2 flex items-start gap-2 border-t border-gray-200 pt-2">
-            <input
-              id="filter-action-exclude"
-              type="checkbox"
-              name="actionMode"
-              value={EXCLUDE_ACTIONS_VALUE}
-              defaultChecked={query.excludeActions}
-              aria-describedby="filter-action-exclude-help"
-              className="mt-0.5 h-4 w-4 rounded border-gray-300 text-brand focus:ring-brand"
-            />
-            <div>
-              <label htmlFor="filter-action-exclude" className="font-medium">
-                {t("excludeActions")}
-              </label>
-              <p id="filter-action-exclude-help" className="text-xs text-gray-600">
-                {t("excludeActionsHelp")}
-              </p>
-            </div>
-          </div>
-        </MultiSelect>
-        <MultiSelect
-          id="filter-partner-user"
-          name="user"
-          label={t("partnerUser")}
-          summary={summaryOf(query.user, userChoices, t("allPartnerUsers"))}
-          options={userChoices}
-          chosen={(v) => chosenUsers.has(v.toLowerCase())}
-        />
-        <MultiSelect
-          id="filter-status"
-          name="status"
-          label={t("status")}
-          summary={summaryOf(query.status, statuses, t("allStatuses"))}
-          options={statuses}
-          chosen={(v) => (query.status as string[]).includes(v)}
-        />
-        <div className="text-sm">
-          <label htmlFor="filter-rows-per-page" className="font-medium">
-            {t("rowsPerPage")}
-          </label>
-          <select id="filter-rows-per-page" name="size" defaultValue={String(query.size)} className={inputClass}>
-            {PAGE_SIZES.map((s) => (
-              <option key={s} value={s}>
-                {formatNumber(s, locale)}
-              </option>
-            ))}
-          </select>
-        </div>
-      </div>
-      {/* Unchecked, a GET form sends nothing: the parser's default, so no hidden twin is needed. */}
-      <div className="flex items-start gap-2 text-sm">
-        <input
-          id="filter-include-log-access"
-          type="checkbox"
-          name="access"
-          value={INCLUDE_LOG_ACCESS_VALUE}
-          defaultChecked={query.includeLogAccess}
-          aria-describedby="filter-include-log-access-help"
-          className="mt-0.5 h-4 w-4 rounded border-gray-300 text-brand focus:ring-brand"
-        />
-        <div>
-          <label htmlFor="filter-include-log-access" className="font-medium">
-            {t("includeLogAccess")}
-          </label>
-          <p id="filter-include-log-access-help" className="text-xs text-gray-600">
-            {t("includeLogAccessHelp")}
+          <p id="filter-search-help" className="mt-1 text-xs text-gray-600">
+            {t("searchHelp")}
           </p>
         </div>
-      </div>
-      <div className="flex items-center gap-3">
-        <button
-          type="submit"
-          className="rounded bg-brand px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-dark focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand"
-        >
-          {t("apply")}
-        </button>
-        {/* Everything back to its default but the zone, which is how the reader reads times. */}
-        <Link
-          href={`${ROUTES.activityLog}?${toSearchParams(query, {
-            ...EMPTY_FILTERS,
-            ...defaultRange(query.tz),
-            fromTime: null,
-            toTime: null,
-            size: DEFAULT_PAGE_SIZE,
-          })}`}
-          className="text-sm text-brand underline-offset-2 hover:underline"
-          data-testid="reset-filters"
-        >
-          {t("reset")}
-        </Link>
-      </div>
-    </AutoSubmitForm>
+        <div className="flex flex-wrap items-end gap-3">
+          <div className="text-sm">
+            <label htmlFor="filter-from" className="font-medium">
+              {t("from")}
+            </label>
+            <input
+              id="filter-from"
+              type="date"
+              name="from"
+              defaultValue={query.from}
+              max={query.to}
+              required
+              className={inputClass}
+              aria-describedby="date-format"
+            />
+          </div>
+          <div className="text-sm">
+            <label htmlFor="filter-from-time" className="font-medium">
+              {t("fromTime")}
+            </label>
+            <input
+              id="filter-from-time"
+              type="time"
+              name="fromTime"
+              defaultValue={query.fromTime ?? ""}
+              className={inputClass}
+              aria-describedby="time-help"
+            />
+          </div>
+          <div className="text-sm">
+            <label htmlFor="filter-to" className="font-medium">
+              {t("to")}
+            </label>
+            <input
+              id="filter-to"
+              type="date"
+              name="to"
+              defaultValue={query.to}
+              min={query.from}
+              required
+              className={inputClass}
+              aria-describedby="date-format"
+            />
+          </div>
+          <div className="text-sm">
+            <label htmlFor="filter-to-time" className="font-medium">
+              {t("toTime")}
+            </label>
+            <input
+              id="filter-to-time"
+              type="time"
+              name="toTime"
+              defaultValue={query.toTime ?? ""}
+              className={inputClass}
+              aria-describedby="time-help"
+            />
+          </div>
+          <nav aria-label={t("quickRanges")} className="flex flex-wrap gap-2 pb-1.5 text-sm">
+            {RANGE_PRESETS.map((preset) => {
+              const range = presetRange(preset, query.tz);
+              const active =
+                range.from === query.from &&
+                range.to === query.to &&
+                range.fromTime === query.fromTime &&
+                query.toTime === null;
+              return (
+                <Link
+                  key={preset}
+                  href={`${ROUTES.activityLog}?${toSearchParams(query, range)}`}
+                  aria-current={active ? "true" : undefined}
+                  className={`rounded-full border px-3 py-1 ${active ? "border-brand bg-brand text-white" : "border-gray-300 text-gray-700 hover:bg-gray-50"}`}
+                >
+                  {t(`presets.${preset}`)}
+                </Link>
+              );
+            })}
+          </nav>
+        </div>
+        <DateRangeGuard
+          fromId="filter-from"
+          toId="filter-to"
+          message={root("activityLog.paramErrors.codes.from_after_to", {
+            label: root("activityLog.paramErrors.params.from"),
+            toLabel: root("activityLog.paramErrors.params.to"),
+          })}
+        />
+        <p id="date-format" className="text-xs text-gray-600">
+          {t("dateHelp")}
+        </p>
+        <p id="time-help" className="text-xs text-gray-600">
+          {t("timeHelp")}
+        </p>
+        <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
+          <div className="text-sm">
+            <label htmlFor="filter-customer" className="font-medium">
+              {t("customer")}
+            </label>
+            <input
+              id="filter-customer"
+              type="search"
+              name="customer"
+              defaultValue={query.customer ?? ""}
+              placeholder={t("customerPlaceholder")}
+              maxLength={200}
+              list={customerNames.length > 0 ? "filter-customer-options" : undefined}
+              autoComplete="off"
+              className={inputClass}
+            />
+            {customerNames.length > 0 && (
+              <datalist id="filter-customer-options" data-testid="customer-options">
+                {customerNames.map((name) => (
+                  <option key={name} value={name} />
+                ))}
+              </datalist>
+            )}
+          </div>
+          <MultiSelect
+            id="filter-action"
+            name="action"
+            label={t("action")}
+            summary={
+              query.excludeActions
+                ? t("exceptSummary", { actions: summaryOf(query.action, actions, t("allActions")) })
+                : summaryOf(query.action, actions, t("allActions"))
+            }
+            options={actions}
+            chosen={(v) => query.action.includes(v)}
+          >
+            <div className="mt-2 flex items-start gap-2 border-t border-gray-200 pt-2">
+              <input
+                id="filter-action-exclude"
+                type="checkbox"
+                name="actionMode"
+                value={EXCLUDE_ACTIONS_VALUE}
+                defaultChecked={query.excludeActions}
+                aria-describedby="filter-action-exclude-help"
+                className="mt-0.5 h-4 w-4 rounded border-gray-300 text-brand focus:ring-brand"
+              />
+              <div>
+                <label htmlFor="filter-action-exclude" className="font-medium">
+                  {t("excludeActions")}
+                </label>
+                <p id="filter-action-exclude-help" className="text-xs text-gray-600">
+                  {t("excludeActionsHelp")}
+                </p>
+              </div>
+            </div>
+          </MultiSelect>
+          <MultiSelect
+            id="filter-partner-user"
+            name="user"
+            label={t("partnerUser")}
+            summary={summaryOf(query.user, userChoices, t("allPartnerUsers"))}
+            options={userChoices}
+            chosen={(v) => chosenUsers.has(v.toLowerCase())}
+          />
+          <MultiSelect
+            id="filter-status"
+            name="status"
+            label={t("status")}
+            summary={summaryOf(query.status, statuses, t("allStatuses"))}
+            options={statuses}
+            chosen={(v) => (query.status as string[]).includes(v)}
+          />
+          <div className="text-sm">
+            <label htmlFor="filter-rows-per-page" className="font-medium">
+              {t("rowsPerPage")}
+            </label>
+            <select id="filter-rows-per-page" name="size" defaultValue={String(query.size)} className={inputClass}>
+              {PAGE_SIZES.map((s) => (
+                <option key={s} value={s}>
+                  {formatNumber(s, locale)}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        {/* Unchecked, a GET form sends nothing: the parser's default, so no hidden twin is needed. */}
+        <div className="flex items-start gap-2 text-sm">
+          <input
+            id="filter-include-log-access"
+            type="checkbox"
+            name="access"
+            value={INCLUDE_LOG_ACCESS_VALUE}
+            defaultChecked={query.includeLogAccess}
+            aria-describedby="filter-include-log-access-help"
+            className="mt-0.5 h-4 w-4 rounded border-gray-300 text-brand focus:ring-brand"
+          />
+          <div>
+            <label htmlFor="filter-include-log-access" className="font-medium">
+              {t("includeLogAccess")}
+            </label>
+            <p id="filter-include-log-access-help" className="text-xs text-gray-600">
+              {t("includeLogAccessHelp")}
+            </p>
+          </div>
+        </div>
+        <div className="flex items-center gap-3">
+          <button
+            type="submit"
+            className="rounded bg-brand px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-dark focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand"
+          >
+            {t("apply")}
+          </button>
+          {/* Everything back to its default but the zone, which is how the reader reads times. */}
+          <Link
+            href={`${ROUTES.activityLog}?${toSearchParams(query, {
+              ...EMPTY_FILTERS,
+              ...defaultRange(query.tz),
+              fromTime: null,
+              toTime: null,
+              size: DEFAULT_PAGE_SIZE,
+            })}`}
+            className="text-sm text-brand underline-offset-2 hover:underline"
+            data-testid="reset-filters"
+          >
+            {t("reset")}
+          </Link>
+        </div>
+      </AutoSubmitForm>
+    </FilterFold>
   );
 }
 

@@ -15,6 +15,7 @@ import { asCatalog } from "@/lib/activity-labels";
 import { formatCount, formatDay, timeZoneLabel } from "@/lib/format";
 import { annotate } from "@/lib/observability/request-context";
 import { ActivityTable } from "./activity-table";
+import { EmptyResult } from "./empty-result";
 import { toRowView } from "./activity-row";
 import { ROUTES } from "@/lib/routes";
 import type { TenantContext } from "@/lib/domain";
@@ -124,7 +125,7 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
           className="rounded border border-dashed border-gray-300 bg-white p-8 text-center text-gray-700"
           data-testid="empty-state"
         >
-          {empty ? t("results.emptyRange", period) : t("results.noMore")}
+          {empty ? <EmptyResult ctx={ctx} params={query} /> : t("results.noMore")}
         </div>
       ) : (
         <ActivityTable
