@@ -1,5 +1,19 @@
 import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
 import type { OperationStatus } from "@/lib/domain";
+import {
+  canonicalTimeZone,
+  DAY_MS,
+  dayNumber,
+  daysInMonth,
+  formatDay,
+  monthBefore,
+  todayIn,
+  wallClockMs,
+  zonedWallTimeToUtc,
+} from "./time-zones";
+
+// The zone helpers other modules have always taken from here.
+export { canonicalTimeZone, dayIn, zonedDayStart } from "./time-zones";
 
 /*
  * The one set of search-param parsers for the Activity log: the page, its table and the CSV export
@@ -33,14 +47,23 @@ export interface ActivityLogParams {
   from: string;
   /** The chosen "To" day, YYYY-MM-DD, inclusive. */
   to: string;
+  /** A time of day on "From" (HH:MM, in tz) the period starts at; null: the day's start. */
+  fromTime: string | null;
+  /** A time of day on "To" (HH:MM, in tz) the period ends with, that minute included; null: the day's end. */
+  toTime: string | null;
   /** Canonical IANA name, e.g. "America/New_York". */
   tz: string;
-  /** Half-open UTC range: [from 00:00 in tz, (to + 1 day) 00:00 in tz). */
+  /** Half-open UTC range: [from fromTime (00:00) in tz, to toTime + 1 minute (or the next day's 00:00) in tz). */
   range: { start: Date; end: Date };
   customer: string | null;
-  action: string | null;
-  user: string | null;
-  status: OperationStatus | null;
+  /** Operation types, any of which a record may have (or, with `excludeActions`, none of). */
+  action: string[];
+  /** Leave out the chosen actions instead of showing only them. */
+  excludeActions: boolean;
+  /** Partner users (UPNs), any of whom may have acted. */
+  user: string[];
+  /** Statuses, any of which a record may have. */
+  status: OperationStatus[];
   /** The search box as typed (trimmed); what it means is `classifySearch`'s. */
   q: string | null;
   /** Only the records of one operation: a correlation id, lower case. */
@@ -62,9 +85,12 @@ export interface ActivityLogParams {
 export type ActivityLogParamName =
   | "from"
   | "to"
+  | "fromTime"
+  | "toTime"
   | "tz"
   | "customer"
   | "action"
+  | "actionMode"
   | "user"
   | "status"
   | "q"
@@ -99,6 +125,9 @@ export const PARAM_ERROR_CODES = [
   "at_outside_range",
   "position_twice",
   "uuid_format",
+  "too_many",
+  "unknown_action_mode",
+  "time_format",
 ] as const;
 export type ParamErrorCode = (typeof PARAM_ERROR_CODES)[number];
 
@@ -110,7 +139,18 @@ export interface ParamError {
   message: string;
 }
 
-export type ParseResult = { ok: true; value: ActivityLogParams } | { ok: false; errors: ParamError[] };
+export type ParseResult =
+  | { ok: true; value: ActivityLogParams }
+  | {
+      ok: false;
+      errors: ParamError[];
+      /**
+       * The view with every valid param kept and each bad one at its default (null only if even
+       * that does not parse): what the page shows beside the message, so one typo does not throw
+       * the reader's other filters away. An API refuses the request instead.
+       */
+      partial: ActivityLogParams | null;
+    };
 
 /** What Next hands a page (`await props.searchParams`), or a URL's searchParams in a route handler. */
 export type SearchParamsInput =
@@ -119,9 +159,12 @@ export type SearchParamsInput =
 const LABELS: Record<ActivityLogParamName, string> = {
   from: '"From"',
   to: '"To"',
+  fromTime: '"From" time',
+  toTime: '"To" time',
   tz: '"Time zone"',
   customer: '"Customer"',
   action: '"Action"',
+  actionMode: '"Exclude these actions"',
   user: '"Partner user"',
   status: '"Status"',
   q: '"Search"',
@@ -137,6 +180,13 @@ const LABELS: Record<ActivityLogParamName, string> = {
 export const LOG_ACCESS_ACTIONS = ["view_activity_log", "export_activity_log"] as const;
 /** The one value of `access` (a checkbox's): anything else is an error, never silently "off". */
 export const INCLUDE_LOG_ACCESS_VALUE = "include";
+/** The one value of `actionMode` (a checkbox's): the chosen actions are left out. */
+export const EXCLUDE_ACTIONS_VALUE = "exclude";
+/** The params a filter may repeat (`status=failed&status=progress`): any of the values matches. */
+export const MULTI_VALUE_PARAMS = ["action", "user", "status"] as const;
+export type MultiValueParam = (typeof MULTI_VALUE_PARAMS)[number];
+/** More values than anyone picks by hand; a link with more is refused rather than truncated. */
+export const MAX_FILTER_VALUES = 50;
 
 export const PARAM_NAMES = Object.keys(LABELS) as ActivityLogParamName[];
 
@@ -149,7 +199,6 @@ const ACTION_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 // Nor can it hold an unpaired UTF-16 surrogate: the driver would send U+FFFD in its place and the
 // filter would silently search for that, so those are refused the same way (isWellFormed below).
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-const MAX_TIME_ZONE_LENGTH = 64;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // A host name with at least one dot and a letter-only last label: "contoso.com", "xn--bcher-kva.de".
 const DOMAIN_PATTERN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -171,37 +220,6 @@ export function classifySearch(q: string): SearchTerm {
 
 export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
-}
-
-const DAY_MS = 86_400_000;
-
-// ---------------------------------------------------------------------------------------------
-// Civil dates as day numbers (days since 1970-01-01), so date arithmetic is integer arithmetic.
-
-function dayNumber(year: number, month: number, day: number): number {
-  return Date.UTC(year, month - 1, day) / DAY_MS;
-}
-
-function civilOf(days: number): { year: number; month: number; day: number } {
-  const d = new Date(days * DAY_MS);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-}
-
-function formatDay(days: number): string {
-  const { year, month, day } = civilOf(days);
-  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
-}
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-/** The same day one month earlier, clamped to the month's end (Mar 31 -> Feb 28 or 29). */
-function monthBefore(days: number): number {
-  const { year, month, day } = civilOf(days);
-  const y = month === 1 ? year - 1 : year;
-  const m = month === 1 ? 12 : month - 1;
-  return dayNumber(y, m, Math.min(day, daysInMonth(y, m)));
 }
 
 type DateParse =
@@ -233,104 +251,50 @@ function parseDay(param: "from" | "to" | "at", raw: string): DateParse {
   return { ok: true, days: dayNumber(year, month, day) };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Time zones, with Intl only. An offset is read off the wall clock Intl shows for an instant.
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** The wall clock in `timeZone` at an instant, as if that wall time were UTC (whole seconds). */
-function wallClockMs(instantMs: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instantMs))) {
-    if (part.type !== "literal") parts[part.type] = Number(part.value);
-  }
-  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-}
-
-function offsetMs(instantMs: number, timeZone: string): number {
-  const whole = Math.floor(instantMs / 1000) * 1000;
-  return wallClockMs(whole, timeZone) - whole;
-}
-
-/**
- * The first instant whose wall clock in `timeZone` reads `wallMs` (or later). Offsets a day either
- * side give the one or two candidates; on a fall-back night the earlier one is the start, and in a
- * spring-forward gap (some zones, e.g. America/Havana and America/Santiago, skip midnight itself)
- * the day starts at the jump, found by bisection.
- */
-function zonedWallTimeToUtc(wallMs: number, timeZone: string): number {
-  const before = offsetMs(wallMs - DAY_MS, timeZone);
-  const after = offsetMs(wallMs + DAY_MS, timeZone);
-  const matches = [wallMs - before, wallMs - after].filter((t) => t + offsetMs(t, timeZone) === wallMs);
-  if (matches.length > 0) return Math.min(...matches);
-
-  let lo = wallMs - after; // reads earlier than wallMs
-  let hi = wallMs - before; // reads later than wallMs
-  if (lo >= hi) return hi;
-  while (hi - lo > 1000) {
-    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
-    if (wallClockMs(mid, timeZone) >= wallMs) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
-
-/** The canonical name of an IANA time zone (e.g. "asia/seoul" -> "Asia/Seoul"), or null if unknown. */
-export function canonicalTimeZone(value: string): string | null {
-  if (value.length === 0 || value.length > MAX_TIME_ZONE_LENGTH) return null;
-  try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: value }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-}
-
-/** The UTC instant at which `date` (YYYY-MM-DD, already valid) begins in `timeZone`. */
-export function zonedDayStart(date: string, timeZone: string): Date {
-  const [year, month, day] = date.split("-").map(Number);
-  return new Date(zonedWallTimeToUtc(Date.UTC(year, month - 1, day), timeZone));
-}
-
-function todayIn(timeZone: string, now: Date): number {
-  return Math.floor(wallClockMs(now.getTime(), timeZone) / DAY_MS);
-}
-
 /** The default "To" (today in the zone) and, for a given "To", the default "From". */
 export function defaultRange(timeZone: string, now: Date = new Date()): { from: string; to: string } {
   const to = todayIn(timeZone, now);
   return { from: formatDay(monthBefore(to)), to: formatDay(to) };
 }
 
-export const RANGE_PRESETS = ["last-7-days", "last-month", "last-90-days"] as const;
+export const RANGE_PRESETS = ["today", "last-24-hours", "last-7-days", "last-30-days", "last-90-days"] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 
-/** The quick ranges beside the date fields, ending today in the zone; "To" stays inclusive. */
+const PRESET_DAYS: Record<Exclude<RangePreset, "last-24-hours">, number> = {
+  today: 1,
+  "last-7-days": 7,
+  "last-30-days": 30,
+  "last-90-days": 90,
+};
+
+/** HH:MM of a wall clock (ms as if UTC). */
+const timeOfDay = (wallMs: number): string => {
+  const minutes = Math.floor((((wallMs % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
+  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+};
+
+/**
+ * The quick ranges beside the date fields, ending today in the zone. "Last 7 days" is seven days,
+ * today included (so it starts six days back); "Last 24 hours" starts at this minute yesterday.
+ */
 export function presetRange(
   preset: RangePreset,
   timeZone: string,
   now: Date = new Date(),
-): { from: string; to: string } {
+): { from: string; to: string; fromTime: string | null; toTime: null } {
   const to = todayIn(timeZone, now);
-  const from = preset === "last-7-days" ? to - 7 : preset === "last-90-days" ? to - 90 : monthBefore(to);
-  return { from: formatDay(from), to: formatDay(to) };
+  if (preset === "last-24-hours") {
+    const wall = wallClockMs(now.getTime() - DAY_MS, timeZone);
+    return { from: formatDay(Math.floor(wall / DAY_MS)), to: formatDay(to), fromTime: timeOfDay(wall), toTime: null };
+  }
+  return { from: formatDay(to - (PRESET_DAYS[preset] - 1)), to: formatDay(to), fromTime: null, toTime: null };
+}
+
+const TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
+/** An HH:MM time of day as milliseconds past midnight, or null when it is not one. */
+function parseTimeOfDay(raw: string): number | null {
+  const match = TIME_PATTERN.exec(raw);
+  return match ? (Number(match[1]) * 60 + Number(match[2])) * 60_000 : null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -338,18 +302,31 @@ export function presetRange(
 
 type Raw = { kind: "absent" } | { kind: "value"; value: string } | { kind: "repeated" };
 
+function valuesOf(input: SearchParamsInput, name: string): string[] {
+  if (isUrlSearchParams(input)) return input.getAll(name);
+  const value = Object.prototype.hasOwnProperty.call(input, name) ? input[name] : undefined;
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** The non-empty values of a repeatable param, trimmed, each once (first spelling kept). */
+function readMany(input: SearchParamsInput, name: MultiValueParam, fold: (v: string) => string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of valuesOf(input, name)) {
+    const value = typeof raw === "string" ? raw.trim() : "";
+    if (value === "" || seen.has(fold(value))) continue;
+    seen.add(fold(value));
+    out.push(value);
+  }
+  return out;
+}
+
 function isUrlSearchParams(input: SearchParamsInput): input is Pick<URLSearchParams, "getAll"> {
   return typeof (input as URLSearchParams).getAll === "function";
 }
 
 function readRaw(input: SearchParamsInput, name: ActivityLogParamName): Raw {
-  let values: string[];
-  if (isUrlSearchParams(input)) {
-    values = input.getAll(name);
-  } else {
-    const value = Object.prototype.hasOwnProperty.call(input, name) ? input[name] : undefined;
-    values = value === undefined ? [] : Array.isArray(value) ? value : [value];
-  }
+  const values = valuesOf(input, name);
   if (values.length > 1) return { kind: "repeated" };
   // A form submits empty fields as `name=`: that means "not set", not "match the empty string".
   const value = typeof values[0] === "string" ? values[0].trim() : "";
@@ -364,6 +341,31 @@ export interface ParseOptions {
 }
 
 export function parseActivityLogParams(input: SearchParamsInput, options: ParseOptions = {}): ParseResult {
+  const result = parseStrict(input, options);
+  if (result.ok) return result;
+  return { ok: false, errors: result.errors, partial: salvage(input, result.errors, options) };
+}
+
+/** Without the params that failed; the period's pair goes together when one of them failed. */
+function salvage(input: SearchParamsInput, errors: ParamError[], options: ParseOptions): ActivityLogParams | null {
+  const all = new URLSearchParams();
+  for (const name of PARAM_NAMES) for (const value of valuesOf(input, name)) all.append(name, value);
+  let without = new Set(errors.map((e) => e.param));
+  // Up to three rounds: a default can still disagree with what is left (From after a valid To).
+  for (let round = 0; round < 3; round++) {
+    const kept = new URLSearchParams([...all].filter(([name]) => !without.has(name as ActivityLogParamName)));
+    const again = parseStrict(kept, options);
+    if (again.ok) return again.value;
+    without = new Set([...without, ...again.errors.map((e) => e.param)]);
+    if (round === 1) for (const name of ["from", "to", "fromTime", "toTime", "at"] as const) without.add(name);
+  }
+  return null;
+}
+
+function parseStrict(
+  input: SearchParamsInput,
+  options: ParseOptions,
+): { ok: true; value: ActivityLogParams } | { ok: false; errors: ParamError[] } {
   const now = options.now ?? new Date();
   const errors: ParamError[] = [];
   const fail = (
@@ -375,13 +377,14 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
 
   const raw = {} as Record<ActivityLogParamName, Raw>;
   for (const name of PARAM_NAMES) {
+    if ((MULTI_VALUE_PARAMS as readonly string[]).includes(name)) continue;
     raw[name] = readRaw(input, name);
     if (raw[name].kind === "repeated")
       fail(name, "repeated", `${LABELS[name]} was given more than once; give it once.`);
   }
   const valueOf = (name: ActivityLogParamName): string | null => {
-    const r = raw[name];
-    return r.kind === "value" ? r.value : null;
+    const r = raw[name] as Raw | undefined;
+    return r?.kind === "value" ? r.value : null;
   };
 
   // Time zone first: the defaults and the range depend on it.
@@ -407,6 +410,17 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
   const fromGiven = parseGiven("from");
   const toGiven = parseGiven("to");
 
+  const parseTime = (param: "fromTime" | "toTime"): number | null => {
+    const value = valueOf(param);
+    if (value === null) return null;
+    const ms = parseTimeOfDay(value);
+    if (ms === null)
+      fail(param, "time_format", `${LABELS[param]} must be a time of day in the form HH:MM (00:00 to 23:59).`);
+    return ms;
+  };
+  const fromTimeMs = parseTime("fromTime");
+  const toTimeMs = parseTime("toTime");
+
   let to: number | null = null;
   if (toGiven !== undefined) to = toGiven;
   else if (tz !== null) to = todayIn(tz, now);
@@ -420,7 +434,9 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
   else if (to !== null) from = monthBefore(to);
 
   if (from !== null && to !== null) {
-    if (from > to) fail("from", "from_after_to", `${LABELS.from} must be on or before ${LABELS.to}.`);
+    const sameDayTimesCross = from === to && fromTimeMs !== null && toTimeMs !== null && fromTimeMs > toTimeMs;
+    if (from > to || sameDayTimesCross)
+      fail("from", "from_after_to", `${LABELS.from} must be on or before ${LABELS.to}.`);
     else if (to - from > MAX_RANGE_DAYS) {
       fail(
         "from",
@@ -431,17 +447,35 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
     }
   }
 
-  const text = (param: "customer" | "user" | "q", max: number): string | null => {
-    const value = valueOf(param);
-    if (value === null) return null;
+  const checkText = (param: "customer" | "user" | "q", value: string, max: number): boolean => {
     if (value.length > max) fail(param, "too_long", `${LABELS[param]} can be at most ${max} characters long.`, { max });
     else if (CONTROL_CHARACTERS.test(value) || !value.isWellFormed())
       fail(param, "control_characters", `${LABELS[param]} contains characters that cannot be searched for.`);
+    else return true;
+    return false;
+  };
+  const text = (param: "customer" | "q", max: number): string | null => {
+    const value = valueOf(param);
+    if (value === null) return null;
+    checkText(param, value, max);
     return value;
   };
   const customer = text("customer", MAX_CUSTOMER_LENGTH);
-  const user = text("user", MAX_USER_LENGTH);
   const q = text("q", MAX_SEARCH_LENGTH);
+
+  const many = (param: MultiValueParam, fold: (v: string) => string = (v) => v): string[] => {
+    const values = readMany(input, param, fold);
+    if (values.length > MAX_FILTER_VALUES)
+      fail(param, "too_many", `${LABELS[param]} can name at most ${MAX_FILTER_VALUES} values.`, {
+        max: MAX_FILTER_VALUES,
+      });
+    return values;
+  };
+  // The same user however the UPN is cased (user_key is lower case).
+  const user = many("user", (v) => v.toLowerCase());
+  let userValid = true;
+  for (const value of user) if (!checkText("user", value, MAX_USER_LENGTH)) userValid = false;
+  if (!userValid) user.length = 0;
 
   const correlationRaw = valueOf("correlation");
   if (correlationRaw !== null && !UUID_PATTERN.test(correlationRaw))
@@ -451,8 +485,8 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
       `${LABELS.correlation} must be a UUID such as 123e4567-e89b-12d3-a456-426614174000.`,
     );
 
-  const action = valueOf("action");
-  if (action !== null && !ACTION_PATTERN.test(action)) {
+  const action = many("action");
+  if (action.some((a) => !ACTION_PATTERN.test(a))) {
     fail(
       "action",
       "action_format",
@@ -460,13 +494,14 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
     );
   }
 
-  const statusRaw = valueOf("status");
-  const status =
-    statusRaw !== null && Object.prototype.hasOwnProperty.call(STATUSES, statusRaw)
-      ? (statusRaw as OperationStatus)
-      : null;
-  if (statusRaw !== null && status === null)
+  const statusValues = many("status");
+  const status = statusValues.filter((v): v is OperationStatus => Object.prototype.hasOwnProperty.call(STATUSES, v));
+  if (status.length !== statusValues.length)
     fail("status", "unknown_status", `${LABELS.status} must be one of succeeded, failed or progress.`);
+
+  const actionModeRaw = valueOf("actionMode");
+  if (actionModeRaw !== null && actionModeRaw !== EXCLUDE_ACTIONS_VALUE)
+    fail("actionMode", "unknown_action_mode", `${LABELS.actionMode} must be "${EXCLUDE_ACTIONS_VALUE}" or left out.`);
 
   const accessRaw = valueOf("access");
   if (accessRaw !== null && accessRaw !== INCLUDE_LOG_ACCESS_VALUE)
@@ -520,13 +555,17 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
     value: {
       from: formatDay(from),
       to: formatDay(to),
+      fromTime: fromTimeMs === null ? null : timeOfDay(fromTimeMs),
+      toTime: toTimeMs === null ? null : timeOfDay(toTimeMs),
       tz,
       range: {
-        start: new Date(zonedWallTimeToUtc(from * DAY_MS, tz)),
-        end: new Date(zonedWallTimeToUtc((to + 1) * DAY_MS, tz)),
+        start: new Date(zonedWallTimeToUtc(from * DAY_MS + (fromTimeMs ?? 0), tz)),
+        end: new Date(zonedWallTimeToUtc(toTimeMs === null ? (to + 1) * DAY_MS : to * DAY_MS + toTimeMs + 60_000, tz)),
       },
       customer,
       action,
+      // Excluding nothing is no exclusion: the flag means something only beside actions.
+      excludeActions: actionModeRaw === EXCLUDE_ACTIONS_VALUE && action.length > 0,
       user,
       status,
       q,
@@ -538,11 +577,6 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
         (cursor ?? atCursor) !== null ? (dirRaw === "prev" ? "prev" : "next") : dirRaw === "oldest" ? "oldest" : "next",
     },
   };
-}
-
-/** The day (YYYY-MM-DD) an instant falls on in a time zone. */
-export function dayIn(instant: Date, timeZone: string): string {
-  return formatDay(Math.floor(wallClockMs(instant.getTime(), timeZone) / DAY_MS));
 }
 
 /**
@@ -565,12 +599,10 @@ export function correlationSearchParams(
   const query: ActivityLogQuery = {
     from: formatDay(from),
     to: formatDay(to),
+    fromTime: null,
+    toTime: null,
     tz,
-    customer: null,
-    action: null,
-    user: null,
-    status: null,
-    q: null,
+    ...EMPTY_FILTERS,
     correlation: correlation.toLowerCase(),
     includeLogAccess: false,
     size: DEFAULT_PAGE_SIZE,
@@ -587,11 +619,15 @@ export function correlationSearchParams(
 export interface ActivityLogOverrides {
   from?: string;
   to?: string;
+  fromTime?: string | null;
+  toTime?: string | null;
   tz?: string;
   customer?: string | null;
-  action?: string | null;
-  user?: string | null;
-  status?: OperationStatus | null;
+  /** One value, several, or null (or []) for none. */
+  action?: string | readonly string[] | null;
+  excludeActions?: boolean;
+  user?: string | readonly string[] | null;
+  status?: OperationStatus | readonly OperationStatus[] | null;
   q?: string | null;
   correlation?: string | null;
   includeLogAccess?: boolean;
@@ -602,6 +638,21 @@ export interface ActivityLogOverrides {
 
 /** The serialisable part of the params; `range` is derived, so it is never written. */
 export type ActivityLogQuery = Omit<ActivityLogParams, "range">;
+
+/** No filter at all: what Reset and "Clear filters" leave (beside the period and zone). */
+export const EMPTY_FILTERS = {
+  customer: null,
+  action: [] as string[],
+  excludeActions: false,
+  user: [] as string[],
+  status: [] as OperationStatus[],
+  q: null,
+  correlation: null,
+  includeLogAccess: false,
+} satisfies Partial<ActivityLogQuery>;
+
+const listOf = <T extends string>(value: T | readonly T[] | null | undefined): T[] =>
+  value == null ? [] : typeof value === "string" ? [value] : [...value];
 
 /**
  * Search params for a link to the log: the current params with `overrides` applied, defaults left
@@ -618,7 +669,13 @@ export function toSearchParams(
     Object.entries(overrides).filter(([, v]) => v !== undefined),
   ) as ActivityLogOverrides;
   const changesFilter = Object.keys(defined).some((key) => key !== "cursor" && key !== "dir");
-  const merged = { ...params, ...defined };
+  const merged = {
+    ...params,
+    ...defined,
+    action: defined.action !== undefined ? listOf(defined.action) : params.action,
+    user: defined.user !== undefined ? listOf(defined.user) : params.user,
+    status: defined.status !== undefined ? listOf(defined.status) : params.status,
+  };
   if (changesFilter && defined.cursor === undefined) {
     merged.cursor = null;
     merged.dir = "next";
@@ -632,11 +689,14 @@ export function toSearchParams(
   const defaultFrom = toDays.ok ? formatDay(monthBefore(toDays.days)) : null;
   if (merged.from !== defaultFrom) out.set("from", merged.from);
   if (merged.to !== defaults?.to) out.set("to", merged.to);
+  if (merged.fromTime) out.set("fromTime", merged.fromTime);
+  if (merged.toTime) out.set("toTime", merged.toTime);
   if (merged.tz !== DEFAULT_TIME_ZONE) out.set("tz", merged.tz);
   if (merged.customer) out.set("customer", merged.customer);
-  if (merged.action) out.set("action", merged.action);
-  if (merged.user) out.set("user", merged.user);
-  if (merged.status) out.set("status", merged.status);
+  for (const action of merged.action) out.append("action", action);
+  if (merged.excludeActions && merged.action.length > 0) out.set("actionMode", EXCLUDE_ACTIONS_VALUE);
+  for (const user of merged.user) out.append("user", user);
+  for (const status of merged.status) out.append("status", status);
   if (merged.q) out.set("q", merged.q);
   if (merged.correlation) out.set("correlation", merged.correlation);
   if (merged.includeLogAccess) out.set("access", INCLUDE_LOG_ACCESS_VALUE);
@@ -647,5 +707,22 @@ export function toSearchParams(
     out.set("cursor", cursor);
     if (merged.dir === "prev") out.set("dir", "prev");
   }
+  return out;
+}
+
+/**
+ * A link to the same view in another zone: the filters and the chosen days kept, the page
+ * position dropped (the days now begin at other instants), and a period left at its default
+ * still "the most recent month", now in the new zone.
+ */
+export function timeZoneSearchParams(
+  query: ActivityLogQuery,
+  timeZone: string,
+  options: ParseOptions = {},
+): URLSearchParams {
+  const out = toSearchParams(query, { cursor: null, dir: "next" }, options);
+  const tz = canonicalTimeZone(timeZone) ?? DEFAULT_TIME_ZONE;
+  if (tz === DEFAULT_TIME_ZONE) out.delete("tz");
+  else out.set("tz", tz);
   return out;
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, ilike, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, notInArray, sql, type SQL } from "drizzle-orm";
 import { LOG_ACCESS_ACTIONS, type ActivityLogParams } from "@/lib/activity-log-params";
 import { decodeCursor, encodeCursor, type Cursor } from "@/lib/cursor";
 import { AppError } from "@/lib/errors";
@@ -6,7 +6,7 @@ import type { Database } from "../client";
 import { resolveSearch, searchCondition, type ResolvedSearch } from "./activity-search";
 import { activityDayCounts, activityRecordDetails, activityRecords, type ActivityRecord } from "../schema";
 import { withTenant, type Tx } from "../with-tenant";
-import type { TenantContext } from "@/lib/domain";
+import type { OperationStatus, TenantContext } from "@/lib/domain";
 
 /*
  * Reads of the activity log. Every function takes the tenant context first, runs inside
@@ -21,6 +21,14 @@ import type { TenantContext } from "@/lib/domain";
 
 type Scope = Pick<TenantContext, "tenantId" | "cloud">;
 
+/** A filter's values as the parser gives them (a list) or as older callers do (one value, or null). */
+type OneOrMany<T extends string> = T | readonly T[] | null;
+
+/** A filter's values as a list: none for null, undefined or []. */
+export function filterValues<T extends string>(value: OneOrMany<T> | undefined): T[] {
+  return value == null ? [] : typeof value === "string" ? [value as T] : [...value];
+}
+
 /**
  * The filters a where-clause needs; page, size and cursor do not narrow the set. Only
  * `includeLogAccess: false` leaves the log's own access records out: the page and the export
@@ -28,9 +36,13 @@ type Scope = Pick<TenantContext, "tenantId" | "cloud">;
  * audit trail, the compatible read API) read the log whole, as they always have.
  */
 export type ActivityFilters = Pick<ActivityLogParams, "range"> &
-  Partial<
-    Pick<ActivityLogParams, "customer" | "action" | "user" | "status" | "q" | "correlation" | "includeLogAccess">
-  > & {
+  Partial<Pick<ActivityLogParams, "customer" | "q" | "correlation" | "includeLogAccess" | "excludeActions">> & {
+    /** Any of these operation types (none of them with `excludeActions`); one value or a list. */
+    action?: OneOrMany<string>;
+    /** Any of these partner users (UPNs, matched without case). */
+    user?: OneOrMany<string>;
+    /** Any of these statuses. */
+    status?: OneOrMany<OperationStatus>;
     /** What `q` stands for (resolveSearch); the functions below resolve it when it is missing. */
     search?: ResolvedSearch | null;
   };
@@ -64,7 +76,14 @@ export async function resolveActivitySearch<T extends ActivityFilters>({
  * any other action the exclusion could not remove a row anyway (so it is not added to the SQL).
  */
 export function excludesLogAccess(params: ActivityFilters): boolean {
-  return params.includeLogAccess === false && !params.action;
+  return params.includeLogAccess === false && (filterValues(params.action).length === 0 || !!params.excludeActions);
+}
+
+/** The operation types the where-clause leaves out: the excluded actions and, unless shown, log access. */
+function excludedActions(params: ActivityFilters): string[] {
+  const actions = filterValues(params.action);
+  const excluded = params.excludeActions ? actions : [];
+  return [...new Set([...excluded, ...(excludesLogAccess(params) ? LOG_ACCESS_ACTIONS : [])])];
 }
 
 /*
@@ -146,17 +165,23 @@ export function buildActivityWhere(ctx: Scope, params: ActivityFilters, keyset?:
     ...occurredBounds(params.range, keyset),
   ];
   if (params.customer) conditions.push(ilike(activityRecords.customerName, `%${escapeLike(params.customer)}%`));
-  if (params.action) conditions.push(eq(activityRecords.operationType, params.action));
-  // lower() of the parameter only: see user_key in db/schema.ts.
-  if (params.user) conditions.push(sql`${activityRecords.userKey} = lower(${params.user})`);
-  if (params.status) conditions.push(eq(activityRecords.operationStatus, params.status));
+  const actions = filterValues(params.action);
+  if (actions.length > 0 && !params.excludeActions) conditions.push(inArray(activityRecords.operationType, actions));
+  // Lower-cased here, never the column: see user_key in db/schema.ts.
+  const users = filterValues(params.user).map((u) => u.toLowerCase());
+  if (users.length > 0) conditions.push(inArray(activityRecords.userKey, users));
+  const statuses = filterValues(params.status);
+  if (statuses.length > 0) conditions.push(inArray(activityRecords.operationStatus, statuses));
   if (params.correlation) conditions.push(sql`${activityRecords.correlationId} = ${params.correlation}::uuid`);
   if (params.q) {
     // A programming error, never the reader's: the search must be resolved before it is applied.
     if (params.search?.q !== params.q) throw new Error("the search must be resolved (withResolvedSearch) first");
     conditions.push(searchCondition(params.search));
   }
-  if (excludesLogAccess(params)) conditions.push(sql`${activityRecords.operationType} not in (${LOG_ACCESS_SQL_LIST})`);
+  // Only log access left out: the constant list, the same clause in every plan.
+  const excluded = excludedActions(params);
+  if (params.excludeActions && actions.length > 0) conditions.push(notInArray(activityRecords.operationType, excluded));
+  else if (excluded.length > 0) conditions.push(sql`${activityRecords.operationType} not in (${LOG_ACCESS_SQL_LIST})`);
   // and() of a non-empty list is never undefined.
   return and(...conditions) as SQL;
 }
@@ -286,17 +311,24 @@ export function wholeDaysOf(range: ActivityFilters["range"]): { from: string; to
  */
 export function dayCountsTotalQuery(tx: Tx | Database, ctx: Scope, params: ActivityFilters) {
   const days = wholeDaysOf(params.range);
-  if (!days || params.customer || params.user || params.q || params.correlation) return null;
+  if (!days || params.customer || filterValues(params.user).length > 0 || params.q || params.correlation) return null;
   const c = activityDayCounts;
-  const exclude = excludesLogAccess(params);
-  const type = params.action
-    ? eq(c.operationType, params.action)
-    : exclude
-      ? sql`(${c.operationType} is null or ${c.operationType} in (${LOG_ACCESS_SQL_LIST}))`
-      : isNull(c.operationType);
-  const total = exclude
-    ? sql<number>`coalesce(sum(case when ${c.operationType} is null then ${c.records} else -${c.records} end), 0)`
-    : sql<number>`coalesce(sum(${c.records}), 0)`;
+  const actions = filterValues(params.action);
+  const statuses = filterValues(params.status);
+  // Chosen actions: their counts (the types are disjoint, so the counts add up). Otherwise every
+  // action's count less the excluded actions' counts.
+  const excluded = excludedActions(params);
+  const included = params.excludeActions ? [] : actions;
+  const type =
+    included.length > 0
+      ? inArray(c.operationType, included)
+      : excluded.length > 0
+        ? sql`(${c.operationType} is null or ${inArray(c.operationType, excluded)})`
+        : isNull(c.operationType);
+  const total =
+    included.length === 0 && excluded.length > 0
+      ? sql<number>`coalesce(sum(case when ${c.operationType} is null then ${c.records} else -${c.records} end), 0)`
+      : sql<number>`coalesce(sum(${c.records}), 0)`;
   return tx
     .select({ total })
     .from(c)
@@ -304,7 +336,7 @@ export function dayCountsTotalQuery(tx: Tx | Database, ctx: Scope, params: Activ
       and(
         eq(c.tenantId, ctx.tenantId),
         eq(c.cloud, ctx.cloud),
-        params.status ? eq(c.operationStatus, params.status) : isNull(c.operationStatus),
+        statuses.length > 0 ? inArray(c.operationStatus, statuses) : isNull(c.operationStatus),
         type,
         sql`${c.day} >= ${days.from}::date`,
         sql`${c.day} < ${days.to}::date`,

@@ -32,7 +32,7 @@ const DAY_MS = 86_400_000;
 const STATUS_FILTER = { status: "failed" as const };
 const COMBINED_FILTER = { status: "failed" as const, action: "update_subscription" };
 
-type Filters = Pick<ActivityFilters, "status" | "action" | "q">;
+type Filters = Pick<ActivityFilters, "status" | "action" | "q" | "user" | "excludeActions">;
 /*
  * A customer name no record has: the search's rare-name path (the walk over the tenant's distinct
  * folded names, then one probe of the name index) without depending on the dataset's names, which
@@ -89,6 +89,15 @@ export async function measurePages(
     return Promise.all([rowsQuery(t, resolved, cursor), countQuery(t, resolved)]);
   };
 
+  async function multiSelectFilter(t: BenchTenant): Promise<Filters> {
+    const users = [...new Set((await rowsQuery(t, {}, null)).rows.map((r) => r.userPrincipalName))].slice(0, 3);
+    return {
+      status: ["succeeded", "failed"],
+      action: ["create_order", "update_subscription"],
+      user: users,
+    };
+  }
+
   const walk: PageResults["walk"] = [];
   async function cursorAtDepth(t: BenchTenant, filters: Filters): Promise<Cursor> {
     let cursor: Cursor | null = null;
@@ -115,6 +124,10 @@ export async function measurePages(
     // A UUID search: the correlation id of a record on the first page.
     const uuidFilter = { q: (await rowsQuery(big, {}, null)).rows.at(-1)!.correlationId };
 
+    // Multi-select filters: two statuses and two actions at once; and with three users besides.
+    const multiFilter: Filters = { status: ["succeeded", "failed"], action: ["create_order", "update_subscription"] };
+    const multiUsersFilter = await multiSelectFilter(big);
+
     const plan: Record<string, { tenant: BenchTenant; filters: Filters; cursor: Cursor | null; depth: number }> = {
       "big.first": { tenant: big, filters: {}, cursor: null, depth: 0 },
       "big.deep": { tenant: big, filters: {}, cursor: deepBig, depth },
@@ -128,6 +141,8 @@ export async function measurePages(
       "small.filtered.first": { tenant: small, filters: COMBINED_FILTER, cursor: null, depth: 0 },
       "big.search.rare.first": { tenant: big, filters: RARE_NAME_FILTER, cursor: null, depth: 0 },
       "big.search.uuid.first": { tenant: big, filters: uuidFilter, cursor: null, depth: 0 },
+      "big.multi.first": { tenant: big, filters: multiFilter, cursor: null, depth: 0 },
+      "big.multi.users.first": { tenant: big, filters: multiUsersFilter, cursor: null, depth: 0 },
     };
     log(`page: ${Object.keys(plan).length} variants x ${reps} interleaved rounds (+${warmup} warm-up)`);
     const samples = await interleaved(

@@ -56,6 +56,8 @@ export const METRIC_IDS = [
   "page.count-query.big-vs-small.filtered",
   "page.search.rare-name",
   "page.search.uuid",
+  "page.filters.multi-select",
+  "page.filters.multi-select.users",
   "export.throughput",
   "export.throughput.gzip",
   "export.rss-growth",
@@ -230,6 +232,24 @@ export function buildMetrics(
       a: ms("UUID search", med("big.search.uuid.first")),
       b: ms("no filter", med("big.first")),
       goal: pageMax,
+    }),
+    // Multi-select filters (their own block).
+    metric({
+      id: "page.filters.multi-select",
+      group: "page",
+      label: `First page, ${big} tenant: two statuses and two actions at once / no filter`,
+      a: ms("multi-select", med("big.multi.first")),
+      b: ms("no filter", med("big.first")),
+      goal: pageMax,
+    }),
+    // With users the count reads up to 10,001 index entries: the day counts have no user.
+    metric({
+      id: "page.filters.multi-select.users",
+      group: "page",
+      label: `First page, ${big} tenant: two statuses, two actions and three users at once / no filter`,
+      a: ms("multi-select + users", med("big.multi.users.first")),
+      b: ms("no filter", med("big.first")),
+      goal: null,
     }),
     metric({
       id: "export.throughput",

@@ -166,7 +166,7 @@ test.describe("a global admin", () => {
       await sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name ~ '[가-힣]' order by company_name limit 1`;
     await page.goto(`${LOG}?customer=${encodeURIComponent(customer.company_name)}&status=succeeded&tz=Asia%2FSeoul`);
     await expect(page.getByLabel("Customer", { exact: true })).toHaveValue(customer.company_name);
-    await expect(page.getByRole("button", { name: "Show in UTC" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Show in UTC" })).toBeVisible();
     await expect(rows(page).first()).toBeVisible();
     await expectNoSeriousViolations(page);
 

@@ -147,7 +147,7 @@ test.describe("a Korean browser", () => {
 
     await signIn(page, "admin@contoso.example", { path: "/account/activity-log?from=2026-02-30&status=bogus&size=7" });
     const alert = page.getByTestId("param-errors");
-    await expect(alert).toContainText("이 주소의 일부 값을 사용할 수 없습니다.");
+    await expect(alert).toContainText("다음 필터는 사용할 수 없어 제외했습니다.");
     await expect(alert).toContainText("‘시작일’: 존재하지 않는 날짜입니다(2026-02-30).");
     await expect(alert).toContainText("‘상태’: succeeded, failed, progress 또는 decline 중 하나여야 합니다.");
     await expect(alert).toContainText("‘페이지 크기’: 25, 50 또는 100 중 하나여야 합니다.");

@@ -550,6 +550,39 @@ describe("activity queries", () => {
       ["status", { status: "failed" }, (r) => r.operationStatus === "failed"],
       ["status progress", { status: "progress" }, (r) => r.operationStatus === "progress"],
       [
+        "several statuses",
+        { status: ["failed", "progress"] },
+        (r) => r.operationStatus === "failed" || r.operationStatus === "progress",
+      ],
+      [
+        "several actions",
+        { action: ["create_order", "add_customer"] },
+        (r) => r.operationType === "create_order" || r.operationType === "add_customer",
+      ],
+      [
+        "actions excluded",
+        { action: ["create_order"], actionMode: "exclude" },
+        (r) => r.operationType !== "create_order",
+      ],
+      [
+        "several users, any case",
+        { user: ["ANA@a.example", "ben@A.example"] },
+        (r) => USERS.includes(r.userPrincipalName),
+      ],
+      [
+        "several of each, combined",
+        {
+          status: ["failed", "succeeded"],
+          action: ["update_subscription"],
+          actionMode: "exclude",
+          user: ["ben@a.example"],
+        },
+        (r) =>
+          r.operationStatus !== "progress" &&
+          r.operationType !== "update_subscription" &&
+          r.userPrincipalName === "Ben@a.example",
+      ],
+      [
         "all combined",
         { customer: "fabrikam", action: "create_order", user: "ana@a.example", status: "succeeded" },
         (r) =>

@@ -1,3 +1,4 @@
+import { LOG_ACCESS_ACTIONS } from "@/lib/activity-log-params";
 import { randomUUID } from "node:crypto";
 import { drizzle } from "drizzle-orm/postgres-js";
 import fc from "fast-check";
@@ -239,6 +240,47 @@ describe("per-day counts of the log", () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it("give the page's count exactly for several statuses and actions at once, chosen or excluded", async () => {
+    const span = WINDOW.to.getTime() - WINDOW.from.getTime();
+    const instant = fc.oneof(
+      fc.integer({ min: -1, max: 11 }).map((d) => WINDOW.from.getTime() + d * 86_400_000),
+      fc.integer({ min: 0, max: span }).map((ms) => WINDOW.from.getTime() + ms),
+    );
+    const statuses = fc.subarray(["succeeded", "failed", "progress"] as const);
+    const actions = fc.subarray(["create_order", "update_subscription", "add_customer", "view_activity_log"]);
+    await fc.assert(
+      fc.asyncProperty(
+        instant,
+        instant,
+        statuses,
+        actions,
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 1_300 }),
+        async (a, b, status, action, excludeActions, includeLogAccess, cap) => {
+          const range = { start: new Date(Math.min(a, b)), end: new Date(Math.max(a, b)) };
+          const params = { range, status, action, excludeActions, includeLogAccess };
+          const rows = await db.admin<{ s: string; t: string }[]>`
+            select operation_status as s, operation_type as t from activity_records
+            where tenant_id = ${TENANT.tenantId} and occurred_at >= ${range.start} and occurred_at < ${range.end}`;
+          const hidden = new Set([
+            ...(excludeActions ? action : []),
+            ...(!includeLogAccess && (action.length === 0 || excludeActions) ? LOG_ACCESS_ACTIONS : []),
+          ]);
+          const n = rows.filter(
+            (r) =>
+              (status.length === 0 || (status as readonly string[]).includes(r.s)) &&
+              (action.length === 0 || excludeActions || action.includes(r.t)) &&
+              !hidden.has(r.t),
+          ).length;
+          const counted = await countActivity({ ctx: TENANT, params, cap, db: orm });
+          expect(counted).toEqual(n > cap ? { count: cap, capped: true } : { count: n, capped: false });
+        },
+      ),
+      { numRuns: 120 },
     );
   });
 

@@ -29,12 +29,15 @@ describe("parseActivityLogParams: defaults", () => {
     expect(parseOk({})).toEqual({
       from: "2026-02-28",
       to: "2026-03-31",
+      fromTime: null,
+      toTime: null,
       tz: "UTC",
       range: { start: new Date("2026-02-28T00:00:00Z"), end: new Date("2026-04-01T00:00:00Z") },
       customer: null,
-      action: null,
-      user: null,
-      status: null,
+      action: [],
+      excludeActions: false,
+      user: [],
+      status: [],
       q: null,
       correlation: null,
       includeLogAccess: false,
@@ -69,9 +72,9 @@ describe("parseActivityLogParams: defaults", () => {
     expect(parseOk(new URLSearchParams(query))).toEqual(parseOk(record));
     expect(parseOk(record)).toMatchObject({
       customer: "Contoso",
-      action: "create_order",
-      user: "ana@contoso.example",
-      status: "failed",
+      action: ["create_order"],
+      user: ["ana@contoso.example"],
+      status: ["failed"],
       size: 50,
     });
   });
@@ -79,7 +82,7 @@ describe("parseActivityLogParams: defaults", () => {
   it("treats empty fields (a submitted form) as not set, and canonicalises the zone", () => {
     expect(parseOk({ customer: "", status: "", size: "", cursor: "   ", tz: "asia/seoul" })).toMatchObject({
       customer: null,
-      status: null,
+      status: [],
       size: 25,
       cursor: null,
       tz: "Asia/Seoul",
@@ -137,7 +140,10 @@ describe("parseActivityLogParams: bad input never throws and names the param", (
     ["a customer over 200 characters", { customer: "x".repeat(201) }, "customer", /at most 200 characters/],
     ["a NUL in the customer", { customer: "a\u0000b" }, "customer", /cannot be searched/],
     ["a user over 320 characters", { user: `${"u".repeat(320)}@x` }, "user", /at most 320 characters/],
-    ["a repeated status (record)", { status: ["failed", "succeeded"] }, "status", /more than once/],
+    ["a repeated page size (record)", { size: ["25", "50"] }, "size", /more than once/],
+    ["one unknown status among known ones", { status: ["failed", "done"] }, "status", /one of/],
+    ["an exclusion mode that is not exclude", { action: "create_order", actionMode: "only" }, "actionMode", /exclude/],
+    ["too many actions", { action: Array.from({ length: 51 }, (_, i) => `a${i}`) }, "action", /at most 50/],
     [
       "a repeated from (URLSearchParams)",
       new URLSearchParams("from=2026-03-01&from=2026-03-02"),
@@ -244,6 +250,15 @@ describe("toSearchParams", () => {
       },
     ],
     ["only from", { from: "2026-01-01" }],
+    [
+      "several statuses, users and excluded actions",
+      {
+        status: ["failed", "progress"],
+        user: ["ana@contoso.example", "Bo@Contoso.example"],
+        action: ["view_activity_log", "create_order"],
+        actionMode: "exclude",
+      },
+    ],
     ["only log access", { access: "include" }],
     ["a cursor going forward", { cursor: encodeCursor(cursor), size: "50" }],
     ["the oldest page", { dir: "oldest", size: "50" }],
@@ -251,6 +266,19 @@ describe("toSearchParams", () => {
   ])("round-trips %s", (_label, input) => {
     const params = parseOk(input);
     expect(parseOk(toSearchParams(params, {}, { now }))).toEqual(params);
+  });
+
+  it("writes each value of a filter once, an exclusion only beside actions, and one value from a row's link", () => {
+    const params = parseOk({ status: ["failed", "failed", "progress"], user: ["a@x.example", "A@X.example"] });
+    expect(params.status).toEqual(["failed", "progress"]);
+    expect(params.user).toEqual(["a@x.example"]);
+    expect(toSearchParams(params, {}, { now }).toString()).toBe("user=a%40x.example&status=failed&status=progress");
+    expect(parseOk({ actionMode: "exclude" }).excludeActions).toBe(false);
+    expect(toSearchParams(params, { status: "succeeded" }, { now }).getAll("status")).toEqual(["succeeded"]);
+    expect(toSearchParams(params, { user: null }, { now }).has("user")).toBe(false);
+    const excluded = toSearchParams(params, { action: ["create_order"], excludeActions: true }, { now });
+    expect(excluded.toString()).toContain("action=create_order&actionMode=exclude");
+    expect(toSearchParams(params, { excludeActions: true }, { now }).has("actionMode")).toBe(false);
   });
 
   it("writes log access only when it is on, and keeps it across pages and filter changes", () => {
@@ -272,7 +300,7 @@ describe("toSearchParams", () => {
     const params = parseOk({ status: "failed" });
     const next = toSearchParams(params, { cursor: encodeCursor(cursor), dir: "next" }, { now });
     expect(next.toString()).toBe(`status=failed&cursor=${encodeCursor(cursor)}`);
-    expect(parseOk(next)).toMatchObject({ status: "failed", cursor, dir: "next" });
+    expect(parseOk(next)).toMatchObject({ status: ["failed"], cursor, dir: "next" });
     const prev = toSearchParams(params, { cursor: encodeCursor(cursor), dir: "prev" }, { now });
     expect(parseOk(prev)).toMatchObject({ cursor, dir: "prev" });
   });
@@ -303,7 +331,74 @@ describe("toSearchParams", () => {
   it("goes back to the first page when a filter changes, and removes filters with null", () => {
     const params = parseOk({ status: "failed", customer: "Contoso", cursor: encodeCursor(cursor), dir: "prev" });
     const changed = parseOk(toSearchParams(params, { status: null, size: 50 }, { now }));
-    expect(changed).toMatchObject({ status: null, customer: "Contoso", size: 50, cursor: null, dir: "next" });
+    expect(changed).toMatchObject({ status: [], customer: "Contoso", size: 50, cursor: null, dir: "next" });
+  });
+});
+
+describe("a bad param keeps the valid ones", () => {
+  it("gives the view with each bad param at its default and every other kept", () => {
+    const result = parseActivityLogParams(
+      { status: ["failed", "bogus"], customer: "Contoso", action: "create_order", size: "7", tz: "Asia/Seoul" },
+      { now },
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => e.param).sort()).toEqual(["size", "status"]);
+    expect(result.partial).toMatchObject({
+      customer: "Contoso",
+      action: ["create_order"],
+      status: [],
+      size: DEFAULT_PAGE_SIZE,
+      tz: "Asia/Seoul",
+    });
+  });
+
+  it("drops From after To but keeps To and the filters", () => {
+    const result = parseActivityLogParams({ from: "2026-03-20", to: "2026-03-10", user: "ana@x.example" }, { now });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.partial).toMatchObject({ from: "2026-02-10", to: "2026-03-10", user: ["ana@x.example"] });
+  });
+});
+
+describe("times of day", () => {
+  it("start and end the period at a time of day in the zone, the To minute included", () => {
+    const p = parseOk({ from: "2026-03-10", fromTime: "09:30", to: "2026-03-11", toTime: "17:05", tz: "Asia/Seoul" });
+    expect(p).toMatchObject({ fromTime: "09:30", toTime: "17:05" });
+    expect(p.range.start.toISOString()).toBe("2026-03-10T00:30:00.000Z");
+    expect(p.range.end.toISOString()).toBe("2026-03-11T08:06:00.000Z");
+    expect(parseOk(toSearchParams(p, {}, { now }))).toEqual(p);
+    // Only one end timed: the other is the whole day.
+    const q = parseOk({ from: "2026-03-10", to: "2026-03-10", toTime: "00:00" });
+    expect([q.range.start.toISOString(), q.range.end.toISOString()]).toEqual([
+      "2026-03-10T00:00:00.000Z",
+      "2026-03-10T00:01:00.000Z",
+    ]);
+  });
+
+  it("refuses a time that is not HH:MM, and a From time after the To time on one day", () => {
+    for (const bad of ["9:30", "24:00", "12:60", "noon"])
+      expect(errorsOf({ fromTime: bad })).toEqual([
+        expect.objectContaining({ param: "fromTime", code: "time_format" }),
+      ]);
+    expect(errorsOf({ from: "2026-03-10", to: "2026-03-10", fromTime: "10:00", toTime: "09:59" })).toEqual([
+      expect.objectContaining({ param: "from", code: "from_after_to" }),
+    ]);
+    expect(parseOk({ from: "2026-03-09", to: "2026-03-10", fromTime: "10:00", toTime: "09:59" }).fromTime).toBe(
+      "10:00",
+    );
+  });
+
+  it("gives the last 24 hours from this minute yesterday, in the zone", async () => {
+    const { presetRange } = await import("@/lib/activity-log-params");
+    const now = new Date("2026-03-31T20:15:42Z");
+    expect(presetRange("last-24-hours", "UTC", now)).toEqual({
+      from: "2026-03-30",
+      to: "2026-03-31",
+      fromTime: "20:15",
+      toTime: null,
+    });
+    expect(presetRange("last-24-hours", "Asia/Seoul", now)).toMatchObject({ from: "2026-03-31", fromTime: "05:15" });
   });
 });
 
@@ -311,9 +406,14 @@ describe("range presets", () => {
   it("end today in the zone and reach back 7 days, a month, 90 days", async () => {
     const { presetRange } = await import("@/lib/activity-log-params");
     const now = new Date("2026-03-31T20:00:00Z"); // already April 1st in Seoul
-    expect(presetRange("last-7-days", "UTC", now)).toEqual({ from: "2026-03-24", to: "2026-03-31" });
-    expect(presetRange("last-month", "UTC", now)).toEqual({ from: "2026-02-28", to: "2026-03-31" });
-    expect(presetRange("last-90-days", "UTC", now)).toEqual({ from: "2025-12-31", to: "2026-03-31" });
-    expect(presetRange("last-7-days", "Asia/Seoul", now)).toEqual({ from: "2026-03-25", to: "2026-04-01" });
+    const days = { fromTime: null, toTime: null };
+    // Seven days, today included: not eight.
+    expect(presetRange("last-7-days", "UTC", now)).toEqual({ from: "2026-03-25", to: "2026-03-31", ...days });
+    expect(presetRange("today", "UTC", now)).toEqual({ from: "2026-03-31", to: "2026-03-31", ...days });
+    expect(presetRange("last-30-days", "UTC", now)).toEqual({ from: "2026-03-02", to: "2026-03-31", ...days });
+    expect(presetRange("last-90-days", "UTC", now)).toEqual({ from: "2026-01-01", to: "2026-03-31", ...days });
+    expect(presetRange("last-7-days", "Asia/Seoul", now)).toEqual({ from: "2026-03-26", to: "2026-04-01", ...days });
+    const day = parseOk(toSearchParams(parseOk({}), presetRange("last-7-days", "UTC", now), { now }));
+    expect((day.range.end.getTime() - day.range.start.getTime()) / 86_400_000).toBe(7);
   });
 });

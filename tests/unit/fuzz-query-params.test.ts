@@ -15,6 +15,7 @@ import {
   MIN_YEAR,
   PAGE_SIZES,
   PARAM_ERROR_CODES,
+  MULTI_VALUE_PARAMS,
   PARAM_NAMES,
   parseActivityLogParams,
   type ActivityLogParams,
@@ -359,10 +360,11 @@ function expectValidParams(value: ActivityLogParams, now: Date): void {
   // "To" is at most tomorrow in the zone, so the range starts before the day after that.
   expect(start.getTime()).toBeLessThan(now.getTime() + 2 * DAY_MS);
   expect(PAGE_SIZES).toContain(value.size);
-  if (value.status !== null) expect(OPERATION_STATUSES).toContain(value.status);
-  if (value.action !== null) expect(value.action).toMatch(/^[a-z][a-z0-9_]{0,63}$/);
+  for (const status of value.status) expect(OPERATION_STATUSES).toContain(status);
+  for (const action of value.action) expect(action).toMatch(/^[a-z][a-z0-9_]{0,63}$/);
   expectSearchableText(value.customer, MAX_CUSTOMER_LENGTH);
-  expectSearchableText(value.user, MAX_USER_LENGTH);
+  for (const user of value.user) expectSearchableText(user, MAX_USER_LENGTH);
+  if (value.excludeActions) expect(value.action.length).toBeGreaterThan(0);
   if (value.cursor !== null) {
     expect(Number.isSafeInteger(value.cursor.id) && value.cursor.id > 0).toBe(true);
     expect(postgresReads(value.cursor.occurredAt.toISOString())).toBe(true);
@@ -422,7 +424,8 @@ describe("fuzz: parseActivityLogParams", () => {
   it("never picks one value of a repeated param, whichever form the repetition takes", () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...PARAM_NAMES),
+        // The filters that take several values (any of them matches) are tested apart.
+        fc.constantFrom(...PARAM_NAMES.filter((n) => !(MULTI_VALUE_PARAMS as readonly string[]).includes(n))),
         fc.array(fc.string(), { minLength: 2, maxLength: 4 }),
         (name, values) => {
           const viaUrl = new URLSearchParams(values.map((v) => [name, v]));
@@ -439,6 +442,21 @@ describe("fuzz: parseActivityLogParams", () => {
     );
   });
 
+  it("reads a repeated status, action or user as a list, each value once, in either input form", () => {
+    const statuses = fc.array(fc.constantFrom(...OPERATION_STATUSES, " failed ", ""), { minLength: 0, maxLength: 6 });
+    fc.assert(
+      fc.property(statuses, (values) => {
+        const expected = [...new Set(values.map((v) => v.trim()).filter((v) => v !== ""))];
+        for (const input of [new URLSearchParams(values.map((v) => ["status", v])), { status: values }]) {
+          const result = parseActivityLogParams(input);
+          expect(result.ok).toBe(true);
+          if (result.ok) expect(result.value.status).toEqual(expected);
+        }
+      }),
+      RUNS,
+    );
+  });
+
   it("keeps SQL metacharacters in the text filters as plain data", () => {
     const sqlText = fc
       .string({
@@ -451,7 +469,7 @@ describe("fuzz: parseActivityLogParams", () => {
       fc.property(sqlText, sqlText, (customer, user) => {
         const result = parseActivityLogParams({ customer, user });
         expect(result.ok).toBe(true);
-        if (result.ok) expect([result.value.customer, result.value.user]).toEqual([customer.trim(), user.trim()]);
+        if (result.ok) expect([result.value.customer, result.value.user]).toEqual([customer.trim(), [user.trim()]]);
       }),
       RUNS,
     );

@@ -163,7 +163,7 @@ describe("every code the app shows has a sentence in every catalog", () => {
     need("signIn.errors", SIGN_IN_ERRORS);
     need("activityLog.paramErrors.codes", PARAM_ERROR_CODES);
     need("activityLog.paramErrors.params", PARAM_NAMES);
-    need("activityLog.filters.presets", ["last-7-days", "last-month", "last-90-days"]);
+    need("activityLog.filters.presets", ["today", "last-24-hours", "last-7-days", "last-30-days", "last-90-days"]);
     need("forms.validation", Object.keys(VALIDATION_ISSUES));
     need("logIntegrity.statuses", ["ok", "seal_altered", "chain_broken", "rows_missing", "rows_added", "rows_changed"]);
   });
@@ -196,7 +196,10 @@ describe("every code the app shows has a sentence in every catalog", () => {
       new URLSearchParams("to=2026-04-02"),
       new URLSearchParams("cursor=not-a-cursor&tz=Mars/Olympus_Mons&dir=sideways&action=Create%20Order"),
       new URLSearchParams(`customer=${"x".repeat(201)}&user=a%00b&status=a&status=b`),
-      new URLSearchParams("size=30&status=done&access=on"),
+      new URLSearchParams("size=30&status=done&access=on&fromTime=25:00"),
+      new URLSearchParams(
+        `size=25&size=50&actionMode=only&${Array.from({ length: 51 }, (_, i) => `action=a${i}`).join("&")}`,
+      ),
       new URLSearchParams("from=2026-03-01&to=2026-03-10&at=2026-03-11"),
       new URLSearchParams("dir=oldest&at=2026-03-11"),
       new URLSearchParams(`correlation=not-a-uuid&q=${"x".repeat(201)}`),

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { getFormatter, getTranslations } from "next-intl/server";
-import { listOperationTypes, listPartnerUsers, type PartnerUserOption } from "@/db/queries/customers";
+import { redirect } from "next/navigation";
+import { listCustomers, listOperationTypes, listPartnerUsers, type PartnerUserOption } from "@/db/queries/customers";
 import { getPageContext } from "@/lib/auth/page-context";
 import {
   defaultRange,
+  EMPTY_FILTERS,
   PAGE_SIZES,
   parseActivityLogParams,
   toSearchParams,
@@ -12,6 +14,7 @@ import {
   type ParamError,
 } from "@/lib/activity-log-params";
 import { timeZoneLabel } from "@/lib/format";
+import { ROUTES } from "@/lib/routes";
 import { ActiveFilters } from "./_components/active-filters";
 import { ActivityFilters } from "./_components/activity-filters";
 import { ActivityResults, JumpToDate } from "./_components/activity-results";
@@ -24,32 +27,41 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t("title") };
 }
 
+/** How many customer names the customer field suggests (the first, by name). */
+const CUSTOMER_SUGGESTIONS = 500;
+
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function ActivityLogPage({ searchParams }: { searchParams: SearchParams }) {
   const ctx = await getPageContext({ permission: "view_activity_log" });
-  const parsed = parseActivityLogParams(await searchParams);
+  const raw = await searchParams;
+  const parsed = parseActivityLogParams(raw);
+  // A plain form (no JavaScript) sends its empty fields too: the address carries only what is set.
+  if (parsed.ok && Object.values(raw).some((v) => v === "" || (Array.isArray(v) && v.includes("")))) {
+    const clean = toSearchParams(parsed.value, {}, {}).toString();
+    redirect(clean ? `${ROUTES.activityLog}?${clean}` : ROUTES.activityLog);
+  }
   const [t, format] = await Promise.all([getTranslations("activityLog"), getFormatter()]);
 
   // Filter choices are a convenience: if they fail to load, the log (and its error) still shows.
-  const [users, operationTypes] = await Promise.all([
+  const [users, operationTypes, customerNames] = await Promise.all([
     listPartnerUsers({ ctx }).catch((): PartnerUserOption[] => []),
     listOperationTypes({ ctx }).catch((): string[] => []),
+    listCustomers({ ctx, limit: CUSTOMER_SUGGESTIONS })
+      .then((list) => [...new Set(list.map((c) => c.companyName))])
+      .catch((): string[] => []),
   ]);
 
-  // With bad parameters, the form starts over from the defaults beside the message.
-  const query: ActivityLogQuery = parsed.ok
-    ? parsed.value
+  // With bad parameters, every valid one is kept (the bad ones at their defaults) beside the message.
+  const view = parsed.ok ? parsed.value : parsed.partial;
+  const query: ActivityLogQuery = view
+    ? view
     : {
         ...defaultRange("UTC"),
+        fromTime: null,
+        toTime: null,
         tz: "UTC",
-        customer: null,
-        action: null,
-        user: null,
-        status: null,
-        q: null,
-        correlation: null,
-        includeLogAccess: false,
+        ...EMPTY_FILTERS,
         size: 25,
         cursor: null,
         dir: "next",
@@ -70,7 +82,7 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
   return (
     <div className="space-y-4">
       {/* Past the filters in one step: the results are what a keyboard user comes back for. */}
-      {parsed.ok && (
+      {view && (
         <a
           href="#results"
           className="sr-only focus:not-sr-only focus:inline-block focus:rounded focus:bg-white focus:p-2 focus:text-brand focus:outline focus:outline-2 focus:outline-brand"
@@ -80,7 +92,7 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
       )}
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold">{t("title")}</h1>
-        <TimeZoneSwitch current={query.tz} label={timeZoneLabel(query.tz)} />
+        <TimeZoneSwitch query={query} label={timeZoneLabel(query.tz)} />
       </div>
       <p className="text-sm text-gray-700">{t("intro")}</p>
 
@@ -105,23 +117,24 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
         differ, or React loses track of the old form and leaves it on the page beside the new one.
       */}
       <ActivityFilters
-        key={`filters?${parsed.ok ? toSearchParams(query).toString() : "invalid"}`}
+        key={`filters?${toSearchParams(query).toString()}${parsed.ok ? "" : "&invalid"}`}
         query={query}
         users={users}
         operationTypes={operationTypes}
+        customerNames={customerNames}
       />
 
-      {parsed.ok && (
+      {view && (
         <section
           id="results"
           tabIndex={-1}
           aria-label={t("results.region")}
           className="space-y-3 scroll-mt-4 outline-none"
         >
-          <ActiveFilters query={parsed.value} users={users} />
-          <JumpToDate params={parsed.value} />
-          <Suspense key={`results?${toSearchParams(parsed.value).toString()}`} fallback={<TableSkeleton />}>
-            <ActivityResults ctx={ctx} params={parsed.value} />
+          <ActiveFilters query={view} users={users} />
+          <JumpToDate params={view} />
+          <Suspense key={`results?${toSearchParams(view).toString()}`} fallback={<TableSkeleton />}>
+            <ActivityResults ctx={ctx} params={view} />
           </Suspense>
         </section>
       )}

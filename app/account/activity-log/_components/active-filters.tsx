@@ -15,28 +15,44 @@ export async function ActiveFilters({ query, users }: { query: ActivityLogQuery;
   const labels = asCatalog(await getTranslations());
   const userName = (upn: string) =>
     users.find((u) => u.userPrincipalName.toLowerCase() === upn.toLowerCase())?.displayName ?? upn;
-  const chips: { key: string; text: string; without: ActivityLogOverrides }[] = [];
+  const chips: { key: string; kind?: string; text: string; without: ActivityLogOverrides }[] = [];
   if (query.q) chips.push({ key: "q", text: t("search", { value: query.q }), without: { q: null } });
   if (query.customer)
     chips.push({ key: "customer", text: t("customer", { value: query.customer }), without: { customer: null } });
-  if (query.action)
+  // One chip per value: removing one status keeps the others.
+  for (const action of query.action)
     chips.push({
-      key: "action",
-      text: t("action", { value: translatedActionLabel(labels, query.action) }),
-      without: { action: null },
+      key: `action-${action}`,
+      kind: "action",
+      text: t(query.excludeActions ? "actionExcluded" : "action", { value: translatedActionLabel(labels, action) }),
+      without: { action: query.action.filter((a) => a !== action) },
     });
-  if (query.user)
-    chips.push({ key: "user", text: t("user", { value: userName(query.user) }), without: { user: null } });
-  if (query.status)
+  for (const user of query.user)
     chips.push({
-      key: "status",
-      text: t("status", { value: translatedStatusLabel(labels, query.status) }),
-      without: { status: null },
+      key: `user-${user}`,
+      kind: "user",
+      text: t("user", { value: userName(user) }),
+      without: { user: query.user.filter((u) => u !== user) },
+    });
+  for (const status of query.status)
+    chips.push({
+      key: `status-${status}`,
+      kind: "status",
+      text: t("status", { value: translatedStatusLabel(labels, status) }),
+      without: { status: query.status.filter((s) => s !== status) },
     });
   if (query.includeLogAccess) chips.push({ key: "access", text: t("access"), without: { includeLogAccess: false } });
   if (chips.length === 0) return null;
   const href = (without: ActivityLogOverrides) => `${ROUTES.activityLog}?${toSearchParams(query, without)}`;
-  const none: ActivityLogOverrides = Object.assign({}, ...chips.map((c) => c.without));
+  const none: ActivityLogOverrides = {
+    q: null,
+    customer: null,
+    action: null,
+    excludeActions: false,
+    user: null,
+    status: null,
+    includeLogAccess: false,
+  };
   return (
     <nav aria-label={t("label")} data-testid="active-filters">
       <ul className="flex flex-wrap items-center gap-2 text-sm">
@@ -45,7 +61,7 @@ export async function ActiveFilters({ query, users }: { query: ActivityLogQuery;
             <Link
               href={href(chip.without)}
               aria-label={t("remove", { name: chip.text })}
-              data-testid={`chip-${chip.key}`}
+              data-testid={`chip-${chip.kind ?? chip.key}`}
               className="inline-flex items-center gap-1 rounded-full border border-brand bg-blue-50 px-3 py-0.5 text-brand hover:bg-blue-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
             >
               <span>{chip.text}</span>

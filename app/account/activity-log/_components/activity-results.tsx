@@ -16,6 +16,7 @@ import { asCatalog } from "@/lib/activity-labels";
 import { formatCount, formatDay, timeZoneLabel } from "@/lib/format";
 import { annotate } from "@/lib/observability/request-context";
 import { ActivityTable } from "./activity-table";
+import { EmptyResult } from "./empty-result";
 import { toRowView } from "./activity-row";
 import { ROUTES } from "@/lib/routes";
 import type { TenantContext } from "@/lib/domain";
@@ -129,7 +130,7 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
           className="rounded border border-dashed border-gray-300 bg-white p-8 text-center text-gray-700"
           data-testid="empty-state"
         >
-          {empty ? t("results.emptyRange", period) : t("results.noMore")}
+          {empty ? <EmptyResult ctx={ctx} params={query} /> : t("results.noMore")}
         </div>
       ) : (
         <ActivityTable
@@ -194,8 +195,8 @@ export async function JumpToDate({ params }: { params: ActivityLogParams }) {
       className="flex flex-wrap items-end gap-2 text-sm"
       data-testid="jump-form"
     >
-      {viewFields.map(([name, value]) => (
-        <input key={name} type="hidden" name={name} value={value} />
+      {viewFields.map(([name, value], i) => (
+        <input key={`${name}-${i}`} type="hidden" name={name} value={value} />
       ))}
       <label className="flex flex-col text-gray-700">
         <span>{t("jump.label")}</span>
