@@ -183,14 +183,15 @@ export async function markDelivered(
   batch: OutboxBatch,
   lease?: { worker: string; leaseMs: number },
 ): Promise<{ goOn: boolean }> {
-  await tx`
-    delete from stream_outbox
-    where tenant_id = ${scope.tenantId} and destination_id = ${destinationId} and id = any(${batch.outboxIds}::int8[])`;
   // The holder's lease is extended with the acknowledgement; whether the turn may go on (still on,
-  // not paused, still ours) comes back with it, so a pause takes effect at the next batch.
+  // not paused, still ours) comes back with it, so a pause takes effect at the next batch. One
+  // statement: the delete runs as a data-modifying CTE.
   const worker = lease?.worker ?? null;
   const leaseSeconds = (lease?.leaseMs ?? 0) / 1000;
   const rows = await tx<Array<{ go_on: boolean }>>`
+    with acknowledged as (
+      delete from stream_outbox
+      where tenant_id = ${scope.tenantId} and destination_id = ${destinationId} and id = any(${batch.outboxIds}::int8[]))
     update stream_destinations
     set delivered_count = delivered_count + ${batch.records.length}, consecutive_failures = 0,
         last_delivered_at = case when ${batch.records.length}::int > 0 then now() else last_delivered_at end,

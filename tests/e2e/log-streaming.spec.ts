@@ -71,3 +71,23 @@ test("other roles get no log streaming settings, nor the menu entry", async ({ p
   expect(response?.status()).toBe(403);
   await expect(page.getByRole("heading", { name: "You don't have access to this page" })).toBeVisible();
 });
+
+test.describe("in Korean", () => {
+  test.use({ locale: "ko-KR" });
+
+  test("a destination aimed at the metadata service is refused beside its field, in Korean, keeping what was typed", async ({
+    page,
+  }) => {
+    await signIn(page, "admin@contoso.example", { path: "/account/log-streaming" });
+    const form = page.getByRole("form", { name: "대상 추가" });
+    await form.getByLabel("이름", { exact: true }).fill("메타데이터");
+    const url = form.getByLabel("URL (웹후크 또는 Splunk HEC)");
+    await url.fill("http://169.254.169.254/latest/meta-data");
+    await form.getByRole("button", { name: "대상 추가" }).click();
+    const message = "이 URL은 사설, 예약 또는 링크 로컬 주소를 가리킵니다. 대상은 인터넷에서 접근할 수 있어야 합니다.";
+    await expect(url).toHaveAttribute("aria-invalid", "true");
+    await expect(page.locator(`#${await url.getAttribute("aria-describedby")}`)).toHaveText(message);
+    await expect(form.getByLabel("이름", { exact: true })).toHaveValue("메타데이터");
+    await expect(page.getByTestId("stream-destination-row").filter({ hasText: "메타데이터" })).toHaveCount(0);
+  });
+});
