@@ -17,7 +17,7 @@ test.afterAll(async () => {
 });
 
 for (const [locale, text] of [
-  ["en", { intact: "The log is intact.", sealedUntil: "Records stored up to", seals: /([\d,]+) seals/ }],
+  ["en", { intact: "The log is intact.", sealedUntil: "Records stored up to", seals: /([\d,]+) seals?\b/ }],
   [
     "ko",
     { intact: "로그가 변경되지 않았습니다.", sealedUntil: "저장된 기록이 봉인되어 있습니다", seals: /봉인 ([\d,]+)개/ },
