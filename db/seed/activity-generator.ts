@@ -13,10 +13,11 @@ export interface ActivityVolume {
   customers: Array<{ id: string; companyName: string; domain: string }>;
   userPrincipalNames: string[];
   /**
-   * Store each record as arriving when it occurred (recorded_at = occurred_at, never later than
-   * now) rather than now: the demo's history, so that its past hours can be sealed at once.
+   * Store the history as loaded in the hour before this one (recorded_at at the start of that
+   * hour, or when it occurred if later) rather than now: that hour has ended, so the sealing run
+   * at the first start seals the whole history at once, in one seal (one per hour of storage).
    */
-  arrivedWhenOccurred?: boolean;
+  storedLastHour?: boolean;
   /** Rows per INSERT statement: bounds memory and temp space for millions of rows. */
   chunkSize?: number;
 }
@@ -51,7 +52,7 @@ const caseOf = (column: 1 | 2) =>
 
 function buildStatement(): string {
   // $1 tenant, $2 cloud, $3 total count, $4 from, $5 to, $6 seed, $7 id base, $8..$10 customers,
-  // $11 users, $12 offers, $13 skus, $14 applications, $15 first g, $16 last g, $17 arrived when occurred.
+  // $11 users, $12 offers, $13 skus, $14 applications, $15 first g, $16 last g, $17 stored last hour.
   const q = `
 WITH gen AS (
   SELECT g, ${rnd(1)} AS r_op, ${rnd(2)} AS r_status, ${rnd(3)} AS r_time, ${rnd(4)} AS r_cust,
@@ -108,7 +109,7 @@ WITH gen AS (
 ), ins AS (
   INSERT INTO activity_records (id, tenant_id, cloud, occurred_at, recorded_at, customer_id, customer_name, operation_type,
                                 resource_type, operation_status, user_principal_name, application_id, correlation_id)
-  SELECT $7::bigint + g, $1::uuid, $2::text, at, CASE WHEN $17::boolean THEN least(at, now()) ELSE now() END, customer_id, customer_name, op, res, status,
+  SELECT $7::bigint + g, $1::uuid, $2::text, at, CASE WHEN $17::boolean THEN least(greatest(at, date_trunc('hour', now()) - interval '1 hour'), now()) ELSE now() END, customer_id, customer_name, op, res, status,
          ($11::text[])[1 + floor(r_user * cardinality($11::text[]))::int],
          ($14::text[])[1 + floor(r_app * cardinality($14::text[]))::int],
          correlation_id
@@ -200,7 +201,7 @@ export async function generateActivity(sql: Sql, volume: ActivityVolume): Promis
     [...APPLICATIONS],
     first,
     last,
-    volume.arrivedWhenOccurred ?? false,
+    volume.storedLastHour ?? false,
   ];
   for (let first = 1; first <= count; first += chunkSize) {
     const last = Math.min(count, first + chunkSize - 1);

@@ -116,8 +116,8 @@ export async function seedDemo(databaseUrl: string, options: SeedOptions = {}): 
           seed: seed + tenantIndex,
           customers,
           userPrincipalNames: tenant.users.map((u) => u.userPrincipalName),
-          // The history arrived as it happened: its past hours are sealed by the first sealing run.
-          arrivedWhenOccurred: true,
+          // Stored in the hour that has just ended: the first sealing run seals it at once.
+          storedLastHour: true,
         });
         subscriptionCount = await directoryFromHistory(tx as unknown as postgres.Sql, tenant.id);
       });

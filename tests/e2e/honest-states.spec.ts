@@ -3,9 +3,9 @@ import postgres from "postgres";
 import { CONTOSO_ID, e2eDatabaseUrl, expectNoSeriousViolations, signIn } from "./support";
 
 /*
- * Log integrity says what it checked. The demo history is stored as arriving when it happened,
- * so the sealing run at the first start seals it: the page has real seals to check, and says
- * how far they reach, in English and Korean.
+ * Log integrity says what it checked. The demo history is stored as loaded in the hour before the
+ * first start, so the sealing run at that start seals it: the page has real seals to check, and
+ * says how far they reach, in English and Korean.
  */
 
 let sql: postgres.Sql;
@@ -17,7 +17,7 @@ test.afterAll(async () => {
 });
 
 for (const [locale, text] of [
-  ["en", { intact: "The log is intact.", sealedUntil: "Records stored up to", seals: /([\d,]+) seals/ }],
+  ["en", { intact: "The log is intact.", sealedUntil: "Records stored up to", seals: /([\d,]+) seals?\b/ }],
   [
     "ko",
     { intact: "로그가 변경되지 않았습니다.", sealedUntil: "저장된 기록이 봉인되어 있습니다", seals: /봉인 ([\d,]+)개/ },
@@ -27,7 +27,7 @@ for (const [locale, text] of [
     page,
     baseURL,
   }) => {
-    // The first sealing run starts with the server; its seals reach back over the seeded months.
+    // The first sealing run starts with the server and seals the seeded history.
     await expect
       .poll(
         async () => (await sql`select count(*)::int as n from activity_seals where tenant_id = ${CONTOSO_ID}`)[0].n,
@@ -35,7 +35,7 @@ for (const [locale, text] of [
           timeout: 60_000,
         },
       )
-      .toBeGreaterThan(24);
+      .toBeGreaterThan(0);
     const [{ n: sealed }] = await sql`select count(*)::int as n from activity_seals where tenant_id = ${CONTOSO_ID}`;
     await page.context().addCookies([{ name: "NEXT_LOCALE", value: locale, url: baseURL! }]);
     await signIn(page, "admin@contoso.example", { path: "/account/log-integrity" });

@@ -153,7 +153,7 @@ test.describe("a Korean browser", () => {
     await expect(alert).toContainText("‘페이지 크기’: 25, 50 또는 100 중 하나여야 합니다.");
 
     await page.goto("/account/activity-log?from=2021-01-01&to=2021-01-31");
-    await expect(page.getByTestId("empty-state")).toHaveText("2021. 1. 1. ~ 2021. 1. 31. 기간에 활동이 없습니다.");
+    await expect(page.getByTestId("empty-state")).toHaveText("2021. 01. 01. ~ 2021. 01. 31. 기간에 활동이 없습니다.");
     await expect(page.getByTestId("export-empty")).toHaveText("이 기간에는 내보낼 기록이 없습니다.");
 
     await page.goto("/customers/00000000-0000-4000-8000-000000000000/subscriptions");

@@ -58,7 +58,7 @@ export default async function LogIntegrityPage() {
               ? t("firstSealAt", { time: time(firstSealAt) })
               : t("nothingToSeal")
             : t("summary", {
-                seals: number(result.sealCount),
+                seals: result.sealCount,
                 rows: number(result.rowsChecked),
                 time: time(result.checkedAt),
               })}{" "}
