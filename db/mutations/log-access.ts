@@ -21,7 +21,10 @@ export type LogAccessParams = Pick<
   ActivityLogParams,
   "from" | "to" | "tz" | "range" | "customer" | "action" | "user" | "status"
 > &
-  Partial<Pick<ActivityLogParams, "size" | "dir" | "includeLogAccess" | "q" | "correlation">>;
+  Partial<Pick<ActivityLogParams, "size" | "dir" | "includeLogAccess" | "q" | "correlation" | "excludeActions">>;
+
+/** A filter's values as recorded: null when none (as before several values could be chosen). */
+const chosen = <T>(values: readonly T[] | undefined) => (values && values.length > 0 ? [...values] : null);
 
 const OPERATION: Record<LogAccessKind, string> = { view: "view_activity_log", export: "export_activity_log" };
 
@@ -59,11 +62,12 @@ function viewOf(params: LogAccessParams) {
     },
     filters: {
       customer: params.customer ?? null,
-      action: params.action ?? null,
-      user: params.user ?? null,
-      status: params.status ?? null,
+      action: chosen(params.action),
+      user: chosen(params.user),
+      status: chosen(params.status),
       includeLogAccess: params.includeLogAccess ?? false,
       // Only when given, so the records of views without them keep their shape.
+      ...(params.excludeActions ? { excludeActions: true } : {}),
       ...(params.q ? { search: params.q } : {}),
       ...(params.correlation ? { correlation: params.correlation } : {}),
     },

@@ -34,6 +34,7 @@ const TEXT = {
     period: "Period",
     noFilters: "None",
     statusFailed: "Status: Failed",
+    notOrders: "All actions but: Created order",
     rawSummary: "Raw JSON",
     copy: "Copy JSON",
     copied: "Copied",
@@ -51,6 +52,7 @@ const TEXT = {
     period: "기간",
     noFilters: "없음",
     statusFailed: "상태: 실패",
+    notOrders: "제외한 작업: 주문 생성",
     rawSummary: "원본 JSON",
     copy: "JSON 복사",
     copied: "복사됨",
@@ -154,15 +156,17 @@ for (const locale of ["en", "ko"] as const) {
 
     test("a view of the log reads as its period and filters", async ({ page }) => {
       // This page view itself is recorded: open the log with a filter, then read that record.
-      await page.goto(`${LOG}?status=failed`);
+      await page.goto(`${LOG}?status=failed&action=create_order&actionMode=exclude`);
       await expect(page.getByTestId("activity-row").first()).toBeVisible();
       const record = await findRecord(
-        sql`r.operation_type = 'view_activity_log' and d.customized_data->'filters'->>'status' = 'failed'`,
+        sql`r.operation_type = 'view_activity_log' and d.customized_data->'filters'->'status' @> '["failed"]'::jsonb
+            and d.customized_data->'filters'->'excludeActions' = 'true'::jsonb`,
       );
       const details = await expand(page, record.occurred_at, "view_activity_log", t.showDetails);
       const access = details.getByTestId("log-access");
       await expect(access).toContainText(t.period);
       await expect(access).toContainText(t.statusFailed);
+      await expect(access).toContainText(t.notOrders);
       await expect(access).not.toContainText('"status"');
       await expectNoSeriousViolations(page);
     });

@@ -582,13 +582,21 @@ function LogAccessSummary({ data }: { data: JsonObject }) {
   const range = isJsonObject(data.range) ? data.range : {};
   const filters = isJsonObject(data.filters) ? data.filters : {};
   const text = (v: unknown) => (typeof v === "string" ? v : "");
+  // One value (records written before several could be chosen) or a list of them.
+  const values = (v: unknown) =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : text(v) ? [text(v)] : [];
   const filterText: string[] = [];
   const add = (label: string, value: string) => filterText.push(`${label}: ${value}`);
+  const addAll = (label: string, list: string[], word: (v: string) => string = (v) => v) => {
+    if (list.length > 0) add(label, list.map(word).join(", "));
+  };
   if (text(filters.search)) add(t("search"), text(filters.search));
   if (text(filters.customer)) add(t("customer"), text(filters.customer));
-  if (text(filters.action)) add(t("action"), translatedActionLabel(labels, text(filters.action)));
-  if (text(filters.user)) add(t("user"), text(filters.user));
-  if (text(filters.status)) add(t("status"), translatedStatusLabel(labels, text(filters.status) as OperationStatus));
+  addAll(filters.excludeActions === true ? t("excludedActions") : t("action"), values(filters.action), (a) =>
+    translatedActionLabel(labels, a),
+  );
+  addAll(t("user"), values(filters.user));
+  addAll(t("status"), values(filters.status), (s) => translatedStatusLabel(labels, s as OperationStatus));
   if (text(filters.correlation)) add(t("correlation"), text(filters.correlation));
   if (filters.includeLogAccess === true) filterText.push(t("includeLogAccess"));
   const count = typeof data.rowCount === "number" ? data.rowCount : null;
