@@ -43,6 +43,7 @@ test("the subscriptions page links to the customer's activity", async ({ page })
   await signIn(page, "admin@contoso.example", { path: `/customers/${customer.id}/subscriptions` });
   await page.getByRole("link", { name: "Activity for this customer" }).click();
   await expect(page).toHaveURL(new RegExp(`[?&]q=${customer.id}`));
+  await expect(page.getByTestId("activity-row").first()).toBeVisible();
   const cells = await page.getByTestId("activity-row").locator("td:nth-child(3)").allTextContents();
   expect(cells.length).toBeGreaterThan(0);
   for (const cell of cells) expect(cell.startsWith(customer.name), cell).toBe(true);
@@ -89,4 +90,21 @@ test.describe("in Korean", () => {
     await page.getByTestId("confirm-large").getByRole("button", { name: "수량 변경" }).click();
     await expect(page.getByTestId("confirm-large")).toHaveCount(0);
   });
+});
+
+test("a record's permalink opens the log with it expanded; the added banner links to it", async ({ page }) => {
+  const name = `Permalink Trading ${Date.now()}`;
+  await signIn(page, "admin@contoso.example", { path: "/customers" });
+  const form = page.getByRole("form", { name: "Add customer" });
+  await form.getByLabel("Company name").fill(name);
+  await form.getByLabel("Domain").fill(`permalink${Date.now()}.example`);
+  await form.getByRole("button", { name: "Add customer" }).click();
+  await expect(page).toHaveURL(/\?added=1&record=\d+$/);
+  await page.getByTestId("added-record").click();
+  await expect(page).toHaveURL(/\/account\/activity-log\?.*record=\d+/);
+  const first = page.getByTestId("activity-row").first();
+  await expect(first).toContainText(name);
+  await expect(first.getByRole("button", { name: "Show details" })).toHaveAttribute("aria-expanded", "true");
+  await expect(page.getByTestId("activity-details")).toContainText("add_customer");
+  await expectNoSeriousViolations(page);
 });

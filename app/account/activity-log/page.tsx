@@ -64,6 +64,7 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
         tz: "UTC",
         ...EMPTY_FILTERS,
         size: 25,
+        record: null,
         cursor: null,
         dir: "next",
       };

@@ -21,6 +21,7 @@ const activitySearchFor = (customerId: string) =>
     ...EMPTY_FILTERS,
     q: customerId,
     size: 25,
+    record: null,
     cursor: null,
     dir: "next",
   });
@@ -50,6 +51,7 @@ export default async function SubscriptionsPage({
     getLocale(),
   ]);
   const labels = asCatalog(root);
+  const { added, record } = await searchParams;
 
   return (
     <div className="space-y-4">
@@ -76,9 +78,18 @@ export default async function SubscriptionsPage({
           </Link>
         )}
       </p>
-      {(await searchParams).added === "1" && (
+      {added === "1" && (
         <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-900">
-          {t("added")}
+          {t("added")}{" "}
+          {typeof record === "string" && /^[1-9][0-9]{0,15}$/.test(record) && (
+            <Link
+              href={ROUTES.activityRecord(record)}
+              className="font-medium underline underline-offset-2"
+              data-testid="added-record"
+            >
+              {t("viewRecord")}
+            </Link>
+          )}
         </p>
       )}
       {can(ctx.role, "manage_customers") && <PurchaseSubscriptionForm customerId={customer.id} />}
