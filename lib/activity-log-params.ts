@@ -74,6 +74,8 @@ export interface ActivityLogParams {
    */
   includeLogAccess: boolean;
   size: PageSize;
+  /** A record to show expanded (a permalink's), by id; it goes with a position at that record. */
+  record: number | null;
   cursor: Cursor | null;
   /**
    * "next" or "prev" with a cursor; without one, "next" (the newest page) or "oldest". A jump to a
@@ -99,7 +101,8 @@ export type ActivityLogParamName =
   | "size"
   | "cursor"
   | "dir"
-  | "at";
+  | "at"
+  | "record";
 
 /**
  * Why a param could not be used, machine-readable: the page shows `code` (with `values`) from its
@@ -128,6 +131,7 @@ export const PARAM_ERROR_CODES = [
   "too_many",
   "unknown_action_mode",
   "time_format",
+  "record_format",
 ] as const;
 export type ParamErrorCode = (typeof PARAM_ERROR_CODES)[number];
 
@@ -174,6 +178,7 @@ const LABELS: Record<ActivityLogParamName, string> = {
   cursor: "The page position",
   dir: '"Page direction"',
   at: '"Jump to date"',
+  record: "The record in this link",
 };
 
 /** The log's records of its own use, left out unless `includeLogAccess` (or the action names one). */
@@ -522,6 +527,11 @@ function parseStrict(
     fail("cursor", "cursor_invalid", `${LABELS.cursor} in this link is not valid. Start again from the first page.`);
   }
 
+  const recordRaw = valueOf("record");
+  const record = recordRaw !== null && /^[1-9][0-9]{0,15}$/.test(recordRaw) ? Number(recordRaw) : null;
+  if (recordRaw !== null && (record === null || !Number.isSafeInteger(record)))
+    fail("record", "record_format", `${LABELS.record} is not a record id (a positive whole number).`);
+
   const dirRaw = valueOf("dir");
   if (dirRaw !== null && dirRaw !== "next" && dirRaw !== "prev" && dirRaw !== "oldest")
     fail("dir", "unknown_direction", `${LABELS.dir} must be "next", "prev" or "oldest".`);
@@ -572,6 +582,7 @@ function parseStrict(
       correlation: correlationRaw?.toLowerCase() ?? null,
       includeLogAccess: accessRaw === INCLUDE_LOG_ACCESS_VALUE,
       size,
+      record,
       cursor: cursor ?? atCursor,
       dir:
         (cursor ?? atCursor) !== null ? (dirRaw === "prev" ? "prev" : "next") : dirRaw === "oldest" ? "oldest" : "next",
@@ -606,6 +617,7 @@ export function correlationSearchParams(
     correlation: correlation.toLowerCase(),
     includeLogAccess: false,
     size: DEFAULT_PAGE_SIZE,
+    record: null,
     cursor: null,
     dir: "next",
   };
@@ -632,6 +644,7 @@ export interface ActivityLogOverrides {
   correlation?: string | null;
   includeLogAccess?: boolean;
   size?: PageSize;
+  record?: number | null;
   cursor?: Cursor | string | null;
   dir?: PageDirection;
 }
@@ -668,7 +681,7 @@ export function toSearchParams(
   const defined = Object.fromEntries(
     Object.entries(overrides).filter(([, v]) => v !== undefined),
   ) as ActivityLogOverrides;
-  const changesFilter = Object.keys(defined).some((key) => key !== "cursor" && key !== "dir");
+  const changesFilter = Object.keys(defined).some((key) => key !== "cursor" && key !== "dir" && key !== "record");
   const merged = {
     ...params,
     ...defined,
@@ -680,6 +693,9 @@ export function toSearchParams(
     merged.cursor = null;
     merged.dir = "next";
   }
+  // The expanded record belongs to its position: any other page or view closes it.
+  if (defined.record === undefined && (changesFilter || defined.cursor !== undefined || defined.dir !== undefined))
+    merged.record = null;
   const cursor = typeof merged.cursor === "string" ? merged.cursor : merged.cursor ? encodeCursor(merged.cursor) : null;
 
   const out = new URLSearchParams();
@@ -701,6 +717,7 @@ export function toSearchParams(
   if (merged.correlation) out.set("correlation", merged.correlation);
   if (merged.includeLogAccess) out.set("access", INCLUDE_LOG_ACCESS_VALUE);
   if (merged.size !== DEFAULT_PAGE_SIZE) out.set("size", String(merged.size));
+  if (merged.record) out.set("record", String(merged.record));
   // The oldest page has no cursor: it is read from the other end of the range.
   if (cursor === null && merged.dir === "oldest") out.set("dir", "oldest");
   else if (cursor) {
@@ -725,4 +742,33 @@ export function timeZoneSearchParams(
   if (tz === DEFAULT_TIME_ZONE) out.delete("tz");
   else out.set("tz", tz);
   return out;
+}
+
+/**
+ * A record's permalink target: the log at that record (a position just past it, so it is the
+ * page's first row), expanded, over the default period ending on its day in the zone.
+ */
+export function recordSearchParams(
+  record: { id: number; occurredAt: Date },
+  timeZone: string,
+  options: ParseOptions = {},
+): URLSearchParams {
+  const tz = canonicalTimeZone(timeZone) ?? DEFAULT_TIME_ZONE;
+  const now = options.now ?? new Date();
+  const day = Math.min(Math.floor(wallClockMs(record.occurredAt.getTime(), tz) / DAY_MS), todayIn(tz, now) + 1);
+  const query: ActivityLogQuery = {
+    from: formatDay(monthBefore(day)),
+    to: formatDay(day),
+    fromTime: null,
+    toTime: null,
+    tz,
+    ...EMPTY_FILTERS,
+    // Its own view may be a log access record.
+    includeLogAccess: true,
+    size: DEFAULT_PAGE_SIZE,
+    record: record.id,
+    cursor: { occurredAt: record.occurredAt, id: record.id + 1 },
+    dir: "next",
+  };
+  return toSearchParams(query, {}, { now });
 }

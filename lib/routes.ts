@@ -8,6 +8,8 @@ export const ROUTES = {
   customers: "/customers",
   customerSubscriptions: (customerId: string) => `/customers/${encodeURIComponent(customerId)}/subscriptions`,
   activityLog: "/account/activity-log",
+  /** A record's permalink: opens the log at the record, expanded. */
+  activityRecord: (id: number | string) => `/account/activity-log/records/${encodeURIComponent(String(id))}`,
   logIntegrity: "/account/log-integrity",
   sessions: "/account/sessions",
   dataSources: "/account/data-sources",

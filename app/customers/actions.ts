@@ -38,15 +38,23 @@ async function refused(error: unknown, form: FormData): Promise<FormState> {
 
 export async function addCustomerAction(_previous: FormState, form: FormData): Promise<FormState> {
   let customerId: string;
+  let recordId: number;
   try {
     const ctx = await getTenantContext({ permission: "manage_customers" });
-    const { customer } = await addCustomer({ ctx, companyName: form.get("companyName"), domain: form.get("domain") });
+    const { customer, record } = await addCustomer({
+      ctx,
+      companyName: form.get("companyName"),
+      domain: form.get("domain"),
+    });
     customerId = customer.id;
+    recordId = record.id;
   } catch (error) {
     return refused(error, form);
   }
   revalidatePath(ROUTES.customers);
-  redirect(`${ROUTES.customerSubscriptions(customerId)}?added=1`);
+  redirect(
+    `${ROUTES.customerSubscriptions(customerId)}?${new URLSearchParams({ added: "1", record: String(recordId) })}`,
+  );
 }
 
 export async function purchaseSubscriptionAction(

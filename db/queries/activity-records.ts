@@ -80,7 +80,7 @@ export function excludesLogAccess(params: ActivityFilters): boolean {
 }
 
 /** The operation types the where-clause leaves out: the excluded actions and, unless shown, log access. */
-function excludedActions(params: ActivityFilters): string[] {
+export function excludedActions(params: ActivityFilters): string[] {
   const actions = filterValues(params.action);
   const excluded = params.excludeActions ? actions : [];
   return [...new Set([...excluded, ...(excludesLogAccess(params) ? LOG_ACCESS_ACTIONS : [])])];

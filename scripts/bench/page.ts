@@ -7,6 +7,7 @@ import {
   resolveActivitySearch,
   type ActivityFilters,
 } from "@/db/queries/activity-records";
+import { getActivityChart } from "@/db/queries/activity-chart";
 import * as schema from "@/db/schema";
 import type { Cursor } from "@/lib/cursor";
 import type { BenchConfig } from "./config";
@@ -59,6 +60,8 @@ export interface PageResults {
   reps: number;
   walk: { tenant: string; filters: Filters; pages: number; seconds: number; msPerPage: number }[];
   variants: Record<string, PageVariantResult>;
+  /** The first page with the activity chart beside it, and without, in ms. */
+  chart: { page: Summary; withChart: Summary };
   /** The page's two queries timed alone (first page), in ms. */
   parts: Record<string, { rows: Summary; count: Summary }>;
 }
@@ -188,7 +191,23 @@ export async function measurePages(
       parts[k] = { rows: summarize(partSamples[`${k}.rows`]), count: summarize(partSamples[`${k}.count`]) };
     }
 
+    // The activity chart: the page as it streams it, beside the page's two queries (its own block).
+    log("page: the first page with and without the activity chart");
+    const chartSamples = await interleaved(
+      {
+        page: () => pageView(big, {}, null),
+        "page+chart": () =>
+          Promise.all([
+            pageView(big, {}, null),
+            getActivityChart({ ctx: scope(big), params: { range }, timeZone: "UTC", db }),
+          ]),
+      },
+      { reps, warmup },
+    );
+    const chart = { page: summarize(chartSamples.page), withChart: summarize(chartSamples["page+chart"]) };
+
     return {
+      chart,
       range: { start: range.start.toISOString(), end: range.end.toISOString(), days: rangeDays },
       pageSize: size,
       depth,

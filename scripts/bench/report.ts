@@ -58,6 +58,7 @@ export const METRIC_IDS = [
   "page.search.uuid",
   "page.filters.multi-select",
   "page.filters.multi-select.users",
+  "page.chart",
   "export.throughput",
   "export.throughput.gzip",
   "export.rss-growth",
@@ -250,6 +251,15 @@ export function buildMetrics(
       a: ms("multi-select + users", med("big.multi.users.first")),
       b: ms("no filter", med("big.first")),
       goal: null,
+    }),
+    // The activity chart (its own block).
+    metric({
+      id: "page.chart",
+      group: "page",
+      label: `First page, ${big} tenant: with the activity chart / without`,
+      a: ms("with chart", page.chart.withChart.median),
+      b: ms("without", page.chart.page.median),
+      goal: { kind: "ratio-max", value: 1.2 },
     }),
     metric({
       id: "export.throughput",

@@ -61,6 +61,15 @@ const MATRIX: Record<string, Row> = {
     ],
     expect: { signedOut: 307, wrongRole: 403, forged: 200 },
   },
+  "/account/activity-log/records/[id]": {
+    kind: "page",
+    own: (f) => `/account/activity-log/records/${f.contoso.record.id}`,
+    foreign: (f) => `/account/activity-log/records/${f.record.id}`,
+    forged: () => ["/account/activity-log/records/not-a-number", "/account/activity-log/records/999999999999"],
+    // The own record redirects to the log, opened at it.
+    ownStatus: 307,
+    expect: { signedOut: 307, otherTenant: 404, otherCloud: 404, wrongRole: 403, forged: 404 },
+  },
   "/account/sessions": {
     kind: "page",
     own: () => "/account/sessions",

@@ -42,6 +42,7 @@ describe("parseActivityLogParams: defaults", () => {
       correlation: null,
       includeLogAccess: false,
       size: DEFAULT_PAGE_SIZE,
+      record: null,
       cursor: null,
       dir: "next",
     });
@@ -358,6 +359,27 @@ describe("a bad param keeps the valid ones", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.partial).toMatchObject({ from: "2026-02-10", to: "2026-03-10", user: ["ana@x.example"] });
+  });
+});
+
+describe("a record's permalink", () => {
+  it("opens the log at the record, expanded, over the month ending on its day", async () => {
+    const { recordSearchParams } = await import("@/lib/activity-log-params");
+    const occurredAt = new Date("2026-03-20T23:30:00.123Z");
+    const link = recordSearchParams({ id: 42, occurredAt }, "Asia/Seoul", { now });
+    const p = parseOk(link);
+    expect(p).toMatchObject({
+      record: 42,
+      to: "2026-03-21",
+      from: "2026-02-21",
+      tz: "Asia/Seoul",
+      includeLogAccess: true,
+    });
+    expect(p.cursor).toEqual({ occurredAt, id: 43 });
+    // Another page or filter closes it.
+    expect(toSearchParams(p, { status: "failed" }, { now }).has("record")).toBe(false);
+    expect(toSearchParams(p, { cursor: null, dir: "next" }, { now }).has("record")).toBe(false);
+    expect(errorsOf({ record: "x1" })).toEqual([expect.objectContaining({ param: "record", code: "record_format" })]);
   });
 });
 

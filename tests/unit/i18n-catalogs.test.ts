@@ -196,7 +196,7 @@ describe("every code the app shows has a sentence in every catalog", () => {
       new URLSearchParams("to=2026-04-02"),
       new URLSearchParams("cursor=not-a-cursor&tz=Mars/Olympus_Mons&dir=sideways&action=Create%20Order"),
       new URLSearchParams(`customer=${"x".repeat(201)}&user=a%00b&status=a&status=b`),
-      new URLSearchParams("size=30&status=done&access=on&fromTime=25:00"),
+      new URLSearchParams("size=30&status=done&access=on&fromTime=25:00&record=abc"),
       new URLSearchParams(
         `size=25&size=50&actionMode=only&${Array.from({ length: 51 }, (_, i) => `action=a${i}`).join("&")}`,
       ),

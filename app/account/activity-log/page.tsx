@@ -16,6 +16,7 @@ import {
 import { timeZoneLabel } from "@/lib/format";
 import { ROUTES } from "@/lib/routes";
 import { ActiveFilters } from "./_components/active-filters";
+import { ActivityChartView } from "./_components/activity-chart";
 import { ActivityFilters } from "./_components/activity-filters";
 import { ActivityResults, JumpToDate } from "./_components/activity-results";
 import { TableSkeleton } from "./_components/table-skeleton";
@@ -63,6 +64,7 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
         tz: "UTC",
         ...EMPTY_FILTERS,
         size: 25,
+        record: null,
         cursor: null,
         dir: "next",
       };
@@ -132,6 +134,9 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
           className="space-y-3 scroll-mt-4 outline-none"
         >
           <ActiveFilters query={view} users={users} />
+          <Suspense key={`chart?${toSearchParams(view).toString()}`} fallback={null}>
+            <ActivityChartView ctx={ctx} params={view} />
+          </Suspense>
           <JumpToDate params={view} />
           <Suspense key={`results?${toSearchParams(view).toString()}`} fallback={<TableSkeleton />}>
             <ActivityResults ctx={ctx} params={view} />

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { useTranslations } from "next-intl";
 import { KNOWN_BILLING_CYCLES } from "@/lib/activity-labels";
 import { initialFormState } from "@/lib/form-state";
@@ -8,10 +8,22 @@ import { OFFERS } from "@/lib/offer-catalog";
 import { purchaseSubscriptionAction } from "../actions";
 import { Field, fieldClass, FormMessage, SubmitButton } from "@/components/ui/form-controls";
 
+/** A quantity from which the purchase asks to be confirmed (a typo of a few zeros is expensive). */
+export const LARGE_QUANTITY = 1000;
+
 export function PurchaseSubscriptionForm({ customerId }: { customerId: string }) {
   const t = useTranslations("subscriptions.purchase");
   const cycles = useTranslations("billingCycles");
   const [state, action] = useActionState(purchaseSubscriptionAction.bind(null, customerId), initialFormState);
+  // One purchase per click: a second submit while one is on its way is dropped, and a large
+  // quantity waits for its confirmation.
+  const inFlight = useRef(false);
+  const confirmed = useRef(false);
+  const [confirming, setConfirming] = useState<number | null>(null);
+  useEffect(() => {
+    inFlight.current = false;
+    confirmed.current = false;
+  }, [state]);
   const errors = state.fieldErrors ?? {};
   const values = state.values ?? {};
   return (
@@ -19,11 +31,58 @@ export function PurchaseSubscriptionForm({ customerId }: { customerId: string })
     <form
       key={JSON.stringify(state.values ?? {})}
       action={action}
+      onSubmit={(event) => {
+        if (inFlight.current) {
+          event.preventDefault();
+          return;
+        }
+        const quantity = Number(new FormData(event.currentTarget).get("quantity"));
+        if (quantity >= LARGE_QUANTITY && !confirmed.current) {
+          event.preventDefault();
+          setConfirming(quantity);
+          return;
+        }
+        setConfirming(null);
+        inFlight.current = true;
+      }}
       aria-label={t("title")}
       className="rounded border border-gray-200 bg-white p-4"
     >
       <h2 className="text-lg font-semibold">{t("title")}</h2>
       <FormMessage state={state} />
+      {confirming !== null && (
+        <div
+          role="alertdialog"
+          aria-labelledby="confirm-large"
+          className="mt-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm"
+          data-testid="confirm-large"
+        >
+          <p id="confirm-large">{t("confirmLarge", { quantity: confirming })}</p>
+          <div className="mt-2 flex gap-2">
+            <button
+              type="button"
+              autoFocus
+              onClick={(event) => {
+                confirmed.current = true;
+                event.currentTarget.form?.requestSubmit();
+              }}
+              className="rounded bg-brand px-3 py-1 font-medium text-white hover:bg-brand-dark"
+            >
+              {t("confirmBuy", { quantity: confirming })}
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                setConfirming(null);
+                document.getElementById("quantity")?.focus();
+              }}
+              className="rounded border border-gray-300 bg-white px-3 py-1 hover:bg-gray-50"
+            >
+              {t("confirmChange")}
+            </button>
+          </div>
+        </div>
+      )}
       <div className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-4 sm:items-end">
         <Field id="offerName" label={t("offer")} error={errors.offerName}>
           <select

@@ -39,7 +39,8 @@ export function ActivityTable({
 }) {
   const t = useTranslations("activityLog.table");
   const columns = useMemo(() => getActivityColumns(timeZoneLabel, t), [timeZoneLabel, t]);
-  const [expanded, setExpanded] = useState<ExpandedState>({});
+  // A permalink's record opens expanded.
+  const [expanded, setExpanded] = useState<ExpandedState>(query.record ? { [String(query.record)]: true } : {});
   const table = useTable({
     features: activityTableFeatures,
     columns,

@@ -9,6 +9,22 @@ import { PurchaseSubscriptionForm } from "../../_components/purchase-subscriptio
 import { formatDateTime, formatNumber } from "@/lib/format";
 import { asCatalog, translatedBillingCycle, translatedSubscriptionStatus } from "@/lib/activity-labels";
 import { ROUTES } from "@/lib/routes";
+import { defaultRange, EMPTY_FILTERS, toSearchParams } from "@/lib/activity-log-params";
+
+/** The log searched for the customer's id: its records over the default period. */
+const activitySearchFor = (customerId: string) =>
+  toSearchParams({
+    ...defaultRange("UTC"),
+    fromTime: null,
+    toTime: null,
+    tz: "UTC",
+    ...EMPTY_FILTERS,
+    q: customerId,
+    size: 25,
+    record: null,
+    cursor: null,
+    dir: "next",
+  });
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("subscriptions");
@@ -39,6 +55,7 @@ export default async function SubscriptionsPage({
     getLocale(),
   ]);
   const labels = asCatalog(root);
+  const { added, record } = await searchParams;
 
   return (
     <div className="space-y-4">
@@ -53,10 +70,30 @@ export default async function SubscriptionsPage({
         {t("title")} <span className="text-gray-500">·</span>{" "}
         <span data-testid="customer-name">{customer.companyName}</span>
       </h1>
-      <p className="text-sm text-gray-600">{customer.domain}</p>
-      {(await searchParams).added === "1" && (
+      <p className="flex flex-wrap items-center gap-3 text-sm text-gray-600">
+        <span>{customer.domain}</span>
+        {can(ctx.role, "view_activity_log") && (
+          <Link
+            href={`${ROUTES.activityLog}?${activitySearchFor(customer.id)}`}
+            className="text-brand underline-offset-2 hover:underline"
+            data-testid="customer-activity"
+          >
+            {t("activity")}
+          </Link>
+        )}
+      </p>
+      {added === "1" && (
         <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-900">
-          {t("added")}
+          {t("added")}{" "}
+          {typeof record === "string" && /^[1-9][0-9]{0,15}$/.test(record) && (
+            <Link
+              href={ROUTES.activityRecord(record)}
+              className="font-medium underline underline-offset-2"
+              data-testid="added-record"
+            >
+              {t("viewRecord")}
+            </Link>
+          )}
         </p>
       )}
       {can(ctx.role, "manage_customers") && <PurchaseSubscriptionForm customerId={customer.id} />}

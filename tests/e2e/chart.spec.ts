@@ -1,0 +1,67 @@
+import { expect, test, type Page } from "@playwright/test";
+import { expectNoSeriousViolations, signIn } from "./support";
+
+/*
+ * The activity chart above the log: bars per day (per hour for a short range), stacked by status,
+ * a bar narrowing the period to its day, and the same numbers as a table with links, in English
+ * and Korean.
+ */
+
+const LOG = "/account/activity-log";
+const rows = (page: Page) => page.getByTestId("activity-row");
+
+test.describe("in English", () => {
+  test("bars per day; a bar narrows the period to its day; a table says the same", async ({ page }) => {
+    await signIn(page, "admin@contoso.example", { path: LOG });
+    const chart = page.getByTestId("activity-chart");
+    await expect(chart).toContainText("Records per day (UTC)");
+    const bars = chart.getByTestId("chart-bar");
+    expect(await bars.count()).toBeGreaterThan(20);
+
+    // The table alternative: one row per bar, each a link, the totals adding up.
+    await chart.getByText("Show the chart as a table").click();
+    const table = chart.getByTestId("chart-table");
+    await expect(table.locator("tbody tr")).toHaveCount(await bars.count());
+    await expect(table.getByRole("columnheader", { name: "Failed" })).toBeVisible();
+    await expectNoSeriousViolations(page);
+
+    const href = await bars.nth(3).getAttribute("href");
+    const day = new URL(href!, page.url()).searchParams.get("from")!;
+    await bars.nth(3).click();
+    await expect(page).toHaveURL(new RegExp(`from=${day}&to=${day}`));
+    await expect(rows(page).first()).toBeVisible();
+    const days = await page
+      .locator("[data-testid=activity-row] time")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("datetime")!.slice(0, 10)));
+    expect(new Set(days)).toEqual(new Set([day]));
+    // One day: per hour now.
+    await expect(page.getByTestId("activity-chart")).toContainText("Records per hour");
+  });
+
+  test("the table's links work by keyboard", async ({ page }) => {
+    await signIn(page, "admin@contoso.example", { path: LOG });
+    await expect(rows(page).first()).toBeVisible();
+    const summary = page.getByTestId("activity-chart").locator("summary");
+    await expect(summary).toHaveText("Show the chart as a table");
+    await summary.focus();
+    await expect(summary).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(page.getByTestId("chart-table")).toBeVisible();
+    const link = page.getByTestId("chart-table").getByRole("link").first();
+    await link.focus();
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}/);
+  });
+});
+
+test.describe("in Korean", () => {
+  test.use({ locale: "ko-KR" });
+  test("일별 차트와 표", async ({ page }) => {
+    await signIn(page, "admin@contoso.example", { path: LOG });
+    const chart = page.getByTestId("activity-chart");
+    await expect(chart).toContainText("일별 기록 수(UTC)");
+    await chart.getByText("차트를 표로 보기").click();
+    await expect(chart.getByTestId("chart-table").getByRole("columnheader", { name: "합계" })).toBeVisible();
+    await expectNoSeriousViolations(page);
+  });
+});
