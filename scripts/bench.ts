@@ -5,8 +5,9 @@
  * PostgreSQL in a temp folder; DATABASE_URL to use an empty database elsewhere), then measures,
  * side by side in one run:
  *   - page: first page vs the page at depth 1,000; big vs small tenant; with and without filters;
- *   - export: 1,000,000 rows through the real route vs psql's \copy of the same rows; the Next
- *     server's RSS growth; time to the first row;
+ *   - export: 1,000,000 rows through the real route vs a DBA's psql \copy of the same rows and
+ *     columns (details joined by key), for records with details and for lean records apart; the
+ *     Next server's RSS growth; time to the first row;
  *   - ingestion: the API in batches of 500 with sealing on vs a raw multi-row INSERT through psql;
  *   - Partner Center sync: 90 days from the local stand-in vs importing the same records from a file;
  *   - log streaming: records delivered to a local webhook per second vs stored per second, and lag;
@@ -93,11 +94,13 @@ async function main(): Promise<void> {
   const app = await startApp({ databaseUrl: db.url, log, build: values.build, onStop: onCleanup });
   const big = tenantOf(db.directory, "big");
   const jar = await signIn(app.baseUrl, adminOf(big).userPrincipalName);
-  log(`signed in as ${adminOf(big).userPrincipalName} through the local OIDC authority`);
+  const lean = tenantOf(db.directory, "lean");
+  const leanJar = await signIn(app.baseUrl, adminOf(lean).userPrincipalName);
+  log(`signed in as ${adminOf(big).userPrincipalName} and ${adminOf(lean).userPrincipalName} through the local OIDC authority`);
 
   const exp = await measureExport({
     app,
-    jar,
+    jars: { big: jar, lean: leanJar },
     databaseUrl: db.url,
     directory: db.directory,
     config,

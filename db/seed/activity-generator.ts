@@ -20,6 +20,8 @@ export interface ActivityVolume {
   storedLastHour?: boolean;
   /** Rows per INSERT statement: bounds memory and temp space for millions of rows. */
   chunkSize?: number;
+  /** False: the records only, no details rows (lean records, as many producers send). Default true. */
+  details?: boolean;
 }
 
 /**
@@ -176,6 +178,11 @@ FROM shaped`;
 }
 
 const STATEMENT = buildStatement();
+/*
+ * The same records without their details: the records' insert is a data-modifying CTE, which runs
+ * to completion whatever the main statement reads, so only the final INSERT is replaced.
+ */
+const LEAN_STATEMENT = STATEMENT.slice(0, STATEMENT.lastIndexOf("INSERT INTO activity_record_details")) + "SELECT 1";
 
 /** Inserts `count` records (and their details) for one tenant, set-based, in chunks. */
 export async function generateActivity(sql: Sql, volume: ActivityVolume): Promise<void> {
@@ -205,6 +212,6 @@ export async function generateActivity(sql: Sql, volume: ActivityVolume): Promis
   ];
   for (let first = 1; first <= count; first += chunkSize) {
     const last = Math.min(count, first + chunkSize - 1);
-    await sql.unsafe(STATEMENT, params(first, last) as never[]);
+    await sql.unsafe(volume.details === false ? LEAN_STATEMENT : STATEMENT, params(first, last) as never[]);
   }
 }

@@ -13,9 +13,11 @@ export type BenchMode = "quick" | "full";
 export interface TenantPlan {
   key: string;
   /** Its role in the measurements. */
-  role: "big" | "mid" | "small" | "other";
+  role: "big" | "mid" | "small" | "other" | "lean";
   name: string;
   records: number;
+  /** False: records without details rows (the export's lean case). */
+  details?: false;
 }
 
 export interface DatasetPlan {
@@ -64,8 +66,13 @@ export interface BenchConfig {
 
 const SPAN_DAYS = 200;
 
-function tenants(big: number, mid: number, small: number, others: number[]): TenantPlan[] {
+/*
+ * The lean tenant holds exactly the exported row count over the whole span, with no details: the
+ * export of records alone, measured apart from the export of records with their details.
+ */
+function tenants(big: number, mid: number, small: number, others: number[], lean: number): TenantPlan[] {
   return [
+    { key: "lean", role: "lean", name: "Bench Lean Partner", records: lean, details: false },
     { key: "big", role: "big", name: "Bench Big Partner", records: big },
     { key: "mid", role: "mid", name: "Bench Mid Partner", records: mid },
     { key: "small", role: "small", name: "Bench Small Partner", records: small },
@@ -95,7 +102,7 @@ export function benchConfig(mode: BenchMode, overrides: { ingestConcurrency?: nu
         seed: 7007,
         spanDays: SPAN_DAYS,
         customersPerTenant: 40,
-        tenants: tenants(200_000, 50_000, 10_000, spread(300_000, 4, 200_000, 50_000, 10_000)),
+        tenants: tenants(200_000, 50_000, 10_000, spread(300_000, 4, 200_000, 50_000, 10_000), 100_000),
       },
       // 90 days: the filtered (status = failed) walk needs depth x size matching rows in range.
       page: { size: 25, depth: 100, rangeDays: 90, reps: 30, warmup: 5 },
@@ -110,7 +117,7 @@ export function benchConfig(mode: BenchMode, overrides: { ingestConcurrency?: nu
       seed: 7007,
       spanDays: SPAN_DAYS,
       customersPerTenant: 40,
-      tenants: tenants(10_000_000, 1_000_000, 10_000, spread(20_000_000, 20, 10_000_000, 1_000_000, 10_000)),
+      tenants: tenants(10_000_000, 1_000_000, 10_000, spread(20_000_000, 20, 10_000_000, 1_000_000, 10_000), 1_000_000),
     },
     page: { size: 25, depth: 1_000, rangeDays: 30, reps: 200, warmup: 20 },
     export: { rows: 1_000_000, reps: 2 },
@@ -124,7 +131,7 @@ export const totalRecords = (plan: DatasetPlan) => plan.tenants.reduce((n, t) =>
 /** Identifies a data set's contents, so a kept one is reused only for the same plan. */
 export function datasetHash(plan: DatasetPlan): string {
   return createHash("sha256")
-    .update(JSON.stringify({ v: 2, plan }))
+    .update(JSON.stringify({ v: 3, plan }))
     .digest("hex")
     .slice(0, 12);
 }

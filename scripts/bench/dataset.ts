@@ -112,6 +112,7 @@ async function generateAll(
             seed: seed + tenants.indexOf(tenant) * 7919,
             customers: tenant.customers,
             userPrincipalNames: tenant.users.map((u) => u.userPrincipalName),
+            details: tenant.details !== false,
           });
         } finally {
           release();

@@ -4,7 +4,6 @@ import http from "node:http";
 import path from "node:path";
 import zlib from "node:zlib";
 import postgres from "postgres";
-import { buildActivityExportQuery } from "@/db/queries/activity-export";
 import { readRssBytes, type AppServer, type CookieJar } from "./app-server";
 import type { BenchConfig } from "./config";
 import { tenantOf, type BenchTenant } from "./directory";
@@ -12,13 +11,14 @@ import { round, sleep, summarize, type Log, type Summary } from "./util";
 import { scopeMaintenanceSql, tenantScopeStatement } from "@/db/scope";
 
 /*
- * "Export log" through the real route (GET /api/activity-log/export, signed in as the big
- * tenant's global admin) against psql's \copy of the same rows: the export query itself
- * (buildActivityExportQuery: same columns, same join, same where, same order), in a transaction
+ * "Export log" through the real route (GET /api/activity-log/export, signed in as the tenant's
+ * global admin) against psql's \copy of the same rows and columns written as a DBA would
+ * (dbaCopySql: the details joined by their key, the same where and order), in a transaction
  * scoped exactly as the route scopes its own (the tenant scope of db/scope.ts, as activity_app, so
- * row-level security and the plan are the same), written to /dev/null.
+ * row-level security applies to both), written to /dev/null. Two kinds, reported apart: the big
+ * tenant's records with their details, and the lean tenant's records, which have none.
  *
- * The range is whole UTC days chosen to hold exactly `config.export.rows` rows of the big tenant
+ * The range is whole UTC days chosen to hold exactly `config.export.rows` rows of the tenant
  * (the generator spreads rows evenly over the span). Runs are interleaved route/psql after a
  * warm-up (a short route export, and one untimed psql pass that warms the caches for both).
  *
@@ -49,7 +49,8 @@ export interface PsqlRun {
   rows: number;
 }
 
-export interface ExportResults {
+/** One kind of rows: records with their details (the big tenant), or lean records (no details). */
+export interface ExportKindResults {
   tenant: string;
   from: string;
   to: string;
@@ -67,6 +68,13 @@ export interface ExportResults {
   rssGrowthWarmBytes: number;
   firstRowMs: number;
   firstRowFraction: number;
+  /** The baseline's query, as psql ran it. */
+  baselineSql: string;
+}
+
+/** Records with details (the top level, as before) and lean records beside them. */
+export interface ExportResults extends ExportKindResults {
+  lean: ExportKindResults;
   psqlVersion: string;
 }
 
@@ -237,25 +245,45 @@ export function psqlVersion(): Promise<string> {
   });
 }
 
-export async function measureExport(options: {
+/*
+ * The baseline, written as a DBA would write it: the same rows and columns, the details joined by
+ * their key (no per-row probe), the same order, in a transaction scoped exactly as the route scopes
+ * its own (so row-level security applies to both), through psql's \copy to /dev/null.
+ */
+export function dbaCopySql(ctx: { tenantId: string; cloud: string }, range: { start: Date; end: Date }): string {
+  return [
+    "select r.occurred_at, r.customer_name, r.customer_id, r.operation_type, r.resource_type, r.operation_status,",
+    " r.user_principal_name, r.application_id, r.correlation_id,",
+    " case when d.record_id is not null then jsonb_build_object('resourceOldValue', d.resource_old_value,",
+    " 'resourceNewValue', d.resource_new_value, 'customizedData', d.customized_data) end as details",
+    " from activity_records r left join activity_record_details d",
+    " on d.tenant_id = r.tenant_id and d.occurred_at = r.occurred_at and d.record_id = r.id",
+    ` where r.tenant_id = ${literal(ctx.tenantId)} and r.cloud = ${literal(ctx.cloud)}`,
+    ` and r.occurred_at >= ${literal(range.start)} and r.occurred_at < ${literal(range.end)}`,
+    " order by r.occurred_at desc, r.id desc",
+  ].join("");
+}
+
+/** One kind of rows (with details, or lean), through the route and through psql, interleaved. */
+async function measureKind(options: {
   app: AppServer;
   jar: CookieJar;
   databaseUrl: string;
-  directory: BenchTenant[];
-  config: BenchConfig;
+  tenant: BenchTenant;
+  rows: number;
+  reps: number;
+  spanDays: number;
   anchor: Date;
   log: Log;
-  /** A scratch folder the caller removes (also on Ctrl-C). */
   workDir: string;
-}): Promise<ExportResults> {
-  const { app, jar, databaseUrl, config, anchor, log } = options;
-  const big = tenantOf(options.directory, "big");
-  const exportDays = Math.round((config.export.rows * config.dataset.spanDays) / big.records);
+}): Promise<ExportKindResults> {
+  const { app, jar, databaseUrl, anchor, log, tenant } = options;
+  const exportDays = Math.min(options.spanDays, Math.round((options.rows * options.spanDays) / tenant.records));
   const start = anchor.getTime() - exportDays * DAY_MS;
   const from = dayString(start);
   const to = dayString(anchor.getTime() - DAY_MS);
   const range = { start: new Date(start), end: anchor };
-  const ctx = { tenantId: big.id, cloud: big.cloud };
+  const ctx = { tenantId: tenant.id, cloud: tenant.cloud };
 
   const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   let expectedRows: number;
@@ -264,16 +292,15 @@ export async function measureExport(options: {
       await scopeMaintenanceSql(tx);
       return tx<[{ n: number }]>`
         select count(*)::int as n from activity_records
-        where tenant_id = ${big.id} and occurred_at >= ${range.start.toISOString()}::timestamptz and occurred_at < ${range.end.toISOString()}::timestamptz`;
+        where tenant_id = ${tenant.id} and occurred_at >= ${range.start.toISOString()}::timestamptz and occurred_at < ${range.end.toISOString()}::timestamptz`;
     });
   } finally {
     await admin.end({ timeout: 5 });
   }
 
-  const exportQuery = buildActivityExportQuery(ctx, { range });
-  const scope = tenantScopeStatement(ctx, [{ name: "cursor_tuple_fraction", value: "1" }]);
-  const selectSql = inlineParams(exportQuery.sql, exportQuery.params).replace(/\s+/g, " ");
-  const script = path.join(options.workDir, "export.sql");
+  const scope = tenantScopeStatement(ctx, []);
+  const selectSql = dbaCopySql(ctx, range);
+  const script = path.join(options.workDir, `export-${tenant.key}.sql`);
   writeFileSync(
     script,
     [
@@ -289,7 +316,7 @@ export async function measureExport(options: {
   const psqlRows = (stdout: string) => Number(/COPY (\d+)/.exec(stdout)?.[1] ?? NaN);
 
   try {
-    log(`export: ${expectedRows.toLocaleString("en-US")} rows of ${big.name} (${from} to ${to}); warm-up`);
+    log(`export: ${expectedRows.toLocaleString("en-US")} rows of ${tenant.name} (${from} to ${to}); warm-up`);
     const warmQuery = new URLSearchParams({ from: to, to }).toString();
     await routeExport(app, jar, warmQuery, "identity");
     const warm = await runPsql(databaseUrl, script);
@@ -298,7 +325,7 @@ export async function measureExport(options: {
 
     const route: RouteRun[] = [];
     const psql: PsqlRun[] = [];
-    for (let rep = 0; rep < config.export.reps; rep++) {
+    for (let rep = 0; rep < options.reps; rep++) {
       const order = rep % 2 === 0 ? ["route", "psql"] : ["psql", "route"];
       for (const side of order) {
         if (side === "route") {
@@ -328,7 +355,7 @@ export async function measureExport(options: {
     const psqlSeconds = summarize(psql.map((r) => r.seconds));
     const firstRowMs = summarize(route.map((r) => r.firstRowMs)).median;
     return {
-      tenant: big.key,
+      tenant: tenant.key,
       from,
       to,
       expectedRows,
@@ -343,9 +370,36 @@ export async function measureExport(options: {
       rssGrowthWarmBytes: Math.max(...route.slice(1).map((r) => r.rss.growthBytes), gzip.rss.growthBytes),
       firstRowMs,
       firstRowFraction: firstRowMs / 1000 / routeSeconds.median,
-      psqlVersion: await psqlVersion(),
+      baselineSql: selectSql,
     };
   } finally {
     rmSync(script, { force: true });
   }
+}
+
+export async function measureExport(options: {
+  app: AppServer;
+  /** Signed in as the big tenant's admin, and as the lean tenant's. */
+  jars: { big: CookieJar; lean: CookieJar };
+  databaseUrl: string;
+  directory: BenchTenant[];
+  config: BenchConfig;
+  anchor: Date;
+  log: Log;
+  /** A scratch folder the caller removes (also on Ctrl-C). */
+  workDir: string;
+}): Promise<ExportResults> {
+  const common = {
+    app: options.app,
+    databaseUrl: options.databaseUrl,
+    rows: options.config.export.rows,
+    reps: options.config.export.reps,
+    spanDays: options.config.dataset.spanDays,
+    anchor: options.anchor,
+    log: options.log,
+    workDir: options.workDir,
+  };
+  const details = await measureKind({ ...common, jar: options.jars.big, tenant: tenantOf(options.directory, "big") });
+  const lean = await measureKind({ ...common, jar: options.jars.lean, tenant: tenantOf(options.directory, "lean") });
+  return { ...details, lean, psqlVersion: await psqlVersion() };
 }

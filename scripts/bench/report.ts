@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { BenchConfig } from "./config";
 import type { DatasetInfo } from "./dataset";
-import type { ExportResults } from "./export";
+import type { ExportKindResults, ExportResults } from "./export";
 import type { IngestResults } from "./ingest";
 import type { MachineInfo } from "./machine";
 import type { PageResults } from "./page";
@@ -61,6 +61,8 @@ export const METRIC_IDS = [
   "page.chart",
   "export.throughput",
   "export.throughput.gzip",
+  "export.throughput.lean",
+  "export.throughput.lean.gzip",
   "export.rss-growth",
   "export.rss-growth.warm",
   "export.first-row",
@@ -264,17 +266,33 @@ export function buildMetrics(
     metric({
       id: "export.throughput",
       group: "export",
-      label: `Export ${exp.expectedRows.toLocaleString("en-US")} rows: route / psql \\copy (rows/s)`,
+      label: `Export ${exp.expectedRows.toLocaleString("en-US")} rows with details: route / a DBA's psql \\copy (rows/s)`,
       a: perSecond("route", exp.routeRowsPerSecond, "rows"),
       b: perSecond("psql", exp.psqlRowsPerSecond, "rows"),
-      goal: { kind: "ratio-min", value: 0.5 },
+      goal: { kind: "ratio-min", value: 0.8 },
     }),
     metric({
       id: "export.throughput.gzip",
       group: "export",
-      label: "Export with Accept-Encoding: gzip (a browser): route / psql (rows/s)",
+      label: "Export with details, Accept-Encoding: gzip (a browser): route / psql (rows/s)",
       a: perSecond("route gzip", exp.gzip ? exp.expectedRows / exp.gzip.seconds : 0, "rows"),
       b: perSecond("psql", exp.psqlRowsPerSecond, "rows"),
+      goal: null,
+    }),
+    metric({
+      id: "export.throughput.lean",
+      group: "export",
+      label: `Export ${exp.lean.expectedRows.toLocaleString("en-US")} lean rows (no details): route / a DBA's psql \\copy (rows/s)`,
+      a: perSecond("route", exp.lean.routeRowsPerSecond, "rows"),
+      b: perSecond("psql", exp.lean.psqlRowsPerSecond, "rows"),
+      goal: { kind: "ratio-min", value: 0.8 },
+    }),
+    metric({
+      id: "export.throughput.lean.gzip",
+      group: "export",
+      label: "Export of lean rows, Accept-Encoding: gzip: route / psql (rows/s)",
+      a: perSecond("route gzip", exp.lean.gzip ? exp.lean.expectedRows / exp.lean.gzip.seconds : 0, "rows"),
+      b: perSecond("psql", exp.lean.psqlRowsPerSecond, "rows"),
       goal: null,
     }),
     metric({
@@ -423,13 +441,17 @@ function pageTable(page: PageResults): string {
 }
 
 function exportText(exp: ExportResults): string {
+  return [exportKindText(exp, "with details"), "", exportKindText(exp.lean, "lean, no details"), "", `psql: ${exp.psqlVersion}.`].join("\n");
+}
+
+function exportKindText(exp: ExportKindResults, kind: string): string {
   const lines = [
-    `Range ${exp.from} to ${exp.to} (UTC), ${exp.expectedRows.toLocaleString("en-US")} rows of the ${exp.tenant} tenant.`,
+    `Range ${exp.from} to ${exp.to} (UTC), ${exp.expectedRows.toLocaleString("en-US")} rows of the ${exp.tenant} tenant (${kind}).`,
     "",
     "| Run | Seconds | Rows/s | CSV bytes | Wire bytes | Headers ms | First byte ms | First row ms | RSS baseline | RSS peak | RSS growth |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
-  const routeRow = (name: string, r: ExportResults["route"][number]) =>
+  const routeRow = (name: string, r: ExportKindResults["route"][number]) =>
     `| ${name} | ${r.seconds.toFixed(2)} | ${Math.round(r.rows / r.seconds).toLocaleString("en-US")} | ${formatBytes(r.bytes)} | ${formatBytes(r.wireBytes)} | ${r.headersMs.toFixed(1)} | ${r.firstByteMs.toFixed(1)} | ${r.firstRowMs.toFixed(1)} | ${formatBytes(r.rss.baselineBytes)} | ${formatBytes(r.rss.peakBytes)} | ${formatBytes(r.rss.growthBytes)} |`;
   exp.route.forEach((r, i) => lines.push(routeRow(`route #${i + 1} (identity)`, r)));
   if (exp.gzip) lines.push(routeRow("route (gzip)", exp.gzip));
@@ -438,7 +460,7 @@ function exportText(exp: ExportResults): string {
       `| psql \\copy #${i + 1} | ${p.seconds.toFixed(2)} | ${Math.round(p.rows / p.seconds).toLocaleString("en-US")} | | | | | | | | |`,
     ),
   );
-  lines.push("", `psql: ${exp.psqlVersion}.`);
+  lines.push("", "Baseline: `" + exp.baselineSql + "`");
   return lines.join("\n");
 }
 

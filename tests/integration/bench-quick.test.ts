@@ -53,7 +53,7 @@ describe("npm run bench -- --quick", () => {
       const report = JSON.parse(readFileSync(path.join(out, "latest.json"), "utf8")) as BenchReport;
       expect(report.schema).toBe(REPORT_SCHEMA);
       expect(report.mode).toBe("quick");
-      expect(report.dataset.records).toBe(300_000);
+      expect(report.dataset.records).toBe(400_000);
       expect(report.machine.cores).toBeGreaterThan(0);
       expect(report.machine.memoryBytes).toBeGreaterThan(0);
       for (const field of ["cpuModel", "postgres", "node", "psql"] as const) expect(report.machine[field]).not.toBe("");
