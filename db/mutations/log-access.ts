@@ -23,9 +23,6 @@ export type LogAccessParams = Pick<
 > &
   Partial<Pick<ActivityLogParams, "size" | "dir" | "includeLogAccess" | "q" | "correlation" | "excludeActions">>;
 
-/** A filter's values as recorded: null when none (as before several values could be chosen). */
-const chosen = <T>(values: readonly T[] | undefined) => (values && values.length > 0 ? [...values] : null);
-
 const OPERATION: Record<LogAccessKind, string> = { view: "view_activity_log", export: "export_activity_log" };
 
 /**
@@ -62,17 +59,31 @@ function viewOf(params: LogAccessParams) {
     },
     filters: {
       customer: params.customer ?? null,
-      action: chosen(params.action),
-      user: chosen(params.user),
-      status: chosen(params.status),
+      action: recorded(params.action),
+      user: recorded(params.user),
+      status: recorded(params.status),
+      ...(params.excludeActions && filterCount(params.action) > 0 ? { excludeActions: true } : {}),
       includeLogAccess: params.includeLogAccess ?? false,
       // Only when given, so the records of views without them keep their shape.
-      ...(params.excludeActions ? { excludeActions: true } : {}),
       ...(params.q ? { search: params.q } : {}),
       ...(params.correlation ? { correlation: params.correlation } : {}),
     },
   };
 }
+
+/**
+ * A filter as the records of views have always held it: null for none, the value for one, and a
+ * list only when several were chosen.
+ */
+function recorded<T extends string>(value: T | readonly T[] | null | undefined): T | T[] | null {
+  if (value == null) return null;
+  if (typeof value === "string") return value;
+  const list = [...value] as T[];
+  return list.length === 0 ? null : list.length === 1 ? list[0] : list;
+}
+
+const filterCount = (value: string | readonly string[] | null | undefined) =>
+  value == null ? 0 : typeof value === "string" ? 1 : value.length;
 
 /** A signed 64-bit advisory-lock key for one user's one view (collisions only serialise). */
 function viewLockKey(ctx: TenantContext, view: ReturnType<typeof viewOf>): string {

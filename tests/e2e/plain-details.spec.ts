@@ -159,7 +159,7 @@ for (const locale of ["en", "ko"] as const) {
       await page.goto(`${LOG}?status=failed&action=create_order&actionMode=exclude`);
       await expect(page.getByTestId("activity-row").first()).toBeVisible();
       const record = await findRecord(
-        sql`r.operation_type = 'view_activity_log' and d.customized_data->'filters'->'status' @> '["failed"]'::jsonb
+        sql`r.operation_type = 'view_activity_log' and d.customized_data->'filters'->>'status' = 'failed'
             and d.customized_data->'filters'->'excludeActions' = 'true'::jsonb`,
       );
       const details = await expand(page, record.occurred_at, "view_activity_log", t.showDetails);

@@ -194,14 +194,14 @@ describe("portal actions write their activity record in the same transaction", (
           start: "2026-04-30T15:00:00.000Z",
           end: "2026-05-31T15:00:00.000Z",
         },
-        filters: { customer: "한빛", action: null, user: null, status: ["failed"] },
+        filters: { customer: "한빛", action: null, user: null, status: "failed" },
         rowCount: 25,
         pageSize: 25,
       },
     });
     expect(await recordRow(exported.id)).toMatchObject({
       operation_type: "export_activity_log",
-      customized_data: { rowCount: 1234, filters: { customer: "한빛", status: ["failed"] } },
+      customized_data: { rowCount: 1234, filters: { customer: "한빛", status: "failed" } },
     });
     // Only Contoso's log holds them.
     const [{ n }] = await db.admin`

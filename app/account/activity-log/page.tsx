@@ -134,10 +134,10 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
           className="space-y-3 scroll-mt-4 outline-none"
         >
           <ActiveFilters query={view} users={users} />
+          <JumpToDate params={view} />
           <Suspense key={`chart?${toSearchParams(view).toString()}`} fallback={null}>
             <ActivityChartView ctx={ctx} params={view} />
           </Suspense>
-          <JumpToDate params={view} />
           <Suspense key={`results?${toSearchParams(view).toString()}`} fallback={<TableSkeleton />}>
             <ActivityResults ctx={ctx} params={view} />
           </Suspense>

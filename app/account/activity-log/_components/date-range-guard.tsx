@@ -14,20 +14,21 @@ export function DateRangeGuard({ fromId, toId, message }: { fromId: string; toId
     const to = document.getElementById(toId) as HTMLInputElement | null;
     if (!from || !to) return;
     const check = () => {
-      if (to.value) from.max = to.value;
-      if (from.value) to.min = from.value;
+      // Only what changed: rewriting a bound of a field being typed into resets its segments.
+      if (to.value && from.max !== to.value) from.max = to.value;
+      if (from.value && to.min !== from.value) to.min = from.value;
       const bad = Boolean(from.value && to.value && from.value > to.value);
-      from.setCustomValidity(bad ? message : "");
-      from.setAttribute("aria-invalid", String(bad));
-      to.setAttribute("aria-invalid", String(bad));
+      if (from.validationMessage !== (bad ? message : "")) from.setCustomValidity(bad ? message : "");
+      for (const field of [from, to])
+        if (field.getAttribute("aria-invalid") !== String(bad)) field.setAttribute("aria-invalid", String(bad));
       setInvalid(bad);
     };
     check();
-    from.addEventListener("input", check);
-    to.addEventListener("input", check);
+    from.addEventListener("change", check);
+    to.addEventListener("change", check);
     return () => {
-      from.removeEventListener("input", check);
-      to.removeEventListener("input", check);
+      from.removeEventListener("change", check);
+      to.removeEventListener("change", check);
     };
   }, [fromId, toId, message]);
   return (
