@@ -96,7 +96,9 @@ async function main(): Promise<void> {
   const jar = await signIn(app.baseUrl, adminOf(big).userPrincipalName);
   const lean = tenantOf(db.directory, "lean");
   const leanJar = await signIn(app.baseUrl, adminOf(lean).userPrincipalName);
-  log(`signed in as ${adminOf(big).userPrincipalName} and ${adminOf(lean).userPrincipalName} through the local OIDC authority`);
+  log(
+    `signed in as ${adminOf(big).userPrincipalName} and ${adminOf(lean).userPrincipalName} through the local OIDC authority`,
+  );
 
   const exp = await measureExport({
     app,

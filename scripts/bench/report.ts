@@ -441,7 +441,13 @@ function pageTable(page: PageResults): string {
 }
 
 function exportText(exp: ExportResults): string {
-  return [exportKindText(exp, "with details"), "", exportKindText(exp.lean, "lean, no details"), "", `psql: ${exp.psqlVersion}.`].join("\n");
+  return [
+    exportKindText(exp, "with details"),
+    "",
+    exportKindText(exp.lean, "lean, no details"),
+    "",
+    `psql: ${exp.psqlVersion}.`,
+  ].join("\n");
 }
 
 function exportKindText(exp: ExportKindResults, kind: string): string {
