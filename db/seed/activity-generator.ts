@@ -16,6 +16,8 @@ export interface ActivityVolume {
    * Store the history as loaded in the hour before this one (recorded_at at the start of that
    * hour, or when it occurred if later) rather than now: that hour has ended, so the sealing run
    * at the first start seals the whole history at once, in one seal (one per hour of storage).
+   * "This one" is the hour of ten minutes ago: the sealer leaves the last five minutes alone, so
+   * in the first minutes after the hour the hour before would not be sealable yet.
    */
   storedLastHour?: boolean;
   /** Rows per INSERT statement: bounds memory and temp space for millions of rows. */
@@ -111,7 +113,7 @@ WITH gen AS (
 ), ins AS (
   INSERT INTO activity_records (id, tenant_id, cloud, occurred_at, recorded_at, customer_id, customer_name, operation_type,
                                 resource_type, operation_status, user_principal_name, application_id, correlation_id)
-  SELECT $7::bigint + g, $1::uuid, $2::text, at, CASE WHEN $17::boolean THEN least(greatest(at, date_trunc('hour', now()) - interval '1 hour'), now()) ELSE now() END, customer_id, customer_name, op, res, status,
+  SELECT $7::bigint + g, $1::uuid, $2::text, at, CASE WHEN $17::boolean THEN least(greatest(at, date_trunc('hour', now() - interval '10 minutes') - interval '1 hour'), now()) ELSE now() END, customer_id, customer_name, op, res, status,
          ($11::text[])[1 + floor(r_user * cardinality($11::text[]))::int],
          ($14::text[])[1 + floor(r_app * cardinality($14::text[]))::int],
          correlation_id
