@@ -59,7 +59,8 @@ async function expectOnly(page: Page, name: string) {
 async function search(page: Page, label: string, text: string) {
   await page.getByLabel(label, { exact: true }).fill(text);
   await page.getByLabel(label, { exact: true }).press("Enter");
-  await expect(page).toHaveURL(/[?&]q=/);
+  // This search's address, not the previous one's: a second search must not read the first's rows.
+  await page.waitForURL((url) => url.searchParams.get("q") === text.trim());
   await expect(page.getByTestId("table-skeleton")).toHaveCount(0);
 }
 
