@@ -1,6 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
+import { Button } from "@/components/ui/button";
 
 /*
  * What a page shows when it cannot render, inside the portal's shell and in the reader's language.
@@ -25,13 +26,9 @@ export default function ErrorPage({ error, retry }: { error: unknown; retry: () 
       <h1 className="text-xl font-semibold">{t("title")}</h1>
       <p className="mt-2">{t("body")}</p>
       {digest && <p className="mt-2 text-sm text-red-900">{t("reference", { digest })}</p>}
-      <button
-        type="button"
-        onClick={() => retry()}
-        className="mt-4 rounded border border-red-400 bg-white px-3 py-1.5 text-sm font-medium hover:bg-red-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
-      >
+      <Button variant="danger" onClick={() => retry()} className="mt-4">
         {t("retry")}
-      </button>
+      </Button>
     </section>
   );
 }

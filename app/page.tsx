@@ -1,8 +1,8 @@
-import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { getPageContext } from "@/lib/auth/page-context";
 import { can } from "@/lib/auth/permissions";
 import { ROUTES } from "@/lib/routes";
+import { LinkButton } from "@/components/ui/button";
 
 export default async function HomePage() {
   const ctx = await getPageContext();
@@ -14,21 +14,15 @@ export default async function HomePage() {
       <ul className="flex flex-wrap gap-3">
         {can(ctx.role, "view_activity_log") && (
           <li>
-            <Link
-              href={ROUTES.activityLog}
-              className="inline-block rounded bg-brand px-4 py-2 font-medium text-white hover:bg-brand-dark"
-            >
+            <LinkButton href={ROUTES.activityLog} size="lg">
               {t("home.openActivityLog")}
-            </Link>
+            </LinkButton>
           </li>
         )}
         <li>
-          <Link
-            href={ROUTES.customers}
-            className="inline-block rounded border border-brand px-4 py-2 font-medium text-brand hover:bg-blue-50"
-          >
+          <LinkButton href={ROUTES.customers} variant="outline" size="lg">
             {t("home.customers")}
-          </Link>
+          </LinkButton>
         </li>
       </ul>
     </section>

@@ -5,6 +5,7 @@ import { servedClouds } from "@/lib/clouds";
 import { signInErrorCode } from "@/lib/auth/sign-in-errors";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { sessionPolicy } from "@/lib/auth/session-policy";
+import { Button } from "@/components/ui/button";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("signIn");
@@ -41,13 +42,9 @@ export default async function SignInPage({
               await signIn(cloud, { redirectTo: callbackUrl });
             }}
           >
-            <button
-              type="submit"
-              data-testid={`sign-in-${cloud}`}
-              className="w-full rounded bg-brand px-4 py-2.5 font-medium text-white hover:bg-brand-dark focus:outline-none focus-visible:ring-2 focus-visible:ring-brand focus-visible:ring-offset-2"
-            >
+            <Button type="submit" size="lg" className="w-full" data-testid={`sign-in-${cloud}`}>
               {t("signIn.withProvider", { cloud: t(`clouds.${cloud}`) })}
-            </button>
+            </Button>
           </form>
         ))}
       </div>

@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import { useFormStatus } from "react-dom";
 import type { FormState } from "@/lib/form-state";
+import { Button } from "./button";
 
 export const fieldClass =
   "mt-1 block w-full rounded border border-gray-300 bg-white px-2 py-1.5 text-sm focus:border-brand focus:outline-none focus:ring-1 focus:ring-brand";
@@ -55,12 +56,8 @@ export function FormMessage({ state }: { state: FormState }) {
 export function SubmitButton({ children, pendingText }: { children: string; pendingText: string }) {
   const { pending } = useFormStatus();
   return (
-    <button
-      type="submit"
-      disabled={pending}
-      className="rounded bg-brand px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-dark disabled:opacity-60 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand"
-    >
+    <Button type="submit" disabled={pending}>
       {pending ? pendingText : children}
-    </button>
+    </Button>
   );
 }

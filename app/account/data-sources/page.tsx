@@ -8,6 +8,7 @@ import { daysBehind, firstSyncedDay } from "@/lib/partner-center/sync/days-behin
 import { syncNowAction } from "./actions";
 import { ConnectionForm } from "./_components/connection-form";
 import { TestConnection } from "./_components/test-connection";
+import { Button } from "@/components/ui/button";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("dataSources");
@@ -104,12 +105,7 @@ export default async function DataSourcesPage({
             </dl>
             <div className="mt-4 flex flex-wrap items-start gap-3">
               <form action={syncNowAction}>
-                <button
-                  type="submit"
-                  className="rounded bg-brand px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-dark focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand"
-                >
-                  {t("actions.syncNow")}
-                </button>
+                <Button type="submit">{t("actions.syncNow")}</Button>
               </form>
               <TestConnection />
             </div>

@@ -4,6 +4,7 @@ import { getPageContext } from "@/lib/auth/page-context";
 import { formatDateTime, formatNumber } from "@/lib/format";
 import { verifySeals } from "@/db/seals/verify-seals";
 import { DEFAULT_SEAL_GRACE_MS, SEAL_PERIOD_MS } from "@/db/seals/seal-log";
+import { Cell, HeaderCell, Row, Table, TableBody, TableHead } from "@/components/ui/table";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("logIntegrity");
@@ -81,39 +82,30 @@ export default async function LogIntegrityPage() {
         )}
       </div>
       {recent.length > 0 && (
-        <div className="overflow-x-auto rounded border border-gray-200 bg-white">
-          <table className="min-w-full divide-y divide-gray-200 text-sm">
-            <caption className="sr-only">{t("caption")}</caption>
-            <thead className="bg-gray-50">
-              <tr>
-                <th scope="col" className="px-3 py-2 text-left font-semibold">
-                  {t("period")}
-                </th>
-                <th scope="col" className="px-3 py-2 text-right font-semibold">
-                  {t("sealedRows")}
-                </th>
-                <th scope="col" className="px-3 py-2 text-right font-semibold">
-                  {t("actualRows")}
-                </th>
-                <th scope="col" className="px-3 py-2 text-left font-semibold">
-                  {t("status")}
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-gray-100">
-              {recent.map((p) => (
-                <tr key={p.seq} className={p.status === "ok" ? undefined : "bg-red-50"}>
-                  <td className="px-3 py-2 tabular-nums">
-                    {time(p.periodStart)} – {time(p.periodEnd)}
-                  </td>
-                  <td className="px-3 py-2 text-right tabular-nums">{number(p.sealedRows)}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{number(p.actualRows)}</td>
-                  <td className="px-3 py-2">{t(`statuses.${p.status}`)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption={t("caption")}>
+          <TableHead>
+            <HeaderCell>{t("period")}</HeaderCell>
+            <HeaderCell align="right">{t("sealedRows")}</HeaderCell>
+            <HeaderCell align="right">{t("actualRows")}</HeaderCell>
+            <HeaderCell>{t("status")}</HeaderCell>
+          </TableHead>
+          <TableBody>
+            {recent.map((p) => (
+              <Row key={p.seq} className={p.status === "ok" ? "" : "bg-red-50"}>
+                <Cell numeric>
+                  {time(p.periodStart)} – {time(p.periodEnd)}
+                </Cell>
+                <Cell align="right" numeric>
+                  {number(p.sealedRows)}
+                </Cell>
+                <Cell align="right" numeric>
+                  {number(p.actualRows)}
+                </Cell>
+                <Cell>{t(`statuses.${p.status}`)}</Cell>
+              </Row>
+            ))}
+          </TableBody>
+        </Table>
       )}
     </div>
   );

@@ -6,6 +6,8 @@ import { listFor } from "@/lib/streaming/settings";
 import type { DestinationView } from "@/db/streaming/destinations";
 import { DestinationForm } from "./_components/destination-form";
 import { pauseAction, removeAction, replayAction, resumeAction, testAction } from "./actions";
+import { buttonClass } from "@/components/ui/button";
+import { Cell, HeaderCell, Row, Table, TableBody, TableHead } from "@/components/ui/table";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("logStreaming");
@@ -14,8 +16,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 const NOTICES = ["paused", "resumed", "tested", "testFailed", "replayed", "removed", "invalid", "gone"] as const;
 
-const button =
-  "rounded border border-gray-300 bg-white px-2 py-1 text-xs font-medium hover:bg-gray-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand focus-visible:ring-offset-2";
+const button = buttonClass("secondary", "sm");
 
 function state(d: DestinationView): "active" | "paused" | "off" | "retrying" {
   if (!d.enabled) return "off";
@@ -53,94 +54,83 @@ export default async function LogStreamingPage({
       {destinations.length === 0 ? (
         <p className="text-sm text-gray-700">{t("empty")}</p>
       ) : (
-        <div className="overflow-x-auto rounded border border-gray-200 bg-white">
-          <table className="min-w-full divide-y divide-gray-200 text-sm" data-testid="stream-destinations">
-            <caption className="sr-only">{t("caption")}</caption>
-            <thead className="bg-gray-50">
-              <tr>
-                {(["name", "target", "state", "delivered", "waiting", "lag", "lastError", "actions"] as const).map(
-                  (h) => (
-                    <th key={h} scope="col" className="px-3 py-2 text-left font-semibold">
-                      {t(h)}
-                    </th>
-                  ),
-                )}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-gray-100">
-              {destinations.map((d) => (
-                <tr key={d.id} data-testid="stream-destination-row" className="align-top">
-                  <td className="px-3 py-2">
-                    <div className="font-medium">{d.name}</div>
-                    <div className="text-gray-600">
-                      {t(`kinds.${d.kind}`)} · {t(`formats.${d.format}`)}
-                    </div>
-                  </td>
-                  <td className="px-3 py-2 break-all">{target(d)}</td>
-                  <td className="px-3 py-2">
-                    <div>{t(`states.${state(d)}`)}</div>
-                    {d.pausedReason && <div className="text-gray-600">{d.pausedReason}</div>}
-                  </td>
-                  <td className="px-3 py-2 tabular-nums">
-                    <div>{formatNumber(d.deliveredCount, locale)}</div>
-                    <div className="text-gray-600">{time(d.lastDeliveredAt)}</div>
-                  </td>
-                  <td className="px-3 py-2 tabular-nums">{formatNumber(d.pending, locale)}</td>
-                  <td className="px-3 py-2 tabular-nums">
-                    {t("lagSeconds", { seconds: formatNumber(Math.round(d.lagMs / 1000), locale) })}
-                  </td>
-                  <td className="px-3 py-2">
-                    {d.lastError ? (
-                      <>
-                        <div>{d.lastError}</div>
-                        <div className="text-gray-600">{time(d.lastErrorAt)}</div>
-                      </>
-                    ) : (
-                      t("noError")
-                    )}
-                  </td>
-                  <td className="space-y-1 px-3 py-2">
-                    <div className="flex flex-wrap gap-1">
-                      <form action={d.pausedAt ? resumeAction : pauseAction}>
-                        <input type="hidden" name="id" value={d.id} />
-                        <button type="submit" className={button}>
-                          {d.pausedAt ? t("resume") : t("pause")}
-                        </button>
-                      </form>
-                      <form action={testAction}>
-                        <input type="hidden" name="id" value={d.id} />
-                        <button type="submit" className={button}>
-                          {t("test")}
-                        </button>
-                      </form>
-                      <form action={removeAction}>
-                        <input type="hidden" name="id" value={d.id} />
-                        <button type="submit" aria-label={t("removeFor", { name: d.name })} className={button}>
-                          {t("remove")}
-                        </button>
-                      </form>
-                    </div>
-                    <form action={replayAction} className="flex flex-wrap items-end gap-1">
+        <Table caption={t("caption")} data-testid="stream-destinations">
+          <TableHead>
+            {(["name", "target", "state", "delivered", "waiting", "lag", "lastError", "actions"] as const).map((h) => (
+              <HeaderCell key={h}>{t(h)}</HeaderCell>
+            ))}
+          </TableHead>
+          <TableBody>
+            {destinations.map((d) => (
+              <Row key={d.id} data-testid="stream-destination-row" className="align-top">
+                <Cell>
+                  <div className="font-medium">{d.name}</div>
+                  <div className="text-gray-600">
+                    {t(`kinds.${d.kind}`)} · {t(`formats.${d.format}`)}
+                  </div>
+                </Cell>
+                <Cell className="break-all">{target(d)}</Cell>
+                <Cell>
+                  <div>{t(`states.${state(d)}`)}</div>
+                  {d.pausedReason && <div className="text-gray-600">{d.pausedReason}</div>}
+                </Cell>
+                <Cell numeric>
+                  <div>{formatNumber(d.deliveredCount, locale)}</div>
+                  <div className="text-gray-600">{time(d.lastDeliveredAt)}</div>
+                </Cell>
+                <Cell numeric>{formatNumber(d.pending, locale)}</Cell>
+                <Cell numeric>{t("lagSeconds", { seconds: formatNumber(Math.round(d.lagMs / 1000), locale) })}</Cell>
+                <Cell>
+                  {d.lastError ? (
+                    <>
+                      <div>{d.lastError}</div>
+                      <div className="text-gray-600">{time(d.lastErrorAt)}</div>
+                    </>
+                  ) : (
+                    t("noError")
+                  )}
+                </Cell>
+                <Cell className="space-y-1">
+                  <div className="flex flex-wrap gap-1">
+                    <form action={d.pausedAt ? resumeAction : pauseAction}>
                       <input type="hidden" name="id" value={d.id} />
-                      <label className="text-xs">
-                        {t("replaySince")}
-                        <input
-                          type="datetime-local"
-                          name="since"
-                          required
-                          className="mt-0.5 block rounded border border-gray-300 px-1 py-0.5 text-xs"
-                        />
-                      </label>
                       <button type="submit" className={button}>
-                        {t("replay")}
+                        {d.pausedAt ? t("resume") : t("pause")}
                       </button>
                     </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                    <form action={testAction}>
+                      <input type="hidden" name="id" value={d.id} />
+                      <button type="submit" className={button}>
+                        {t("test")}
+                      </button>
+                    </form>
+                    <form action={removeAction}>
+                      <input type="hidden" name="id" value={d.id} />
+                      <button type="submit" aria-label={t("removeFor", { name: d.name })} className={button}>
+                        {t("remove")}
+                      </button>
+                    </form>
+                  </div>
+                  <form action={replayAction} className="flex flex-wrap items-end gap-1">
+                    <input type="hidden" name="id" value={d.id} />
+                    <label className="text-xs">
+                      {t("replaySince")}
+                      <input
+                        type="datetime-local"
+                        name="since"
+                        required
+                        className="mt-0.5 block rounded border border-gray-300 px-1 py-0.5 text-xs"
+                      />
+                    </label>
+                    <button type="submit" className={button}>
+                      {t("replay")}
+                    </button>
+                  </form>
+                </Cell>
+              </Row>
+            ))}
+          </TableBody>
+        </Table>
       )}
       {destinations.map((d) => (
         <details key={d.id} className="max-w-3xl" data-testid="stream-destination-edit">

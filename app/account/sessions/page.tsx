@@ -7,6 +7,8 @@ import { currentSessionId } from "@/lib/auth/tenant-context";
 import { can } from "@/lib/auth/permissions";
 import { formatDateTime, timeZoneLabel } from "@/lib/format";
 import { browserLabel } from "@/lib/user-agent";
+import { Button } from "@/components/ui/button";
+import { Cell, HeaderCell, Row, Table, TableBody, TableHead } from "@/components/ui/table";
 import { endSessionAction, signOutEverywhereAction } from "./actions";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -50,84 +52,67 @@ export default async function SessionsPage({
           {t(`notices.${notice}`)}
         </p>
       )}
-      <div className="overflow-x-auto rounded border border-gray-200 bg-white">
-        <table className="min-w-full divide-y divide-gray-200 text-sm max-sm:block" data-testid="sessions-table">
-          <caption className="sr-only">{t("caption")}</caption>
-          <thead className="bg-gray-50 max-sm:sr-only">
-            <tr>
-              <th scope="col" className="px-3 py-2 text-left font-semibold">
-                {t("user")}
-              </th>
-              <th scope="col" className="px-3 py-2 text-left font-semibold">
-                {t("since")}
-              </th>
-              <th scope="col" className="px-3 py-2 text-left font-semibold">
-                {t("lastSeen")}
-              </th>
-              <th scope="col" className="px-3 py-2 text-left font-semibold">
-                {t("browser")}
-              </th>
-              <th scope="col" className="px-3 py-2 text-left font-semibold">
-                <span className="sr-only">{t("actions")}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-gray-100 max-sm:block">
-            {sessions.map((s) => (
-              <tr key={s.id} data-testid="session-row" className="max-sm:block max-sm:py-2">
-                <td className="px-3 py-2 max-sm:block max-sm:py-0.5">
-                  <div className="font-medium">{s.displayName}</div>
-                  <div className="text-gray-600">{s.userPrincipalName}</div>
-                </td>
-                <td className="px-3 py-2 whitespace-nowrap tabular-nums max-sm:block max-sm:py-0.5">
-                  <span className="text-gray-600 sm:hidden">{t("since")}: </span>
-                  {time(s.createdAt)}
-                </td>
-                <td className="px-3 py-2 whitespace-nowrap tabular-nums max-sm:block max-sm:py-0.5">
-                  <span className="text-gray-600 sm:hidden">{t("lastSeen")}: </span>
-                  {time(s.lastSeenAt)}
-                </td>
-                <td className="px-3 py-2 max-sm:block max-sm:py-0.5">
-                  <span className="text-gray-600 sm:hidden">{t("browser")}: </span>
-                  {browserLabel(s.userAgent) ?? t("unknownBrowser")}
-                </td>
-                <td className="px-3 py-2 text-right max-sm:block max-sm:py-1 max-sm:text-left">
-                  {s.id === thisSession ? (
-                    <span className="rounded bg-gray-100 px-2 py-1 text-xs font-medium text-gray-800">
-                      {t("thisSession")}
-                    </span>
-                  ) : (
-                    admin && (
-                      <form action={endSessionAction}>
-                        <input type="hidden" name="sessionId" value={s.id} />
-                        <button
-                          type="submit"
-                          aria-label={t("endFor", { user: s.userPrincipalName })}
-                          className="rounded border border-red-300 bg-white px-3 py-1 text-sm font-medium text-red-800 hover:bg-red-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-600 focus-visible:ring-offset-2"
-                        >
-                          {t("end")}
-                        </button>
-                      </form>
-                    )
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table caption={t("caption")} stacked data-testid="sessions-table">
+        <TableHead stacked>
+          <HeaderCell>{t("user")}</HeaderCell>
+          <HeaderCell>{t("since")}</HeaderCell>
+          <HeaderCell>{t("lastSeen")}</HeaderCell>
+          <HeaderCell>{t("browser")}</HeaderCell>
+          <HeaderCell>
+            <span className="sr-only">{t("actions")}</span>
+          </HeaderCell>
+        </TableHead>
+        <TableBody stacked>
+          {sessions.map((s) => (
+            <Row key={s.id} stacked data-testid="session-row">
+              <Cell stacked>
+                <div className="font-medium">{s.displayName}</div>
+                <div className="text-gray-600">{s.userPrincipalName}</div>
+              </Cell>
+              <Cell stacked numeric nowrap>
+                <span className="text-gray-600 sm:hidden">{t("since")}: </span>
+                {time(s.createdAt)}
+              </Cell>
+              <Cell stacked numeric nowrap>
+                <span className="text-gray-600 sm:hidden">{t("lastSeen")}: </span>
+                {time(s.lastSeenAt)}
+              </Cell>
+              <Cell stacked>
+                <span className="text-gray-600 sm:hidden">{t("browser")}: </span>
+                {browserLabel(s.userAgent) ?? t("unknownBrowser")}
+              </Cell>
+              <Cell stacked align="right" className="max-sm:text-left">
+                {s.id === thisSession ? (
+                  <span className="rounded bg-gray-100 px-2 py-1 text-xs font-medium text-gray-800">
+                    {t("thisSession")}
+                  </span>
+                ) : (
+                  admin && (
+                    <form action={endSessionAction}>
+                      <input type="hidden" name="sessionId" value={s.id} />
+                      <Button
+                        type="submit"
+                        variant="danger"
+                        size="md"
+                        aria-label={t("endFor", { user: s.userPrincipalName })}
+                      >
+                        {t("end")}
+                      </Button>
+                    </form>
+                  )
+                )}
+              </Cell>
+            </Row>
+          ))}
+        </TableBody>
+      </Table>
       <section className="max-w-3xl rounded border border-gray-200 bg-white p-4" aria-labelledby="everywhere-heading">
         <h2 id="everywhere-heading" className="font-semibold">
           {t("everywhereTitle")}
         </h2>
         <p className="mt-1 text-sm text-gray-700">{t("everywhereBody")}</p>
         <form action={signOutEverywhereAction} className="mt-3">
-          <button
-            type="submit"
-            className="rounded bg-brand px-4 py-2 text-sm font-medium text-white hover:bg-brand-dark focus:outline-none focus-visible:ring-2 focus-visible:ring-brand focus-visible:ring-offset-2"
-          >
-            {t("everywhere")}
-          </button>
+          <Button type="submit">{t("everywhere")}</Button>
         </form>
       </section>
     </div>

@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { FormMessage } from "@/components/ui/form-controls";
 import { initialFormState } from "@/lib/form-state";
 import { testConnectionAction } from "../actions";
+import { Button } from "@/components/ui/button";
 
 /** "Test connection", with what the authority and the API said, in words. */
 export function TestConnection() {
@@ -12,13 +13,9 @@ export function TestConnection() {
   const [state, action, pending] = useActionState(testConnectionAction, initialFormState);
   return (
     <form action={action} className="space-y-1">
-      <button
-        type="submit"
-        disabled={pending}
-        className="rounded border border-gray-300 bg-white px-4 py-1.5 text-sm font-medium hover:bg-gray-50 disabled:opacity-60 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand"
-      >
+      <Button type="submit" variant="secondary" disabled={pending}>
         {pending ? t("testing") : t("test")}
-      </button>
+      </Button>
       <div data-testid="test-result" aria-live="polite">
         <FormMessage state={state} />
       </div>
