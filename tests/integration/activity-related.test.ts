@@ -10,6 +10,7 @@ import { generateActivity } from "@/db/seed/activity-generator";
 import { getActivityRecord } from "@/lib/handlers/activity-record";
 import { exportActivityLog } from "@/lib/handlers/export-activity-log";
 import { route } from "@/lib/http/route";
+import { addTenants } from "../support/fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 /*
@@ -35,7 +36,7 @@ describe("records of one operation", () => {
     orm = drizzle(app, { schema });
     await db.admin`select ensure_activity_partitions(${from.toISOString()}::timestamptz, ${to.toISOString()}::timestamptz)`;
     for (const [i, t] of [TENANT, OTHER].entries()) {
-      await db.admin`insert into partner_tenants (id, cloud, name) values (${t.tenantId}, ${t.cloud}, ${"Related tenant " + i})`;
+      await addTenants(db.admin, [{ ...t, name: `Related tenant ${i}` }]);
       await generateActivity(db.admin, {
         tenantId: t.tenantId,
         cloud: t.cloud,

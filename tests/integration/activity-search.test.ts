@@ -15,6 +15,7 @@ import * as schema from "@/db/schema";
 import { generateActivity } from "@/db/seed/activity-generator";
 import { withTenant } from "@/db/with-tenant";
 import { createActivityCsvStream } from "@/lib/export/activity-csv";
+import { addTenants, insertRecord } from "../support/fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 /*
@@ -70,18 +71,19 @@ describe("the search box", () => {
   const ids: Record<string, number> = {};
 
   const insert = async (name: string, row: Row) => {
-    const [{ id }] = await db.admin<[{ id: number }]>`
-      insert into activity_records (tenant_id, cloud, occurred_at, customer_id, customer_name, operation_type,
-                                    resource_type, operation_status, user_principal_name, application_id, correlation_id)
-      values (${row.tenant.tenantId}, ${row.tenant.cloud}, ${row.at}, ${row.customerId ?? null}, ${row.customerName ?? null},
-              ${row.operationType ?? "update_subscription"}, 'subscription', ${row.status ?? "succeeded"},
-              'admin@search.example', 'Partner Center Web', ${row.correlationId ?? crypto.randomUUID()})
-      returning id::int`;
-    await db.admin`
-      insert into activity_record_details (tenant_id, occurred_at, record_id, resource_new_value)
-      values (${row.tenant.tenantId}, ${row.at}, ${id}, ${row.newValue === undefined ? null : db.admin.json(row.newValue as never)})`;
-    ids[name] = id;
-    return id;
+    ids[name] = await insertRecord(db.admin, {
+      tenant: row.tenant,
+      occurredAt: row.at,
+      customerId: row.customerId,
+      customerName: row.customerName,
+      operationType: row.operationType ?? "update_subscription",
+      resourceType: "subscription",
+      status: row.status,
+      user: "admin@search.example",
+      correlationId: row.correlationId,
+      newValue: row.newValue,
+    });
+    return ids[name];
   };
 
   beforeAll(async () => {
@@ -90,7 +92,7 @@ describe("the search box", () => {
     orm = drizzle(app, { schema });
     await db.admin`select ensure_activity_partitions(${from.toISOString()}::timestamptz, ${to.toISOString()}::timestamptz)`;
     for (const [i, t] of [TENANT, OTHER].entries()) {
-      await db.admin`insert into partner_tenants (id, cloud, name) values (${t.tenantId}, ${t.cloud}, ${"Search tenant " + i})`;
+      await addTenants(db.admin, [{ ...t, name: `Search tenant ${i}` }]);
       // Many records of common customers around the rare ones, so a wrong plan would show.
       await generateActivity(db.admin, {
         tenantId: t.tenantId,

@@ -15,6 +15,7 @@ import { DEMO_API_KEYS, DEMO_TENANTS } from "@/db/seed/demo-data";
 import { seedDemo } from "@/db/seed/seed-demo";
 import { APP_ROLE, withTenant } from "@/db/with-tenant";
 import { resetIngestRateLimiter } from "@/lib/ingest/rate-limit";
+import { addTenants } from "../support/fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 /*
@@ -80,7 +81,7 @@ describe("per-day counts of the log", () => {
     // The demo seed: generated history and the portal's own records, in both clouds.
     await seedDemo(db.url, { recordsPerTenant: 300, customersPerTenant: 3 });
     await db.admin`select ensure_activity_partitions(${WINDOW.from.toISOString()}::timestamptz, ${WINDOW.to.toISOString()}::timestamptz)`;
-    await db.admin`insert into partner_tenants (id, cloud, name) values (${TENANT.tenantId}, ${TENANT.cloud}, 'Day count tenant')`;
+    await addTenants(db.admin, [{ ...TENANT, name: "Day count tenant" }]);
     // Several statements (chunks) over ten days, so days straddle statements.
     await history(db.admin, 1_200, WINDOW.from.toISOString(), WINDOW.to.toISOString(), 5, 350);
   }, 120_000);

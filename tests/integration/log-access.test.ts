@@ -11,6 +11,7 @@ import { LOG_ACCESS_ACTIONS, parseActivityLogParams, type ActivityLogParams } fr
 import { buildActivityExportQuery } from "@/db/queries/activity-export";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import type { TenantContext } from "@/lib/domain";
+import { insertRecord } from "../support/fixtures";
 
 /*
  * The log's records of its own use: left out of the page, its count and the export unless asked
@@ -175,15 +176,12 @@ describe("the log's own access records", () => {
     // just outside the window.
     const stale = new Date(Date.now() - VIEW_COALESCE_WINDOW_MS - 60_000);
     const otherView = params({ customer: "Coalesce stale" });
-    const [{ id }] = await db.admin<[{ id: number }]>`
-      with r as (
-        insert into activity_records (tenant_id, cloud, occurred_at, operation_type, resource_type, operation_status,
-                                      user_principal_name, application_id, correlation_id)
-        values (${contoso.id}, 'commercial', ${stale}, 'view_activity_log', 'activity_log', 'succeeded',
-                'agent@contoso.example', 'Partner Center Web', gen_random_uuid())
-        returning id, occurred_at)
-      insert into activity_record_details (tenant_id, occurred_at, record_id, customized_data)
-      select ${contoso.id}, occurred_at, id, ${db.admin.json({
+    const id = await insertRecord(db.admin, {
+      tenant: { tenantId: contoso.id, cloud: "commercial" },
+      occurredAt: stale,
+      operationType: "view_activity_log",
+      resourceType: "activity_log",
+      customizedData: {
         range: {
           from: otherView.from,
           to: otherView.to,
@@ -193,8 +191,8 @@ describe("the log's own access records", () => {
         },
         filters: { customer: "Coalesce stale", action: null, user: null, status: null, includeLogAccess: false },
         rowCount: 1,
-      })}
-      from r returning record_id::int as id`;
+      },
+    });
     const fresh = await recordLogAccess({ ctx: agent, kind: "view", params: otherView, rowCount: 1, db: orm });
     expect(fresh.coalesced).toBe(false);
     expect(fresh.id).not.toBe(id);

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkerSql } from "@/db/client";
 import { startStreamWorker } from "@/lib/streaming/deliver";
 import { generateWebhookSecret } from "@/lib/streaming/destination";
-import { addDestination, createTenant, ingest, pendingCount } from "../support/stream-fixtures";
+import { createTenant } from "../support/fixtures";
+import { addDestination, ingest, pendingCount } from "../support/stream-fixtures";
 import { startWebhookReceiver, waitFor } from "../support/stream-receivers";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 

@@ -14,7 +14,7 @@ import {
   updateStreamDestination,
 } from "@/lib/handlers/log-streaming";
 import { route, type TenantRouteCall } from "@/lib/http/route";
-import { createTenant } from "../support/stream-fixtures";
+import { createTenant } from "../support/fixtures";
 import { startWebhookReceiver } from "../support/stream-receivers";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import type { TenantContext } from "@/lib/domain";

@@ -2,7 +2,8 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverDue } from "@/lib/streaming/deliver";
 import { eventIdFor } from "@/lib/streaming/record";
-import { addDestination, createTenant, ingest, pendingCount } from "../support/stream-fixtures";
+import { createTenant } from "../support/fixtures";
+import { addDestination, ingest, pendingCount } from "../support/stream-fixtures";
 import { parseRfc5424, startRsyslog, startTlsSyslogReceiver, waitFor } from "../support/stream-receivers";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 

@@ -13,7 +13,8 @@ import { deliverDue, serveDestination } from "@/lib/streaming/deliver";
 import { generateWebhookSecret, parseDestinationInput } from "@/lib/streaming/destination";
 import { eventIdFor } from "@/lib/streaming/record";
 import { signedWebhookHeaders } from "@/lib/streaming/transports/webhook";
-import { addDestination, createTenant, ingest, pendingCount } from "../support/stream-fixtures";
+import { createTenant } from "../support/fixtures";
+import { addDestination, ingest, pendingCount } from "../support/stream-fixtures";
 import { startHecReceiver, startWebhookReceiver, waitFor } from "../support/stream-receivers";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 

@@ -17,6 +17,7 @@ import {
 import * as schema from "@/db/schema";
 import { withTenant } from "@/db/with-tenant";
 import { generateActivity } from "@/db/seed/activity-generator";
+import { addTenants } from "../support/fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 /*
@@ -69,7 +70,7 @@ describe("the page's query plans", () => {
     orm = drizzle(app, { schema });
     await db.admin`select ensure_activity_partitions(${from.toISOString()}::timestamptz, ${to.toISOString()}::timestamptz)`;
     for (const [i, t] of [BIG, NEIGHBOUR].entries()) {
-      await db.admin`insert into partner_tenants (id, cloud, name) values (${t.tenantId}, ${t.cloud}, ${"Plan tenant " + i})`;
+      await addTenants(db.admin, [{ ...t, name: `Plan tenant ${i}` }]);
       await generateActivity(db.admin, {
         tenantId: t.tenantId,
         cloud: t.cloud,

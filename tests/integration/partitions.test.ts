@@ -8,6 +8,7 @@ import * as schema from "@/db/schema";
 import { APP_ROLE } from "@/db/with-tenant";
 import { generateActivity } from "@/db/seed/activity-generator";
 import { parseActivityLogParams } from "@/lib/activity-log-params";
+import { addTenants } from "../support/fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 const TENANTS = [
@@ -26,7 +27,7 @@ describe("monthly partitions", () => {
     app = postgres(db.url, { max: 2, onnotice: () => {} });
     await db.admin`select ensure_activity_partitions(${from.toISOString()}::timestamptz, ${to.toISOString()}::timestamptz)`;
     for (const [i, t] of TENANTS.entries()) {
-      await db.admin`insert into partner_tenants (id, cloud, name) values (${t.id}, ${t.cloud}, ${t.name})`;
+      await addTenants(db.admin, [{ tenantId: t.id, cloud: t.cloud, name: t.name }]);
       await generateActivity(db.admin, {
         tenantId: t.id,
         cloud: t.cloud,

@@ -13,6 +13,7 @@ import {
 import { hashParts } from "@/db/seals/canonical-rows";
 import { SEAL_PERIOD_MS, sealHorizon, sealLog } from "@/db/seals/seal-log";
 import { verifySeals } from "@/db/seals/verify-seals";
+import { addTenants, insertRecord } from "../support/fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import type { Cloud } from "@/lib/domain";
 
@@ -53,25 +54,15 @@ describe("seals", () => {
   }
 
   /** Inserts records as the owner with an explicit recorded_at, as if ingested then. */
-  async function insertRecord(
-    tenantId: string,
-    recordedAt: Date,
-    occurredAt: Date,
-    name = "Northwind Traders",
-  ): Promise<number> {
-    return db.admin.begin(async (tx) => {
-      await tx`select set_config('app.maintenance', 'on', true)`;
-      const [{ id }] = await tx`
-        insert into activity_records (tenant_id, cloud, occurred_at, recorded_at, customer_name, operation_type, resource_type,
-                                      operation_status, user_principal_name, application_id, correlation_id)
-        values (${tenantId}, 'commercial', ${occurredAt}, ${recordedAt}, ${name}, 'create_order', 'order', 'succeeded',
-                'agent@contoso.example', 'Orders service', ${randomUUID()})
-        returning id`;
-      await tx`insert into activity_record_details (tenant_id, occurred_at, record_id, resource_new_value)
-               values (${tenantId}, ${occurredAt}, ${id}, ${tx.json({ orderId: String(id), lineItems: [{ quantity: 3 }] })})`;
-      return Number(id);
-    }) as Promise<number>;
-  }
+  const insertAt = (tenantId: string, recordedAt: Date, occurredAt: Date, name = "Northwind Traders") =>
+    insertRecord(db.admin, {
+      tenant: { tenantId, cloud: "commercial" },
+      occurredAt,
+      recordedAt,
+      customerName: name,
+      applicationId: "Orders service",
+      newValue: { orderId: "order", lineItems: [{ quantity: 3 }] },
+    });
 
   /** As an owner bent on tampering: the append-only trigger switched off around the change. */
   const tamper = (table: string, statement: string) =>
@@ -91,19 +82,19 @@ describe("seals", () => {
     sql = postgres(db.url, { max: 2, onnotice: () => {} });
     await db.admin`select ensure_activity_partitions(${OLD_MONTH}, ${new Date(H)})`;
     for (const name of TENANTS) {
-      await db.admin`insert into partner_tenants (id, cloud, name) values (${ids[name]}, 'commercial', ${`Tenant ${name}`})`;
+      await addTenants(db.admin, [{ tenantId: ids[name], cloud: "commercial", name: `Tenant ${name}` }]);
       if (name === "idle") {
-        await insertRecord(ids[name], new Date(H - 30 * HOUR + 60_000), new Date(H - 40 * HOUR));
+        await insertAt(ids[name], new Date(H - 30 * HOUR + 60_000), new Date(H - 40 * HOUR));
         continue;
       }
       // Hour H-3: two rows in each of two months (two parts); hour H-2 empty; hour H-1: two rows.
       for (const occurred of [OLD_MONTH, OLD_MONTH, PREV_MONTH, PREV_MONTH]) {
-        await insertRecord(ids[name], new Date(H - 3 * HOUR + 10 * 60_000), new Date(occurred.getTime() + 86_400_000));
+        await insertAt(ids[name], new Date(H - 3 * HOUR + 10 * 60_000), new Date(occurred.getTime() + 86_400_000));
       }
-      for (let i = 0; i < 2; i++) await insertRecord(ids[name], new Date(H - HOUR + 10 * 60_000), new Date(H - HOUR));
+      for (let i = 0; i < 2; i++) await insertAt(ids[name], new Date(H - HOUR + 10 * 60_000), new Date(H - HOUR));
     }
     // Rows of the current hour: not sealable yet.
-    await insertRecord(ids.ok, new Date(), new Date(H));
+    await insertAt(ids.ok, new Date(), new Date(H));
   });
 
   afterAll(async () => {
@@ -215,7 +206,7 @@ describe("seals", () => {
   });
 
   it("finds a record inserted into a sealed period", async () => {
-    await insertRecord(ids.insert, new Date(H - 3 * HOUR + 20 * 60_000), new Date(PREV_MONTH.getTime() + 3_600_000));
+    await insertAt(ids.insert, new Date(H - 3 * HOUR + 20 * 60_000), new Date(PREV_MONTH.getTime() + 3_600_000));
     const result = await verify("insert");
     expect(result.firstFailure).toMatchObject({ seq: 1, status: "rows_added", sealedRows: 4, actualRows: 5 });
     expect(result.periods[1].status).toBe("ok");

@@ -6,14 +6,7 @@ import { insertDestination } from "@/db/streaming/destinations";
 import { withTenantSql } from "@/db/scope";
 import { parseDestinationInput } from "@/lib/streaming/destination";
 import type { IngestRecord } from "@/lib/ingest/record-schema";
-import type { Cloud, OperationStatus } from "@/lib/domain";
-
-/** A partner tenant of its own for one test. */
-export async function createTenant(admin: postgres.Sql, cloud: Cloud, name = "Streaming test"): Promise<TenantScope> {
-  const id = randomUUID();
-  await admin`insert into partner_tenants (id, cloud, name) values (${id}, ${cloud}, ${name})`;
-  return { tenantId: id, cloud };
-}
+import type { OperationStatus } from "@/lib/domain";
 
 export interface RecordOptions {
   operationType?: string;
