@@ -11,6 +11,7 @@ import { parseOccurredAt } from "@/lib/ingest/record-schema";
 import { resetIngestRateLimiter } from "@/lib/ingest/rate-limit";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { OPERATION_STATUSES } from "@/lib/domain";
+import { SQL_FRAGMENTS, hostileUnit, hostileText, hugeText } from "../support/arbitraries";
 
 /*
  * Property-based fuzzing of POST /api/v1/activity-records through the route itself, on a real
@@ -29,33 +30,6 @@ const DAY_MS = 86_400_000;
 // ---------------------------------------------------------------------------------------------
 // Generators.
 
-const LONE_SURROGATE = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
-const SQL_FRAGMENTS = [
-  "'",
-  '"',
-  ";",
-  "--",
-  "\\",
-  "%",
-  "_",
-  "/*",
-  "*/",
-  "' OR '1'='1",
-  "'); DROP TABLE activity_records; --",
-  "$1",
-  "::jsonb",
-  "E'\\\\x00'",
-];
-const hostileUnit = fc.oneof(
-  { weight: 5, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }) },
-  { weight: 3, arbitrary: fc.string({ unit: "binary-ascii", minLength: 1, maxLength: 1 }) },
-  { weight: 1, arbitrary: LONE_SURROGATE },
-  { weight: 2, arbitrary: fc.constantFrom(...SQL_FRAGMENTS) },
-);
-const hostileText = fc.string({ unit: hostileUnit, maxLength: 30 });
-const hugeText = fc
-  .string({ unit: hostileUnit, minLength: 1, maxLength: 4 })
-  .map((s) => s.repeat(Math.ceil(100_000 / s.length)));
 /** What Postgres text and jsonb hold unchanged: no NUL, no lone surrogates (fc's "binary" has none). */
 const storableUnit = fc.oneof(
   { weight: 5, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }).filter((c) => c !== "\u0000") },

@@ -33,6 +33,7 @@ import { decodeCursor, encodeCursor, MAX_CURSOR_LENGTH } from "@/lib/cursor";
 import { createActivityCsvStream } from "@/lib/export/activity-csv";
 import { isUuid } from "@/lib/uuid";
 import { OPERATION_STATUSES, type TenantContext } from "@/lib/domain";
+import { SQL_FRAGMENTS, hostileText, hugeText } from "../support/arbitraries";
 
 /*
  * Property-based fuzzing of everything that reads a URL: the activity-log params (page, table and
@@ -103,36 +104,6 @@ beforeEach(() => {
 
 const b64url = (text: string) => Buffer.from(text).toString("base64url");
 
-const LONE_SURROGATE = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
-const SQL_FRAGMENTS = [
-  "'",
-  '"',
-  ";",
-  "--",
-  "\\",
-  "%",
-  "_",
-  "/*",
-  "*/",
-  "' OR '1'='1",
-  "'); DROP TABLE activity_records; --",
-  "$1",
-  "::text",
-  "%_%",
-  "E'\\\\'",
-  "\\x00",
-];
-/** One unit of hostile text: any code point, any Latin-1 control, a lone surrogate or SQL syntax. */
-const hostileUnit = fc.oneof(
-  { weight: 5, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }) },
-  { weight: 3, arbitrary: fc.string({ unit: "binary-ascii", minLength: 1, maxLength: 1 }) },
-  { weight: 1, arbitrary: LONE_SURROGATE },
-  { weight: 2, arbitrary: fc.constantFrom(...SQL_FRAGMENTS) },
-);
-const hostileText = fc.string({ unit: hostileUnit, maxLength: 30 });
-const hugeText = fc
-  .string({ unit: hostileUnit, minLength: 1, maxLength: 4 })
-  .map((s) => s.repeat(Math.ceil(100_000 / s.length)));
 const numberText = fc.oneof(
   fc.integer().map(String),
   fc.double().map(String),
