@@ -3,20 +3,20 @@ import { CLOUD_BUTTON, DEMO_PASSWORD, signIn } from "./support";
 
 test.describe("sign-in per cloud", () => {
   test("a commercial admin signs in and sees their tenant and cloud", async ({ page }) => {
-    await signIn(page, "admin@contoso.example");
+    await signIn(page, "admin@contoso.example", { fresh: true });
     await expect(page).toHaveURL(/\/$/);
     await expect(page.getByTestId("header-tenant")).toHaveText("Contoso Partners");
     await expect(page.getByTestId("cloud-badge")).toHaveText("Commercial");
   });
 
   test("the US Government admin signs in through the US Government provider", async ({ page }) => {
-    await signIn(page, "admin@tailspin.example", { cloud: "usgov" });
+    await signIn(page, "admin@tailspin.example", { fresh: true, cloud: "usgov" });
     await expect(page.getByTestId("header-tenant")).toHaveText("Tailspin Government Solutions");
     await expect(page.getByTestId("cloud-badge")).toHaveText("US Government");
   });
 
   test("the US Government account cannot sign in through the commercial provider", async ({ page }) => {
-    await signIn(page, "admin@tailspin.example", { cloud: "commercial" });
+    await signIn(page, "admin@tailspin.example", { fresh: true, cloud: "commercial" });
     await expect(page.getByRole("alert")).toContainText("couldn't sign you in");
     await expect(page.getByTestId("header-tenant")).toHaveCount(0);
   });
@@ -32,12 +32,12 @@ test.describe("sign-in per cloud", () => {
   });
 
   test("a deep link survives sign-in", async ({ page }) => {
-    await signIn(page, "admin@fabrikam.example", { path: "/account/activity-log?status=failed" });
+    await signIn(page, "admin@fabrikam.example", { fresh: true, path: "/account/activity-log?status=failed" });
     await expect(page).toHaveURL(/\/account\/activity-log\?status=failed$/);
   });
 
   test("sign-out ends the session", async ({ page }) => {
-    await signIn(page, "agent@contoso.example");
+    await signIn(page, "agent@contoso.example", { fresh: true });
     await expect(page.getByTestId("header-tenant")).toHaveText("Contoso Partners");
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/signin/);

@@ -59,7 +59,7 @@ test("a page view and an export each leave a line with who, tenant, route, statu
   const [admin] = await sql<Array<{ id: string }>>`
     select id from partner_users where tenant_id = ${CONTOSO_ID} and user_principal_name = 'admin@contoso.example'`;
 
-  await signIn(page, "admin@contoso.example", { path: "/account/activity-log" });
+  await signIn(page, "admin@contoso.example", { path: "/account/activity-log", fresh: true });
   await expect(page).toHaveURL(/\/account\/activity-log$/);
   await expect(page.getByTestId("activity-row").first()).toBeVisible();
   const shown = await page.getByTestId("activity-row").count();

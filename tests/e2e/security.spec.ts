@@ -21,7 +21,7 @@ test("the app still runs its scripts under the policy, and no CSP violation is r
   page.on("console", (message) => {
     if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
   });
-  await signIn(page, "admin@contoso.example", { path: "/account/activity-log" });
+  await signIn(page, "admin@contoso.example", { fresh: true, path: "/account/activity-log" });
   // Expanding a row needs hydrated client code.
   await page.getByTestId("activity-row").first().getByRole("button", { name: "Show details" }).click();
   await expect(page.getByTestId("activity-details")).toBeVisible();
@@ -29,7 +29,7 @@ test("the app still runs its scripts under the policy, and no CSP violation is r
 });
 
 test("the session cookie is HttpOnly and SameSite=Lax", async ({ page, context }) => {
-  await signIn(page, "admin@contoso.example");
+  await signIn(page, "admin@contoso.example", { fresh: true });
   await expect(page.getByTestId("header-tenant")).toBeVisible();
   const session = (await context.cookies()).find((c) => c.name.includes("session-token"));
   expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax" });

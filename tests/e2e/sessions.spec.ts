@@ -59,7 +59,7 @@ test.describe("sessions end when they should", () => {
     for (let run = 0; run < 20; run++) {
       const context = await browser.newContext();
       const page = await context.newPage();
-      await signIn(page, "agent@contoso.example");
+      await signIn(page, "agent@contoso.example", { fresh: true });
       await signedInHeader(page);
       const cookie = await sessionCookieHeader(context);
       expect((await replay(cookie)).page, "the copy works while signed in").toBe(200);
@@ -88,7 +88,7 @@ test.describe("sessions end when they should", () => {
   test("an idle session sends the browser to sign-in, says why, and comes back where the user was", async ({
     page,
   }) => {
-    await signIn(page, "billing@contoso.example");
+    await signIn(page, "billing@contoso.example", { fresh: true });
     await signedInHeader(page);
     const [id] = await userSessionIds("billing@contoso.example");
     expect(id).toBeTruthy();
@@ -107,7 +107,7 @@ test.describe("sessions end when they should", () => {
   test("sign-in started at 127.0.0.1 completes there, and the session works at that address", async ({ page }) => {
     const other = baseURL.replace("//localhost:", "//127.0.0.1:");
     const before = await userSessionIds("billing@contoso.example");
-    await signIn(page, "billing@contoso.example", { path: `${other}/account/activity-log?status=failed` });
+    await signIn(page, "billing@contoso.example", { fresh: true, path: `${other}/account/activity-log?status=failed` });
     await expect(page).toHaveURL(`${other}/account/activity-log?status=failed`);
     await signedInHeader(page);
     const cookies = await page.context().cookies(other);
@@ -124,7 +124,7 @@ test.describe("sessions end when they should", () => {
   test.describe("in Korean", () => {
     test.use({ locale: "ko-KR" });
     test("a session past its absolute lifetime says so in Korean", async ({ page }) => {
-      await signIn(page, "helpdesk@contoso.example");
+      await signIn(page, "helpdesk@contoso.example", { fresh: true });
       await signedInHeader(page);
       await sql`update user_sessions set created_at = now() - interval '9 hours'
                 where id = any(${await userSessionIds("helpdesk@contoso.example")})`;
@@ -137,19 +137,19 @@ test.describe("sessions end when they should", () => {
   test("an admin sees the tenant's sessions and ends one: its user is out on the next request", async ({ browser }) => {
     const victim = await browser.newContext();
     const victimPage = await victim.newPage();
-    await signIn(victimPage, "agent@contoso.example");
+    await signIn(victimPage, "agent@contoso.example", { fresh: true });
     await signedInHeader(victimPage);
     const [victimSession] = await userSessionIds("agent@contoso.example");
 
     const other = await browser.newContext();
     const otherPage = await other.newPage();
-    await signIn(otherPage, "admin@fabrikam.example");
+    await signIn(otherPage, "admin@fabrikam.example", { fresh: true });
     await signedInHeader(otherPage);
     const [fabrikamSession] = await userSessionIds("admin@fabrikam.example", FABRIKAM_ID);
 
     const admin = await browser.newContext();
     const page = await admin.newPage();
-    await signIn(page, "admin@contoso.example");
+    await signIn(page, "admin@contoso.example", { fresh: true });
     await page.getByRole("button", { name: "Account settings" }).click();
     await page.getByRole("link", { name: "Sessions" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Sessions" })).toBeVisible();
@@ -187,8 +187,8 @@ test.describe("sessions end when they should", () => {
     const phone = await browser.newContext();
     const laptopPage = await laptop.newPage();
     const phonePage = await phone.newPage();
-    await signIn(laptopPage, "agent@contoso.example");
-    await signIn(phonePage, "agent@contoso.example");
+    await signIn(laptopPage, "agent@contoso.example", { fresh: true });
+    await signIn(phonePage, "agent@contoso.example", { fresh: true });
     await signedInHeader(phonePage);
 
     await laptopPage.goto("/account/sessions");

@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Cookie, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "demo-password";
 
@@ -9,6 +9,14 @@ export const CLOUD_BUTTON = {
   usgov: /Sign in with Microsoft Entra ID \(US Government\)/,
 } as const;
 
+/*
+ * Sessions signed in once per account and server, reused by later tests of this worker: signing in
+ * through the authority's form a hundred times was minutes of every run. A reused session that no
+ * longer holds (signed out, ended by an admin) lands on the sign-in page, and the real flow runs
+ * again. Tests about signing in itself pass `fresh: true`.
+ */
+const signedIn = new Map<string, Cookie[]>();
+
 /**
  * Signs in through the real OIDC flow: the app's sign-in page, then the local authority's form.
  * The app's provider buttons are found by test id, so this works in every interface language;
@@ -17,14 +25,41 @@ export const CLOUD_BUTTON = {
 export async function signIn(
   page: Page,
   email: string,
-  { cloud = "commercial", path = "/" }: { cloud?: keyof typeof CLOUD_BUTTON; path?: string } = {},
+  {
+    cloud = "commercial",
+    path = "/",
+    fresh = false,
+  }: { cloud?: keyof typeof CLOUD_BUTTON; path?: string; fresh?: boolean } = {},
 ) {
+  const key = (origin: string) => `${origin} ${cloud} ${email}`;
+  const originOf = (at: string) => new URL(at).origin;
   await page.goto(path);
+  if (!fresh) {
+    const kept = signedIn.get(key(originOf(page.url())));
+    if (kept) {
+      await page.context().addCookies(kept);
+      await page.goto(path);
+      if (!new URL(page.url()).pathname.startsWith("/signin")) return;
+    }
+  }
   await expect(page).toHaveURL(/\/signin/);
+  const app = originOf(page.url());
   await page.getByTestId(`sign-in-${cloud}`).click();
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
+  // Back on the app past its callback (signed in, or refused on its sign-in page), or refused by
+  // the authority on its own page. Only a session that got in is kept.
+  const back = page.waitForURL((url) => url.origin === app && !url.pathname.startsWith("/api/auth"));
+  const refused = page.getByRole("alert").first().waitFor();
+  const outcome = await Promise.race([back.then(() => "back" as const), refused.then(() => "refused" as const)]);
+  back.catch(() => {});
+  refused.catch(() => {});
+  if (outcome === "refused" || new URL(page.url()).pathname.startsWith("/signin")) return;
+  signedIn.set(
+    key(app),
+    (await page.context().cookies(app)).filter((c) => c.name.includes("session-token")),
+  );
 }
 
 /** The e2e server's embedded database, for finding fixtures and injecting faults. */
