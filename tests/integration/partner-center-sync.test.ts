@@ -38,7 +38,8 @@ const faulty = tenant("commercial", 12);
 const late = tenant("commercial", 6);
 const sovereign = tenant("usgov", 8);
 const refreshing = tenant("commercial", 4);
-const ALL = [big, killed, faulty, late, sovereign, refreshing];
+const cut = tenant("commercial", 10);
+const ALL = [big, killed, faulty, late, sovereign, refreshing, cut];
 
 describe("Partner Center sync against the stand-in", () => {
   let db: TestDatabase;
@@ -219,6 +220,18 @@ describe("Partner Center sync against the stand-in", () => {
     expect(await sync(faulty)).toMatchObject({ status: "done", stored: 0, error: null });
     expect((await stored(faulty)).records).toBe(want.length);
   }, 120_000);
+
+  it("reads a page again when its answer is cut off or stalls half-way, instead of taking it for no records", async () => {
+    standin.injectFaults([{ kind: "cut-body" }, { kind: "stall-body" }, { kind: "cut-body" }]);
+    const result = await sync(cut);
+    expect(result).toMatchObject({ status: "done", stored: expected(cut).length, error: null });
+    expect(standin.requests.filter((r) => r.endpoint === "api" && r.tenantId === cut.id).length).toBeGreaterThan(90);
+    expect(await ids(cut)).toEqual(
+      expected(cut)
+        .map((r) => String(r.id))
+        .sort(),
+    );
+  }, 60_000);
 
   it("stores records Partner Center delivers late on the next run", async () => {
     await sync(late);

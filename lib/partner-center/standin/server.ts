@@ -42,6 +42,8 @@ export type StandinFault =
   | { kind: "500" | "503" }
   | { kind: "timeout" }
   | { kind: "reset" }
+  /** A 200 whose body stops half-way: the connection cut, or left hanging until the client gives up. */
+  | { kind: "cut-body" | "stall-body" }
   | { kind: "expired-token" }
   | { kind: "foreign-record"; partnerId: string };
 
@@ -296,7 +298,7 @@ export async function startPartnerCenterStandin(options: {
         ).toString("base64url")
       : null;
     entry.status = 200;
-    json(res, 200, {
+    const body = {
       totalCount: page.length,
       items: page,
       links: {
@@ -304,7 +306,18 @@ export async function startPartnerCenterStandin(options: {
         ...(next ? { next: { uri, method: "GET", headers: [{ key: "MS-ContinuationToken", value: next }] } } : {}),
       },
       attributes: { objectType: "Collection" },
-    });
+    };
+    if (fault?.kind === "cut-body" || fault?.kind === "stall-body") {
+      const text = JSON.stringify(body);
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      const half = text.slice(0, Math.floor(text.length / 2));
+      // Cut once the half is on its way; a stalled one stays open until the client's timeout.
+      res.write(half, () => {
+        if (fault.kind === "cut-body") req.socket.destroy();
+      });
+      return;
+    }
+    json(res, 200, body);
   }
 
   const server = createServer((req, res) => {

@@ -50,13 +50,21 @@ function networkProblem(error: unknown): string {
   return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
-async function readJson(res: Response): Promise<Record<string, unknown> | null> {
+/** A JSON object, or null for anything else (a malformed answer is not retried: it would be the same). */
+function parseJsonObject(raw: string): Record<string, unknown> | null {
   try {
-    const body: unknown = await res.json();
+    const body: unknown = JSON.parse(raw);
     return typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
   } catch {
     return null;
   }
+}
+
+/** An answer read to its end: the status, headers and the JSON body. */
+interface Answer {
+  status: number;
+  ok: boolean;
+  body: Record<string, unknown> | null;
 }
 
 const text = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
@@ -84,13 +92,21 @@ export class PartnerCenterRemote {
   }
 
   /** One request, retried through throttling and transient failures. */
-  private async send(url: string, init: RequestInit, what: string): Promise<Response> {
+  /*
+   * The timeout covers the body too, and the body is read inside the retry loop: a page cut off
+   * or stalled half-way (a slow network, a busy machine) is retried like a connection that failed,
+   * not mistaken for an answer that holds no records.
+   */
+  private async send(url: string, init: RequestInit, what: string): Promise<Answer> {
     for (let attempt = 1; ; attempt++) {
       let problem: string;
       let wait = backoffMs(this.policy, attempt);
       try {
         const res = await fetch(url, { ...init, signal: AbortSignal.timeout(this.policy.timeoutMs) });
-        if (res.status !== 429 && res.status < 500) return res;
+        if (res.status !== 429 && res.status < 500) {
+          const raw = await res.text();
+          return { status: res.status, ok: res.ok, body: parseJsonObject(raw) };
+        }
         await res.body?.cancel();
         problem = res.status === 429 ? "throttled (429 Too Many Requests)" : `HTTP ${res.status}`;
         if (res.status === 429) wait = retryAfterMs(res.headers.get("retry-after"), this.policy) ?? wait;
@@ -117,14 +133,13 @@ export class PartnerCenterRemote {
       form.set("refresh_token", c.refreshToken);
     } else form.set("grant_type", "client_credentials");
     const url = `${this.authority}/${encodeURIComponent(c.tenantId)}/oauth2/v2.0/token`;
-    const res = await this.send(
+    const { status, ok, body } = await this.send(
       url,
       { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form },
       `Getting a token from ${this.authorityHost}`,
     );
-    const body = await readJson(res);
-    if (!res.ok || !body || !text(body.access_token)) {
-      throw new SyncFailure(this.tokenProblem(res.status, body));
+    if (!ok || !body || !text(body.access_token)) {
+      throw new SyncFailure(this.tokenProblem(status, body));
     }
     const rotated = text(body.refresh_token);
     if (rotated && c.refreshToken && rotated !== c.refreshToken) {
@@ -174,7 +189,7 @@ export class PartnerCenterRemote {
       size: String(size),
     });
     const url = `${this.connection.baseUrl.replace(/\/+$/, "")}/v1/auditrecords?${query}`;
-    let res: Response | null = null;
+    let res: Answer | null = null;
     for (let tokenTry = 1; tokenTry <= 2; tokenTry++) {
       const headers: Record<string, string> = {
         authorization: `Bearer ${await this.token()}`,
@@ -183,11 +198,10 @@ export class PartnerCenterRemote {
       if (continuation) headers["MS-ContinuationToken"] = continuation;
       res = await this.send(url, { headers }, `Reading page ${page} of Partner Center's audit records`);
       if (res.status !== 401) break;
-      await res.body?.cancel();
       this.accessToken = null;
     }
     if (!res) throw new SyncFailure("No answer from Partner Center.");
-    const body = await readJson(res);
+    const { body } = res;
     if (res.status === 401) {
       throw new SyncFailure(
         `Partner Center refused a fresh access token from ${this.authorityHost} too (HTTP 401). Check that the app has Partner Center API access.`,
