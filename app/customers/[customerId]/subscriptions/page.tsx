@@ -10,6 +10,7 @@ import { formatDateTime, formatNumber } from "@/lib/format";
 import { asCatalog, translatedBillingCycle, translatedSubscriptionStatus } from "@/lib/activity-labels";
 import { ROUTES } from "@/lib/routes";
 import { defaultRange, EMPTY_FILTERS, toSearchParams } from "@/lib/activity-log-params";
+import { Cell, HeaderCell, Row, Table, TableBody, TableHead } from "@/components/ui/table";
 
 /** The log searched for the customer's id: its records over the default period. */
 const activitySearchFor = (customerId: string) =>
@@ -108,49 +109,33 @@ export default async function SubscriptionsPage({
               ? t("countNewest", { shown: subscriptions.length, total })
               : t("count", { total })}
           </p>
-          {/* A phone scrolls the table within its box, which the keyboard can reach and scroll too. */}
-          <div
-            className="overflow-x-auto rounded border border-gray-200 bg-white"
-            tabIndex={0}
-            role="region"
-            aria-label={t("caption", { customer: customer.companyName })}
+          <Table
+            label={t("caption", { customer: customer.companyName })}
+            caption={t("caption", { customer: customer.companyName })}
           >
-            <table className="min-w-full divide-y divide-gray-200 text-sm">
-              <caption className="sr-only">{t("caption", { customer: customer.companyName })}</caption>
-              <thead className="bg-gray-50">
-                <tr>
-                  <th scope="col" className="px-3 py-2 text-left font-semibold">
-                    {t("offer")}
-                  </th>
-                  <th scope="col" className="px-3 py-2 text-right font-semibold">
-                    {t("quantity")}
-                  </th>
-                  <th scope="col" className="px-3 py-2 text-left font-semibold whitespace-nowrap">
-                    {t("status")}
-                  </th>
-                  <th scope="col" className="px-3 py-2 text-left font-semibold whitespace-nowrap">
-                    {t("billingCycle")}
-                  </th>
-                  <th scope="col" className="px-3 py-2 text-left font-semibold">
-                    {t("created")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-gray-100">
-                {subscriptions.map((s) => (
-                  <tr key={s.id} data-testid="subscription-row">
-                    <td className="px-3 py-2">{s.offerName}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{formatNumber(s.quantity, locale)}</td>
-                    <td className="px-3 py-2 whitespace-nowrap">{translatedSubscriptionStatus(labels, s.status)}</td>
-                    <td className="px-3 py-2 whitespace-nowrap">{translatedBillingCycle(labels, s.billingCycle)}</td>
-                    <td className="px-3 py-2 tabular-nums">
-                      <time dateTime={s.createdAt.toISOString()}>{formatDateTime(s.createdAt, "UTC", locale)}</time>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+            <TableHead>
+              <HeaderCell>{t("offer")}</HeaderCell>
+              <HeaderCell align="right">{t("quantity")}</HeaderCell>
+              <HeaderCell nowrap>{t("status")}</HeaderCell>
+              <HeaderCell nowrap>{t("billingCycle")}</HeaderCell>
+              <HeaderCell>{t("created")}</HeaderCell>
+            </TableHead>
+            <TableBody>
+              {subscriptions.map((s) => (
+                <Row key={s.id} data-testid="subscription-row">
+                  <Cell>{s.offerName}</Cell>
+                  <Cell align="right" numeric>
+                    {formatNumber(s.quantity, locale)}
+                  </Cell>
+                  <Cell nowrap>{translatedSubscriptionStatus(labels, s.status)}</Cell>
+                  <Cell nowrap>{translatedBillingCycle(labels, s.billingCycle)}</Cell>
+                  <Cell numeric>
+                    <time dateTime={s.createdAt.toISOString()}>{formatDateTime(s.createdAt, "UTC", locale)}</time>
+                  </Cell>
+                </Row>
+              ))}
+            </TableBody>
+          </Table>
         </>
       )}
     </div>
