@@ -170,9 +170,7 @@ export function buildActivityExportQuery(ctx: Scope, params: ActivityFilters): {
  * Times as ISO 8601 in UTC with milliseconds, as the API writes them.
  */
 export function buildActivityNdjsonQuery(ctx: Scope, params: ActivityFilters): { sql: string; params: unknown[] } {
-  const details = detailsOf(
-    dsql.raw("d.resource_old_value, d.resource_new_value, d.customized_data, d.source_record"),
-  );
+  const details = detailsOf(dsql.raw("d.resource_old_value, d.resource_new_value, d.customized_data, d.source_record"));
   return dialect.sqlToQuery(dsql`select json_build_object(
       'id', ${r.id},
       'occurredAt', to_char(${r.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
@@ -219,7 +217,7 @@ export const LINE_ITEM_COLUMN = {
  * orders by the record alone and stays a plain index scan (no sort of the whole file).
  */
 const ORDER_LINES = dsql.raw(`(select * from (
-    select e.n as line, e.item ->> 'subscriptionId' as subscription_id, e.item ->> 'offerName' as offer,
+    select row_number() over (order by e.n) as line, e.item ->> 'subscriptionId' as subscription_id, e.item ->> 'offerName' as offer,
            e.item ->> 'offerId' as offer_id, (e.item -> 'quantity') #>> '{}' as quantity,
            e.item ->> 'termDuration' as term, e.item ->> 'billingCycle' as billing_cycle
     from jsonb_array_elements(case when jsonb_typeof(dd.resource_new_value -> 'lineItems') = 'array'
@@ -234,6 +232,7 @@ const ORDER_LINES = dsql.raw(`(select * from (
     from jsonb_array_elements(case when jsonb_typeof(dd.customized_data) = 'array'
                                    then dd.customized_data else '[]'::jsonb end) with ordinality as p(pair, n),
          regexp_match(p.pair ->> 'key', '^(OfferId|SubscriptionId|SubscriptionName|Quantity)-([0-9]+)$') as m
+    where m is not null
     group by m[2]
   ) as lines order by lines.line) li`);
 

@@ -87,10 +87,10 @@ export function exportFileName(options: {
       params.includeLogAccess,
     ]);
     const hash = createHash("sha256").update(canonical).digest("hex").slice(0, 6);
-    filters = `_${[...readable.join("_")].slice(0, MAX_FILTERS).join("").replace(/[-_]+$/, "")}_${hash}`.replace(
-      /^__/,
-      "_",
-    );
+    filters = `_${[...readable.join("_")]
+      .slice(0, MAX_FILTERS)
+      .join("")
+      .replace(/[-_]+$/, "")}_${hash}`.replace(/^__/, "_");
   }
   const name = ["activity-log", tenant, cloud, from, to].filter(Boolean).join("_");
   return `${name}${filters}${EXTENSIONS[options.format ?? "csv"]}`;

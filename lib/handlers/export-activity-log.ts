@@ -69,7 +69,10 @@ export async function exportActivityLog({ ctx, sessionId, request }: TenantRoute
   if (format.format === "ndjson" && acceptsGzip(request.headers.get("accept-encoding"))) {
     headers["content-encoding"] = "gzip";
     headers.vary = "accept-encoding";
-    return new Response(stream.pipeThrough(new CompressionStream("gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>), { headers });
+    return new Response(
+      stream.pipeThrough(new CompressionStream("gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>),
+      { headers },
+    );
   }
   return new Response(stream, { headers });
 }

@@ -531,7 +531,9 @@ describe("export file name", () => {
 
   it("carries the filters readably, and tells two filtered exports of one period apart", () => {
     const failed = name({ status: ["failed"], action: ["create_order"] });
-    expect(failed).toMatch(/^activity-log_contoso-ltd_commercial_2026-01-01_2026-01-07_failed_create-order_[0-9a-f]{6}\.csv$/);
+    expect(failed).toMatch(
+      /^activity-log_contoso-ltd_commercial_2026-01-01_2026-01-07_failed_create-order_[0-9a-f]{6}\.csv$/,
+    );
     expect(name({ customer: "주식회사 한빛소프트" })).toMatch(/_주식회사-한빛소프트_[0-9a-f]{6}\.csv$/);
     expect(name({ user: ["ana@a.example"], tz: "Asia/Seoul" })).toMatch(/_ana_asia-seoul_[0-9a-f]{6}\.csv$/);
     // Every pair below folds to the same readable text, or carries nothing readable: the names still differ.
