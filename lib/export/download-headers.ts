@@ -41,7 +41,7 @@ export function fileNameSlug(value: string, max = MAX_PART): string {
 }
 
 /**
- * `activity-log_<tenant>_<cloud>_<from>_<to>[_<filters>_<hash>].csv` (`.ndjson`, `_line-items.csv`).
+ * `activity-log_<cloud>_<tenant>_<from>_<to>[_<filters>_<hash>].csv` (`.ndjson`, `_line-items.csv`).
  * The filters are there to read (statuses, actions, customer, users, search, zone); the six-digit
  * hash of all of them (times of day and correlation id included) tells apart two exports whose
  * readable parts were folded or cut to the same text, so two filtered exports of one period
@@ -92,7 +92,7 @@ export function exportFileName(options: {
       .join("")
       .replace(/[-_]+$/, "")}_${hash}`.replace(/^__/, "_");
   }
-  const name = ["activity-log", tenant, cloud, from, to].filter(Boolean).join("_");
+  const name = ["activity-log", cloud, tenant, from, to].filter(Boolean).join("_");
   return `${name}${filters}${EXTENSIONS[options.format ?? "csv"]}`;
 }
 

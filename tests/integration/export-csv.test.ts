@@ -401,7 +401,7 @@ describe("activity CSV export", () => {
       expect(Object.fromEntries(response.headers)).toMatchObject({
         "content-type": "text/csv; charset=utf-8",
         "content-disposition": expect.stringMatching(
-          /^attachment; filename="activity-log_tenant-a_commercial_2026-01-01_2026-01-07_failed_[0-9a-f]{6}\.csv"; filename\*=UTF-8''activity-log_tenant-a_commercial_2026-01-01_2026-01-07_failed_[0-9a-f]{6}\.csv$/,
+          /^attachment; filename="activity-log_commercial_tenant-a_2026-01-01_2026-01-07_failed_[0-9a-f]{6}\.csv"; filename\*=UTF-8''activity-log_commercial_tenant-a_2026-01-01_2026-01-07_failed_[0-9a-f]{6}\.csv$/,
         ),
         "cache-control": "no-store",
         "x-content-type-options": "nosniff",
@@ -521,9 +521,9 @@ describe("export file name", () => {
     exportFileName({ tenant: "Contoso Ltd.", cloud: "commercial", params: { ...base, ...overrides }, format });
 
   it("names the tenant, the cloud and the chosen days, and the format", () => {
-    expect(name({})).toBe("activity-log_contoso-ltd_commercial_2026-01-01_2026-01-07.csv");
-    expect(name({}, "ndjson")).toBe("activity-log_contoso-ltd_commercial_2026-01-01_2026-01-07.ndjson");
-    expect(name({}, "line-items")).toBe("activity-log_contoso-ltd_commercial_2026-01-01_2026-01-07_line-items.csv");
+    expect(name({})).toBe("activity-log_commercial_contoso-ltd_2026-01-01_2026-01-07.csv");
+    expect(name({}, "ndjson")).toBe("activity-log_commercial_contoso-ltd_2026-01-01_2026-01-07.ndjson");
+    expect(name({}, "line-items")).toBe("activity-log_commercial_contoso-ltd_2026-01-01_2026-01-07_line-items.csv");
     expect(exportFileName({ tenant: null, cloud: "usgov", params: base })).toBe(
       "activity-log_usgov_2026-01-01_2026-01-07.csv",
     );
@@ -532,7 +532,7 @@ describe("export file name", () => {
   it("carries the filters readably, and tells two filtered exports of one period apart", () => {
     const failed = name({ status: ["failed"], action: ["create_order"] });
     expect(failed).toMatch(
-      /^activity-log_contoso-ltd_commercial_2026-01-01_2026-01-07_failed_create-order_[0-9a-f]{6}\.csv$/,
+      /^activity-log_commercial_contoso-ltd_2026-01-01_2026-01-07_failed_create-order_[0-9a-f]{6}\.csv$/,
     );
     expect(name({ customer: "주식회사 한빛소프트" })).toMatch(/_주식회사-한빛소프트_[0-9a-f]{6}\.csv$/);
     expect(name({ user: ["ana@a.example"], tz: "Asia/Seoul" })).toMatch(/_ana_asia-seoul_[0-9a-f]{6}\.csv$/);

@@ -514,7 +514,7 @@ describe("export formats", () => {
       expect(response.headers.get("content-type")).toBe("application/x-ndjson; charset=utf-8");
       expect(response.headers.get("content-encoding")).toBe("gzip");
       expect(response.headers.get("content-disposition")).toMatch(
-        /filename="activity-log_tenant-a_commercial_2026-03-01_2026-03-07_failed_[0-9a-f]{6}\.ndjson"/,
+        /filename="activity-log_commercial_tenant-a_2026-03-01_2026-03-07_failed_[0-9a-f]{6}\.ndjson"/,
       );
       const lines = parseNdjson(gunzipSync(Buffer.from(await response.arrayBuffer()))) as Array<{ id: number }>;
       const rows = await pageRows(A, params({ ...WINDOW, status: "failed" }));
@@ -535,7 +535,7 @@ describe("export formats", () => {
       const response = await get("from=2026-03-01&to=2026-03-07&format=line-items");
       expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
       expect(response.headers.get("content-disposition")).toMatch(
-        /filename="activity-log_tenant-a_commercial_2026-03-01_2026-03-07_line-items\.csv"/,
+        /filename="activity-log_commercial_tenant-a_2026-03-01_2026-03-07_line-items\.csv"/,
       );
       const file = parseCsvFile(Buffer.from(await response.arrayBuffer()));
       await vi.waitFor(async () =>
