@@ -122,10 +122,10 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
               <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4 fill-current">
                 <path d="M10 2a1 1 0 0 1 1 1v8.6l2.3-2.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L9 11.6V3a1 1 0 0 1 1-1zM4 15a1 1 0 0 1 1 1v1h10v-1a1 1 0 1 1 2 0v2a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-2a1 1 0 0 1 1-1z" />
               </svg>
-              {t("results.export")}
+              {t("results.export")}{" "}
               <span className="font-normal" data-testid="export-count">
                 · {t("results.exportRows", { count: total.count, total: totalText })}
-              </span>
+              </span>{" "}
               <span className="sr-only">{t("results.exportHint")}</span>
             </a>
             {/* The same view in the other shapes: order lines for a spreadsheet, whole records for scripts. */}
@@ -135,8 +135,7 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
               data-testid="export-line-items"
               className="rounded border border-gray-300 bg-white px-3 py-1.5 text-sm text-gray-800 hover:bg-gray-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
             >
-              {t("results.exportLineItems")}
-              <span className="sr-only">{t("results.exportLineItemsHint")}</span>
+              {t("results.exportLineItems")} <span className="sr-only">{t("results.exportLineItemsHint")}</span>
             </a>
             <a
               href={`${exportHref}${exportHref.endsWith("?") ? "" : "&"}${EXPORT_FORMAT_PARAM}=ndjson`}
@@ -144,8 +143,7 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
               data-testid="export-ndjson"
               className="rounded border border-gray-300 bg-white px-3 py-1.5 text-sm text-gray-800 hover:bg-gray-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
             >
-              {t("results.exportNdjson")}
-              <span className="sr-only">{t("results.exportNdjsonHint")}</span>
+              {t("results.exportNdjson")} <span className="sr-only">{t("results.exportNdjsonHint")}</span>
             </a>
           </div>
         )}
