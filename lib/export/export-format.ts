@@ -40,8 +40,13 @@ export function parseExportFormat(
   };
 }
 
+/*
+ * NDJSON goes as text/x-ndjson rather than application/x-ndjson: the server gzips only types it
+ * knows to be compressible (text/*, JSON), and Next drops a route's own Content-Encoding, so under
+ * the application/ name a browser's download of a month of records would travel uncompressed.
+ */
 export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: "text/csv; charset=utf-8",
-  ndjson: "application/x-ndjson; charset=utf-8",
+  ndjson: "text/x-ndjson; charset=utf-8",
   "line-items": "text/csv; charset=utf-8",
 };

@@ -55,7 +55,7 @@ export async function exportActivityLog({ ctx, sessionId, request }: TenantRoute
       }).catch((failure: unknown) => console.error("could not record the export of the activity log", failure));
     },
   });
-  const headers: Record<string, string> = {
+  const headers = {
     "content-type": EXPORT_CONTENT_TYPES[format.format],
     "content-disposition": contentDisposition(
       exportFileName({ tenant, cloud: ctx.cloud, params: parsed.value, format: format.format }),
@@ -63,27 +63,5 @@ export async function exportActivityLog({ ctx, sessionId, request }: TenantRoute
     "cache-control": "no-store",
     "x-content-type-options": "nosniff",
   };
-  // The server compresses only the types it knows (text/csv); NDJSON is compressed here when
-  // asked for, so every format downloads gzipped to a browser. A failure mid-way errors the
-  // compressed stream as well: the download fails, it never ends as a complete-looking file.
-  if (format.format === "ndjson" && acceptsGzip(request.headers.get("accept-encoding"))) {
-    headers["content-encoding"] = "gzip";
-    headers.vary = "accept-encoding";
-    return new Response(
-      stream.pipeThrough(new CompressionStream("gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>),
-      { headers },
-    );
-  }
   return new Response(stream, { headers });
-}
-
-/** Whether an Accept-Encoding header takes gzip (named, or `*`, with a non-zero weight). */
-function acceptsGzip(header: string | null): boolean {
-  if (!header) return false;
-  return header.split(",").some((part) => {
-    const [name, ...rest] = part.trim().toLowerCase().split(";");
-    if (name.trim() !== "gzip" && name.trim() !== "*") return false;
-    const q = rest.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    return q === undefined || Number(q.slice(2)) > 0;
-  });
 }

@@ -171,9 +171,16 @@ for (const [locale, copy] of [
   });
 }
 
-test("a bad export format is a 400 that names the parameter", async ({ page }) => {
+test("NDJSON is gzipped when asked, and a bad export format is a 400 that names the parameter", async ({ page }) => {
   await signIn(page, "admin@contoso.example");
   await expect(page.getByTestId("header-tenant")).toBeVisible();
+  // NDJSON is gzipped for a client that asks, like the CSV.
+  const ndjson = await page.request.get("/api/activity-log/export?format=ndjson", {
+    headers: { "accept-encoding": "gzip" },
+  });
+  expect(ndjson.headers()["content-type"]).toBe("text/x-ndjson; charset=utf-8");
+  expect(ndjson.headers()["content-encoding"]).toBe("gzip");
+  expect((await ndjson.text()).split("\n").length).toBeGreaterThan(1);
   const response = await page.request.get("/api/activity-log/export?format=xlsx");
   expect(response.status()).toBe(400);
   const body = await response.json();
