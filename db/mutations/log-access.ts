@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { ActivityLogParams } from "@/lib/activity-log-params";
+import type { ExportFormat } from "@/lib/export/export-format";
 import type { Database } from "../client";
 import { activityRecordDetails, activityRecords } from "../schema";
 import { withTenant, type Tx } from "../with-tenant";
@@ -37,10 +38,13 @@ export function logAccessData(
   params: LogAccessParams,
   rowCount: number,
   rowCountIsLowerBound = false,
+  format: ExportFormat = "csv",
 ) {
   return {
     ...viewOf(params),
     rowCount,
+    // Only for the other formats, so CSV exports keep their shape; line items count lines.
+    ...(kind === "export" && format !== "csv" ? { format } : {}),
     // The page counts up to a cap and says "10,000+" beyond: then rowCount is what it knew.
     ...(rowCountIsLowerBound ? { rowCountIsLowerBound: true } : {}),
     ...(kind === "view" && params.size !== undefined ? { pageSize: params.size } : {}),
@@ -139,11 +143,14 @@ export async function recordLogAccess({
   rowCountIsLowerBound = false,
   operationStatus = "succeeded",
   correlationId,
+  format,
   db,
 }: {
   ctx: TenantContext;
   kind: LogAccessKind;
   params: LogAccessParams;
+  /** An export's format (csv when absent). */
+  format?: ExportFormat;
   rowCount: number;
   rowCountIsLowerBound?: boolean;
   operationStatus?: OperationStatus;
@@ -165,7 +172,7 @@ export async function recordLogAccess({
         resourceType: "activity_log",
         operationStatus,
         correlationId,
-        customizedData: logAccessData(kind, params, rowCount, rowCountIsLowerBound),
+        customizedData: logAccessData(kind, params, rowCount, rowCountIsLowerBound, format),
       });
       return { ...written, coalesced: false };
     },

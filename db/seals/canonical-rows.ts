@@ -141,3 +141,117 @@ export const toStoredSeal = (r: RawSealRow): StoredSeal => ({
   hash: r.hash,
   sealedAt: new Date(Number(r.sealed_at_ms)),
 });
+
+/** One seal's period for the set-based reads: rows recorded in [lower, upper). */
+export interface SealPeriod {
+  seq: number;
+  lower: Date | null;
+  upper: Date;
+}
+
+const periodArrays = (tenantId: string, periods: readonly SealPeriod[]) => [
+  tenantId,
+  periods.map((p) => String(p.seq)),
+  periods.map((p) => boundText(p.lower, "lower")),
+  periods.map((p) => boundText(p.upper, "upper")),
+];
+
+// $1 tenant, $2/$3/$4 the periods' seqs and recorded_at bounds, in seq order.
+const PERIODS = `unnest($2::text[], $3::text[], $4::text[]) AS p(seq, lower, upper)`;
+const MONTH_OF = `to_char(date_trunc('month', r.occurred_at, 'UTC') AT TIME ZONE 'UTC', 'YYYY-MM')`;
+
+const PERIOD_MONTH_COUNTS_SQL = `
+SELECT p.seq::int8 AS seq, ${MONTH_OF} AS month, count(*)::int8 AS rows
+FROM ${PERIODS}
+JOIN activity_records r ON r.tenant_id = $1::uuid
+  AND r.recorded_at >= p.lower::timestamptz AND r.recorded_at < p.upper::timestamptz
+GROUP BY 1, 2`;
+
+/*
+ * Every period's rows, a period after the other in seq order and, within one, a month after the
+ * other, each month's rows in the order a seal hashes them. Each period is sorted on its own (the
+ * lateral ORDER BY), so no sort ever holds the whole log; the reader checks the grouping it gets.
+ */
+const PERIOD_ROWS_SQL = `
+SELECT p.seq::int8 AS seq, x.month, x.line
+FROM ${PERIODS}
+CROSS JOIN LATERAL (
+  SELECT ${MONTH_OF} AS month, ${LINE} AS line
+  FROM activity_records r
+  LEFT JOIN activity_record_details d
+    ON d.tenant_id = r.tenant_id AND d.occurred_at = r.occurred_at AND d.record_id = r.id
+  WHERE r.tenant_id = $1::uuid
+    AND r.recorded_at >= p.lower::timestamptz AND r.recorded_at < p.upper::timestamptz
+  ORDER BY 1, r.recorded_at, r.id, r.occurred_at
+) x`;
+
+const partKey = (seq: number, month: string) => `${seq} ${month}`;
+
+/** The row counts per occurred_at month of every period, in one statement: by seq, then month. */
+export async function periodMonthCounts(
+  tx: Sql,
+  tenantId: string,
+  periods: readonly SealPeriod[],
+): Promise<Map<number, Map<string, number>>> {
+  const counts = new Map<number, Map<string, number>>(periods.map((p) => [p.seq, new Map()]));
+  if (periods.length === 0) return counts;
+  const rows = await tx.unsafe<Array<{ seq: string; month: string; rows: string }>>(
+    PERIOD_MONTH_COUNTS_SQL,
+    periodArrays(tenantId, periods) as never[],
+  );
+  for (const r of [...rows].sort((a, b) => Number(a.seq) - Number(b.seq) || a.month.localeCompare(b.month)))
+    counts.get(Number(r.seq))?.set(r.month, Number(r.rows));
+  return counts;
+}
+
+/**
+ * Every part of every period hashed in one read (one cursor), keyed `${seq} ${month}`.
+ * `expected` is periodMonthCounts' answer in the same snapshot: a part that comes back with other
+ * counts, or a cursor that ends early or hands a part over twice, fails the run rather than
+ * producing a verdict from fewer rows.
+ */
+export async function hashPeriodParts(
+  tx: Sql,
+  tenantId: string,
+  periods: readonly SealPeriod[],
+  expected: Map<number, Map<string, number>>,
+): Promise<Map<string, SealPart>> {
+  const parts = new Map<string, SealPart>();
+  if (periods.length === 0) return parts;
+  type Open = { key: string; month: string; rows: number; hash: ReturnType<typeof createHash> };
+  let current = null as Open | null;
+  const close = (open: Open | null) => {
+    if (open) parts.set(open.key, { month: open.month, rows: open.rows, hash: open.hash.digest("hex") });
+  };
+  const query = tx.unsafe<Array<{ seq: string; month: string; line: string }>>(
+    PERIOD_ROWS_SQL,
+    periodArrays(tenantId, periods) as never[],
+  );
+  for await (const batch of query.cursor(CURSOR_BATCH)) {
+    for (const row of batch) {
+      const seq = Number(row.seq);
+      const key = partKey(seq, row.month);
+      if (current === null || current.key !== key) {
+        close(current);
+        if (parts.has(key)) throw new Error(`the rows of seal ${seq}, ${row.month}, came in more than one run`);
+        current = { key, month: row.month, rows: 0, hash: createHash("sha256") };
+      }
+      current.hash.update(row.line, "utf8");
+      current.hash.update("\n");
+      current.rows += 1;
+    }
+  }
+  close(current);
+  for (const [seq, months] of expected) {
+    for (const [month, rows] of months) {
+      const got = parts.get(partKey(seq, month))?.rows ?? 0;
+      if (got !== rows)
+        throw new Error(
+          `read ${got} rows of seal ${seq}, ${month}, for tenant ${tenantId} where the count said ${rows}; the cursor ended early`,
+        );
+    }
+  }
+  return parts;
+}
+
+export const sealPartKey = partKey;

@@ -2,9 +2,17 @@ import type { Sql } from "postgres";
 import { getSql } from "@/db/client";
 import { loadPartitionRanges, type PartitionRange } from "@/db/queries/partitions";
 import { monthBounds, sealHash, type StoredSeal } from "@/lib/seal/canonical";
-import { SEAL_COLUMNS_SQL, hashPart, monthCounts, toStoredSeal, type RawSealRow } from "./canonical-rows";
+import {
+  SEAL_COLUMNS_SQL,
+  hashPeriodParts,
+  periodMonthCounts,
+  sealPartKey,
+  toStoredSeal,
+  type RawSealRow,
+  type SealPeriod,
+} from "./canonical-rows";
 import { scopeMaintenanceSql, scopeTenantSql } from "@/db/scope";
-import type { Cloud } from "@/lib/domain";
+import type { Cloud, SealPart } from "@/lib/domain";
 
 /*
  * Verification (npm run verify-log, and the admin view): recomputes every seal of a tenant from
@@ -58,12 +66,20 @@ const monthExists = (ranges: PartitionRange[], month: string) => {
   return ranges.some((r) => start >= r.from && start < r.to);
 };
 
-async function verifyPeriod(
-  tx: Sql,
+/** A seal's period as it was sealed: the first seal has no lower bound. */
+const periodOf = (seal: StoredSeal): SealPeriod => ({
+  seq: seal.seq,
+  lower: seal.seq === 1 ? null : seal.periodStart,
+  upper: seal.periodEnd,
+});
+
+function verifyPeriod(
   seal: StoredSeal,
   previous: StoredSeal | null,
   ranges: PartitionRange[],
-): Promise<PeriodVerification> {
+  counts: Map<string, number>,
+  hashes: Map<string, SealPart>,
+): PeriodVerification {
   const found = new Set<PeriodStatus>();
   const problems: string[] = [];
   const problem = (status: PeriodStatus, message: string) => {
@@ -86,9 +102,6 @@ async function verifyPeriod(
     }
   }
 
-  // The first seal has no lower bound, as when it was made.
-  const lower = seal.seq === 1 ? null : seal.periodStart;
-  const counts = await monthCounts(tx, seal.tenantId, lower, seal.periodEnd);
   const sealedParts = new Map(seal.parts.map((p) => [p.month, p]));
   const droppedMonths: string[] = [];
   let actualRows = 0;
@@ -105,8 +118,8 @@ async function verifyPeriod(
     else if (rows > part.rows)
       problem("rows_added", `${rows - part.rows} rows of ${part.month} were inserted after sealing.`);
     if (rows > 0) {
-      const now = await hashPart(tx, seal.tenantId, lower, seal.periodEnd, part.month, rows);
-      if (rows === part.rows && now.hash !== part.hash)
+      const now = hashes.get(sealPartKey(seal.seq, part.month));
+      if (rows === part.rows && now?.hash !== part.hash)
         problem("rows_changed", `Rows of ${part.month} were changed after sealing.`);
     }
   }
@@ -155,10 +168,16 @@ export async function verifySeals({
     ).map(toStoredSeal);
     const ranges = await loadPartitionRanges(tx as unknown as Sql);
 
+    // Set-based: the counts of every period in one statement and their rows in one cursor, not a
+    // round trip or two per seal (months of hourly seals are thousands of them).
+    const sealPeriods = seals.map(periodOf);
+    const counts = await periodMonthCounts(tx as unknown as Sql, tenantId, sealPeriods);
+    const hashes = await hashPeriodParts(tx as unknown as Sql, tenantId, sealPeriods, counts);
+
     const periods: PeriodVerification[] = [];
     let previous: StoredSeal | null = null;
     for (const seal of seals) {
-      periods.push(await verifyPeriod(tx as unknown as Sql, seal, previous, ranges));
+      periods.push(verifyPeriod(seal, previous, ranges, counts.get(seal.seq) ?? new Map(), hashes));
       previous = seal;
     }
 

@@ -20,6 +20,11 @@ export interface ActivityVolume {
    * in the first minutes after the hour the hour before would not be sealable yet.
    */
   storedLastHour?: boolean;
+  /**
+   * Each customer's first record is its "Added customer" (and its only one): no order or change of
+   * a customer comes before it was added, as the demo's story needs. Per chunk, so meant for one.
+   */
+  customersAddedFirst?: boolean;
   /** Rows per INSERT statement: bounds memory and temp space for millions of rows. */
   chunkSize?: number;
   /** False: the records only, no details rows (lean records, as many producers send). Default true. */
@@ -56,7 +61,8 @@ const caseOf = (column: 1 | 2) =>
 
 function buildStatement(): string {
   // $1 tenant, $2 cloud, $3 total count, $4 from, $5 to, $6 seed, $7 id base, $8..$10 customers,
-  // $11 users, $12 offers, $13 skus, $14 applications, $15 first g, $16 last g, $17 stored last hour.
+  // $11 users, $12 offers, $13 skus, $14 applications, $15 first g, $16 last g, $17 stored last hour,
+  // $18 customers added first.
   const q = `
 WITH gen AS (
   SELECT g, ${rnd(1)} AS r_op, ${rnd(2)} AS r_status, ${rnd(3)} AS r_time, ${rnd(4)} AS r_cust,
@@ -68,21 +74,30 @@ WITH gen AS (
          CASE WHEN r_grp < ${ORDER_CHAINS} AND pos < 4 THEN 'order'
               WHEN r_grp >= ${ORDER_CHAINS} AND r_grp < ${PROGRESS_CHAINS} AND pos < 2 THEN 'progress' END AS chain
   FROM gen
-), typed AS (
+), customered AS (
   SELECT chained.*,
-         CASE WHEN chain = 'order' THEN (ARRAY['create_order', 'update_subscription', 'update_subscription', 'update_customer_user_licenses'])[pos + 1]
+         1 + floor((CASE WHEN chain IS NULL THEN r_cust ELSE r_grp_cust END) * cardinality($8::uuid[]))::int AS ci
+  FROM chained
+), firsts AS (
+  -- With $18, each customer's first record adds it, so nothing of it comes before its "Added customer".
+  SELECT customered.*, $18::boolean AND g = min(g) OVER (PARTITION BY ci) AS adds_customer
+  FROM customered
+), typed AS (
+  SELECT firsts.*,
+         CASE WHEN adds_customer THEN 'add_customer'
+              WHEN chain = 'order' THEN (ARRAY['create_order', 'update_subscription', 'update_subscription', 'update_customer_user_licenses'])[pos + 1]
               WHEN chain = 'progress' THEN 'transfer_subscriptions'
               ELSE ${caseOf(1)} END AS op0,
-         CASE WHEN chain = 'order' THEN (ARRAY['order', 'subscription', 'subscription', 'license'])[pos + 1]
+         CASE WHEN adds_customer THEN 'customer'
+              WHEN chain = 'order' THEN (ARRAY['order', 'subscription', 'subscription', 'license'])[pos + 1]
               WHEN chain = 'progress' THEN 'subscription'
               ELSE ${caseOf(2)} END AS res,
-         CASE WHEN chain = 'order' THEN 'succeeded'
+         CASE WHEN adds_customer OR chain = 'order' THEN 'succeeded'
               WHEN chain = 'progress' AND pos = 0 THEN 'progress'
               WHEN chain = 'progress' THEN CASE WHEN r_grp < ${PROGRESS_SUCCEEDS} THEN 'succeeded' ELSE 'failed' END
               WHEN r_status < 0.9 THEN 'succeeded' WHEN r_status < 0.97 THEN 'failed' ELSE 'progress' END AS status,
-         1 + floor((CASE WHEN chain IS NULL THEN r_cust ELSE r_grp_cust END) * cardinality($8::uuid[]))::int AS ci,
          date_trunc('milliseconds', $4::timestamptz + ($5::timestamptz - $4::timestamptz) * ((g - 1 + r_time) / $3::float8)) AS at
-  FROM chained
+  FROM firsts
 ), once AS (
   -- A customer is added once: its first successful "Add customer" stays one (the seed dates the
   -- customer by it), and a later success would add it again, so it is a billing profile update.
@@ -214,6 +229,7 @@ export async function generateActivity(sql: Sql, volume: ActivityVolume): Promis
     first,
     last,
     volume.storedLastHour ?? false,
+    volume.customersAddedFirst ?? false,
   ];
   for (let first = 1; first <= count; first += chunkSize) {
     const last = Math.min(count, first + chunkSize - 1);

@@ -118,6 +118,8 @@ export async function seedDemo(databaseUrl: string, options: SeedOptions = {}): 
           userPrincipalNames: tenant.users.map((u) => u.userPrincipalName),
           // Stored in the hour that has just ended: the first sealing run seals it at once.
           storedLastHour: true,
+          // No order of a customer before its "Added customer" record (its "since" date).
+          customersAddedFirst: true,
         });
         subscriptionCount = await directoryFromHistory(tx as unknown as postgres.Sql, tenant.id);
       });

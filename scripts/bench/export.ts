@@ -72,9 +72,19 @@ export interface ExportKindResults {
   baselineSql: string;
 }
 
+/** The big tenant's same period in the other formats, once each through the route (identity). */
+export interface ExportFormatRuns {
+  /** NDJSON: one line per record, so as many lines as the CSV has rows. */
+  ndjson: RouteRun;
+  /** Line items: one row per order line of the same records. */
+  lineItems: RouteRun;
+}
+
 /** Records with details (the top level, as before) and lean records beside them. */
 export interface ExportResults extends ExportKindResults {
   lean: ExportKindResults;
+  /** Absent in reports written before the other formats existed. */
+  formats?: ExportFormatRuns;
   psqlVersion: string;
 }
 
@@ -128,13 +138,14 @@ async function routeExport(
   jar: CookieJar,
   query: string,
   encoding: "identity" | "gzip",
+  headerLines = 1,
 ): Promise<RouteRun> {
   const baselineBytes = await baselineRss(app.serverPid);
   const sampler = new RssSampler(app.serverPid);
   sampler.start();
   let run: Omit<RouteRun, "rss">;
   try {
-    run = await fetchExport(app, jar, query, encoding);
+    run = await fetchExport(app, jar, query, encoding, headerLines);
   } finally {
     sampler.stop();
   }
@@ -150,6 +161,8 @@ function fetchExport(
   jar: CookieJar,
   query: string,
   encoding: "identity" | "gzip",
+  /** Lines before the first row: the CSV's header, none for NDJSON. */
+  headerLines = 1,
 ): Promise<Omit<RouteRun, "rss">> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
@@ -187,7 +200,8 @@ function fetchExport(
           // The first line is the header: the first byte after its newline is the first data row.
           if (firstRowMs < 0) {
             const headerEnd = newlines === 0 ? chunk.indexOf(10) : -1;
-            if (newlines > 0 || (headerEnd !== -1 && headerEnd < chunk.length - 1)) firstRowMs = performance.now() - t0;
+            if (headerLines === 0 || newlines > 0 || (headerEnd !== -1 && headerEnd < chunk.length - 1))
+              firstRowMs = performance.now() - t0;
           }
           for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines++;
           bytes += chunk.length;
@@ -198,7 +212,7 @@ function fetchExport(
           resolve({
             encoding: contentEncoding === "gzip" ? "gzip" : "identity",
             seconds: (performance.now() - t0) / 1000,
-            rows: Math.max(0, newlines - 1),
+            rows: Math.max(0, newlines - headerLines),
             bytes,
             wireBytes,
             headersMs: round(headersMs),
@@ -401,5 +415,15 @@ export async function measureExport(options: {
   };
   const details = await measureKind({ ...common, jar: options.jars.big, tenant: tenantOf(options.directory, "big") });
   const lean = await measureKind({ ...common, jar: options.jars.lean, tenant: tenantOf(options.directory, "lean") });
-  return { ...details, lean, psqlVersion: await psqlVersion() };
+  // The other formats of the same period, beside (not instead of) the CSV's rows above.
+  const period = new URLSearchParams({ from: details.from, to: details.to });
+  options.log("export: the same period as NDJSON and as line items");
+  const ndjson = await routeExport(options.app, options.jars.big, `${period}&format=ndjson`, "identity", 0);
+  if (ndjson.rows !== details.expectedRows)
+    throw new Error(`the NDJSON export sent ${ndjson.rows} lines, expected ${details.expectedRows}`);
+  const lineItems = await routeExport(options.app, options.jars.big, `${period}&format=line-items`, "identity");
+  options.log(
+    `  NDJSON: ${ndjson.seconds.toFixed(2)} s; line items: ${lineItems.rows.toLocaleString("en-US")} lines in ${lineItems.seconds.toFixed(2)} s`,
+  );
+  return { ...details, lean, formats: { ndjson, lineItems }, psqlVersion: await psqlVersion() };
 }

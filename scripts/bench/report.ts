@@ -66,6 +66,9 @@ export const METRIC_IDS = [
   "export.rss-growth",
   "export.rss-growth.warm",
   "export.first-row",
+  "export.ndjson.throughput",
+  "export.line-items.throughput",
+  "export.formats.rss-growth",
   "ingest.throughput",
   "ingest.throughput.without-seal",
   "sync.throughput",
@@ -319,6 +322,41 @@ export function buildMetrics(
       b: ms("whole export", exp.routeSeconds.median * 1000),
       goal: { kind: "ratio-max", value: 0.1 },
     }),
+    ...(exp.formats
+      ? [
+          metric({
+            id: "export.ndjson.throughput",
+            group: "export",
+            label: "Export of the same records as NDJSON: route NDJSON / route CSV (rows/s)",
+            a: perSecond("NDJSON", exp.formats.ndjson.rows / exp.formats.ndjson.seconds, "rows"),
+            b: perSecond("CSV", exp.routeRowsPerSecond, "rows"),
+            goal: null,
+          }),
+          metric({
+            id: "export.line-items.throughput",
+            group: "export",
+            label: `Export of the same records' ${exp.formats.lineItems.rows.toLocaleString("en-US")} order lines: line items / CSV records (rows/s)`,
+            a: perSecond("line items", exp.formats.lineItems.rows / exp.formats.lineItems.seconds, "rows"),
+            b: perSecond("CSV", exp.routeRowsPerSecond, "rows"),
+            goal: null,
+          }),
+          metric({
+            id: "export.formats.rss-growth",
+            group: "export",
+            label: "Next server RSS growth exporting NDJSON / line items (largest of the two)",
+            a: {
+              label: "growth",
+              value: round(
+                Math.max(exp.formats.ndjson.rss.growthBytes, exp.formats.lineItems.rss.growthBytes) / 1024 ** 2,
+                1,
+              ),
+              unit: "MiB",
+            },
+            b: null,
+            goal: { kind: "value-max", value: 64, unit: "MiB" },
+          }),
+        ]
+      : []),
     metric({
       id: "ingest.throughput",
       group: "ingest",

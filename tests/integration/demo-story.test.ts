@@ -30,6 +30,23 @@ describe("demo data", () => {
     }
   });
 
+  it("adds every customer before anything else happens to it: no order comes before its 'Added customer'", async () => {
+    const rows = await db.admin`
+      select c.id, c.created_at,
+        (select min(r.occurred_at) from activity_records r
+          where r.tenant_id = c.tenant_id and r.customer_id = c.id
+            and not (r.operation_type = 'add_customer' and r.operation_status = 'succeeded')) as first_other,
+        (select count(*)::int from activity_records r
+          where r.tenant_id = c.tenant_id and r.customer_id = c.id
+            and r.operation_type = 'add_customer' and r.operation_status = 'succeeded') as adds
+      from customers c`;
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r.adds, String(r.id)).toBe(1);
+      if (r.first_other) expect((r.first_other as Date) > (r.created_at as Date), String(r.id)).toBe(true);
+    }
+  });
+
   it("lists as subscriptions what the successful orders created: same ids, offers and customers", async () => {
     const [check] = await db.admin`
       with lines as (

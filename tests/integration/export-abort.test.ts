@@ -124,7 +124,7 @@ describe("export aborts and failures", () => {
   it("exports every row when read to the end", async () => {
     const rows = parseCsv((await readRest(stream().getReader())).subarray(3).toString("utf8"));
     expect(rows).toHaveLength(ROWS + 1);
-    expect(rows.slice(1).every((cells) => cells.length === 11)).toBe(true);
+    expect(rows.slice(1).every((cells) => cells.length === 14)).toBe(true);
     await expectExportPoolIdle(0);
   });
 

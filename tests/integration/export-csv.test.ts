@@ -41,6 +41,9 @@ const HEADER = [
   "Partner user",
   "Application",
   "Correlation ID",
+  "Error code",
+  "Error message",
+  "Changes (old → new)",
   "Details",
 ];
 const STATUS_TEXT: Record<OperationStatus, string> = {
@@ -229,8 +232,11 @@ describe("activity CSV export", () => {
     body.forEach((cells, i) => {
       expect(cells.slice(0, 10)).toEqual(expectedCells(rows[i]));
       const details = byId.get(`${tenantId}:${rows[i].id}`)!.details;
-      if (details === null) expect(cells[10]).toBe("");
-      else expect(JSON.parse(cells[10])).toEqual(details);
+      // No fixture here carries an error code; a change is listed only where old and new both are.
+      expect(cells.slice(10, 12)).toEqual(["", ""]);
+      expect(cells[12] !== "").toBe(details !== null && details.resourceOldValue !== null);
+      if (details === null) expect(cells[13]).toBe("");
+      else expect(JSON.parse(cells[13])).toEqual(details);
     });
   }
 
@@ -330,9 +336,9 @@ describe("activity CSV export", () => {
     it("joins each record's own details by its full key, never a decoy with the same id", async () => {
       const body = (await exportRows(A, params(WINDOW))).slice(1);
       expect(body).toHaveLength(150);
-      expect(body.some((cells) => cells[10].includes("decoy"))).toBe(false);
+      expect(body.some((cells) => cells[13].includes("decoy"))).toBe(false);
       // Records without details stay empty even where a decoy shares their id.
-      expect(body.filter((cells) => cells[10] === "").length).toBe(
+      expect(body.filter((cells) => cells[13] === "").length).toBe(
         records.filter((r) => r.tenantId === A.tenantId && r.id < 4000 && r.details === null).length,
       );
     });
@@ -394,7 +400,9 @@ describe("activity CSV export", () => {
       expect(response.status).toBe(200);
       expect(Object.fromEntries(response.headers)).toMatchObject({
         "content-type": "text/csv; charset=utf-8",
-        "content-disposition": `attachment; filename="activity-log_commercial_2026-01-01_2026-01-07.csv"; filename*=UTF-8''activity-log_commercial_2026-01-01_2026-01-07.csv`,
+        "content-disposition": expect.stringMatching(
+          /^attachment; filename="activity-log_commercial_tenant-a_2026-01-01_2026-01-07_failed_[0-9a-f]{6}\.csv"; filename\*=UTF-8''activity-log_commercial_tenant-a_2026-01-01_2026-01-07_failed_[0-9a-f]{6}\.csv$/,
+        ),
         "cache-control": "no-store",
         "x-content-type-options": "nosniff",
       });
@@ -455,9 +463,11 @@ describe("activity CSV export", () => {
       // Times as Excel reads them.
       expect(body.every((cells) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(cells[0]))).toBe(true);
       // Details survive as JSON with quotes, CR/LF, Korean and emoji intact.
-      const withOld = body.find((cells) => cells[10].includes("then\\r\\nnew"))!;
-      expect(JSON.parse(withOld[10]).resourceOldValue.note).toBe('was "old", then\r\nnew');
-      expect(JSON.parse(withOld[10]).resourceNewValue.emoji).toBe("😀");
+      const withOld = body.find((cells) => cells[13].includes("then\\r\\nnew"))!;
+      expect(JSON.parse(withOld[13]).resourceOldValue.note).toBe('was "old", then\r\nnew');
+      expect(JSON.parse(withOld[13]).resourceNewValue.emoji).toBe("😀");
+      // The changed fields, the note's CR/LF kept inside its quoted cell.
+      expect(withOld[12]).toContain('note: was "old", then\r\nnew → ');
     });
   });
 
@@ -506,11 +516,58 @@ describe("activity CSV export", () => {
 });
 
 describe("export file name", () => {
-  it("names the cloud and the chosen days", () => {
-    expect(exportFileName("commercial", "2026-01-01", "2026-01-31")).toBe(
-      "activity-log_commercial_2026-01-01_2026-01-31.csv",
+  const base = params(WINDOW);
+  const name = (overrides: Partial<ActivityLogParams>, format?: "csv" | "ndjson" | "line-items") =>
+    exportFileName({ tenant: "Contoso Ltd.", cloud: "commercial", params: { ...base, ...overrides }, format });
+
+  it("names the tenant, the cloud and the chosen days, and the format", () => {
+    expect(name({})).toBe("activity-log_commercial_contoso-ltd_2026-01-01_2026-01-07.csv");
+    expect(name({}, "ndjson")).toBe("activity-log_commercial_contoso-ltd_2026-01-01_2026-01-07.ndjson");
+    expect(name({}, "line-items")).toBe("activity-log_commercial_contoso-ltd_2026-01-01_2026-01-07_line-items.csv");
+    expect(exportFileName({ tenant: null, cloud: "usgov", params: base })).toBe(
+      "activity-log_usgov_2026-01-01_2026-01-07.csv",
     );
-    expect(exportFileName("usgov", "2025-12-01", "2026-01-01")).toBe("activity-log_usgov_2025-12-01_2026-01-01.csv");
+  });
+
+  it("carries the filters readably, and tells two filtered exports of one period apart", () => {
+    const failed = name({ status: ["failed"], action: ["create_order"] });
+    expect(failed).toMatch(
+      /^activity-log_commercial_contoso-ltd_2026-01-01_2026-01-07_failed_create-order_[0-9a-f]{6}\.csv$/,
+    );
+    expect(name({ customer: "주식회사 한빛소프트" })).toMatch(/_주식회사-한빛소프트_[0-9a-f]{6}\.csv$/);
+    expect(name({ user: ["ana@a.example"], tz: "Asia/Seoul" })).toMatch(/_ana_asia-seoul_[0-9a-f]{6}\.csv$/);
+    // Every pair below folds to the same readable text, or carries nothing readable: the names still differ.
+    const distinct = [
+      {},
+      { status: ["failed" as const] },
+      { status: ["failed" as const], action: ["create_order"] },
+      { action: ["create_order"], excludeActions: true },
+      { customer: "A.B" },
+      { customer: "A B" },
+      { customer: "x".repeat(100) + "1" },
+      { customer: "x".repeat(100) + "2" },
+      { fromTime: "09:00" },
+      { toTime: "17:30" },
+      { correlation: "0c000000-0000-4000-8000-000000000001" },
+      { correlation: "0c000000-0000-4000-8000-000000000002" },
+      { includeLogAccess: true },
+      { user: ["ana@a.example"] },
+      { user: ["ana@b.example"] },
+    ].map((o) => name(o));
+    expect(new Set(distinct).size).toBe(distinct.length);
+    // The same filters in another order are the same export, and the same name.
+    expect(name({ status: ["failed", "progress"] })).toBe(name({ status: ["progress", "failed"] }));
+  });
+
+  it("keeps names short and safe for any file system", () => {
+    const long = name({
+      customer: '<>:"/\\|?* ' + "한".repeat(80),
+      action: Array.from({ length: 20 }, (_, i) => `action_number_${i}`),
+      q: "../../etc/passwd",
+    });
+    expect(long.length).toBeLessThan(160);
+    expect(long).not.toMatch(/[<>:"/\\|?*\u0000-\u001f]/);
+    expect(name({ fromTime: "09:00", toTime: "17:30" })).toMatch(/_2026-01-01T0900_2026-01-07T1730_[0-9a-f]{6}\.csv$/);
   });
 
   it("builds an attachment header with an ASCII fallback and the UTF-8 name", () => {

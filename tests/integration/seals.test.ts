@@ -288,4 +288,37 @@ describe("seals", () => {
     // Tampering elsewhere is still found.
     expect((await verify("update")).firstFailure).toMatchObject({ seq: 2, status: "rows_changed" });
   });
+
+  it("checks months of hourly seals in one set-based read, not a round trip per seal", async () => {
+    const many = randomUUID();
+    await db.admin`insert into partner_tenants (id, cloud, name) values (${many}, 'commercial', 'Tenant many')`;
+    // 40 consecutive hours with a record each, every one in the current hour's month or the one before.
+    const hours = Array.from({ length: 40 }, (_, k) => H - (41 - k) * HOUR + 10 * 60_000);
+    for (const at of hours) await insertRecord(many, new Date(at), new Date(Math.max(at, PREV_MONTH.getTime())));
+    await sealLog({ sql, now: SEAL_NOW });
+    let statements = 0;
+    const counting = postgres(db.url, { max: 1, onnotice: () => {}, debug: () => void statements++ });
+    try {
+      expect((await verifySeals({ tenantId: ids.idle, cloud: "commercial", sql: counting })).sealCount).toBe(2);
+      // (Counted on a connection already set up, as the first call left it.)
+      statements = 0;
+      expect((await verifySeals({ tenantId: ids.idle, cloud: "commercial", sql: counting })).sealCount).toBe(2);
+      const fewSeals = statements;
+      statements = 0;
+      const result = await verifySeals({ tenantId: many, cloud: "commercial", sql: counting });
+      expect(result).toMatchObject({ ok: true, sealCount: 40, rowsChecked: 40 });
+      // The same statements for 40 seals as for 2.
+      expect(statements).toBe(fewSeals);
+      // A record changed in the middle is found in its own period, and only there.
+      const [{ id }] =
+        await db.admin`select id from activity_records where tenant_id = ${many} and recorded_at = ${new Date(hours[17])}`;
+      await tamper("activity_records", `update activity_records set customer_name = 'Someone else' where id = ${id}`);
+      const tampered = await verifySeals({ tenantId: many, cloud: "commercial", sql: counting });
+      expect(tampered.periods.filter((p) => p.status !== "ok").map((p) => [p.seq, p.status])).toEqual([
+        [18, "rows_changed"],
+      ]);
+    } finally {
+      await counting.end();
+    }
+  });
 });

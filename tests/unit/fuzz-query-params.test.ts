@@ -722,7 +722,7 @@ describe("fuzz: GET /api/activity-log/export", () => {
           if (response.status === 200) {
             expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
             expect(response.headers.get("content-disposition")).toMatch(
-              /^attachment; filename="activity-log_commercial_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv"/,
+              /^attachment; filename="activity-log_commercial_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}(_[^"]*_[0-9a-f]{6})?\.csv"/,
             );
             expect(vi.mocked(createActivityCsvStream)).toHaveBeenCalledTimes(1);
             // The stream's type asks only for the filters; the route hands it all the parsed params.

@@ -600,6 +600,8 @@ function LogAccessSummary({ data }: { data: JsonObject }) {
   if (text(filters.correlation)) add(t("correlation"), text(filters.correlation));
   if (filters.includeLogAccess === true) filterText.push(t("includeLogAccess"));
   const count = typeof data.rowCount === "number" ? data.rowCount : null;
+  // An export in another format than CSV says which; a line-item export counted lines, not records.
+  const format = data.format === "ndjson" || data.format === "line-items" ? data.format : null;
   return (
     <div data-testid="log-access">
       <h2 className="mb-1 text-sm font-semibold">{t("heading")}</h2>
@@ -624,9 +626,15 @@ function LogAccessSummary({ data }: { data: JsonObject }) {
             </ul>
           )}
         </dd>
+        {format && (
+          <>
+            <dt className="font-medium text-gray-600">{t("format")}</dt>
+            <dd>{t(format === "ndjson" ? "formatNdjson" : "formatLineItems")}</dd>
+          </>
+        )}
         {count !== null && (
           <>
-            <dt className="font-medium text-gray-600">{t("rowCount")}</dt>
+            <dt className="font-medium text-gray-600">{t(format === "line-items" ? "lineCount" : "rowCount")}</dt>
             <dd className="tabular-nums">
               {data.rowCountIsLowerBound === true ? t("rowCountAtLeast", { count }) : formatNumber(count, locale)}
             </dd>

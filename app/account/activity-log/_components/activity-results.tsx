@@ -19,6 +19,7 @@ import { ActivityTable } from "./activity-table";
 import { EmptyResult } from "./empty-result";
 import { toRowView } from "./activity-row";
 import { ROUTES } from "@/lib/routes";
+import { EXPORT_FORMAT_PARAM } from "@/lib/export/export-format";
 import type { TenantContext } from "@/lib/domain";
 
 /*
@@ -111,17 +112,40 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
             {t("results.exportEmpty")}
           </p>
         ) : (
-          <a
-            href={exportHref}
-            download
-            className="inline-flex items-center gap-2 rounded border border-brand px-3 py-1.5 text-sm font-medium text-brand hover:bg-blue-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
-          >
-            <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4 fill-current">
-              <path d="M10 2a1 1 0 0 1 1 1v8.6l2.3-2.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L9 11.6V3a1 1 0 0 1 1-1zM4 15a1 1 0 0 1 1 1v1h10v-1a1 1 0 1 1 2 0v2a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-2a1 1 0 0 1 1-1z" />
-            </svg>
-            {t("results.export")}
-            <span className="sr-only">{t("results.exportHint", { total: totalText })}</span>
-          </a>
+          <div className="flex flex-wrap items-center gap-2" role="group" aria-label={t("results.exportGroup")}>
+            <a
+              href={exportHref}
+              download
+              data-testid="export-csv"
+              className="inline-flex items-center gap-2 rounded border border-brand px-3 py-1.5 text-sm font-medium text-brand hover:bg-blue-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
+            >
+              <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4 fill-current">
+                <path d="M10 2a1 1 0 0 1 1 1v8.6l2.3-2.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L9 11.6V3a1 1 0 0 1 1-1zM4 15a1 1 0 0 1 1 1v1h10v-1a1 1 0 1 1 2 0v2a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-2a1 1 0 0 1 1-1z" />
+              </svg>
+              {t("results.export")}{" "}
+              <span className="font-normal" data-testid="export-count">
+                · {t("results.exportRows", { count: total.count, total: totalText })}
+              </span>{" "}
+              <span className="sr-only">{t("results.exportHint")}</span>
+            </a>
+            {/* The same view in the other shapes: order lines for a spreadsheet, whole records for scripts. */}
+            <a
+              href={`${exportHref}${exportHref.endsWith("?") ? "" : "&"}${EXPORT_FORMAT_PARAM}=line-items`}
+              download
+              data-testid="export-line-items"
+              className="rounded border border-gray-300 bg-white px-3 py-1.5 text-sm text-gray-800 hover:bg-gray-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
+            >
+              {t("results.exportLineItems")} <span className="sr-only">{t("results.exportLineItemsHint")}</span>
+            </a>
+            <a
+              href={`${exportHref}${exportHref.endsWith("?") ? "" : "&"}${EXPORT_FORMAT_PARAM}=ndjson`}
+              download
+              data-testid="export-ndjson"
+              className="rounded border border-gray-300 bg-white px-3 py-1.5 text-sm text-gray-800 hover:bg-gray-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
+            >
+              {t("results.exportNdjson")} <span className="sr-only">{t("results.exportNdjsonHint")}</span>
+            </a>
+          </div>
         )}
       </div>
 
