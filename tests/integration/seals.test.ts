@@ -291,10 +291,10 @@ describe("seals", () => {
 
   it("checks months of hourly seals in one set-based read, not a round trip per seal", async () => {
     const many = randomUUID();
-    await db.admin`insert into partner_tenants (id, cloud, name) values (${many}, 'commercial', 'Tenant many')`;
+    await addTenants(db.admin, [{ tenantId: many, cloud: "commercial", name: "Tenant many" }]);
     // 40 consecutive hours with a record each, every one in the current hour's month or the one before.
     const hours = Array.from({ length: 40 }, (_, k) => H - (41 - k) * HOUR + 10 * 60_000);
-    for (const at of hours) await insertRecord(many, new Date(at), new Date(Math.max(at, PREV_MONTH.getTime())));
+    for (const at of hours) await insertAt(many, new Date(at), new Date(Math.max(at, PREV_MONTH.getTime())));
     await sealLog({ sql, now: SEAL_NOW });
     let statements = 0;
     const counting = postgres(db.url, { max: 1, onnotice: () => {}, debug: () => void statements++ });
