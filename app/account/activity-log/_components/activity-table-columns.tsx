@@ -100,6 +100,7 @@ export function getActivityColumns(
       cell: ({ row }) => (
         <Link
           href={filterHref({ action: row.original.operationType })}
+          prefetch={false}
           title={t("filterByAction")}
           className={filterLinkClass}
           data-testid="row-filter-action"
@@ -117,6 +118,7 @@ export function getActivityColumns(
         return (
           <Link
             href={filterHref({ user: userPrincipalName })}
+            prefetch={false}
             title={t("filterByUser")}
             className={`${filterLinkClass} ${userDisplayName ? "flex flex-col" : "break-all"}`}
             data-testid="row-filter-user"
@@ -142,6 +144,7 @@ export function getActivityColumns(
           <span className="flex flex-col items-start gap-1">
             <Link
               href={filterHref({ status: row.original.status })}
+              prefetch={false}
               title={t("filterByStatus")}
               className={filterLinkClass}
               data-testid="row-filter-status"

@@ -26,7 +26,8 @@ export async function SavedViews({ query, views }: { query: ActivityLogQuery; vi
   const hasDefault = views.some((v) => v.isDefault);
   const hrefOf = (v: SavedView) => (v.query ? `${ROUTES.activityLog}?${v.query}` : ROUTES.activityLog);
   return (
-    <details className="relative text-sm" data-testid="saved-views">
+    // Keyed by the filters: choosing a view (or leaving one) closes the menu; a save keeps it open.
+    <details key={filters} className="relative text-sm" data-testid="saved-views">
       <summary
         className="inline-flex cursor-pointer list-none items-center gap-2 rounded border border-gray-300 bg-white px-3 py-1.5 focus:border-brand focus:outline-none focus:ring-1 focus:ring-brand [&::-webkit-details-marker]:hidden"
         data-testid="saved-views-summary"
