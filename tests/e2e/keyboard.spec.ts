@@ -50,6 +50,8 @@ const typedDate = (iso: string) => `${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.s
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
 test("the activity log flow works by keyboard alone", async ({ page }) => {
+  // Tabbing through whole pages of rows (five stops a row) one key at a time takes a while.
+  test.setTimeout(150_000);
   await signIn(page, "admin@contoso.example");
   await expect(page.getByTestId("header-tenant")).toBeVisible();
 
