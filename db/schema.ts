@@ -154,7 +154,8 @@ export const activityRecords = pgTable(
      * INCLUDE): the row-level-security check reads `cloud`, and with it in the index the count is
      * an index-only scan that never visits the heap. Migration 0009 includes `operation_type` in
      * the page, status and user indexes too, for the default exclusion of the log's own access
-     * records (the action index has it as a key).
+     * records (the action index has it as a key). Migration 0014 includes `operation_status` in
+     * the user index as well, so users with statuses count index-only too.
      */
     index("activity_records_page_idx").on(t.tenantId, t.occurredAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("activity_records_status_idx").on(

@@ -37,6 +37,9 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   resume_log_stream: "Resumed log streaming",
   replay_log_stream: "Replayed log to destination",
   test_log_stream: "Sent log streaming test event",
+  create_saved_view: "Saved activity log view",
+  update_saved_view: "Updated activity log view",
+  delete_saved_view: "Deleted activity log view",
   // The rest of Partner Center's operation types (its SDK's OperationType, snake_case as its REST
   // API sends them), so records imported from Partner Center read as they do there.
   update_customer_qualification: "Updated customer qualification",
@@ -147,6 +150,7 @@ export const RESOURCE_LABELS: Readonly<Record<string, string>> = {
   user_session: "User session",
   data_source: "Data source",
   log_stream_destination: "Log streaming destination",
+  saved_view: "Saved view",
   third_party_add_on: "Third-party add-on",
   mpn_association: "MPN association",
   transfer: "Transfer",

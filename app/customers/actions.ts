@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { getLocale, getTranslations } from "next-intl/server";
 import { addCustomer, purchaseSubscription, type ValidationIssueCode } from "@/db/mutations/customers";
+import { can } from "@/lib/auth/permissions";
 import { getTenantContext } from "@/lib/auth/tenant-context";
 import { formatNumber } from "@/lib/format";
 import { formValues, toFormState, type FormProblem, type FormState } from "@/lib/form-state";
@@ -57,14 +58,19 @@ export async function addCustomerAction(_previous: FormState, form: FormData): P
   );
 }
 
+/** A purchase's outcome; `recordId` is its record in the log, for a reader who may open it. */
+export interface PurchaseState extends FormState {
+  recordId?: number;
+}
+
 export async function purchaseSubscriptionAction(
   customerId: string,
-  _previous: FormState,
+  _previous: PurchaseState,
   form: FormData,
-): Promise<FormState> {
+): Promise<PurchaseState> {
   try {
     const ctx = await getTenantContext({ permission: "manage_customers" });
-    const { subscription } = await purchaseSubscription({
+    const { subscription, record } = await purchaseSubscription({
       ctx,
       customerId,
       offerName: form.get("offerName"),
@@ -77,6 +83,7 @@ export async function purchaseSubscriptionAction(
       ok: true,
       message: t("purchased", { quantity: formatNumber(subscription.quantity, locale), offer: subscription.offerName }),
       values: formValues(form),
+      ...(can(ctx.role, "view_activity_log") ? { recordId: record.id } : {}),
     };
   } catch (error) {
     return refused(error, form);

@@ -19,6 +19,8 @@ interface Fixture {
   session: string;
   /** A log streaming destination of the tenant (switched off: it queues nothing). */
   destination: string;
+  /** A saved view of the tenant's admin, private. */
+  view: string;
 }
 interface Row {
   kind: "page" | "api" | "public";
@@ -181,6 +183,31 @@ const MATRIX: Record<string, Row> = {
     forged: () => ["/api/account/log-streaming/not-a-uuid/test"],
     expect: { signedOut: 401, otherTenant: 404, otherCloud: 404, wrongRole: 403, forged: 404 },
   },
+  "/api/account/saved-views": {
+    kind: "api",
+    own: () => "/api/account/saved-views",
+    expect: { signedOut: 401, wrongRole: 403 },
+  },
+  "/api/account/saved-views/[id]": {
+    kind: "api",
+    own: (f) => `/api/account/saved-views/${f.contoso.view}`,
+    foreign: (f) => `/api/account/saved-views/${f.view}`,
+    // Another user's private view of the same tenant is as absent as another tenant's.
+    forged: () => [
+      "/api/account/saved-views/not-a-uuid",
+      "/api/account/saved-views/00000000-0000-0000-0000-000000000000",
+      `/api/account/saved-views/${colleaguesView}`,
+    ],
+    expect: { signedOut: 401, otherTenant: 404, otherCloud: 404, wrongRole: 403, forged: 404 },
+  },
+  "/api/account/saved-views/[id]/default": {
+    kind: "api",
+    method: "DELETE",
+    own: (f) => `/api/account/saved-views/${f.contoso.view}/default`,
+    foreign: (f) => `/api/account/saved-views/${f.view}/default`,
+    forged: () => ["/api/account/saved-views/not-a-uuid/default", `/api/account/saved-views/${colleaguesView}/default`],
+    expect: { signedOut: 401, otherTenant: 404, otherCloud: 404, wrongRole: 403, forged: 404 },
+  },
   "/api/v1/activity-records": {
     kind: "api",
     method: "POST",
@@ -236,6 +263,8 @@ const fixtures: Record<string, Fixture> = {};
 const contexts: Partial<Record<"admin" | "sales", APIRequestContext>> = {};
 const browserContexts: BrowserContext[] = [];
 let foreignIds: string[] = [];
+/** A private saved view of another Contoso user. */
+let colleaguesView = "";
 
 async function signedInRequest(browser: Browser, email: string): Promise<APIRequestContext> {
   const context = await browser.newContext();
@@ -264,7 +293,16 @@ test.beforeAll(async ({ browser }) => {
       select id, cloud, gen_random_uuid(), 'Isolation matrix', 'webhook', 'http://127.0.0.1:9/', false
       from partner_tenants where id = ${tenant}
       returning id`;
+    const [view] = await sql`
+      insert into saved_views (tenant_id, cloud, id, owner_key, owner_principal_name, name, query)
+      select u.tenant_id, t.cloud, gen_random_uuid(), lower(u.user_principal_name), u.user_principal_name,
+             'Isolation matrix', 'status=failed'
+      from partner_users u join partner_tenants t on t.id = u.tenant_id
+      where u.tenant_id = ${tenant} and u.role = 'global_admin'
+      order by u.user_principal_name limit 1
+      returning id`;
     fixtures[name] = {
+      view: view.id,
       destination: destination.id,
       session: session.id,
       customer: customer.id,
@@ -284,11 +322,18 @@ test.beforeAll(async ({ browser }) => {
   // them (it records the filters of each view), so they are not evidence of a leak.
   const typed = new Set([fixtures.fabrikam.customer, fixtures.tailspin.customer]);
   foreignIds = rows.map((r) => r.id).filter((id) => !typed.has(id));
+  [{ id: colleaguesView }] = await sql`
+    insert into saved_views (tenant_id, cloud, id, owner_key, owner_principal_name, name, query)
+    values (${CONTOSO_ID}, 'commercial', gen_random_uuid(), 'agent@contoso.example', 'agent@contoso.example',
+            'Isolation matrix', 'status=progress')
+    returning id`;
   contexts.admin = await signedInRequest(browser, "admin@contoso.example");
   contexts.sales = await signedInRequest(browser, "sales@contoso.example");
 });
 
 test.afterAll(async () => {
+  // The saved views would show in the menus of the specs that run next.
+  await sql`delete from saved_views where name = 'Isolation matrix'`;
   await sql.end();
   // Closing the contexts releases their request clients too (disposing those first would leave
   // the contexts to fail at teardown).

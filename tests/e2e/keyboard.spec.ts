@@ -10,8 +10,11 @@ import { signIn } from "./support";
 const rows = (page: Page) => page.getByTestId("activity-row");
 const LOG = "/account/activity-log";
 
-/** Presses Tab (Shift+Tab with `back`) until `target` has the focus; fails if it is never reached. */
-async function tabTo(page: Page, target: Locator, { back = false, max = 150 } = {}) {
+/**
+ * Presses Tab (Shift+Tab with `back`) until `target` has the focus; fails if it is never reached.
+ * A page of 25 rows has five stops a row (details, customer, action, partner user, status).
+ */
+async function tabTo(page: Page, target: Locator, { back = false, max = 300 } = {}) {
   await expect(target).toBeVisible();
   for (let presses = 0; presses < max; presses++) {
     if (await target.evaluate((el) => el === document.activeElement)) break;
@@ -47,6 +50,8 @@ const typedDate = (iso: string) => `${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.s
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
 test("the activity log flow works by keyboard alone", async ({ page }) => {
+  // Tabbing through whole pages of rows (five stops a row) one key at a time takes a while.
+  test.setTimeout(150_000);
   await signIn(page, "admin@contoso.example");
   await expect(page.getByTestId("header-tenant")).toBeVisible();
 

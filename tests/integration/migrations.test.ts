@@ -41,6 +41,8 @@ describe("migrations", () => {
       "partner_center_sync_days",
       "partner_tenants",
       "partner_users",
+      "saved_view_defaults",
+      "saved_views",
       "stream_destinations",
       "stream_outbox",
       "subscriptions",

@@ -15,10 +15,13 @@ import {
 } from "@/lib/activity-log-params";
 import { timeZoneLabel } from "@/lib/format";
 import { ROUTES } from "@/lib/routes";
+import { listViewsFor, openingViewFor } from "@/lib/saved-views";
+import type { SavedView } from "@/db/saved-views";
 import { ActiveFilters } from "./_components/active-filters";
 import { ActivityChartView } from "./_components/activity-chart";
 import { ActivityFilters } from "./_components/activity-filters";
 import { ActivityResults, JumpToDate } from "./_components/activity-results";
+import { NO_VIEW_PARAM, SavedViews } from "./_components/saved-views";
 import { TableSkeleton } from "./_components/table-skeleton";
 import { TimeZoneSwitch } from "./_components/time-zone-switch";
 import { OPERATION_STATUSES } from "@/lib/domain";
@@ -36,7 +39,14 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function ActivityLogPage({ searchParams }: { searchParams: SearchParams }) {
   const ctx = await getPageContext({ permission: "view_activity_log" });
   const raw = await searchParams;
-  const parsed = parseActivityLogParams(raw);
+  // An address that names nothing opens the reader's default view, if they chose one.
+  if (Object.keys(raw).length === 0) {
+    const opening = await openingViewFor(ctx);
+    if (opening?.query) redirect(`${ROUTES.activityLog}?${opening.query}`);
+  }
+  // "No view" (`view=none`) is only that: the parser reads the filters, and it names none.
+  const filterParams = Object.fromEntries(Object.entries(raw).filter(([name]) => name !== NO_VIEW_PARAM));
+  const parsed = parseActivityLogParams(filterParams);
   // A plain form (no JavaScript) sends its empty fields too: the address carries only what is set.
   if (parsed.ok && Object.values(raw).some((v) => v === "" || (Array.isArray(v) && v.includes("")))) {
     const clean = toSearchParams(parsed.value, {}, {}).toString();
@@ -45,12 +55,13 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
   const [t, format] = await Promise.all([getTranslations("activityLog"), getFormatter()]);
 
   // Filter choices are a convenience: if they fail to load, the log (and its error) still shows.
-  const [users, operationTypes, customerNames] = await Promise.all([
+  const [users, operationTypes, customerNames, savedViews] = await Promise.all([
     listPartnerUsers({ ctx }).catch((): PartnerUserOption[] => []),
     listOperationTypes({ ctx }).catch((): string[] => []),
     listCustomers({ ctx, limit: CUSTOMER_SUGGESTIONS })
       .then((list) => [...new Set(list.map((c) => c.companyName))])
       .catch((): string[] => []),
+    listViewsFor(ctx).catch((): SavedView[] => []),
   ]);
 
   // With bad parameters, every valid one is kept (the bad ones at their defaults) beside the message.
@@ -97,6 +108,7 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
         <TimeZoneSwitch query={query} label={timeZoneLabel(query.tz)} />
       </div>
       <p className="text-sm text-gray-700">{t("intro")}</p>
+      <SavedViews query={query} views={savedViews} />
 
       {!parsed.ok && (
         <div

@@ -1,11 +1,13 @@
 "use client";
 
+import Link from "next/link";
 import { useActionState, useEffect, useRef, useState } from "react";
 import { useTranslations } from "next-intl";
 import { KNOWN_BILLING_CYCLES } from "@/lib/activity-labels";
 import { initialFormState } from "@/lib/form-state";
 import { OFFERS } from "@/lib/offer-catalog";
-import { purchaseSubscriptionAction } from "../actions";
+import { ROUTES } from "@/lib/routes";
+import { purchaseSubscriptionAction, type PurchaseState } from "../actions";
 import { Field, fieldClass, FormMessage, SubmitButton } from "@/components/ui/form-controls";
 
 /** A quantity from which the purchase asks to be confirmed (a typo of a few zeros is expensive). */
@@ -14,7 +16,11 @@ export const LARGE_QUANTITY = 1000;
 export function PurchaseSubscriptionForm({ customerId }: { customerId: string }) {
   const t = useTranslations("subscriptions.purchase");
   const cycles = useTranslations("billingCycles");
-  const [state, action] = useActionState(purchaseSubscriptionAction.bind(null, customerId), initialFormState);
+  const subscriptions = useTranslations("subscriptions");
+  const [state, action] = useActionState<PurchaseState, FormData>(
+    purchaseSubscriptionAction.bind(null, customerId),
+    initialFormState,
+  );
   // One purchase per click: a second submit while one is on its way is dropped, and a large
   // quantity waits for its confirmation.
   const inFlight = useRef(false);
@@ -49,7 +55,21 @@ export function PurchaseSubscriptionForm({ customerId }: { customerId: string })
       className="rounded border border-gray-200 bg-white p-4"
     >
       <h2 className="text-lg font-semibold">{t("title")}</h2>
-      <FormMessage state={state} />
+      {state.ok && state.recordId ? (
+        // The purchase is recorded in the log: the message leads to that record.
+        <p role="status" className="mt-2 rounded bg-green-50 p-2 text-sm text-green-900">
+          {state.message}{" "}
+          <Link
+            href={ROUTES.activityRecord(state.recordId)}
+            className="font-medium underline underline-offset-2"
+            data-testid="purchased-record"
+          >
+            {subscriptions("viewRecord")}
+          </Link>
+        </p>
+      ) : (
+        <FormMessage state={state} />
+      )}
       {confirming !== null && (
         <div
           role="alertdialog"

@@ -6,6 +6,7 @@ import { createColumnHelper, rowExpandingFeature, tableFeatures } from "@tanstac
 import type { ActivityRowView } from "./activity-row";
 import { StatusBadge } from "./status-badge";
 import { ROUTES } from "@/lib/routes";
+import type { ActivityLogOverrides } from "@/lib/activity-log-params";
 
 export const activityTableFeatures = tableFeatures({ rowExpandingFeature });
 
@@ -13,8 +14,18 @@ const column = createColumnHelper<typeof activityTableFeatures, ActivityRowView>
 
 type TableTranslator = ReturnType<typeof useTranslations<"activityLog.table">>;
 
-/** The log's columns; the Date-Time header names the zone every time in it is shown in. */
-export function getActivityColumns(timeZoneLabel: string, t: TableTranslator) {
+const filterLinkClass =
+  "rounded underline-offset-2 hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand";
+
+/**
+ * The log's columns; the Date-Time header names the zone every time in it is shown in. A row's
+ * action, partner user and status are links to the current view filtered by that value.
+ */
+export function getActivityColumns(
+  timeZoneLabel: string,
+  t: TableTranslator,
+  filterHref: (filter: ActivityLogOverrides) => string,
+) {
   return column.columns([
     column.display({
       id: "expand",
@@ -86,7 +97,17 @@ export function getActivityColumns(timeZoneLabel: string, t: TableTranslator) {
     column.accessor("actionLabel", {
       id: "action",
       header: () => t("action"),
-      cell: ({ row }) => <span title={row.original.operationType}>{row.original.actionLabel}</span>,
+      cell: ({ row }) => (
+        <Link
+          href={filterHref({ action: row.original.operationType })}
+          prefetch={false}
+          title={t("filterByAction")}
+          className={filterLinkClass}
+          data-testid="row-filter-action"
+        >
+          {row.original.actionLabel}
+        </Link>
+      ),
     }),
     column.accessor("userPrincipalName", {
       id: "user",
@@ -94,12 +115,23 @@ export function getActivityColumns(timeZoneLabel: string, t: TableTranslator) {
       // The person first, as the portal names them; the UPN beside it says which account exactly.
       cell: ({ row }) => {
         const { userDisplayName, userPrincipalName } = row.original;
-        if (!userDisplayName) return <span className="break-all">{userPrincipalName}</span>;
         return (
-          <span className="flex flex-col">
-            <span>{userDisplayName}</span>
-            <span className="break-all text-xs text-gray-600">{userPrincipalName}</span>
-          </span>
+          <Link
+            href={filterHref({ user: userPrincipalName })}
+            prefetch={false}
+            title={t("filterByUser")}
+            className={`${filterLinkClass} ${userDisplayName ? "flex flex-col" : "break-all"}`}
+            data-testid="row-filter-user"
+          >
+            {userDisplayName ? (
+              <>
+                <span>{userDisplayName}</span>
+                <span className="break-all text-xs text-gray-600">{userPrincipalName}</span>
+              </>
+            ) : (
+              userPrincipalName
+            )}
+          </Link>
         );
       },
     }),
@@ -110,7 +142,15 @@ export function getActivityColumns(timeZoneLabel: string, t: TableTranslator) {
         const { laterOutcome } = row.original;
         return (
           <span className="flex flex-col items-start gap-1">
-            <StatusBadge status={row.original.status} label={row.original.statusLabel} />
+            <Link
+              href={filterHref({ status: row.original.status })}
+              prefetch={false}
+              title={t("filterByStatus")}
+              className={filterLinkClass}
+              data-testid="row-filter-status"
+            >
+              <StatusBadge status={row.original.status} label={row.original.statusLabel} />
+            </Link>
             {laterOutcome && (
               <span className="text-xs text-gray-700" data-testid="row-later-outcome">
                 {t(`laterOutcome.${laterOutcome.status}`)}{" "}

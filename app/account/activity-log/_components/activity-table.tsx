@@ -6,7 +6,8 @@ import { useTable, type ExpandedState } from "@tanstack/react-table";
 import type { ActivityRowView } from "./activity-row";
 import { activityTableFeatures, getActivityColumns } from "./activity-table-columns";
 import { ActivityDetails } from "./activity-details";
-import type { ActivityLogQuery } from "@/lib/activity-log-params";
+import { toSearchParams, type ActivityLogQuery } from "@/lib/activity-log-params";
+import { ROUTES } from "@/lib/routes";
 
 /*
  * Where each cell sits on a phone's card: the button at the left of every line, time and status
@@ -38,7 +39,10 @@ export function ActivityTable({
   query: ActivityLogQuery;
 }) {
   const t = useTranslations("activityLog.table");
-  const columns = useMemo(() => getActivityColumns(timeZoneLabel, t), [timeZoneLabel, t]);
+  const columns = useMemo(
+    () => getActivityColumns(timeZoneLabel, t, (filter) => `${ROUTES.activityLog}?${toSearchParams(query, filter)}`),
+    [timeZoneLabel, t, query],
+  );
   // A permalink's record opens expanded.
   const [expanded, setExpanded] = useState<ExpandedState>(query.record ? { [String(query.record)]: true } : {});
   const table = useTable({
