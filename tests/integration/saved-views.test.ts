@@ -14,7 +14,7 @@ import {
 } from "@/lib/handlers/saved-views";
 import { route, type TenantRouteCall } from "@/lib/http/route";
 import { openingViewFor } from "@/lib/saved-views";
-import { createTenant } from "../support/stream-fixtures";
+import { createTenant } from "../support/fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import type { TenantContext } from "@/lib/domain";
 
