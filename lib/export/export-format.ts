@@ -10,6 +10,13 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const EXPORT_FORMAT_PARAM = "format";
 
+/** An export link's query: the page's own parameters, and the format when it is not the default. */
+export function withExportFormat(search: URLSearchParams, format: ExportFormat): URLSearchParams {
+  const out = new URLSearchParams(search);
+  if (format !== "csv") out.set(EXPORT_FORMAT_PARAM, format);
+  return out;
+}
+
 export interface ExportFormatError {
   param: typeof EXPORT_FORMAT_PARAM;
   code: "repeated" | "unknown_format";

@@ -9,6 +9,7 @@ import { OFFERS } from "@/lib/offer-catalog";
 import { ROUTES } from "@/lib/routes";
 import { purchaseSubscriptionAction, type PurchaseState } from "../actions";
 import { Field, fieldClass, FormMessage, SubmitButton } from "@/components/ui/form-controls";
+import { buttonClass } from "@/components/ui/button";
 
 /** A quantity from which the purchase asks to be confirmed (a typo of a few zeros is expensive). */
 export const LARGE_QUANTITY = 1000;
@@ -86,7 +87,7 @@ export function PurchaseSubscriptionForm({ customerId }: { customerId: string })
                 confirmed.current = true;
                 event.currentTarget.form?.requestSubmit();
               }}
-              className="rounded bg-brand px-3 py-1 font-medium text-white hover:bg-brand-dark"
+              className={buttonClass("primary", "md")}
             >
               {t("confirmBuy", { quantity: confirming })}
             </button>
@@ -96,7 +97,7 @@ export function PurchaseSubscriptionForm({ customerId }: { customerId: string })
                 setConfirming(null);
                 document.getElementById("quantity")?.focus();
               }}
-              className="rounded border border-gray-300 bg-white px-3 py-1 hover:bg-gray-50"
+              className={buttonClass("secondary", "md")}
             >
               {t("confirmChange")}
             </button>

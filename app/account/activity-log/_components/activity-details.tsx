@@ -27,6 +27,7 @@ import { CopyButton } from "./copy-button";
 import { LaterOutcomeNote, RelatedRecords, type OutcomeView, type RelatedRecordView } from "./related-records";
 import { isJsonObject, type JsonObject } from "@/lib/json";
 import type { OperationStatus } from "@/lib/domain";
+import { buttonClass } from "@/components/ui/button";
 
 interface RecordDetails {
   id: number;
@@ -518,7 +519,7 @@ function Changes({ oldValue, newValue }: { oldValue: unknown; newValue: unknown 
             type="button"
             aria-pressed={showAll}
             onClick={() => setShowAll((a) => !a)}
-            className="rounded border border-gray-300 bg-white px-2 py-0.5 text-xs hover:bg-gray-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
+            className={buttonClass("secondary", "sm")}
             data-testid="show-all-fields"
           >
             {showAll ? plain("onlyChanged") : plain("allFields")}

@@ -21,6 +21,7 @@ import { OPERATION_STATUSES } from "@/lib/domain";
 import { AutoSubmitForm } from "./auto-submit-form";
 import { DateRangeGuard } from "./date-range-guard";
 import { FilterFold } from "./filter-fold";
+import { Button } from "@/components/ui/button";
 
 const inputClass =
   "mt-1 block w-full rounded border border-gray-300 bg-white px-2 py-1.5 text-sm focus:border-brand focus:outline-none focus:ring-1 focus:ring-brand";
@@ -321,12 +322,7 @@ export async function ActivityFilters({
           </div>
         </div>
         <div className="flex items-center gap-3">
-          <button
-            type="submit"
-            className="rounded bg-brand px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-dark focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand"
-          >
-            {t("apply")}
-          </button>
+          <Button type="submit">{t("apply")}</Button>
           {/* Everything back to its default but the zone, which is how the reader reads times. */}
           <Link
             href={`${ROUTES.activityLog}?${toSearchParams(query, {

@@ -19,7 +19,8 @@ import { ActivityTable } from "./activity-table";
 import { EmptyResult } from "./empty-result";
 import { toRowView } from "./activity-row";
 import { ROUTES } from "@/lib/routes";
-import { EXPORT_FORMAT_PARAM } from "@/lib/export/export-format";
+import { withExportFormat, type ExportFormat } from "@/lib/export/export-format";
+import { Button, buttonClass } from "@/components/ui/button";
 import type { TenantContext } from "@/lib/domain";
 
 /*
@@ -80,7 +81,8 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
   const zoneLabel = timeZoneLabel(params.tz);
   // The view as links write it (no derived range, no resolved search), for the rows' filter links.
   const { range: _range, ...linkQuery } = query;
-  const exportHref = `${ROUTES.activityExport}?${toSearchParams(params, { cursor: null, dir: "next" })}`;
+  const exportSearch = toSearchParams(params, { cursor: null, dir: "next" });
+  const exportHref = (format: ExportFormat) => `${ROUTES.activityExport}?${withExportFormat(exportSearch, format)}`;
   const pageHref = (cursor: string | null, dir: PageDirection) =>
     `${ROUTES.activityLog}?${toSearchParams(params, { cursor, dir })}`;
   const empty = total.count === 0;
@@ -88,7 +90,7 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
   const period = { from: formatDay(params.from, locale), to: formatDay(params.to, locale) };
   const countPart = (chunks: React.ReactNode) => <span data-testid="result-count">{chunks}</span>;
   const countValues = { ...period, count: total.count, total: totalText, matched: countPart };
-  const linkClass = "rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50";
+  const linkClass = buttonClass("secondary");
 
   return (
     <div className="space-y-3">
@@ -114,7 +116,7 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
         ) : (
           <div className="flex flex-wrap items-center gap-2" role="group" aria-label={t("results.exportGroup")}>
             <a
-              href={exportHref}
+              href={exportHref("csv")}
               download
               data-testid="export-csv"
               className="inline-flex items-center gap-2 rounded border border-brand px-3 py-1.5 text-sm font-medium text-brand hover:bg-blue-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
@@ -130,19 +132,14 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
             </a>
             {/* The same view in the other shapes: order lines for a spreadsheet, whole records for scripts. */}
             <a
-              href={`${exportHref}${exportHref.endsWith("?") ? "" : "&"}${EXPORT_FORMAT_PARAM}=line-items`}
+              href={exportHref("line-items")}
               download
               data-testid="export-line-items"
-              className="rounded border border-gray-300 bg-white px-3 py-1.5 text-sm text-gray-800 hover:bg-gray-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
+              className={buttonClass("secondary")}
             >
               {t("results.exportLineItems")} <span className="sr-only">{t("results.exportLineItemsHint")}</span>
             </a>
-            <a
-              href={`${exportHref}${exportHref.endsWith("?") ? "" : "&"}${EXPORT_FORMAT_PARAM}=ndjson`}
-              download
-              data-testid="export-ndjson"
-              className="rounded border border-gray-300 bg-white px-3 py-1.5 text-sm text-gray-800 hover:bg-gray-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
-            >
+            <a href={exportHref("ndjson")} download data-testid="export-ndjson" className={buttonClass("secondary")}>
               {t("results.exportNdjson")} <span className="sr-only">{t("results.exportNdjsonHint")}</span>
             </a>
           </div>
@@ -235,9 +232,9 @@ export async function JumpToDate({ params }: { params: ActivityLogParams }) {
           className="rounded border border-gray-400 px-2 py-1"
         />
       </label>
-      <button type="submit" className="rounded border border-gray-300 bg-white px-3 py-1.5 hover:bg-gray-50">
+      <Button type="submit" variant="secondary">
         {t("jump.submit")}
-      </button>
+      </Button>
       <span id="jump-hint" className="sr-only">
         {t("jump.hint")}
       </span>

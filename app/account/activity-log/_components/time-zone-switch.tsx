@@ -5,6 +5,7 @@ import { ROUTES } from "@/lib/routes";
 import { allTimeZones, offsetLabel } from "@/lib/time-zones";
 import { AutoSubmitForm } from "./auto-submit-form";
 import { BrowserZoneButton } from "./browser-zone-button";
+import { Button } from "@/components/ui/button";
 
 /*
  * Times are shown in UTC unless the reader picks a zone: any IANA zone (the customer's, not only
@@ -49,12 +50,9 @@ export async function TimeZoneSwitch({ query, label }: { query: ActivityLogQuery
             </option>
           ))}
         </select>
-        <button
-          type="submit"
-          className="rounded border border-gray-300 bg-white px-2 py-1 hover:bg-gray-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand"
-        >
+        <Button type="submit" variant="secondary" size="sm">
           {t("show")}
-        </button>
+        </Button>
       </AutoSubmitForm>
       {query.tz !== "UTC" ? (
         <Link href={`${ROUTES.activityLog}?${view}`} className="text-brand underline-offset-2 hover:underline">
