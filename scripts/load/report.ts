@@ -67,6 +67,8 @@ export interface LoadReport {
   durationSeconds: number;
   command: string;
   pass: boolean;
+  /** Neighbours took too much of the machine to judge the ratio (exit code 3). */
+  inconclusive: boolean;
   verdict: string[];
   goal: { maxP99Ratio: number; maxErrors: number };
   /** B / A over all samples of each phase, pooled over its segments. */
@@ -211,7 +213,7 @@ export function renderMarkdown(r: LoadReport): string {
   const lines: string[] = [
     `# Activity log load test (${r.mode})`,
     "",
-    `${r.startedAt} to ${r.finishedAt} (${Math.round(r.durationSeconds)} s). **${r.pass ? "PASS" : "FAIL"}**: ${r.verdict.join("; ")}.`,
+    `${r.startedAt} to ${r.finishedAt} (${Math.round(r.durationSeconds)} s). **${r.pass ? "PASS" : r.inconclusive ? "INCONCLUSIVE" : "FAIL"}**: ${r.verdict.join("; ")}.`,
     "",
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${gib(m.memoryBytes)} RAM, ${m.os} (${m.kernel}); Node ${m.node}; ${m.postgres}; Next ${m.next}; commit ${m.gitCommit}; load average at start ${m.loadAverageAtStart.join(" / ")}, at end ${r.loadAverageAtEnd.join(" / ")}.`,
     "",
