@@ -20,11 +20,14 @@ export interface ApiKeyIdentity {
  * the key id, tenant and cloud of an unrevoked key.
  */
 export async function findApiKey(sql: Sql, keyHash: string): Promise<ApiKeyIdentity | null> {
-  const rows = await sql.begin(async (tx) => {
-    await scopeRequestRoleSql(tx);
-    return tx<Array<{ key_id: string; tenant_id: string; cloud: Cloud; scopes: string }>>`
-      select key_id, tenant_id, cloud, scopes::text as scopes from api_key_lookup(${keyHash})`;
-  });
+  // The role and the lookup go out together (pipelined): one round trip between BEGIN and COMMIT.
+  const [, rows] = await sql.begin(async (tx) =>
+    Promise.all([
+      scopeRequestRoleSql(tx),
+      tx<Array<{ key_id: string; tenant_id: string; cloud: Cloud; scopes: string }>>`
+        select key_id, tenant_id, cloud, scopes::text as scopes from api_key_lookup(${keyHash})`,
+    ]),
+  );
   const row = rows[0];
   return row ? { keyId: row.key_id, tenantId: row.tenant_id, cloud: row.cloud, scopes: parseScopes(row.scopes) } : null;
 }

@@ -1,6 +1,6 @@
 /*
  * `npm run test:load [-- --quick] [-- --seconds <n>] [-- --users <n>] [-- --exports <n>] [-- --think <min>-<max>]
- *                    [-- --order ABA|AB|BA] [-- --reuse] [-- --build] [-- --out <dir>]`
+ *                    [-- --cycles <n>] [-- --order AB|BA] [-- --reuse] [-- --build] [-- --out <dir>]`
  *
  * The load test (not part of `npm test`; see docs/load-test.md). Builds a throwaway database
  * (embedded PostgreSQL in a temp folder) holding the commercial demo tenants with a few hundred
@@ -9,14 +9,17 @@
  * the demo accounts, and measures two phases:
  *   A: the browsing users alone (pages only);
  *   B: the same users while export loops download a few hundred thousand rows each, over and over.
- * It fails (exit 1) on any error, or when p99 page latency in B is more than 3x that in A.
+ * It fails (exit 1) on any error, or when p99 page latency in B is more than 1.5x that in A.
  *
- * Order: after an untimed warm-up (both kinds of traffic), the default order is ABA: half of A,
- * then all of B, then the other half of A. A machine whose speed drifts during the run (data
- * growing, caches warming, other jobs on a shared machine starting or ending) then weighs on A
- * and B alike, as far as the drift is linear, instead of landing on whichever phase runs second.
- * B runs in one piece, because each export takes many seconds: a split B would spend a large part
- * of its time with fewer exports running than it claims. `--order AB` runs the plain two phases.
+ * Order: after an untimed warm-up (both kinds of traffic), the phases alternate in cycles:
+ * A B A B A B A by default (3 cycles), each phase's seconds split evenly over its segments. Each
+ * B segment is compared with the A segments on either side of it, and the goal is the median of
+ * those ratios: a p99 is the 1 % tail of a few hundred requests, and one disturbed stretch (a
+ * neighbour's job on the shared machine, a long collection, the first minute after the warm-up)
+ * used to decide a whole run (0.78 one run, 2.36 the next). A drift during the run weighs on
+ * both phases alike. Within a B segment every exporter starts a new export as soon as its last
+ * one ends; when the segment ends, the exports in flight are read to their end (pages idle).
+ * `--order AB|BA` runs the plain two phases instead (one cycle).
  *
  * --quick: 10 users, 1 exporter, 10 s per phase (a minute or two in all, mostly the data set).
  * --think: the users' think time before each step, in ms (default 1000-5000).
@@ -31,7 +34,9 @@ import { sleep } from "./bench/util";
 import { loadConfig, type LoadConfig } from "./load/config";
 import { countRecords, prepareLoadDatabase, type LoadTenant } from "./load/dataset";
 import {
+  cycleRatios,
   LOAD_REPORT_SCHEMA,
+  medianOf,
   phaseResult,
   renderMarkdown,
   writeReport,
@@ -46,9 +51,13 @@ import { runScript, scriptRun } from "./bench/script-run";
 import { can } from "@/lib/auth/permissions";
 
 const USAGE =
-  "usage: npm run test:load -- [--quick] [--seconds <n>] [--users <n>] [--exports <n>] [--think <min>-<max> ms] [--order ABA|AB|BA] [--reuse] [--build] [--out <dir>]";
+  "usage: npm run test:load -- [--quick] [--seconds <n>] [--users <n>] [--exports <n>] [--think <min>-<max> ms] [--cycles <n>] [--order AB|BA] [--reuse] [--build] [--out <dir>]";
 
 const DAY_MS = 86_400_000;
+/** Other jobs' CPU in a segment (cores) from which a run's ratio is not judged. */
+const BUSY_NEIGHBOURS_CORES = 0.5;
+/** What the load's app runs with beyond the benchmark launcher's settings. */
+const APP_ENV = { PARTNER_CENTER_SYNC_MINUTES: "0" };
 const SIGN_IN_CONCURRENCY = 4;
 
 const startedAt = new Date();
@@ -71,12 +80,16 @@ function thinkRange(raw: string | undefined): { min: number; max: number } | und
   return { min, max };
 }
 
-/** ABA -> [A s/2, B s, A s/2]; AB -> [A s, B s]. Every phase gets `seconds` in all. */
-function segmentsOf(order: string, seconds: number): Segment[] {
-  if (!/^(ABA|AB|BA)$/.test(order)) throw new Error("--order must be ABA, AB or BA");
+/**
+ * The order of the segments: `cycles` B segments, each between two A segments (A B A ... B A), or
+ * the plain AB / BA. Every phase gets `seconds` in all, split evenly over its segments.
+ */
+function segmentsOf(order: string | undefined, cycles: number, seconds: number): Segment[] {
+  if (order !== undefined && !/^(AB|BA)$/.test(order)) throw new Error("--order must be AB or BA (or use --cycles)");
+  const letters = order ?? "A" + "BA".repeat(cycles);
   const count = { A: 0, B: 0 };
-  for (const c of order) count[c as "A" | "B"]++;
-  return [...order].map((c) => ({ phase: c as "A" | "B", seconds: seconds / count[c as "A" | "B"] }));
+  for (const c of letters) count[c as "A" | "B"]++;
+  return [...letters].map((c) => ({ phase: c as "A" | "B", seconds: seconds / count[c as "A" | "B"] }));
 }
 
 const dayString = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -109,7 +122,8 @@ async function main(): Promise<number> {
       users: { type: "string" },
       exports: { type: "string" },
       think: { type: "string" },
-      order: { type: "string", default: "ABA" },
+      order: { type: "string" },
+      cycles: { type: "string" },
       reuse: { type: "boolean", default: false },
       build: { type: "boolean", default: false },
       out: { type: "string" },
@@ -125,11 +139,13 @@ async function main(): Promise<number> {
     users: wholeNumber("users", values.users, 1, 500),
     exports: wholeNumber("exports", values.exports, 1, 20),
     thinkMs: thinkRange(values.think),
+    cycles: wholeNumber("cycles", values.cycles, 1, 20),
   });
-  const segments = segmentsOf(values.order!, config.seconds);
+  const segments = segmentsOf(values.order, config.cycles, config.seconds);
+  const orderText = segments.map((x) => x.phase).join("");
   const outDir = path.resolve(values.out ?? "bench-results");
   log(
-    `${config.mode} run: ${config.users} users, ${config.exports} exporters, ${config.seconds} s per phase (${values.order}); results go to ${outDir}`,
+    `${config.mode} run: ${config.users} users, ${config.exports} exporters, ${config.seconds} s per phase (${orderText}); results go to ${outDir}`,
   );
 
   const db = await prepareLoadDatabase({
@@ -160,7 +176,15 @@ async function main(): Promise<number> {
   }
   const machine = await machineInfo(db.url);
 
-  const app = await startApp({ databaseUrl: db.url, log, build: values.build, onStop: onCleanup });
+  const app = await startApp({
+    databaseUrl: db.url,
+    log,
+    build: values.build,
+    onStop: onCleanup,
+    // The demo tenants are the load's tenants: the demo Partner Center sync would write records
+    // into the exported days during the run (and take CPU), so the exports' row check would fail.
+    env: APP_ENV,
+  });
 
   // Sign-ins: one session per virtual user, through the real OIDC flow, a few at a time.
   const accounts = assignAccounts(db.tenants, config.users, config.exports);
@@ -271,15 +295,15 @@ async function main(): Promise<number> {
     first: recorder.errors.slice(0, 20),
   };
   const ratio = { p99: B.pages.p99 / A.pages.p99, p95: B.pages.p95 / A.pages.p95, p50: B.pages.p50 / A.pages.p50 };
+  const cycles = cycleRatios(recorder, results);
+  const p99RatioMedian = medianOf(cycles.map((c) => c.ratio));
   const verdict: string[] = [];
   verdict.push(errors.total <= config.goal.maxErrors ? "zero errors" : `${errors.total} errors`);
-  verdict.push(`p99 with exports / without = ${ratio.p99.toFixed(2)} (goal <= ${config.goal.maxP99Ratio})`);
-  const pass =
-    errors.total <= config.goal.maxErrors &&
-    ratio.p99 <= config.goal.maxP99Ratio &&
-    A.requests > 0 &&
-    B.requests > 0 &&
-    B.exports.ok > 0;
+  verdict.push(
+    `p99 with exports / without = ${p99RatioMedian.toFixed(2)}, the median of ${cycles.length} cycle(s) (${cycles.map((c) => c.ratio.toFixed(2)).join(", ")}; goal <= ${config.goal.maxP99Ratio})`,
+  );
+  const errorsOk = errors.total <= config.goal.maxErrors && B.exports.ok > 0;
+  let pass = errorsOk && p99RatioMedian <= config.goal.maxP99Ratio && A.requests > 0 && B.requests > 0;
   if (B.exports.ok === 0) verdict.push("no export completed in phase B");
   // A saturated machine in A makes pages queue without any export: the ratio then understates.
   const busyA = A.usage.machineCpuCores;
@@ -288,6 +312,26 @@ async function main(): Promise<number> {
     verdict.push(
       `warning: the machine was saturated in phase A (${busyA.toFixed(2)} of ${machine.cores} cores busy), so the ratio understates the exports' effect`,
     );
+  // Other jobs on a shared machine: the most CPU they took in any segment.
+  const others = results.map((r) =>
+    r.usage.machineCpuCores === null || r.usage.runCpuCores === null
+      ? 0
+      : Math.max(0, r.usage.machineCpuCores - r.usage.runCpuCores),
+  );
+  const busiest = Math.max(0, ...others);
+  if (busiest >= 0.25)
+    verdict.push(
+      `note: other jobs took up to ${busiest.toFixed(2)} cores in a segment (the segments table says which), so the latencies measured the neighbours too`,
+    );
+  // Latencies measured while neighbours took this much of the machine judge nothing: the run
+  // says so instead of passing or failing the ratio (errors still fail it: they are answers).
+  const inconclusive = errorsOk && (saturatedA || busiest >= BUSY_NEIGHBOURS_CORES);
+  if (inconclusive) {
+    pass = false;
+    verdict.push(
+      `INCONCLUSIVE: other jobs took ${busiest.toFixed(2)} cores in a segment (at most ${BUSY_NEIGHBOURS_CORES} to judge the ratio)${saturatedA ? " and the machine was saturated in phase A" : ""}; run it again on a quieter machine`,
+    );
+  }
   const finishedAt = new Date();
   const report: LoadReport = {
     schema: LOAD_REPORT_SCHEMA,
@@ -297,9 +341,12 @@ async function main(): Promise<number> {
     durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
     command: ["npm run test:load --", ...process.argv.slice(2)].join(" "),
     pass,
+    inconclusive,
     verdict,
     goal: config.goal,
     ratio,
+    cycles,
+    p99RatioMedian,
     errors,
     saturatedA,
     phases: { A, B },
@@ -320,7 +367,7 @@ async function main(): Promise<number> {
       exporters: config.exports,
       warmupSeconds: config.warmupSeconds,
       thinkMs: config.thinkMs,
-      order: segments.map((s) => `${s.phase} ${s.seconds.toFixed(0)} s`).join(", "),
+      order: segments.map((x) => `${x.phase} ${x.seconds.toFixed(0)} s`).join(", "),
       accounts: count(accounts.browsing),
       exporterAccounts: accounts.exporting.map((a) => a.email),
       exports: db.tenants.map((t) => ({
@@ -335,6 +382,7 @@ async function main(): Promise<number> {
           PARTNER_CLOUDS: "commercial",
           INGEST_RATE_PER_SECOND: "0",
           SEAL_INTERVAL_MINUTES: "0",
+          ...APP_ENV,
         },
       },
     },
@@ -345,7 +393,7 @@ async function main(): Promise<number> {
   console.log(
     `Report: ${path.relative(process.cwd(), files.markdown) || files.markdown} (and .json, load-latest.md, load-latest.json); ${Math.round(report.durationSeconds)} s.`,
   );
-  return pass ? 0 : 1;
+  return pass ? 0 : inconclusive ? 3 : 1;
 }
 
 runScript(run, main, 2);

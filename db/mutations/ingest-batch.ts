@@ -1,19 +1,24 @@
 import type { Sql, TransactionSql } from "postgres";
 import { scopeTenantSql, type TenantScope } from "../scope";
 import { AppError } from "@/lib/errors";
-import type { IngestRecord, RecordError } from "@/lib/ingest/record-schema";
+import type { IngestRecord, JsonTexts, RecordError } from "@/lib/ingest/record-schema";
 
 /*
  * Stores a validated batch, all or nothing, in one transaction as the request role scoped to the
  * key's tenant and cloud (row-level security checks every row against them).
  *
- * Set-based: one statement inserts the idempotency keys, the records and their details together,
- * from arrays (unnest), whatever the batch size. The idempotency table is the arbiter:
- * `INSERT ... ON CONFLICT DO NOTHING` claims each new eventId; only claimed events become records.
- * A concurrent request with the same eventId waits on the unique index until the first commits,
- * then finds it taken, so identical concurrent retries store one record. Unclaimed eventIds are
- * then read back and their payload hashes compared: equal is a duplicate (answered with the first
- * request's id), different is a 409 and rolls the whole batch back.
+ * Set-based: one statement checks the customers, inserts the idempotency keys, the records and
+ * their details together, from arrays (unnest), whatever the batch size. The idempotency table is
+ * the arbiter: `INSERT ... ON CONFLICT DO NOTHING` claims each new eventId; only claimed events
+ * become records. A concurrent request with the same eventId waits on the unique index until the
+ * first commits, then finds it taken, so identical concurrent retries store one record. Unclaimed
+ * eventIds are then read back and their payload hashes compared: equal is a duplicate (answered
+ * with the first request's id), different is a 409 and rolls the whole batch back.
+ *
+ * Round trips: the scope and that statement go out together (pipelined), then the commit; the
+ * read-back of unclaimed eventIds only when there are some. A batch naming a customer the tenant
+ * does not have claims nothing (the statement answers with the unknown ids instead) and is rolled
+ * back.
  */
 
 export type StoredStatus = "created" | "duplicate";
@@ -34,9 +39,14 @@ WITH input AS (
        AS i(event_id, payload_hash, occurred_text, customer_id, customer_name, operation_type, resource_type,
             operation_status, user_principal_name, application_id, correlation_id, old_value, new_value, custom,
             source)
+), unknown AS (
+  SELECT DISTINCT i.customer_id FROM input i
+  WHERE $18::boolean AND i.customer_id IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = $1::uuid AND c.id = i.customer_id)
 ), claimed AS (
   INSERT INTO activity_ingest_events (tenant_id, cloud, event_id, payload_hash, record_id, occurred_at)
   SELECT $1::uuid, $2::text, event_id, payload_hash, nextval('activity_records_id_seq'), occurred_at FROM input
+  WHERE NOT EXISTS (SELECT 1 FROM unknown)
   ON CONFLICT (tenant_id, event_id) DO NOTHING
   RETURNING event_id, record_id
 ), records AS (
@@ -52,7 +62,9 @@ WITH input AS (
   FROM claimed c JOIN input i USING (event_id)
   WHERE i.old_value IS NOT NULL OR i.new_value IS NOT NULL OR i.custom IS NOT NULL OR i.source IS NOT NULL
 )
-SELECT event_id, record_id::text AS record_id FROM claimed`;
+SELECT event_id, record_id::text AS record_id, NULL::text AS unknown_customer FROM claimed
+UNION ALL
+SELECT NULL, NULL, customer_id::text FROM unknown`;
 
 const jsonOrNull = (value: unknown): string | null =>
   value === null || value === undefined ? null : JSON.stringify(value);
@@ -94,48 +106,53 @@ async function storeOnce(
     .sort((a, b) => (records[a].eventId < records[b].eventId ? -1 : records[a].eventId > records[b].eventId ? 1 : 0));
   const sorted = order.map((i) => records[i]);
 
-  return (await sql.begin(async (tx: TransactionSql) => {
-    await scopeTenantSql(tx, key);
+  const json = (r: IngestRecord, field: keyof JsonTexts) => (r.jsonText ? r.jsonText[field] : jsonOrNull(r[field]));
 
-    const customerIds = [...new Set(sorted.map((r) => r.customerId).filter((id): id is string => id !== null))];
-    if (knownCustomersOnly && customerIds.length > 0) {
-      const found = await tx<Array<{ id: string }>>`
-        select id from customers where tenant_id = ${key.tenantId} and id = any(${customerIds}::uuid[])`;
-      const known = new Set(found.map((r) => r.id));
+  return (await sql.begin(async (tx: TransactionSql) => {
+    // Sent together: the statement runs scoped, and its answer arrives one round trip later.
+    const [, rows] = await Promise.all([
+      scopeTenantSql(tx, key),
+      tx.unsafe<Array<{ event_id: string | null; record_id: string | null; unknown_customer: string | null }>>(
+        INSERT_BATCH,
+        [
+          key.tenantId,
+          key.cloud,
+          sorted.map((r) => r.eventId),
+          sorted.map((r) => r.payloadHash),
+          sorted.map((r) => r.occurredAt.toISOString()),
+          sorted.map((r) => r.customerId),
+          sorted.map((r) => r.customerName),
+          sorted.map((r) => r.operationType),
+          sorted.map((r) => r.resourceType),
+          sorted.map((r) => r.operationStatus),
+          sorted.map((r) => r.userPrincipalName),
+          sorted.map((r) => r.applicationId),
+          sorted.map((r) => r.correlationId),
+          sorted.map((r) => json(r, "resourceOldValue")),
+          sorted.map((r) => json(r, "resourceNewValue")),
+          sorted.map((r) => json(r, "customizedData")),
+          sorted.map((r) => jsonOrNull(r.sourceRecord)),
+          knownCustomersOnly,
+        ] as never[],
+        // Prepared once per connection: without it, postgres.js asks the server to describe the
+        // statement first on every call, a round trip of its own that also stops the pipeline.
+        { prepare: true },
+      ),
+    ]);
+
+    const unknown = new Set(rows.filter((r) => r.unknown_customer !== null).map((r) => r.unknown_customer!));
+    if (unknown.size > 0) {
       const errors: RecordError[] = [];
       records.forEach((r, index) => {
-        if (r.customerId !== null && !known.has(r.customerId)) {
+        if (r.customerId !== null && unknown.has(r.customerId)) {
           errors.push({ index, field: "customerId", message: "is not a customer of this API key's tenant." });
         }
       });
-      if (errors.length > 0) {
-        throw new AppError(
-          "bad_request",
-          "Some records name a customer the tenant does not have; nothing was stored.",
-          { errors },
-        );
-      }
+      throw new AppError("bad_request", "Some records name a customer the tenant does not have; nothing was stored.", {
+        errors,
+      });
     }
-
-    const claimedRows = await tx.unsafe<Array<{ event_id: string; record_id: string }>>(INSERT_BATCH, [
-      key.tenantId,
-      key.cloud,
-      sorted.map((r) => r.eventId),
-      sorted.map((r) => r.payloadHash),
-      sorted.map((r) => r.occurredAt.toISOString()),
-      sorted.map((r) => r.customerId),
-      sorted.map((r) => r.customerName),
-      sorted.map((r) => r.operationType),
-      sorted.map((r) => r.resourceType),
-      sorted.map((r) => r.operationStatus),
-      sorted.map((r) => r.userPrincipalName),
-      sorted.map((r) => r.applicationId),
-      sorted.map((r) => r.correlationId),
-      sorted.map((r) => jsonOrNull(r.resourceOldValue)),
-      sorted.map((r) => jsonOrNull(r.resourceNewValue)),
-      sorted.map((r) => jsonOrNull(r.customizedData)),
-      sorted.map((r) => jsonOrNull(r.sourceRecord)),
-    ] as never[]);
+    const claimedRows = rows.filter((r) => r.event_id !== null) as Array<{ event_id: string; record_id: string }>;
     const claimed = new Map(claimedRows.map((r) => [r.event_id, Number(r.record_id)]));
 
     const previous = new Map<string, { hash: string; id: number; occurredAt: Date }>();

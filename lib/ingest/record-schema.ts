@@ -39,6 +39,18 @@ export interface IngestRecord {
   payloadHash: string;
   /** The record as an outside source sent it (a Partner Center AuditRecord); null for ours. */
   sourceRecord: unknown;
+  /**
+   * The JSON fields already written out (canonical JSON, null when absent), when validation
+   * wrote them for hashing anyway: storage sends these texts instead of serialising again.
+   */
+  jsonText?: JsonTexts;
+}
+
+/** resourceOldValue, resourceNewValue and customizedData as JSON text; null for an absent value. */
+export interface JsonTexts {
+  resourceOldValue: string | null;
+  resourceNewValue: string | null;
+  customizedData: string | null;
 }
 
 export interface RecordError {
@@ -185,7 +197,12 @@ export function jsonProblem(value: unknown, depth = 0): string | null {
   return null;
 }
 
-function checkJsonFields(raw: Record<string, unknown>, index: number, errors: RecordError[]): void {
+/**
+ * Checks the JSON fields and returns them as canonical JSON text, which the hash and the insert
+ * both use. Its byte length is JSON.stringify's: the same members and escapes, only in key order.
+ */
+function checkJsonFields(raw: Record<string, unknown>, index: number, errors: RecordError[]): JsonTexts {
+  const texts: JsonTexts = { resourceOldValue: null, resourceNewValue: null, customizedData: null };
   let total = 0;
   let largest: { field: string; bytes: number } | null = null;
   for (const field of JSON_FIELDS) {
@@ -196,7 +213,9 @@ function checkJsonFields(raw: Record<string, unknown>, index: number, errors: Re
       errors.push({ index, field, message: problem });
       continue;
     }
-    const bytes = Buffer.byteLength(JSON.stringify(value), "utf8");
+    const text = canonicalJson(value);
+    texts[field] = text;
+    const bytes = Buffer.byteLength(text, "utf8");
     total += bytes;
     if (!largest || bytes > largest.bytes) largest = { field, bytes };
   }
@@ -207,6 +226,7 @@ function checkJsonFields(raw: Record<string, unknown>, index: number, errors: Re
       message: `makes the record's JSON too large: resourceOldValue, resourceNewValue and customizedData together are ${total.toLocaleString("en-US")} bytes, at most ${MAX_RECORD_JSON_BYTES.toLocaleString("en-US")}.`,
     });
   }
+  return texts;
 }
 
 function issuesToErrors(index: number, issues: z.core.$ZodIssue[]): RecordError[] {
@@ -229,8 +249,33 @@ function issuesToErrors(index: number, issues: z.core.$ZodIssue[]): RecordError[
 }
 
 const nullIfAbsent = (value: unknown): unknown => (value === undefined ? null : value);
+const textOf = (value: string | null) => (value === null ? "null" : canonicalJson(value));
 
-function normalise(eventId: string, data: z.output<typeof ingestRecordSchema>): IngestRecord {
+/**
+ * The text the payload hash is taken over: canonicalJson({ v: 1, ...payload, occurredAt }) with
+ * the payload's fields as normalise() sets them, written out in the (sorted) key order directly.
+ * The JSON fields come as the canonical texts checkJsonFields wrote ("null" when absent).
+ * tests/unit/ingest-hash.test.ts holds it equal to the generic form for arbitrary records.
+ */
+export function payloadHashText(record: Omit<IngestRecord, "payloadHash" | "sourceRecord">, texts: JsonTexts): string {
+  return (
+    `{"applicationId":${canonicalJson(record.applicationId)}` +
+    `,"correlationId":${canonicalJson(record.correlationId)}` +
+    `,"customerId":${textOf(record.customerId)}` +
+    `,"customerName":${textOf(record.customerName)}` +
+    `,"customizedData":${texts.customizedData ?? "null"}` +
+    `,"occurredAt":"${record.occurredAt.toISOString()}"` +
+    `,"operationStatus":${canonicalJson(record.operationStatus)}` +
+    `,"operationType":${canonicalJson(record.operationType)}` +
+    `,"resourceNewValue":${texts.resourceNewValue ?? "null"}` +
+    `,"resourceOldValue":${texts.resourceOldValue ?? "null"}` +
+    `,"resourceType":${canonicalJson(record.resourceType)}` +
+    `,"userPrincipalName":${canonicalJson(record.userPrincipalName)}` +
+    `,"v":1}`
+  );
+}
+
+function normalise(eventId: string, data: z.output<typeof ingestRecordSchema>, texts: JsonTexts): IngestRecord {
   const record = {
     eventId,
     occurredAt: data.occurredAt,
@@ -246,9 +291,8 @@ function normalise(eventId: string, data: z.output<typeof ingestRecordSchema>): 
     resourceNewValue: nullIfAbsent(data.resourceNewValue),
     customizedData: nullIfAbsent(data.customizedData),
   };
-  const { eventId: _eventId, ...payload } = record;
-  const payloadHash = sha256Hex(canonicalJson({ v: 1, ...payload, occurredAt: record.occurredAt.toISOString() }));
-  return { ...record, payloadHash, sourceRecord: null };
+  const payloadHash = sha256Hex(payloadHashText(record, texts));
+  return { ...record, payloadHash, sourceRecord: null, jsonText: texts };
 }
 
 /** Accepts one record (an object), a JSON array of records, or `{ "records": [...] }`. */
@@ -298,8 +342,10 @@ export function parseIngestBody(body: unknown): ParseBodyResult {
     const result = ingestRecordSchema.safeParse(item);
     const before = errors.length;
     if (!result.success) errors.push(...issuesToErrors(index, result.error.issues));
-    if (item !== null && typeof item === "object" && !Array.isArray(item))
-      checkJsonFields(item as Record<string, unknown>, index, errors);
+    const texts =
+      item !== null && typeof item === "object" && !Array.isArray(item)
+        ? checkJsonFields(item as Record<string, unknown>, index, errors)
+        : null;
     if (result.success) {
       const eventId = result.data.eventId;
       const first = firstIndexOfEvent.get(eventId);
@@ -308,7 +354,7 @@ export function parseIngestBody(body: unknown): ParseBodyResult {
       } else {
         firstIndexOfEvent.set(eventId, index);
       }
-      if (errors.length === before) records.push(normalise(eventId, result.data));
+      if (errors.length === before && texts) records.push(normalise(eventId, result.data, texts));
     }
   });
 

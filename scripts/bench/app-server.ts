@@ -161,6 +161,8 @@ export async function startApp(options: {
   build: boolean;
   onProcess?(child: ChildProcess): void;
   onStop?(stop: () => Promise<void>): void;
+  /** More settings for the app (they win over the ones above). */
+  env?: Record<string, string>;
 }): Promise<AppServer> {
   const { log } = options;
   const build = await ensureBuild(log, options.build);
@@ -185,6 +187,7 @@ export async function startApp(options: {
     NEXT_DIST_DIR: served.dir,
     INGEST_RATE_PER_SECOND: "0",
     SEAL_INTERVAL_MINUTES: "0",
+    ...options.env,
   };
   for (const name of [
     "AUTH_URL",

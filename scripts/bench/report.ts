@@ -363,7 +363,7 @@ export function buildMetrics(
       label: `Ingest ${ingest.records.toLocaleString("en-US")}: API (batches of ${ingest.batchSize}, sealing on) / raw INSERT`,
       a: perSecond("API + seal", ingest.apiRecordsPerSecond, "records"),
       b: perSecond("raw INSERT", ingest.rawRecordsPerSecond, "records"),
-      goal: { kind: "ratio-min", value: 0.3 },
+      goal: { kind: "ratio-min", value: 0.6 },
     }),
     metric({
       id: "ingest.throughput.without-seal",

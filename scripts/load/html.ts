@@ -39,13 +39,21 @@ export function rowRefs(html: string): RowRef[] {
   return rows;
 }
 
-/** The choices of a <select> (without the empty "All ..." one). */
-export function selectOptions(html: string, id: string): string[] {
-  const start = html.indexOf(`id="${id}"`);
+/**
+ * The values of a list of checkboxes (the filters' multi-selects: a <details id=...> holding one
+ * checkbox named `name` per choice). (A <select> parser would read on to the next <select>'s options.)
+ */
+export function checkboxValues(html: string, id: string, name: string): string[] {
+  const start = html.indexOf(`<details id="${id}"`);
   if (start < 0) return [];
-  const end = html.indexOf("</select>", start);
+  const end = html.indexOf("</details>", start);
   const body = html.slice(start, end < 0 ? undefined : end);
-  return [...body.matchAll(/<option value="([^"]*)"/g)].map((m) => decodeHtml(m[1])).filter((v) => v !== "");
+  return [...body.matchAll(/<input\b[^>]*>/g)]
+    .map((m) => m[0])
+    .filter((tag) => /\btype="checkbox"/.test(tag) && tag.includes(` name="${name}"`))
+    .map((tag) => /\bvalue="([^"]*)"/.exec(tag)?.[1])
+    .filter((v): v is string => v !== undefined && v !== "")
+    .map(decodeHtml);
 }
 
 export interface CustomerRef {

@@ -2,7 +2,7 @@ import http from "node:http";
 import zlib from "node:zlib";
 import type { CookieJar } from "../bench/app-server";
 import { sleep } from "../bench/util";
-import { customerLinks, hasTestId, nextPageHref, rowRefs, selectOptions, type CustomerRef, type RowRef } from "./html";
+import { checkboxValues, customerLinks, hasTestId, nextPageHref, rowRefs, type CustomerRef, type RowRef } from "./html";
 import type { PageKind, Phase, Recorder } from "./stats";
 import { OPERATION_STATUSES } from "@/lib/domain";
 
@@ -103,7 +103,7 @@ export class Browser {
     const first = await this.step(window, "log.first", LOG_PATH, (a) => this.checkLogPage(a, true));
     if (!first || !(await this.think(window))) return;
     const rows = rowRefs(first.body);
-    if (this.actions.length === 0) this.actions = selectOptions(first.body, "filter-action");
+    if (this.actions.length === 0) this.actions = checkboxValues(first.body, "filter-action", "action");
 
     await this.step(window, "log.filtered", `${LOG_PATH}?${this.filterQuery()}`, (a) => this.checkLogPage(a, false));
     if (!(await this.think(window))) return;
