@@ -28,9 +28,9 @@
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { signIn, startApp } from "./bench/app-server";
-import { machineInfo } from "./bench/machine";
-import { sleep } from "./bench/util";
+import { signIn, startApp } from "./harness/app-server";
+import { machineInfo } from "./harness/machine";
+import { sleep } from "./harness/util";
 import { loadConfig, type LoadConfig } from "./load/config";
 import { countRecords, prepareLoadDatabase, type LoadTenant } from "./load/dataset";
 import {
@@ -47,7 +47,7 @@ import {
 import { latency, Recorder } from "./load/stats";
 import { UsageMeter } from "./load/system";
 import { Browser, Exporter, openWindow, type ExportPlan, type Session } from "./load/users";
-import { runScript, scriptRun } from "./bench/script-run";
+import { runScript, scriptRun } from "./harness/script-run";
 import { can } from "@/lib/auth/permissions";
 
 const USAGE =

@@ -2,9 +2,9 @@ import postgres from "postgres";
 import { runMigrations } from "@/db/migrate";
 import { generateActivity } from "@/db/seed/activity-generator";
 import { datasetHash, totalRecords, type DatasetPlan } from "./config";
-import { LOAD_SETTINGS, MEASURE_SETTINGS, openDatasetCluster, todayAnchor } from "./dataset-cluster";
+import { LOAD_SETTINGS, MEASURE_SETTINGS, openDatasetCluster, todayAnchor } from "../harness/dataset-cluster";
 import { benchDirectory, type BenchTenant } from "./directory";
-import { seconds, type Log } from "./util";
+import { seconds, type Log } from "../harness/util";
 import { scopeMaintenanceSql, setMaintenanceSession } from "@/db/scope";
 
 /*

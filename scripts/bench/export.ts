@@ -4,10 +4,10 @@ import http from "node:http";
 import path from "node:path";
 import zlib from "node:zlib";
 import postgres from "postgres";
-import { readRssBytes, type AppServer, type CookieJar } from "./app-server";
+import { readRssBytes, type AppServer, type CookieJar } from "../harness/app-server";
 import type { BenchConfig } from "./config";
 import { tenantOf, type BenchTenant } from "./directory";
-import { round, sleep, summarize, type Log, type Summary } from "./util";
+import { round, sleep, summarize, type Log, type Summary } from "../harness/util";
 import { scopeMaintenanceSql, tenantScopeStatement } from "@/db/scope";
 
 /*

@@ -7,11 +7,11 @@ import { APPLICATIONS, LICENSE_SKUS, OFFERS, OPERATION_MIX } from "@/db/seed/dem
 import { seededRandom } from "@/db/seed/random";
 import { createApiKey } from "@/db/api-keys";
 import { SEAL_PERIOD_MS, sealLog } from "@/db/seals/seal-log";
-import type { AppServer } from "./app-server";
+import type { AppServer } from "../harness/app-server";
 import type { BenchConfig } from "./config";
 import { insertDirectory } from "./dataset";
 import { benchTenant, type BenchTenant } from "./directory";
-import { summarize, type Log, type Summary } from "./util";
+import { summarize, type Log, type Summary } from "../harness/util";
 import { scopeMaintenanceSql } from "@/db/scope";
 
 /*

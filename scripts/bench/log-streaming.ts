@@ -14,7 +14,7 @@ import { startStreamWorker } from "@/lib/streaming/deliver";
 import { generateWebhookSecret, parseDestinationInput } from "@/lib/streaming/destination";
 import { eventIdFor } from "@/lib/streaming/record";
 import type { BenchConfig } from "./config";
-import { summarize, type Log, type Summary } from "./util";
+import { summarize, type Log, type Summary } from "../harness/util";
 
 /*
  * Delivery against ingestion, side by side in one run: records are stored through the ingestion

@@ -12,7 +12,7 @@ import * as schema from "@/db/schema";
 import type { Cursor } from "@/lib/cursor";
 import type { BenchConfig } from "./config";
 import { tenantOf, type BenchTenant } from "./directory";
-import { interleaved, round, summarize, type Log, type Summary } from "./util";
+import { interleaved, round, summarize, type Log, type Summary } from "../harness/util";
 
 /*
  * The Activity log page's server time: the two queries the page runs side by side

@@ -11,7 +11,7 @@ import type { RetryPolicy } from "@/lib/partner-center/sync/retry";
 import { SECRET_PURPOSE, syncTenant } from "@/lib/partner-center/sync/sync-tenant";
 import { scopeMaintenanceSql } from "@/db/scope";
 import type { BenchConfig } from "./config";
-import type { Log } from "./util";
+import type { Log } from "../harness/util";
 
 /*
  * The Partner Center sync against importing the same records from a file, side by side: the

@@ -4,11 +4,11 @@ import type { BenchConfig } from "./config";
 import type { DatasetInfo } from "./dataset";
 import type { ExportKindResults, ExportResults } from "./export";
 import type { IngestResults } from "./ingest";
-import type { MachineInfo } from "./machine";
+import type { MachineInfo } from "../harness/machine";
 import type { PageResults } from "./page";
 import type { StreamingResults } from "./log-streaming";
 import type { SyncResults } from "./partner-center-sync";
-import { formatBytes, round } from "./util";
+import { formatBytes, round } from "../harness/util";
 
 /*
  * The bench's output: a list of metrics (A vs B, their ratio, the goal and whether it was met),

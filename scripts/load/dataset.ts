@@ -4,8 +4,8 @@ import path from "node:path";
 import postgres from "postgres";
 import { DEFAULT_SEED, DEMO_TENANTS, type DemoTenant } from "@/db/seed/demo-data";
 import { seedDemo } from "@/db/seed/seed-demo";
-import { LOAD_SETTINGS, MEASURE_SETTINGS, openDatasetCluster, todayAnchor } from "../bench/dataset-cluster";
-import { seconds, type Log } from "../bench/util";
+import { LOAD_SETTINGS, MEASURE_SETTINGS, openDatasetCluster, todayAnchor } from "../harness/dataset-cluster";
+import { seconds, type Log } from "../harness/util";
 import type { LoadConfig } from "./config";
 import { scopeMaintenanceSql } from "@/db/scope";
 

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { MachineInfo } from "../bench/machine";
-import { formatBytes } from "../bench/util";
+import type { MachineInfo } from "../harness/machine";
+import { formatBytes } from "../harness/util";
 import type { LoadConfig } from "./config";
 import {
   latency,

@@ -1,8 +1,9 @@
 /*
  * What the virtual users record: one sample per request (pages and the details API), one per
- * export, and the errors. Percentiles are nearest-rank (the value below which q of the samples
- * fall, an actual sample), the usual definition for latency percentiles.
+ * export, and the errors. Percentiles are the harness's one definition (nearest rank).
  */
+
+import { percentile } from "../harness/stats";
 
 export type Phase = "A" | "B";
 
@@ -53,12 +54,6 @@ export interface LatencySummary {
   p99: number;
   max: number;
   mean: number;
-}
-
-export function percentile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil(q * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
 export function latency(samples: number[]): LatencySummary {

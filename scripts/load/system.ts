@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { readRssBytes } from "../bench/app-server";
+import { readRssBytes } from "../harness/app-server";
 
 /*
  * Where the machine's time went during a segment, in cores: the Next server process; this run's

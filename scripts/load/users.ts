@@ -1,7 +1,7 @@
 import http from "node:http";
 import zlib from "node:zlib";
-import type { CookieJar } from "../bench/app-server";
-import { sleep } from "../bench/util";
+import type { CookieJar } from "../harness/app-server";
+import { sleep } from "../harness/util";
 import { checkboxValues, customerLinks, hasTestId, nextPageHref, rowRefs, type CustomerRef, type RowRef } from "./html";
 import type { PageKind, Phase, Recorder } from "./stats";
 import { OPERATION_STATUSES } from "@/lib/domain";

@@ -7,7 +7,7 @@ import { runMigrations } from "@/db/migrate";
 import { DEMO_TENANTS } from "@/db/seed/demo-data";
 import { seedDemo } from "@/db/seed/seed-demo";
 import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/embedded-db";
-import { readRssBytes, signIn, startApp, type AppServer, type CookieJar } from "@/scripts/bench/app-server";
+import { readRssBytes, signIn, startApp, type AppServer, type CookieJar } from "@/scripts/harness/app-server";
 import { collectGarbage, memoryUsage } from "./inspector-gc";
 
 /*

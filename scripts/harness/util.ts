@@ -1,4 +1,6 @@
-/* Small helpers shared by the bench modules: logging, timing and summary statistics. */
+/* Small helpers shared by the bench and the load test: logging, timing and summary statistics. */
+
+import { percentile } from "./stats";
 
 export type Log = (line: string) => void;
 
@@ -14,20 +16,12 @@ export interface Summary {
   mean: number;
 }
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
 export function summarize(samples: number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
   return {
     n: sorted.length,
-    median: quantile(sorted, 0.5),
-    p95: quantile(sorted, 0.95),
+    median: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
     min: sorted[0] ?? Number.NaN,
     max: sorted[sorted.length - 1] ?? Number.NaN,
     mean: sorted.reduce((s, x) => s + x, 0) / (sorted.length || 1),
