@@ -1,4 +1,5 @@
 import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
+import { canonicalParamText, readDay, readTimeOfDay } from "./day-text";
 import type { OperationStatus } from "@/lib/domain";
 import {
   canonicalTimeZone,
@@ -232,10 +233,14 @@ type DateParse =
   | { ok: false; code: ParamErrorCode; values?: Record<string, string | number>; message: string };
 
 function parseDay(param: "from" | "to" | "at", raw: string): DateParse {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
-  if (!match)
-    return { ok: false, code: "date_format", message: `${LABELS[param]} must be a date in the form YYYY-MM-DD.` };
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const civil = readDay(raw);
+  if (!civil)
+    return {
+      ok: false,
+      code: "date_format",
+      message: `${LABELS[param]} must be a date such as Nov 4, 2026 or 2026-11-04.`,
+    };
+  const { year, month, day } = civil;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     return {
       ok: false,
@@ -295,11 +300,10 @@ export function presetRange(
   return { from: formatDay(to - (PRESET_DAYS[preset] - 1)), to: formatDay(to), fromTime: null, toTime: null };
 }
 
-const TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
-/** An HH:MM time of day as milliseconds past midnight, or null when it is not one. */
+/** An HH:MM (or H:MM) time of day as milliseconds past midnight, or null when it is not one. */
 function parseTimeOfDay(raw: string): number | null {
-  const match = TIME_PATTERN.exec(raw);
-  return match ? (Number(match[1]) * 60 + Number(match[2])) * 60_000 : null;
+  const minutes = readTimeOfDay(raw);
+  return minutes === null ? null : minutes * 60_000;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -349,6 +353,17 @@ export function parseActivityLogParams(input: SearchParamsInput, options: ParseO
   const result = parseStrict(input, options);
   if (result.ok) return result;
   return { ok: false, errors: result.errors, partial: salvage(input, result.errors, options) };
+}
+
+/**
+ * Whether an address is written as `toSearchParams` writes it, as far as a form can differ: a
+ * plain form (no JavaScript) sends its empty fields, and its days and times as the reader typed
+ * them ("Nov 4, 2026", "9:05"). The page answers such an address with its canonical one.
+ */
+export function isCanonicalAddress(input: SearchParamsInput): boolean {
+  return PARAM_NAMES.every((name) =>
+    valuesOf(input, name).every((value) => value !== "" && canonicalParamText(name, value) === value),
+  );
 }
 
 /** Without the params that failed; the period's pair goes together when one of them failed. */

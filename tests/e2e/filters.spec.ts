@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import postgres from "postgres";
-import { CONTOSO_ID, e2eDatabaseUrl, expectNoSeriousViolations, signIn } from "./support";
+import { CONTOSO_ID, dayAsShown, e2eDatabaseUrl, expectNoSeriousViolations, signIn } from "./support";
 
 /*
  * Filters that combine: several statuses, actions and partner users at once, actions excluded, a
@@ -197,7 +197,7 @@ test.describe("finer time", () => {
 
     await page.getByRole("link", { name: "Last 7 days" }).click();
     await expect(page).toHaveURL(new RegExp(`from=${daysBack(6)}$`));
-    await expect(page.getByLabel("From", { exact: true })).toHaveValue(daysBack(6));
+    await expect(page.getByLabel("From", { exact: true })).toHaveValue(dayAsShown(daysBack(6), "en"));
 
     await page.getByRole("link", { name: "Last 24 hours" }).click();
     await expect(page).toHaveURL(/fromTime=\d{2}%3A\d{2}/);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { defaultUtcRange, signIn } from "./support";
+import { dayAsShown, defaultUtcRange, signIn } from "./support";
 
 /*
  * The interface in Korean (a browser whose language is ko-KR), then in English by the header's
@@ -44,10 +44,10 @@ test.describe("a Korean browser", () => {
     await expect(rows(page).first()).toBeVisible();
     await expect(page).toHaveTitle(/^활동 로그 · 파트너 활동 로그$/);
 
-    // The period fields keep their YYYY-MM-DD values; their labels are the product's Korean terms.
+    // The period fields write days as the Korean table does; their labels are the product's terms.
     const { from, to } = defaultUtcRange();
-    await expect(page.getByLabel("시작일", { exact: true })).toHaveValue(from);
-    await expect(page.getByLabel("종료일", { exact: true })).toHaveValue(to);
+    await expect(page.getByLabel("시작일", { exact: true })).toHaveValue(dayAsShown(from, "ko"));
+    await expect(page.getByLabel("종료일", { exact: true })).toHaveValue(dayAsShown(to, "ko"));
     await expect(page.getByTestId("time-zone")).toContainText("표시 시간대: UTC");
     await expect(page.getByRole("link", { name: "최근 7일" })).toBeVisible();
 
@@ -114,7 +114,7 @@ test.describe("a Korean browser", () => {
     for (const name of ["Affected customer", "Action", "Partner user", "Status"]) {
       await expect(page.getByRole("columnheader", { name, exact: true })).toBeVisible();
     }
-    await expect(page.getByLabel("From", { exact: true })).toHaveValue(from);
+    await expect(page.getByLabel("From", { exact: true })).toHaveValue(dayAsShown(from, "en"));
     // The same entries (the newest rows are now the log's records of this view and the export).
     const sameEntry = rows(page).locator(`time[datetime="${sampleIso}"]`);
     await expect(sameEntry).toHaveCount(1);

@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { signIn } from "./support";
+import { dayAsShown, signIn } from "./support";
 
 /*
  * The whole activity log flow by keyboard alone: after signing in, every step is a key press
@@ -46,7 +46,6 @@ async function expectVisibleFocus(target: Locator) {
 }
 
 /** A date as Chromium's en-US date field takes it from the keyboard: MMDDYYYY, segment by segment. */
-const typedDate = (iso: string) => `${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(0, 4)}`;
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
 test("the activity log flow works by keyboard alone", async ({ page }) => {
@@ -97,23 +96,25 @@ test("the activity log flow works by keyboard alone", async ({ page }) => {
   await expect(page.getByRole("heading", { level: 1, name: "Activity log" })).toBeVisible();
   await expect(rows(page)).toHaveCount(25);
 
-  // From and To, typed into the date fields; Apply by Enter.
+  // From and To, typed into the date fields as the page writes days; Apply by Enter.
   const from = daysAgo(20);
   const to = daysAgo(5);
   const fromField = page.getByLabel("From", { exact: true });
   const toField = page.getByLabel("To", { exact: true });
   await tabTo(page, fromField);
-  await page.keyboard.type(typedDate(from));
-  await expect(fromField).toHaveValue(from);
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.type(dayAsShown(from, "en"));
+  await expect(fromField).toHaveValue(dayAsShown(from, "en"));
   await tabTo(page, toField);
-  await page.keyboard.type(typedDate(to));
-  await expect(toField).toHaveValue(to);
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.type(dayAsShown(to, "en"));
+  await expect(toField).toHaveValue(dayAsShown(to, "en"));
   const apply = page.getByRole("button", { name: "Apply" });
   await tabTo(page, apply);
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(new RegExp(`[?&]from=${from}&to=${to}(&|$)`));
   await expect(rows(page).first()).toBeVisible();
-  await expect(page.getByLabel("From", { exact: true })).toHaveValue(from);
+  await expect(page.getByLabel("From", { exact: true })).toHaveValue(dayAsShown(from, "en"));
 
   // A quick range, by Enter on its link.
   const preset = page.getByRole("link", { name: "Last 90 days" });

@@ -81,6 +81,18 @@ export function defaultUtcRange(now = new Date()) {
   return { from, to };
 }
 
+/**
+ * A YYYY-MM-DD day as the page writes days in that language (the table, the summaries and the date
+ * fields): "Nov 4, 2026" in English, "2026. 11. 04." in Korean.
+ */
+export function dayAsShown(iso: string, locale: "en" | "ko"): string {
+  const options: Intl.DateTimeFormatOptions =
+    locale === "ko"
+      ? { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "UTC" }
+      : { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" };
+  return new Intl.DateTimeFormat(locale, options).format(new Date(`${iso}T00:00:00Z`));
+}
+
 /** The US Government-only deployment the e2e run starts beside the main one. */
 export const SOVEREIGN_URL = `http://localhost:${Number(process.env.E2E_PORT ?? 3100) + 100}`;
 

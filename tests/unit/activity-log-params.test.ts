@@ -107,7 +107,7 @@ describe("parseActivityLogParams: bad input never throws and names the param", (
     ["from after to", { from: "2026-03-10", to: "2026-03-09" }, "from", /"From" must be on or before "To"/],
     ["an impossible date", { from: "2026-02-30" }, "from", /not a real date: 2026-02-30/],
     ["an impossible To", { to: "2026-13-01" }, "to", /not a real date/],
-    ["a date in another format", { from: "03/01/2026" }, "from", /YYYY-MM-DD/],
+    ["a date in a form that could mean two days", { from: "03/01/2026" }, "from", /must be a date such as/],
     ["an ancient date", { from: "0099-01-01", to: "0099-01-02" }, "from", /year 2000 or later/],
     ["a range over a year", { from: "2025-01-01", to: "2026-01-03" }, "from", /at most one year/],
     ["To far in the future", { to: "2026-04-02" }, "to", /later than tomorrow/],
@@ -119,7 +119,7 @@ describe("parseActivityLogParams: bad input never throws and names the param", (
     ["an unknown direction", { dir: "sideways" }, "dir", /"next", "prev" or "oldest"/],
     ["a day to jump to after To", { from: "2026-03-01", to: "2026-03-10", at: "2026-03-11" }, "at", /a day from/],
     ["a day to jump to before From", { from: "2026-03-01", to: "2026-03-10", at: "2026-02-28" }, "at", /a day from/],
-    ["a day to jump to in another format", { at: "03/05/2026" }, "at", /YYYY-MM-DD/],
+    ["a day to jump to in a form that could mean two days", { at: "03/05/2026" }, "at", /must be a date such as/],
     ["the oldest page and a day", { dir: "oldest", at: "2026-03-20" }, "at", /one position/],
     [
       "the oldest page and a cursor",
@@ -398,8 +398,9 @@ describe("times of day", () => {
     ]);
   });
 
-  it("refuses a time that is not HH:MM, and a From time after the To time on one day", () => {
-    for (const bad of ["9:30", "24:00", "12:60", "noon"])
+  it("refuses a time that is not HH:MM (or H:MM), and a From time after the To time on one day", () => {
+    expect(parseOk({ fromTime: "9:30" }).fromTime).toBe("09:30");
+    for (const bad of ["930", "24:00", "12:60", "noon", "9:5"])
       expect(errorsOf({ fromTime: bad })).toEqual([
         expect.objectContaining({ param: "fromTime", code: "time_format" }),
       ]);

@@ -104,6 +104,7 @@ describe("message catalogs", () => {
       "activityLog.details.resourceTypeValue",
       "activityLog.details.dateTimeValue",
       "customers.add.domainPlaceholder",
+      "activityLog.filters.timePlaceholder",
       "fallbacks.action",
       "fallbacks.resource",
     ]);
@@ -184,6 +185,9 @@ describe("every code the app shows has a sentence in every catalog", () => {
         fromLabel: t("params.from"),
         toLabel: t("params.to"),
         choices: "[choices]",
+        // The page's example day is the view's To; the API's sentence names a fixed one.
+        example: "Nov 4, 2026",
+        iso: "2026-11-04",
         ...e.values,
       });
     const now = new Date("2026-03-31T10:00:00Z");

@@ -1,19 +1,20 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { getFormatter, getTranslations } from "next-intl/server";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
 import { listCustomers, listOperationTypes, listPartnerUsers, type PartnerUserOption } from "@/db/queries/customers";
 import { getPageContext } from "@/lib/auth/page-context";
 import {
   defaultRange,
   EMPTY_FILTERS,
+  isCanonicalAddress,
   PAGE_SIZES,
   parseActivityLogParams,
   toSearchParams,
   type ActivityLogQuery,
   type ParamError,
 } from "@/lib/activity-log-params";
-import { timeZoneLabel } from "@/lib/format";
+import { formatDay, timeZoneLabel } from "@/lib/format";
 import { ROUTES } from "@/lib/routes";
 import { listViewsFor, openingViewFor } from "@/lib/saved-views";
 import type { SavedView } from "@/db/saved-views";
@@ -47,12 +48,13 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
   // "No view" (`view=none`) is only that: the parser reads the filters, and it names none.
   const filterParams = Object.fromEntries(Object.entries(raw).filter(([name]) => name !== NO_VIEW_PARAM));
   const parsed = parseActivityLogParams(filterParams);
-  // A plain form (no JavaScript) sends its empty fields too: the address carries only what is set.
-  if (parsed.ok && Object.values(raw).some((v) => v === "" || (Array.isArray(v) && v.includes("")))) {
+  // A plain form (no JavaScript) sends its empty fields too, and days as typed: the address carries
+  // only what is set, in one spelling.
+  if (parsed.ok && !isCanonicalAddress(filterParams)) {
     const clean = toSearchParams(parsed.value, {}, {}).toString();
     redirect(clean ? `${ROUTES.activityLog}?${clean}` : ROUTES.activityLog);
   }
-  const [t, format] = await Promise.all([getTranslations("activityLog"), getFormatter()]);
+  const [t, format, locale] = await Promise.all([getTranslations("activityLog"), getFormatter(), getLocale()]);
 
   // Filter choices are a convenience: if they fail to load, the log (and its error) still shows.
   const [users, operationTypes, customerNames, savedViews] = await Promise.all([
@@ -86,6 +88,9 @@ export default async function ActivityLogPage({ searchParams }: { searchParams: 
       label: t(`paramErrors.params.${error.param}`),
       fromLabel: t("paramErrors.params.from"),
       toLabel: t("paramErrors.params.to"),
+      // A day written as this page writes it, and as the address does, for "must be a date such as".
+      example: formatDay(query.to, locale),
+      iso: query.to,
       choices: format.list(error.param === "size" ? PAGE_SIZES.map(String) : [...OPERATION_STATUSES], {
         type: "disjunction",
       }),

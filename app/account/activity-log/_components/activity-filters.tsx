@@ -15,16 +15,22 @@ import {
   toSearchParams,
   type ActivityLogQuery,
 } from "@/lib/activity-log-params";
-import { formatNumber } from "@/lib/format";
+import { TIME_INPUT_PATTERN } from "@/lib/day-text";
+import { formatDay, formatNumber } from "@/lib/format";
 import { ROUTES } from "@/lib/routes";
 import { OPERATION_STATUSES } from "@/lib/domain";
 import { AutoSubmitForm } from "./auto-submit-form";
 import { DateRangeGuard } from "./date-range-guard";
+import { DayField } from "./day-field";
 import { FilterFold } from "./filter-fold";
 import { Button } from "@/components/ui/button";
 
-const inputClass =
-  "mt-1 block w-full rounded border border-gray-300 bg-white px-2 py-1.5 text-sm focus:border-brand focus:outline-none focus:ring-1 focus:ring-brand";
+const fieldClass =
+  "rounded border border-gray-300 bg-white px-2 py-1.5 text-sm focus:border-brand focus:outline-none focus:ring-1 focus:ring-brand";
+const inputClass = `mt-1 block w-full ${fieldClass}`;
+// Wide enough for the longest day as the page writes it ("Sep 30, 2026", "2026. 09. 30.").
+const dayInputClass = `w-32 ${fieldClass}`;
+const timeInputClass = `mt-1 block w-20 ${fieldClass}`;
 
 /**
  * The period and the filters, as a plain GET form: every choice ends up in the URL, so a view can
@@ -129,15 +135,16 @@ export async function ActivityFilters({
             <label htmlFor="filter-from" className="font-medium">
               {t("from")}
             </label>
-            <input
+            <DayField
               id="filter-from"
-              type="date"
               name="from"
-              defaultValue={query.from}
+              day={query.from}
+              locale={locale}
               max={query.to}
               required
-              className={inputClass}
-              aria-describedby="date-format"
+              describedBy="date-format"
+              pickLabel={t("pickDay", { field: t("from") })}
+              className={dayInputClass}
             />
           </div>
           <div className="text-sm">
@@ -146,10 +153,15 @@ export async function ActivityFilters({
             </label>
             <input
               id="filter-from-time"
-              type="time"
+              type="text"
+              inputMode="numeric"
               name="fromTime"
               defaultValue={query.fromTime ?? ""}
-              className={inputClass}
+              pattern={TIME_INPUT_PATTERN}
+              maxLength={5}
+              placeholder={t("timePlaceholder")}
+              autoComplete="off"
+              className={timeInputClass}
               aria-describedby="time-help"
             />
           </div>
@@ -157,15 +169,16 @@ export async function ActivityFilters({
             <label htmlFor="filter-to" className="font-medium">
               {t("to")}
             </label>
-            <input
+            <DayField
               id="filter-to"
-              type="date"
               name="to"
-              defaultValue={query.to}
+              day={query.to}
+              locale={locale}
               min={query.from}
               required
-              className={inputClass}
-              aria-describedby="date-format"
+              describedBy="date-format"
+              pickLabel={t("pickDay", { field: t("to") })}
+              className={dayInputClass}
             />
           </div>
           <div className="text-sm">
@@ -174,10 +187,15 @@ export async function ActivityFilters({
             </label>
             <input
               id="filter-to-time"
-              type="time"
+              type="text"
+              inputMode="numeric"
               name="toTime"
               defaultValue={query.toTime ?? ""}
-              className={inputClass}
+              pattern={TIME_INPUT_PATTERN}
+              maxLength={5}
+              placeholder={t("timePlaceholder")}
+              autoComplete="off"
+              className={timeInputClass}
               aria-describedby="time-help"
             />
           </div>
@@ -211,7 +229,7 @@ export async function ActivityFilters({
           })}
         />
         <p id="date-format" className="text-xs text-gray-600">
-          {t("dateHelp")}
+          {t("dateHelp", { example: formatDay(query.to, locale), iso: query.to })}
         </p>
         <p id="time-help" className="text-xs text-gray-600">
           {t("timeHelp")}

@@ -11,11 +11,13 @@ import {
 } from "@/db/queries/activity-records";
 import { getRowAnnotations, type RowAnnotation } from "@/db/queries/activity-related";
 import { listPartnerUsers } from "@/db/queries/customers";
-import { toSearchParams, type ActivityLogParams, type PageDirection } from "@/lib/activity-log-params";
+import { defaultRange, toSearchParams, type ActivityLogParams, type PageDirection } from "@/lib/activity-log-params";
 import { asCatalog } from "@/lib/activity-labels";
 import { formatCount, formatDay, timeZoneLabel } from "@/lib/format";
 import { annotate } from "@/lib/observability/request-context";
 import { ActivityTable } from "./activity-table";
+import { AutoSubmitForm } from "./auto-submit-form";
+import { DayField } from "./day-field";
 import { EmptyResult } from "./empty-result";
 import { toRowView } from "./activity-row";
 import { ROUTES } from "@/lib/routes";
@@ -202,42 +204,45 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
 }
 
 /*
- * Jump to a day: a plain GET form that sends the view as it is (no position) beside the chosen
- * day, which the parser turns into a cursor. Outside the results' Suspense boundary, so it is in
- * the first HTML and works before (or without) any JavaScript.
+ * Jump to a day: a GET form that sends the view as it is (no position) beside the chosen day,
+ * which the parser turns into a cursor. Outside the results' Suspense boundary, so it is in the
+ * first HTML and works before (or without) any JavaScript; with it, the day typed as the page
+ * writes days travels as YYYY-MM-DD, as the filter form's do.
  */
 export async function JumpToDate({ params }: { params: ActivityLogParams }) {
-  const t = await getTranslations("activityLog");
+  const [t, locale] = await Promise.all([getTranslations("activityLog"), getLocale()]);
   const viewFields = [...toSearchParams(params, { cursor: null, dir: "next" })];
   return (
-    <form
+    <AutoSubmitForm
       action={ROUTES.activityLog}
-      method="get"
+      defaults={defaultRange(params.tz)}
       className="flex flex-wrap items-end gap-2 text-sm"
-      data-testid="jump-form"
+      testId="jump-form"
     >
       {viewFields.map(([name, value], i) => (
         <input key={`${name}-${i}`} type="hidden" name={name} value={value} />
       ))}
-      <label className="flex flex-col text-gray-700">
-        <span>{t("jump.label")}</span>
-        <input
-          type="date"
+      <div className="flex flex-col text-gray-700">
+        <label htmlFor="jump-at">{t("jump.label")}</label>
+        <DayField
+          id="jump-at"
           name="at"
-          required
+          day={params.to}
+          locale={locale}
           min={params.from}
           max={params.to}
-          defaultValue={params.to}
-          aria-describedby="jump-hint"
-          className="rounded border border-gray-400 px-2 py-1"
+          required
+          describedBy="jump-hint"
+          pickLabel={t("jump.pick")}
+          className="w-32 rounded border border-gray-400 px-2 py-1"
         />
-      </label>
+      </div>
       <Button type="submit" variant="secondary">
         {t("jump.submit")}
       </Button>
       <span id="jump-hint" className="sr-only">
         {t("jump.hint")}
       </span>
-    </form>
+    </AutoSubmitForm>
   );
 }

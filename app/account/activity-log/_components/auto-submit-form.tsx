@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, type ReactNode } from "react";
+import { canonicalParamText } from "@/lib/day-text";
 
 /*
  * The filter form, improved when JavaScript runs: a choice in a list or a tick in a box applies at
@@ -15,13 +16,13 @@ import { useEffect, useRef, type ReactNode } from "react";
 let restore: { focusId: string | null; openId: string | null } | null = null;
 
 /**
- * The form's fields as a query string, empty ones left out, and the period too while it is the
- * default one (so an untouched period stays "the most recent month" as days go by).
+ * The form's fields as a query string, empty ones left out, days and times as the address writes
+ * them (the fields show days as the page does), and the period too while it is the default one (so an untouched period stays "the most recent month" as days go by).
  */
 export function nonEmptyQuery(form: HTMLFormElement, defaults: { from: string; to: string }): URLSearchParams {
   const out = new URLSearchParams();
   for (const [name, value] of new FormData(form)) {
-    if (typeof value === "string" && value.trim() !== "") out.append(name, value.trim());
+    if (typeof value === "string" && value.trim() !== "") out.append(name, canonicalParamText(name, value.trim()));
   }
   if (out.get("to") === defaults.to) {
     out.delete("to");
@@ -41,7 +42,8 @@ export function AutoSubmitForm({
   action: string;
   /** The default period in the view's zone. */
   defaults: { from: string; to: string };
-  label: string;
+  /** Names the form as a landmark; a one-field form whose field is labelled needs none. */
+  label?: string;
   className?: string;
   testId?: string;
   children: ReactNode;
