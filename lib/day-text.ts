@@ -92,6 +92,18 @@ export function canonicalTimeText(text: string): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 }
 
+/**
+ * The instant a typed day and time of day name in UTC (the time optional: midnight), or null
+ * when either cannot be read or the day does not exist (Date.UTC would roll Feb 30 into March).
+ */
+export function utcInstantOf(dayText: string, timeText: string): Date | null {
+  const day = readDay(dayText);
+  const minutes = timeText.trim() === "" ? 0 : readTimeOfDay(timeText);
+  if (!day || minutes === null) return null;
+  const at = new Date(Date.UTC(day.year, day.month - 1, day.day) + minutes * 60_000);
+  return at.toISOString().slice(0, 10) === isoDay(day) ? at : null;
+}
+
 /** The pattern a time field holds the browser to before a submit (HTML `pattern`, anchored by it). */
 export const TIME_INPUT_PATTERN = "([01]?[0-9]|2[0-3]):[0-5][0-9]";
 

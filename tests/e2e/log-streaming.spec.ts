@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startWebhookReceiver, waitFor } from "../support/stream-receivers";
-import { signIn } from "./support";
+import { dayAsShown, signIn } from "./support";
 
 /*
  * Account settings → Log streaming, end to end: a global admin adds a webhook destination, the
@@ -40,6 +40,16 @@ test("a global admin streams the log to a webhook", async ({ page }) => {
     await expect(row).toContainText("Paused by admin@contoso.example.");
     await row.getByRole("button", { name: "Resume" }).click();
     await expect(page.getByRole("status").first()).toHaveText("Delivery resumed.");
+
+    // Replay from a day written as the page writes days (UTC), and a day that does not exist.
+    const today = new Date().toISOString().slice(0, 10);
+    await row.getByLabel("Replay records since the day (UTC)").fill(dayAsShown(today, "en"));
+    await row.getByLabel("Time (optional)").fill("0:00");
+    await row.getByRole("button", { name: "Replay", exact: true }).click();
+    await expect(page.getByRole("status").first()).toHaveText(/^\d[\d,]* records? (was|were) queued again\.$/);
+    await row.getByLabel("Replay records since the day (UTC)").fill("Feb 30, 2026");
+    await row.getByRole("button", { name: "Replay", exact: true }).click();
+    await expect(page.getByRole("status").first()).toHaveText("That was not accepted. Check the values and try again.");
 
     // Change it: the form starts from its settings, and an empty secret keeps the stored one.
     await page.getByText("Change: E2E SIEM").click();

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseActivityLogParams, isCanonicalAddress } from "@/lib/activity-log-params";
-import { canonicalParamText, isoDay, readDay, readTimeOfDay } from "@/lib/day-text";
+import { canonicalParamText, isoDay, readDay, readTimeOfDay, utcInstantOf } from "@/lib/day-text";
 import { formatDay } from "@/lib/format";
 
 const civilDays = fc
@@ -55,6 +55,19 @@ describe("times of day", () => {
   it("reads HH:MM and H:MM on the 24-hour clock only", () => {
     expect([readTimeOfDay("09:05"), readTimeOfDay("9:05"), readTimeOfDay("23:59")]).toEqual([545, 545, 1439]);
     for (const bad of ["24:00", "9:5", "12:60", "9.05", "9:05 PM"]) expect(readTimeOfDay(bad), bad).toBeNull();
+  });
+});
+
+describe("utcInstantOf: a typed day and time as an instant in UTC", () => {
+  it("reads the day in either language's form, the time optional", () => {
+    expect(utcInstantOf("Nov 4, 2026", "9:30")?.toISOString()).toBe("2026-11-04T09:30:00.000Z");
+    expect(utcInstantOf("2026. 11. 04.", "")?.toISOString()).toBe("2026-11-04T00:00:00.000Z");
+  });
+  it("refuses a day that does not exist rather than rolling it into the next month", () => {
+    expect(utcInstantOf("Feb 30, 2026", "00:00")).toBeNull();
+    expect(utcInstantOf("0001-01-01", "")).toBeNull();
+    expect(utcInstantOf("Nov 4, 2026", "25:00")).toBeNull();
+    expect(utcInstantOf("", "09:00")).toBeNull();
   });
 });
 

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { getTenantContext } from "@/lib/auth/tenant-context";
+import { utcInstantOf } from "@/lib/day-text";
 import { AppError } from "@/lib/errors";
 import { formValues, toFormState, type FormProblem, type FormState } from "@/lib/form-state";
 import { ROUTES } from "@/lib/routes";
@@ -139,12 +140,13 @@ export async function removeAction(form: FormData): Promise<void> {
   await onDestination(form, async (id) => (await deleteFor(ctx, id), "removed"));
 }
 
-/** The form's datetime-local value is read as UTC (the page says so). */
+/** The day (as the page writes days, or YYYY-MM-DD) and optional HH:MM are read as UTC (the page says so). */
 export async function replayAction(form: FormData): Promise<void> {
   const ctx = await context();
-  const since = String(form.get("since") ?? "").trim();
+  const since = utcInstantOf(String(form.get("sinceDay") ?? ""), String(form.get("sinceTime") ?? ""));
   await onDestination(form, async (id) => {
-    const queued = await replayFor(ctx, id, since && !/[zZ]|[+-]\d\d:\d\d$/.test(since) ? `${since}Z` : since);
+    // Unreadable: the same refusal as a bad ISO time from the API (the page says "invalid").
+    const queued = await replayFor(ctx, id, since ? since.toISOString() : "");
     return ["replayed", `&count=${queued}`];
   });
 }

@@ -7,6 +7,8 @@ import type { DestinationView } from "@/db/streaming/destinations";
 import { DestinationForm } from "./_components/destination-form";
 import { pauseAction, removeAction, replayAction, resumeAction, testAction } from "./actions";
 import { buttonClass } from "@/components/ui/button";
+import { DayField } from "@/components/ui/day-field";
+import { TIME_INPUT_PATTERN } from "@/lib/day-text";
 import { Cell, HeaderCell, Row, Table, TableBody, TableHead } from "@/components/ui/table";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -113,15 +115,33 @@ export default async function LogStreamingPage({
                   </div>
                   <form action={replayAction} className="flex flex-wrap items-end gap-1">
                     <input type="hidden" name="id" value={d.id} />
-                    <label className="text-xs">
-                      {t("replaySince")}
-                      <input
-                        type="datetime-local"
-                        name="since"
+                    <div className="text-xs">
+                      <label htmlFor={`replay-day-${d.id}`}>{t("replaySince")}</label>
+                      <DayField
+                        id={`replay-day-${d.id}`}
+                        name="sinceDay"
+                        day=""
+                        locale={locale}
+                        max={new Date().toISOString().slice(0, 10)}
                         required
-                        className="mt-0.5 block rounded border border-gray-300 px-1 py-0.5 text-xs"
+                        pickLabel={t("replayPick", { name: d.name })}
+                        className="w-28 rounded border border-gray-300 px-1 py-0.5 text-xs"
                       />
-                    </label>
+                    </div>
+                    <div className="text-xs">
+                      <label htmlFor={`replay-time-${d.id}`}>{t("replayTime")}</label>
+                      <input
+                        id={`replay-time-${d.id}`}
+                        type="text"
+                        inputMode="numeric"
+                        name="sinceTime"
+                        pattern={TIME_INPUT_PATTERN}
+                        maxLength={5}
+                        placeholder="HH:MM"
+                        autoComplete="off"
+                        className="mt-1 block w-16 rounded border border-gray-300 px-1 py-0.5 text-xs"
+                      />
+                    </div>
                     <button type="submit" className={button}>
                       {t("replay")}
                     </button>

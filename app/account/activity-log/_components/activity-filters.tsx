@@ -21,7 +21,7 @@ import { ROUTES } from "@/lib/routes";
 import { OPERATION_STATUSES } from "@/lib/domain";
 import { AutoSubmitForm } from "./auto-submit-form";
 import { DateRangeGuard } from "./date-range-guard";
-import { DayField } from "./day-field";
+import { DayField } from "@/components/ui/day-field";
 import { FilterFold } from "./filter-fold";
 import { Button } from "@/components/ui/button";
 

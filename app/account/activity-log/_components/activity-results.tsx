@@ -17,7 +17,7 @@ import { formatCount, formatDay, timeZoneLabel } from "@/lib/format";
 import { annotate } from "@/lib/observability/request-context";
 import { ActivityTable } from "./activity-table";
 import { AutoSubmitForm } from "./auto-submit-form";
-import { DayField } from "./day-field";
+import { DayField } from "@/components/ui/day-field";
 import { EmptyResult } from "./empty-result";
 import { toRowView } from "./activity-row";
 import { ROUTES } from "@/lib/routes";
