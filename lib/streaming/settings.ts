@@ -17,6 +17,7 @@ import { AppError } from "@/lib/errors";
 import { keepStoredUrl, parseDestinationInput } from "./destination";
 import { sendTestEvent } from "./test-event";
 import type { TenantContext } from "@/lib/domain";
+import { daysInMonth } from "@/lib/time-zones";
 
 /*
  * What a global admin does with log streaming, for the API (lib/handlers/log-streaming.ts) and the
@@ -86,6 +87,12 @@ export function resumeFor(ctx: TenantContext, id: string): Promise<DestinationVi
   });
 }
 
+/** Date parsing rolls "2026-02-30" into March: a day that does not exist is refused instead. */
+function isRealDayPrefix(text: string): boolean {
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(text.trim());
+  return !day || Number(day[3]) <= daysInMonth(Number(day[1]), Number(day[2]));
+}
+
 /**
  * Queues the records since `since` (an ISO 8601 time) again; answers how many. The destination is
  * looked up first, so another tenant's id is 404 whatever the body says.
@@ -93,7 +100,7 @@ export function resumeFor(ctx: TenantContext, id: string): Promise<DestinationVi
 export function replayFor(ctx: TenantContext, id: string, since: unknown): Promise<number> {
   return withTenantSql(getSql(), scopeOf(ctx), async (tx) => {
     await getDestination(tx, scopeOf(ctx), id);
-    const time = typeof since === "string" && since.trim() ? new Date(since) : null;
+    const time = typeof since === "string" && since.trim() && isRealDayPrefix(since) ? new Date(since) : null;
     if (!time || Number.isNaN(time.getTime()))
       throw new AppError("bad_request", "since must be a date and time (ISO 8601), e.g. 2026-11-01T00:00:00Z", {
         errors: [{ field: "since", message: "must be a date and time" }],

@@ -128,6 +128,14 @@ describe("log streaming settings (handlers)", () => {
       const badReplay = await call(replayStreamDestination, admin, { id: destination.id }, { since: "yesterday" });
       expect(badReplay.status).toBe(400);
       expect((await badReplay.json()).error.message).toMatch(/^since /);
+      // A day that does not exist is refused, not read as the first days of the next month.
+      const unrealDay = await call(
+        replayStreamDestination,
+        admin,
+        { id: destination.id },
+        { since: "2026-02-30T00:00:00Z" },
+      );
+      expect(unrealDay.status).toBe(400);
       const replay = await call(
         replayStreamDestination,
         admin,
