@@ -105,6 +105,7 @@ describe("message catalogs", () => {
       "activityLog.details.dateTimeValue",
       "customers.add.domainPlaceholder",
       "activityLog.filters.timePlaceholder",
+      "logStreaming.replayTimePlaceholder",
       "fallbacks.action",
       "fallbacks.resource",
     ]);

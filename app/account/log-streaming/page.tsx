@@ -137,7 +137,7 @@ export default async function LogStreamingPage({
                         name="sinceTime"
                         pattern={TIME_INPUT_PATTERN}
                         maxLength={5}
-                        placeholder="HH:MM"
+                        placeholder={t("replayTimePlaceholder")}
                         autoComplete="off"
                         className="mt-1 block w-16 rounded border border-gray-300 px-1 py-0.5 text-xs"
                       />

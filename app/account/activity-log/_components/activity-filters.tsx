@@ -229,7 +229,12 @@ export async function ActivityFilters({
           })}
         />
         <p id="date-format" className="text-xs text-gray-600">
-          {t("dateHelp", { example: formatDay(query.to, locale), iso: query.to })}
+          {/* Each day kept on one line: "2026-12-04" broken at a hyphen reads as two things. */}
+          {t.rich("dateHelp", {
+            example: formatDay(query.to, locale),
+            iso: query.to,
+            day: (chunks) => <span className="whitespace-nowrap">{chunks}</span>,
+          })}
         </p>
         <p id="time-help" className="text-xs text-gray-600">
           {t("timeHelp")}
