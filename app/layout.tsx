@@ -9,9 +9,11 @@ import "./globals.css";
 /** A single-cloud (sovereign) deployment says which cloud it is in every title. */
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations();
-  const clouds = servedClouds();
+  const [cloud, ...otherClouds] = servedClouds();
   const product =
-    clouds.length === 1 ? t("common.productForCloud", { cloud: t(`clouds.${clouds[0]}`) }) : t("common.product");
+    cloud !== undefined && otherClouds.length === 0
+      ? t("common.productForCloud", { cloud: t(`clouds.${cloud}`) })
+      : t("common.product");
   return {
     title: { default: product, template: `%s · ${product}` },
     description: t("common.description"),

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Sql } from "postgres";
 import { scopeMaintenanceSql, scopeRequestRoleSql } from "./scope";
+import { singleRow } from "./single-row";
 import { AppError } from "@/lib/errors";
 import { isUuid } from "@/lib/uuid";
 import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from "@/lib/ingest/api-key-format";
@@ -96,10 +97,13 @@ export async function createApiKey({
   return asMaintenance(sql, async (tx) => {
     const [tenant] = await tx<Array<{ cloud: Cloud }>>`select cloud from partner_tenants where id = ${tenantId}`;
     if (!tenant) throw new AppError("not_found", `No partner tenant ${tenantId}.`);
-    const [row] = await tx<Array<{ created_ms: number }>>`
-      insert into api_keys (id, tenant_id, name, key_prefix, key_hash, scopes)
-      values (${id}, ${tenantId}, ${label}, ${apiKeyDisplayPrefix(key)}, ${hashApiKey(key)}, ${scopes}::text[])
-      returning (extract(epoch from created_at) * 1000)::float8 as created_ms`;
+    const row = singleRow(
+      await tx<Array<{ created_ms: number }>>`
+        insert into api_keys (id, tenant_id, name, key_prefix, key_hash, scopes)
+        values (${id}, ${tenantId}, ${label}, ${apiKeyDisplayPrefix(key)}, ${hashApiKey(key)}, ${scopes}::text[])
+        returning (extract(epoch from created_at) * 1000)::float8 as created_ms`,
+      "Inserting an API key",
+    );
     return {
       id,
       tenantId,

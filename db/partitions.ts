@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Sql } from "postgres";
 import { ensureUpcomingPartitions } from "./migrate";
 import { scopeMaintenanceSql, setMaintenanceSession } from "@/db/scope";
+import { leadingItems } from "@/lib/leading-items";
 
 /*
  * Monthly partitions of the log: created ahead of time, and dropped whole when they fall out of the
@@ -34,7 +35,8 @@ export async function listPartitions(sql: Sql): Promise<PartitionInfo[]> {
   return rows.flatMap((r) => {
     const m = BOUND.exec(r.bound);
     if (!m) return []; // a DEFAULT partition, if someone attached one, is never dropped by age
-    return [{ parent: r.parent as PartitionInfo["parent"], name: r.name, from: new Date(m[1]), to: new Date(m[2]) }];
+    const [from, to] = leadingItems(m.slice(1), 2, `The bound of partition ${r.name}`);
+    return [{ parent: r.parent as PartitionInfo["parent"], name: r.name, from: new Date(from), to: new Date(to) }];
   });
 }
 

@@ -1,4 +1,5 @@
 import { DEFAULT_LOCALE, isLocale, LOCALES, type AppLocale } from "./config";
+import { beforeFirst } from "@/lib/before-first";
 
 interface Range {
   tag: string;
@@ -10,8 +11,9 @@ interface Range {
 function parseAcceptLanguage(header: string): Range[] {
   const ranges: Range[] = [];
   header.split(",").forEach((part, order) => {
-    const [rawTag, ...params] = part.trim().split(";");
-    const tag = rawTag.trim().toLowerCase();
+    const range = part.trim();
+    const tag = beforeFirst(range, ";").trim().toLowerCase();
+    const params = range.split(";").slice(1);
     if (!/^(\*|[a-z]{1,8}(-[a-z0-9]{1,8})*)$/.test(tag)) return;
     let q = 1;
     for (const param of params) {

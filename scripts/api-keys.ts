@@ -32,7 +32,7 @@ runScript("api-keys", () => {
     },
   });
   const [command] = positionals;
-  if (!["create", "revoke", "list"].includes(command)) fail(USAGE);
+  if (command === undefined || !["create", "revoke", "list"].includes(command)) fail(USAGE);
   return withScriptSql(async (sql) => {
     if (command === "create") {
       if (!values.tenant || !values.name) fail(USAGE);

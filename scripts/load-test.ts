@@ -94,6 +94,13 @@ function segmentsOf(order: string | undefined, cycles: number, seconds: number):
 
 const dayString = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/** The i-th turn of a round robin over `list`. */
+function roundRobin<T>(list: readonly T[], i: number, what: string): T {
+  const item = list[i % list.length];
+  if (item === undefined) throw new Error(`There are no ${what} to assign.`);
+  return item;
+}
+
 /** Who the virtual users are: 4 in 5 may view the log (round robin over those accounts), the rest browse customers. */
 function assignAccounts(tenants: LoadTenant[], users: number, exporters: number) {
   const all = tenants.flatMap((t) => t.users.map((u) => ({ email: u.userPrincipalName, role: u.role, tenant: t })));
@@ -107,9 +114,13 @@ function assignAccounts(tenants: LoadTenant[], users: number, exporters: number)
   let viewer = 0;
   let other = 0;
   const browsing = Array.from({ length: users }, (_, i) =>
-    i % 5 === 4 && others.length > 0 ? others[other++ % others.length] : interleaved[viewer++ % interleaved.length],
+    i % 5 === 4 && others.length > 0
+      ? roundRobin(others, other++, "other accounts")
+      : roundRobin(interleaved, viewer++, "accounts that may view the log"),
   );
-  const exporting = Array.from({ length: exporters }, (_, i) => interleaved[i % interleaved.length]);
+  const exporting = Array.from({ length: exporters }, (_, i) =>
+    roundRobin(interleaved, i, "accounts that may view the log"),
+  );
   return { browsing, exporting };
 }
 
@@ -196,8 +207,8 @@ async function main(): Promise<number> {
   const signInStart = performance.now();
   for (let i = 0; i < wanted.length; i += SIGN_IN_CONCURRENCY) {
     const batch = wanted.slice(i, i + SIGN_IN_CONCURRENCY);
-    const jars = await Promise.all(batch.map((a) => signIn(app.baseUrl, a.email)));
-    batch.forEach((a, j) => {
+    const signedIn = await Promise.all(batch.map(async (a) => ({ a, jar: await signIn(app.baseUrl, a.email) })));
+    for (const { a, jar } of signedIn) {
       const index = a.exporter
         ? sessions.filter((s) => s.exporter).length + 1
         : sessions.filter((s) => !s.exporter).length + 1;
@@ -205,11 +216,11 @@ async function main(): Promise<number> {
         index,
         email: a.email,
         canViewLog: can(a.role, "view_activity_log"),
-        jar: jars[j],
+        jar,
         exporter: a.exporter,
         tenantId: a.tenant.id,
       });
-    });
+    }
   }
   const count = (list: Array<{ email: string }>) =>
     Object.fromEntries(

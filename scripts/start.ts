@@ -97,7 +97,9 @@ async function bundleServer(): Promise<string> {
     tsconfig: path.join(root, "tsconfig.json"),
     logLevel: "warning",
   });
-  const code = outputFiles[0].contents;
+  const [output] = outputFiles;
+  if (!output) throw new Error("esbuild wrote no bundle for the server");
+  const code = output.contents;
   const dir = path.join(root, "node_modules", ".cache", "partner-activity-log");
   const file = path.join(dir, `serve-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`);
   if (!existsSync(file)) {

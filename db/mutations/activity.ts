@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { activityRecordDetails, activityRecords } from "../schema";
+import { singleRow } from "../single-row";
 import type { Tx } from "../with-tenant";
 import type { OperationStatus, TenantContext } from "@/lib/domain";
 
@@ -30,7 +31,7 @@ export interface WrittenActivity {
  */
 export async function writeActivity(tx: Tx, ctx: TenantContext, activity: NewActivity): Promise<WrittenActivity> {
   const occurredAt = new Date();
-  const [row] = await tx
+  const inserted = await tx
     .insert(activityRecords)
     .values({
       tenantId: ctx.tenantId,
@@ -46,6 +47,7 @@ export async function writeActivity(tx: Tx, ctx: TenantContext, activity: NewAct
       correlationId: activity.correlationId ?? randomUUID(),
     })
     .returning({ id: activityRecords.id });
+  const row = singleRow(inserted, "Inserting an activity record");
   const details = {
     resourceOldValue: activity.resourceOldValue ?? null,
     resourceNewValue: activity.resourceNewValue ?? null,

@@ -6,6 +6,7 @@ import { invalidInput, zodIssues, type IssueCatalog } from "@/lib/validation";
 import { isUuid } from "@/lib/uuid";
 import type { Database } from "../client";
 import { customers, subscriptions, type Customer, type Subscription } from "../schema";
+import { singleRow } from "../single-row";
 import { withTenant } from "../with-tenant";
 import { writeActivity, type WrittenActivity } from "./activity";
 import type { TenantContext } from "@/lib/domain";
@@ -125,10 +126,13 @@ export async function addCustomer({
   return withTenant(
     ctx,
     async (tx) => {
-      const [customer] = await tx
-        .insert(customers)
-        .values({ id: randomUUID(), tenantId: ctx.tenantId, companyName: input.companyName, domain: input.domain })
-        .returning();
+      const customer = singleRow(
+        await tx
+          .insert(customers)
+          .values({ id: randomUUID(), tenantId: ctx.tenantId, companyName: input.companyName, domain: input.domain })
+          .returning(),
+        "Inserting a customer",
+      );
       const record = await writeActivity(tx, ctx, {
         operationType: "add_customer",
         resourceType: "customer",
@@ -178,18 +182,21 @@ export async function purchaseSubscription({
         .where(and(eq(customers.tenantId, ctx.tenantId), eq(customers.id, customerId)))
         .limit(1);
       if (!customer) throw new AppError("not_found", "No such customer.");
-      const [subscription] = await tx
-        .insert(subscriptions)
-        .values({
-          id: randomUUID(),
-          customerId: customer.id,
-          tenantId: ctx.tenantId,
-          offerName: input.offerName,
-          quantity: input.quantity,
-          status: "active",
-          billingCycle: input.billingCycle,
-        })
-        .returning();
+      const subscription = singleRow(
+        await tx
+          .insert(subscriptions)
+          .values({
+            id: randomUUID(),
+            customerId: customer.id,
+            tenantId: ctx.tenantId,
+            offerName: input.offerName,
+            quantity: input.quantity,
+            status: "active",
+            billingCycle: input.billingCycle,
+          })
+          .returning(),
+        "Inserting a subscription",
+      );
       const record = await writeActivity(tx, ctx, {
         operationType: "purchase_subscription",
         resourceType: "subscription",

@@ -101,10 +101,7 @@ async function storeOnce(
   { knownCustomersOnly = true }: StoreOptions,
 ): Promise<StoredRecord[]> {
   // A fixed order of unique-index insertions, so two batches sharing eventIds cannot deadlock.
-  const order = records
-    .map((_, i) => i)
-    .sort((a, b) => (records[a].eventId < records[b].eventId ? -1 : records[a].eventId > records[b].eventId ? 1 : 0));
-  const sorted = order.map((i) => records[i]);
+  const sorted = [...records].sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
 
   const json = (r: IngestRecord, field: keyof JsonTexts) => (r.jsonText ? r.jsonText[field] : jsonOrNull(r[field]));
 

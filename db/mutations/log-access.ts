@@ -83,7 +83,8 @@ function recorded<T extends string>(value: T | readonly T[] | null | undefined):
   if (value == null) return null;
   if (typeof value === "string") return value;
   const list = [...value] as T[];
-  return list.length === 0 ? null : list.length === 1 ? list[0] : list;
+  const [only] = list;
+  return only === undefined ? null : list.length === 1 ? only : list;
 }
 
 const filterCount = (value: string | readonly string[] | null | undefined) =>

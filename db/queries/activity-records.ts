@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import type { Database } from "../client";
 import { resolveSearch, searchCondition, type ResolvedSearch } from "./activity-search";
 import { activityDayCounts, activityRecordDetails, activityRecords, type ActivityRecord } from "../schema";
+import { singleRow } from "../single-row";
 import { withTenant, type Tx } from "../with-tenant";
 import type { OperationStatus, TenantContext } from "@/lib/domain";
 
@@ -401,17 +402,20 @@ export async function getActivityPage({
       // Anything back where we came from: beyond the page's edge (any row's `behind`), or, when
       // the page is empty (a position past the end, from an old link), strictly beyond the
       // cursor: the cursor's own row is then not "behind" anything shown.
+      const [nearest] = fetched;
       const otherSide =
         cursor !== null &&
-        (fetched.length > 0
-          ? fetched[0].behind
+        (nearest
+          ? nearest.behind
           : (await nearestBehindQuery(tx, ctx, filters, cursor, backwards)).some(
               (row) => !sameKey(cursorOf(row), cursor),
             ));
       const hasOlder = backwards ? otherSide : more;
       const hasNewer = backwards ? more : otherSide;
-      const oldest = page.length ? cursorOf(page[page.length - 1]) : cursor;
-      const newest = page.length ? cursorOf(page[0]) : cursor;
+      const [newestRow] = page;
+      const oldestRow = page.at(-1);
+      const oldest = oldestRow ? cursorOf(oldestRow) : cursor;
+      const newest = newestRow ? cursorOf(newestRow) : cursor;
 
       return {
         rows: page,
@@ -489,7 +493,7 @@ export async function countNewerThan({
     ctx,
     async (tx) => {
       const filters = await withResolvedSearch(tx, ctx, params);
-      const [{ n }] = await newerThanQuery(tx, ctx, filters, cursorOf(row), cap);
+      const { n } = singleRow(await newerThanQuery(tx, ctx, filters, cursorOf(row), cap), "A capped count");
       return cappedResult(n, cap);
     },
     db,

@@ -2,6 +2,7 @@ import type { Sql, TransactionSql } from "postgres";
 import { sealHash, type SealFields, type StoredSeal } from "@/lib/seal/canonical";
 import { SEAL_COLUMNS_SQL, hashParts, toStoredSeal, type RawSealRow } from "./canonical-rows";
 import { scopeMaintenanceSql } from "@/db/scope";
+import { singleRow } from "@/db/single-row";
 import type { Cloud } from "@/lib/domain";
 
 /*
@@ -103,8 +104,11 @@ export async function sealTenant(
       sealedUntil: null,
       busy: false,
     };
-    const [lock] = await tx<Array<{ ok: boolean }>>`
-      select pg_try_advisory_xact_lock(hashtextextended(${`activity_seals:${tenant.id}`}, 0)) as ok`;
+    const lock = singleRow(
+      await tx<Array<{ ok: boolean }>>`
+        select pg_try_advisory_xact_lock(hashtextextended(${`activity_seals:${tenant.id}`}, 0)) as ok`,
+      "Taking the tenant's seal lock",
+    );
     if (!lock.ok) return { ...result, busy: true };
 
     const [lastRow] = await tx.unsafe<RawSealRow[]>(

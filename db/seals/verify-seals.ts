@@ -1,5 +1,6 @@
 import type { Sql } from "postgres";
 import { getSql } from "@/db/client";
+import { singleRow } from "@/db/single-row";
 import { loadPartitionRanges, type PartitionRange } from "@/db/queries/partitions";
 import { monthBounds, sealHash, type StoredSeal } from "@/lib/seal/canonical";
 import {
@@ -182,9 +183,12 @@ export async function verifySeals({
     }
 
     const since = previous?.periodEnd ?? null;
-    const [unsealed] = await tx<Array<{ rows: string }>>`
-      select count(*)::int8 as rows from activity_records
-      where tenant_id = ${tenantId} and recorded_at >= ${since ? since.toISOString() : "-infinity"}::text::timestamptz`;
+    const unsealed = singleRow(
+      await tx<Array<{ rows: string }>>`
+        select count(*)::int8 as rows from activity_records
+        where tenant_id = ${tenantId} and recorded_at >= ${since ? since.toISOString() : "-infinity"}::text::timestamptz`,
+      "Counting unsealed records",
+    );
 
     const firstFailure = periods.find((p) => p.status !== "ok") ?? null;
     return {

@@ -72,15 +72,17 @@ export const DEFAULT_EXPORT_BATCH_SIZE = 1000;
 
 export const CSV_HEADER = CSV_BOM + csvRow(EXPORT_HEADER);
 
+/** One FETCH of rows, each in its query's column order. */
+type ExportRows = readonly (readonly unknown[])[];
+
 /**
  * One batch of rows (in buildActivityExportQuery's column order) as CSV text: one string per row,
  * joined once, so the text handed to TextEncoder is flat (encoding a deep concatenation was
  * several times slower).
  */
-export function formatActivityBatch(rows: ArrayLike<readonly unknown[]>): string {
+export function formatActivityBatch(rows: ExportRows): string {
   const lines = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
+  for (const [i, row] of rows.entries()) {
     const status = row[C.status] as keyof typeof STATUS_LABELS;
     // formatCsvTimestamp's output needs neither quotes nor neutralising, Details comes quoted
     // from Postgres; every other cell goes through csvCell.
@@ -134,10 +136,9 @@ function wordOnce(kind: "term" | "cycle", value: string): string {
 const WHOLE_NUMBER = /^-?\d{1,15}$/;
 
 /** One batch of order lines (buildLineItemExportQuery's columns) as CSV text. */
-export function formatLineItemBatch(rows: ArrayLike<readonly unknown[]>): string {
+export function formatLineItemBatch(rows: ExportRows): string {
   const lines = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
+  for (const [i, row] of rows.entries()) {
     const status = row[L.status] as keyof typeof STATUS_LABELS;
     const quantity = row[L.quantity] as string | null;
     const term = row[L.term] as string | null;
@@ -180,9 +181,9 @@ export function formatLineItemBatch(rows: ArrayLike<readonly unknown[]>): string
  * One batch of NDJSON: each row is one record's finished JSON text (Postgres built it), a line
  * each. Data, not a spreadsheet: no BOM, no formula guard, values exactly as recorded.
  */
-export function formatNdjsonBatch(rows: ArrayLike<readonly unknown[]>): string {
+export function formatNdjsonBatch(rows: ExportRows): string {
   const lines = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i++) lines[i] = (rows[i][0] as string) + "\n";
+  for (const [i, [json]] of rows.entries()) lines[i] = (json as string) + "\n";
   return lines.join("");
 }
 
@@ -212,7 +213,7 @@ const FORMATS: Record<
   {
     query: typeof buildActivityExportQuery;
     head?: Uint8Array;
-    format: (rows: ArrayLike<readonly unknown[]>) => string;
+    format: (rows: ExportRows) => string;
   }
 > = {
   csv: { query: buildActivityExportQuery, head: CSV_HEADER_BYTES, format: formatActivityBatch },

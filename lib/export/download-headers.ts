@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { ActivityLogQuery } from "@/lib/activity-log-params";
 import type { Cloud } from "@/lib/domain";
 import type { ExportFormat } from "./export-format";
+import { beforeFirst } from "@/lib/before-first";
 
 /** What an export's file name tells apart: the tenant, the period and every filter. */
 export type ExportNameParams = Pick<
@@ -61,7 +62,7 @@ export function exportFileName(options: {
     ...[...params.status].sort(),
     ...[...params.action].sort().map((a) => (params.excludeActions ? `not-${a}` : a)),
     params.customer,
-    ...params.user.map((u) => u.split("@")[0].toLowerCase()).sort(),
+    ...params.user.map((u) => beforeFirst(u, "@").toLowerCase()).sort(),
     params.q,
     params.tz === "UTC" ? null : params.tz,
     params.includeLogAccess ? "with-log-access" : null,

@@ -25,9 +25,9 @@ export const apiKeyDisplayPrefix = (key: string): string => key.slice(0, KEY_PRE
 /** The key from `Authorization: Bearer <key>`, or null when the header is absent or malformed. */
 export function bearerToken(header: string | null): string | null {
   if (!header) return null;
-  const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header);
-  if (!match || !isWellFormedApiKey(match[1])) return null;
-  return match[1];
+  const [, key] = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header) ?? [];
+  if (key === undefined || !isWellFormedApiKey(key)) return null;
+  return key;
 }
 
 /** Scopes as the CLI takes them ("ingest,read"); an unknown or empty list is the caller's mistake. */

@@ -23,12 +23,7 @@ export function canonicalJson(value: unknown): string {
   }
   const object = value as Record<string, unknown>;
   const keys = Object.keys(object);
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1] > keys[i]) {
-      keys.sort();
-      break;
-    }
-  }
+  if (!inOrder(keys)) keys.sort();
   let out = "{";
   let first = true;
   for (const key of keys) {
@@ -48,3 +43,13 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 const quote = (text: string): string => (NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`);
 
 export const sha256Hex = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex");
+
+/** Whether the keys are sorted already (as most producers send them), so sorting can be skipped. */
+function inOrder(keys: readonly string[]): boolean {
+  let previous = "";
+  for (const key of keys) {
+    if (previous > key) return false;
+    previous = key;
+  }
+  return true;
+}

@@ -10,6 +10,7 @@ import { ingestRateLimiter, type TokenBucketLimiter } from "./rate-limit";
 import { parseIngestBody } from "./record-schema";
 import { storeRecords, type StoredRecord } from "@/db/mutations/ingest-batch";
 import type { ApiKeyScope } from "@/lib/domain";
+import { beforeFirst } from "@/lib/before-first";
 
 /*
  * POST /api/v1/activity-records, everything but the HTTP plumbing. The order is chosen so that the
@@ -35,7 +36,7 @@ const AUTHENTICATE = { "WWW-Authenticate": 'Bearer realm="activity-records"' };
 
 function isJsonMediaType(contentType: string | null): boolean {
   if (!contentType) return false;
-  const type = contentType.split(";")[0].trim().toLowerCase();
+  const type = beforeFirst(contentType, ";").trim().toLowerCase();
   return type === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(type);
 }
 

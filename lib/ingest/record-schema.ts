@@ -11,6 +11,7 @@ import {
   MAX_USER_PRINCIPAL_NAME_LENGTH,
 } from "./limits";
 import { OPERATION_STATUSES, type OperationStatus } from "@/lib/domain";
+import { leadingItems } from "@/lib/leading-items";
 
 /*
  * The data contract (README, "Recording activity") as producers send it: camelCase JSON, one record or a
@@ -72,12 +73,14 @@ const NO_SPACE_OR_CONTROL = /^[^\s\p{Cc}]+$/u;
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|([+-])(\d{2}):(\d{2}))$/i;
 
 const JSON_FIELDS = ["resourceOldValue", "resourceNewValue", "customizedData"] as const;
-const FORBIDDEN_FIELDS: Record<string, string> = {
-  tenantId: "cannot be given: the API key decides the tenant.",
-  cloud: "cannot be given: the API key decides the cloud.",
-  id: "cannot be given: the log assigns record ids.",
-  recordedAt: "cannot be given: the log records when it stored a record.",
-};
+// A map, not an object: a field named "constructor" or "__proto__" finds nothing here, where an
+// object would answer with what Object.prototype holds under that name.
+const FORBIDDEN_FIELDS = new Map<string, string>([
+  ["tenantId", "cannot be given: the API key decides the tenant."],
+  ["cloud", "cannot be given: the API key decides the cloud."],
+  ["id", "cannot be given: the log assigns record ids."],
+  ["recordedAt", "cannot be given: the log records when it stored a record."],
+]);
 
 /** Postgres text holds no lone UTF-16 surrogates (they would be silently replaced): refuse them. */
 const wellFormed = (value: string) => value.isWellFormed();
@@ -103,18 +106,20 @@ export function parseOccurredAt(value: string): ParsedTime {
       message: "must be an ISO 8601 date-time with a time zone offset, e.g. 2026-05-01T12:30:00.000Z.",
     };
   }
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
-  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, "0")) : 0;
+  const [year, month, day, hour, minute, second] = leadingItems(m.slice(1, 7).map(Number), 6, "A date-time match");
+  const [, , , , , , , fraction, zone, sign, zoneHour, zoneMinute] = m;
+  const ms = fraction ? Number(fraction.slice(0, 3).padEnd(3, "0")) : 0;
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) {
     return { ok: false, message: `is not a real date and time: ${value}.` };
   }
   if (year < 2000) return { ok: false, message: "must be in the year 2000 or later." };
   let offsetMinutes = 0;
-  if (m[8].toUpperCase() !== "Z") {
-    const [oh, om] = [Number(m[10]), Number(m[11])];
-    if (oh > 23 || om > 59) return { ok: false, message: `has an invalid time zone offset: ${m[8]}.` };
-    offsetMinutes = (m[9] === "-" ? -1 : 1) * (oh * 60 + om);
+  // A sign means the zone is an offset, whose hours and minutes then match too; otherwise it is Z.
+  if (sign !== undefined) {
+    const [oh, om] = [Number(zoneHour), Number(zoneMinute)];
+    if (oh > 23 || om > 59) return { ok: false, message: `has an invalid time zone offset: ${zone}.` };
+    offsetMinutes = (sign === "-" ? -1 : 1) * (oh * 60 + om);
   }
   const epoch = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
   return { ok: true, date: new Date(epoch) };
@@ -234,11 +239,7 @@ function issuesToErrors(index: number, issues: z.core.$ZodIssue[]): RecordError[
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
-        // Own keys only: a field named "constructor" or "__proto__" would otherwise read Object.prototype
-        // and answer with a function or an object where the message belongs.
-        const message = Object.hasOwn(FORBIDDEN_FIELDS, key)
-          ? FORBIDDEN_FIELDS[key]
-          : "is not a field of an activity record.";
+        const message = FORBIDDEN_FIELDS.get(key) ?? "is not a field of an activity record.";
         out.push({ index, field: key, message });
       }
       continue;

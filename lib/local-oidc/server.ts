@@ -4,6 +4,7 @@ import Provider, { type Configuration } from "oidc-provider";
 import { CLOUD_LABELS } from "@/lib/clouds";
 import { renderLoginPage } from "./login-page";
 import type { Cloud } from "@/lib/domain";
+import { beforeFirst } from "@/lib/before-first";
 
 /*
  * A local OpenID Connect authority that plays Microsoft Entra ID for each cloud, so demo and tests
@@ -197,9 +198,9 @@ export async function startLocalOidc(options: LocalOidcOptions): Promise<LocalOi
     const authority = authorities.get(cloud)!;
     const prefix = issuerPath(cloud);
     const rest = url.slice(prefix.length) || "/";
-    const match = /^\/interaction\/([A-Za-z0-9_-]+)$/.exec(rest.split("?")[0]);
-    if (match) {
-      authority.interaction(req, res, match[1]).catch((error: unknown) => {
+    const [, interactionId] = /^\/interaction\/([A-Za-z0-9_-]+)$/.exec(beforeFirst(rest, "?")) ?? [];
+    if (interactionId !== undefined) {
+      authority.interaction(req, res, interactionId).catch((error: unknown) => {
         console.error(`[oidc ${cloud}] interaction failed`, error);
         if (!res.headersSent) res.writeHead(400, { "content-type": "text/plain" });
         res.end("This sign-in request has expired or is not valid. Start again from the app.");

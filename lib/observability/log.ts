@@ -1,6 +1,7 @@
 import { appendFileSync } from "node:fs";
 import { CLOUDS } from "@/lib/domain";
 import type { RequestAnnotations } from "./request-context";
+import { beforeFirst } from "@/lib/before-first";
 
 /*
  * Structured logs: one JSON object per line on stdout (and appended to REQUEST_LOG_FILE when set,
@@ -68,7 +69,7 @@ export const isPathId = (value: unknown): value is string =>
  * a percent-encoded name, a token) becomes [redacted]. Everything from ? or # on is gone.
  */
 export function redactPath(path: string): string {
-  const pathname = path.split(/[?#]/, 1)[0];
+  const pathname = beforeFirst(path, /[?#]/);
   if (!pathname.startsWith("/")) return REDACTED;
   const segments = pathname.split("/").slice(1);
   const out: string[] = segments.slice(0, MAX_SEGMENTS).map((segment) => {

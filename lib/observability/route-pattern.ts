@@ -1,4 +1,5 @@
 import { isPathId, redactPath } from "./log";
+import { beforeFirst } from "@/lib/before-first";
 
 /*
  * The route a request hit, as a pattern: /customers/[customerId]/subscriptions rather than the
@@ -65,7 +66,7 @@ export function createRouteMatcher(manifest?: RoutesManifest | null): (pathname:
 /** The pathname of a request target: no query string, no fragment; an absolute-form URL reduced to its path. */
 export function requestPathname(url: string | undefined): string {
   const target = url ?? "/";
-  if (target.startsWith("/")) return target.split(/[?#]/, 1)[0];
+  if (target.startsWith("/")) return beforeFirst(target, /[?#]/);
   try {
     return new URL(target).pathname;
   } catch {

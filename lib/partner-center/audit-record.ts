@@ -50,7 +50,7 @@ function serializedValue(value: unknown): unknown {
 function uuidFromHash(hex: string): string {
   const h = hex.slice(0, 32).split("");
   h[12] = "8"; // RFC 9562 version 8: custom
-  h[16] = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  h[16] = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
   const s = h.join("");
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20, 32)}`;
 }

@@ -48,7 +48,7 @@ export async function importAuditRecords(
   const unique: IngestRecord[] = [];
   const uniqueIndex: number[] = []; // unique position -> index in the batch
   // Overlapping pages repeat records: the same record twice is one record, not an error.
-  const positionOf = new Map<string, number>();
+  const firstOf = new Map<string, { position: number; index: number; payloadHash: string }>();
   const sameAs: number[] = []; // batch position -> unique position
   items.forEach((item, i) => {
     const index = firstIndex + i;
@@ -57,19 +57,19 @@ export async function importAuditRecords(
       errors.push(...parsed.errors);
       return;
     }
-    const seen = positionOf.get(parsed.record.eventId);
+    const seen = firstOf.get(parsed.record.eventId);
     if (seen !== undefined) {
-      if (unique[seen].payloadHash !== parsed.record.payloadHash) {
+      if (seen.payloadHash !== parsed.record.payloadHash) {
         errors.push({
           index,
           field: "id",
-          message: `repeats the id of record ${uniqueIndex[seen]} with different content.`,
+          message: `repeats the id of record ${seen.index} with different content.`,
         });
       }
-      sameAs[i] = seen;
+      sameAs[i] = seen.position;
       return;
     }
-    positionOf.set(parsed.record.eventId, unique.length);
+    firstOf.set(parsed.record.eventId, { position: unique.length, index, payloadHash: parsed.record.payloadHash });
     sameAs[i] = unique.length;
     unique.push(parsed.record);
     uniqueIndex.push(index);
@@ -117,8 +117,11 @@ export async function importAuditRecords(
   }
 
   const records = items.map((_, i): ImportedRecord => {
-    const first = stored[sameAs[i]];
-    const repeat = uniqueIndex[sameAs[i]] !== firstIndex + i;
+    const position = sameAs[i];
+    const first = position === undefined ? undefined : stored[position];
+    // Every item was either refused above or handed to the store, which answers for each.
+    if (position === undefined || first === undefined) throw new Error(`Audit record ${firstIndex + i} has no result.`);
+    const repeat = uniqueIndex[position] !== firstIndex + i;
     return { index: firstIndex + i, id: first.id, status: repeat ? "duplicate" : first.status };
   });
   const created = stored.filter((r) => r.status === "created").length;

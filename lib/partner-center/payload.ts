@@ -159,10 +159,11 @@ export async function* readAuditRecords(source: AsyncIterable<Uint8Array | strin
     if (mode === "lines") return takeLines(text, final);
     pending += text;
     const start = pending.trimStart();
-    const member = FIRST_MEMBER.exec(pending);
+    const [, member] = FIRST_MEMBER.exec(pending) ?? [];
     if (start.startsWith("[")) mode = "document";
-    else if (member && ENVELOPE_MEMBERS.has(member[1])) mode = "document";
-    else if (start !== "" && (member || !start.startsWith("{") || start.length > 1024 || final)) mode = "lines";
+    else if (member !== undefined && ENVELOPE_MEMBERS.has(member)) mode = "document";
+    else if (start !== "" && (member !== undefined || !start.startsWith("{") || start.length > 1024 || final))
+      mode = "lines";
     else if (!final) return; // not enough of it yet to tell
     const all = pending;
     pending = "";

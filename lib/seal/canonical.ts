@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Cloud, SealPart } from "@/lib/domain";
+import { leadingItems } from "@/lib/leading-items";
 
 /*
  * The canonical form of the log for sealing (version 1).
@@ -84,6 +85,6 @@ export const boundText = (at: Date | null, side: "lower" | "upper"): string =>
   at === null ? (side === "lower" ? "-infinity" : "infinity") : at.toISOString();
 
 export function monthBounds(month: string): { start: string; end: string } {
-  const [year, m] = month.split("-").map(Number);
+  const [year, m] = leadingItems(month.split("-").map(Number), 2, `The month ${month}`);
   return { start: new Date(Date.UTC(year, m - 1, 1)).toISOString(), end: new Date(Date.UTC(year, m, 1)).toISOString() };
 }

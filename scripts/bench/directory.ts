@@ -56,7 +56,7 @@ export function benchTenant(
   const users = ROLES.map(([local, role]) => ({
     id: stableUuid(seed, id, "user", local),
     userPrincipalName: `${local}@${tenant.key}.bench.example`,
-    displayName: `${local[0].toUpperCase()}${local.slice(1)} of ${tenant.name}`,
+    displayName: `${local.charAt(0).toUpperCase()}${local.slice(1)} of ${tenant.name}`,
     role,
   }));
   return { ...tenant, id, cloud: "commercial", customers, users };

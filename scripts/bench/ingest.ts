@@ -4,7 +4,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
 import { APPLICATIONS, LICENSE_SKUS, OFFERS, OPERATION_MIX } from "@/db/seed/demo-data";
-import { seededRandom } from "@/db/seed/random";
+import { pick, seededRandom } from "@/db/seed/random";
 import { createApiKey } from "@/db/api-keys";
 import { SEAL_PERIOD_MS, sealLog } from "@/db/seals/seal-log";
 import type { AppServer } from "../harness/app-server";
@@ -54,7 +54,7 @@ export function makeRecords(
   endMs: number,
 ): RecordBody[] {
   const random = seededRandom(seed);
-  const pickOf = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+  const pickOf = <T>(items: readonly T[]) => pick(random, items);
   const startMs = endMs - 3_600_000;
   return Array.from({ length: count }, (_, i) => {
     const r = random();

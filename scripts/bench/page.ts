@@ -12,7 +12,7 @@ import * as schema from "@/db/schema";
 import type { Cursor } from "@/lib/cursor";
 import type { BenchConfig } from "./config";
 import { tenantOf, type BenchTenant } from "./directory";
-import { interleaved, round, summarize, type Log, type Summary } from "../harness/util";
+import { interleaved, round, summarize, summaryOf, type Log, type Summary } from "../harness/util";
 
 /*
  * The Activity log page's server time: the two queries the page runs side by side
@@ -107,11 +107,11 @@ export async function measurePages(
     const t0 = performance.now();
     for (let i = 0; i < depth; i++) {
       const page = await rowsQuery(t, filters, cursor);
-      if (!page.nextCursor)
+      const last = page.rows.at(-1);
+      if (!page.nextCursor || !last)
         throw new Error(
           `${t.name} has fewer than ${depth} pages of ${size} in the range (filters ${JSON.stringify(filters)})`,
         );
-      const last = page.rows[page.rows.length - 1];
       cursor = { occurredAt: last.occurredAt, id: last.id };
     }
     const secs = (performance.now() - t0) / 1000;
@@ -161,7 +161,7 @@ export async function measurePages(
         tenantRecords: v.tenant.records,
         filters: v.filters,
         depth: v.depth,
-        ms: summarize(samples[key]),
+        ms: summaryOf(samples, key),
         rows: page.rows.length,
         count: total.count,
         capped: total.capped,
@@ -188,7 +188,7 @@ export async function measurePages(
     );
     const parts: PageResults["parts"] = {};
     for (const k of Object.keys(partsPlan)) {
-      parts[k] = { rows: summarize(partSamples[`${k}.rows`]), count: summarize(partSamples[`${k}.count`]) };
+      parts[k] = { rows: summaryOf(partSamples, `${k}.rows`), count: summaryOf(partSamples, `${k}.count`) };
     }
 
     // The activity chart: the page as it streams it, beside the page's two queries (its own block).

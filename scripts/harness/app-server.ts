@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
+import { beforeFirst } from "@/lib/before-first";
 import { freePort } from "@/lib/embedded-db";
 import { DEMO_PASSWORD } from "@/db/seed/demo-data";
 import { sleep, type Log } from "./util";
@@ -134,10 +135,9 @@ function descendants(pid: number): Array<{ pid: number; cmdline: string }> {
  */
 function findServerPid(startPid: number): number | null {
   const all = descendants(startPid);
-  const named = all.filter((p) => /next-server/.test(p.cmdline));
-  if (named.length > 0) return named[named.length - 1].pid;
-  const next = all.filter((p) => /serve[-.][^ ]*(ts|mjs)|\bnext\b.*\bstart\b/.test(p.cmdline));
-  return next.length > 0 ? next[next.length - 1].pid : null;
+  const named = all.filter((p) => /next-server/.test(p.cmdline)).at(-1);
+  if (named) return named.pid;
+  return all.filter((p) => /serve[-.][^ ]*(ts|mjs)|\bnext\b.*\bstart\b/.test(p.cmdline)).at(-1)?.pid ?? null;
 }
 
 export function readRssBytes(pid: number): number | null {
@@ -281,13 +281,16 @@ export class CookieJar {
 
   store(response: Response): void {
     for (const line of response.headers.getSetCookie()) {
-      const [pair, ...attributes] = line.split(";");
+      const pair = beforeFirst(line, ";");
+      const attributes = line.split(";").slice(1);
       const eq = pair.indexOf("=");
       if (eq < 1) continue;
       const name = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1).trim();
       const expired = attributes.some((a) => {
-        const [k, v = ""] = a.trim().split("=");
+        const attribute = a.trim();
+        const k = beforeFirst(attribute, "=");
+        const [, v = ""] = attribute.split("=");
         if (k.toLowerCase() === "max-age") return Number(v) <= 0;
         if (k.toLowerCase() === "expires") return new Date(v).getTime() < Date.now();
         return false;

@@ -22,8 +22,8 @@ export interface MachineInfo {
 
 function firstLine(file: string, pattern: RegExp): string | null {
   try {
-    const match = pattern.exec(readFileSync(file, "utf8"));
-    return match ? match[1].trim() : null;
+    const [, value] = pattern.exec(readFileSync(file, "utf8")) ?? [];
+    return value === undefined ? null : value.trim();
   } catch {
     return null;
   }

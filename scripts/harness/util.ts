@@ -28,6 +28,13 @@ export function summarize(samples: number[]): Summary {
   };
 }
 
+/** The summary of one variant's samples, by the key it was timed under. */
+export function summaryOf(samples: Readonly<Record<string, number[]>>, key: string): Summary {
+  const times = samples[key];
+  if (!times) throw new Error(`No samples were taken for ${key}.`);
+  return summarize(times);
+}
+
 /** Milliseconds an async call takes. */
 export async function timeMs(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
@@ -46,8 +53,8 @@ export async function interleaved<K extends string>(
   const keys = Object.keys(variants) as K[];
   const samples = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
   for (let round = 0; round < warmup + reps; round++) {
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[(i + round) % keys.length];
+    const start = round % keys.length;
+    for (const key of [...keys.slice(start), ...keys.slice(0, start)]) {
       const ms = await timeMs(variants[key]);
       if (round >= warmup) samples[key].push(ms);
     }

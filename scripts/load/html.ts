@@ -4,6 +4,7 @@
  * and the customers' links. Plain regular expressions over the HTML, as the markup is ours and
  * stable; a page that lacks what a step needs is reported as an error of that step.
  */
+import { leadingItems } from "@/lib/leading-items";
 
 const decodeHtml = (s: string) =>
   s
@@ -34,8 +35,10 @@ export interface RowRef {
  */
 export function rowRefs(html: string): RowRef[] {
   const rows: RowRef[] = [];
-  for (const m of html.matchAll(/\\"id\\":(\d+),\\"occurredAt\\":\\"([^"\\]+)\\"/g))
-    rows.push({ id: Number(m[1]), occurredAt: m[2] });
+  for (const m of html.matchAll(/\\"id\\":(\d+),\\"occurredAt\\":\\"([^"\\]+)\\"/g)) {
+    const [id, occurredAt] = leadingItems(m.slice(1), 2, "A row of the page");
+    rows.push({ id: Number(id), occurredAt });
+  }
   return rows;
 }
 
@@ -65,7 +68,8 @@ export interface CustomerRef {
 export function customerLinks(html: string): CustomerRef[] {
   const seen = new Map<string, string>();
   for (const m of html.matchAll(/href="\/customers\/([0-9a-f-]{36})\/subscriptions"[^>]*>([^<]*)</g)) {
-    if (!seen.has(m[1])) seen.set(m[1], decodeHtml(m[2]).trim());
+    const [id, name] = leadingItems(m.slice(1), 2, "A customer link");
+    if (!seen.has(id)) seen.set(id, decodeHtml(name).trim());
   }
   return [...seen].map(([id, name]) => ({ id, name }));
 }

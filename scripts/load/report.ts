@@ -136,7 +136,8 @@ export function medianOf(values: number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((x, y) => x - y);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  // Not empty, so mid (and mid - 1 for an even count) are indices of sorted.
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 const median = (values: number[]) => (values.length === 0 ? null : latency(values).p50);

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { readRssBytes } from "../harness/app-server";
+import { beforeFirst } from "@/lib/before-first";
 
 /*
  * Where the machine's time went during a segment, in cores: the Next server process; this run's
@@ -49,11 +50,13 @@ function treeCpuSeconds(root: number): number {
 
 function machineCpuSeconds(): { busy: number; total: number } | null {
   try {
-    const line = readFileSync("/proc/stat", "utf8").split("\n")[0];
+    const line = beforeFirst(readFileSync("/proc/stat", "utf8"), "\n");
     // user nice system idle iowait irq softirq steal (guest time is already in user).
     const values = line.trim().split(/\s+/).slice(1, 9).map(Number);
     const total = values.reduce((s, v) => s + v, 0);
-    const idle = values[3] + (values[4] ?? 0); // idle + iowait
+    const [, , , idleTicks, iowaitTicks = 0] = values;
+    if (idleTicks === undefined) throw new Error("/proc/stat has no idle time");
+    const idle = idleTicks + iowaitTicks;
     return { busy: (total - idle) / CLOCK_TICKS, total: total / CLOCK_TICKS };
   } catch {
     return null;

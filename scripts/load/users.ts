@@ -61,7 +61,11 @@ export interface Session {
 
 class StepError extends Error {}
 
-const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
+const pick = <T>(items: readonly T[]): T => {
+  const item = items[Math.floor(Math.random() * items.length)];
+  if (item === undefined) throw new Error("Cannot pick from an empty list.");
+  return item;
+};
 
 interface Answer {
   status: number;
@@ -325,7 +329,7 @@ function readExport(
           onRows(lines === 0 && n > 0 ? n - 1 : n);
           lines += n;
           bytes += chunk.length;
-          last = chunk[chunk.length - 1];
+          last = chunk.at(-1) ?? last; // an empty chunk leaves the last byte as it was
         });
         response.on("aborted", () => reject(new Error("the server aborted the download")));
         response.on("error", (error) => reject(new Error(`download failed: ${error.message}`)));

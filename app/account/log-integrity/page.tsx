@@ -35,7 +35,7 @@ export default async function LogIntegrityPage() {
           DEFAULT_SEAL_GRACE_MS,
       )
     : null;
-  const sealedUntil = result.periods.length > 0 ? result.periods[result.periods.length - 1].periodEnd : null;
+  const sealedUntil = result.periods.at(-1)?.periodEnd ?? null;
   const tone = nothingSealed
     ? "border-gray-300 bg-gray-50 text-gray-900"
     : result.ok

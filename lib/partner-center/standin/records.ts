@@ -29,12 +29,12 @@ const digest = (...parts: (string | number)[]) => createHash("sha256").update(pa
 
 /** A stable UUID (version 8) from the parts. */
 export function stableUuid(...parts: (string | number)[]): string {
-  const h = digest(...parts)
+  const hex = digest(...parts)
     .toString("hex")
-    .slice(0, 32)
-    .split("");
+    .slice(0, 32);
+  const h = hex.split("");
   h[12] = "8";
-  h[16] = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  h[16] = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
   const s = h.join("");
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20, 32)}`;
 }
@@ -67,7 +67,7 @@ export function generatedCustomers(partnerId: string, count = 12): StandinCustom
   ];
   return Array.from({ length: count }, (_, i) => ({
     id: stableUuid("customer", partnerId, i),
-    name: names[i % names.length],
+    name: names[i % names.length]!, // names is a non-empty literal
   }));
 }
 
@@ -75,7 +75,11 @@ const OFFERS = ["Microsoft 365 Business Premium", "Microsoft 365 E3", "Exchange 
 
 function recordAt(options: GeneratorOptions, day: number, index: number, ms: number): AuditRecordJson {
   const { partnerId } = options;
-  const pick = <T>(list: T[], salt: string) => list[Math.floor(unit(partnerId, day, index, salt) * list.length)];
+  const pick = <T>(list: T[], salt: string): T => {
+    const item = list[Math.floor(unit(partnerId, day, index, salt) * list.length)];
+    if (item === undefined) throw new Error(`The stand-in has no ${salt} to pick from.`);
+    return item;
+  };
   const customer = pick(options.customers, "customer");
   const user = pick(options.users, "user");
   const kind = unit(partnerId, day, index, "kind");

@@ -281,10 +281,11 @@ export async function startPartnerCenterStandin(options: {
       );
     }
     const page = records.slice(0, size);
-    if (fault?.kind === "foreign-record" && page.length > 0) {
+    const [head] = page;
+    if (fault?.kind === "foreign-record" && head) {
       page.unshift({
-        ...page[0],
-        id: `${fault.partnerId}_${String(page[0].id).split("_").at(-1)}`,
+        ...head,
+        id: `${fault.partnerId}_${String(head.id).split("_").at(-1)}`,
         partnerId: fault.partnerId,
       });
     }
@@ -322,9 +323,10 @@ export async function startPartnerCenterStandin(options: {
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://standin");
-    const tokenPath = /^\/(commercial|usgov)-authority\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
-    if (req.method === "POST" && tokenPath) {
-      void token(req, res, tokenPath[1] as Cloud, tokenPath[2].toLowerCase()).catch(() => {
+    const [, cloud, tenant] =
+      /^\/(commercial|usgov)-authority\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname) ?? [];
+    if (req.method === "POST" && cloud !== undefined && tenant !== undefined) {
+      void token(req, res, cloud as Cloud, tenant.toLowerCase()).catch(() => {
         if (!res.headersSent) tokenError(res, 500, "server_error", "The stand-in failed.");
       });
       return;

@@ -43,7 +43,7 @@ const field = (form: FormData, name: string) => {
 export function parseConnectionForm(
   form: FormData,
   { hasSecret }: { hasSecret: boolean },
-): { ok: true; value: ConnectionInput } | { ok: false; problems: ConnectionProblem[] } {
+): { ok: true; value: ConnectionInput } | { ok: false; problems: [ConnectionProblem, ...ConnectionProblem[]] } {
   const problems: ConnectionProblem[] = [];
   const clientId = field(form, "clientId").toLowerCase();
   if (!clientId) problems.push({ field: "clientId", code: "clientIdRequired" });
@@ -70,7 +70,8 @@ export function parseConnectionForm(
   } catch {
     problems.push({ field: "baseUrl", code: "baseUrlFormat" });
   }
-  if (problems.length > 0) return { ok: false, problems };
+  const [first, ...more] = problems;
+  if (first) return { ok: false, problems: [first, ...more] };
   return {
     ok: true,
     value: {

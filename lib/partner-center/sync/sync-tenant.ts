@@ -124,6 +124,12 @@ export async function syncTenant(sql: Sql, scope: TenantScope, options: SyncOpti
           to: new Date(Math.min((day + 1) * DAY_MS, clock().getTime())),
         }))
         .filter((r) => r.from < r.to);
+      // Requests only ever name a day of `ranges`.
+      const rangeAt = (index: number) => {
+        const range = ranges[index];
+        if (!range) throw new Error(`No day ${index} among the ${ranges.length} to read.`);
+        return range;
+      };
 
       // Records of several small days go in one import, and days are checkpointed after it: a
       // day is never marked done before all its records are stored.
@@ -144,9 +150,11 @@ export async function syncTenant(sql: Sql, scope: TenantScope, options: SyncOpti
       };
       const checkpoint = async (day: number) => {
         await importPending(day, 1);
-        if (waiting.length === 0) return;
+        const [first] = waiting;
+        const last = waiting.at(-1);
+        if (!first || !last) return;
         await completeDays(sql, scope, waiting, { stored: pendingStored, at: clock() });
-        if (pendingStored > 0) log(`${waiting[0].day}..${waiting.at(-1)!.day}: ${pendingStored} new`);
+        if (pendingStored > 0) log(`${first.day}..${last.day}: ${pendingStored} new`);
         stored += pendingStored;
         daysDone += waiting.length;
         waiting = [];
@@ -157,7 +165,7 @@ export async function syncTenant(sql: Sql, scope: TenantScope, options: SyncOpti
       // few days (days are independent; pages of one day follow each other's continuation).
       type Request = { index: number; continuation: string | null; page: number };
       const fetch = (r: Request) => {
-        const range = ranges[r.index];
+        const range = rangeAt(r.index);
         const promise = remote.fetchPage(range.from, range.to, {
           size: options.pageSize,
           continuation: r.continuation,
@@ -193,7 +201,7 @@ export async function syncTenant(sql: Sql, scope: TenantScope, options: SyncOpti
         firstPages.delete(request.index);
         inflight = following && (following.continuation ? fetch(following) : firstPage(following.index));
         lookAhead(request.index + 1);
-        const day = ranges[request.index].day;
+        const { day } = rangeAt(request.index);
         records += items.length;
         for (const item of items) {
           const partnerId = (item as { partnerId?: unknown } | null)?.partnerId;

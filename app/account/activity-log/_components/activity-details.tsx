@@ -81,13 +81,13 @@ function splitCustomizedData(pairs: KeyValue[]): { lines: PartnerCenterLine[]; o
   const lines: PartnerCenterLine[] = [];
   const other: KeyValue[] = [];
   for (const pair of pairs) {
-    const m = LINE_ITEM_KEY.exec(pair.key);
-    if (!m) {
+    const [, name, position] = LINE_ITEM_KEY.exec(pair.key) ?? [];
+    if (name === undefined || position === undefined) {
       other.push(pair);
       continue;
     }
-    const index = Number(m[2]);
-    lines[index] = { ...lines[index], [m[1]]: pair.value };
+    const index = Number(position);
+    lines[index] = { ...lines[index], [name]: pair.value };
   }
   return { lines: lines.filter(Boolean), other };
 }

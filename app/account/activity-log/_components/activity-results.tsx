@@ -45,10 +45,8 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
     // The search is resolved once for the page, its count and its position.
     params = await resolveActivitySearch({ ctx, params: query });
     [page, total] = await Promise.all([getActivityPage({ ctx, params }), countActivity({ ctx, params })]);
-    position =
-      deep && page.rows.length > 0
-        ? await countNewerThan({ ctx, params, row: page.rows[0] })
-        : { count: 0, capped: false };
+    const [firstRow] = page.rows;
+    position = deep && firstRow ? await countNewerThan({ ctx, params, row: firstRow }) : { count: 0, capped: false };
     // Attempted names and later outcomes, for the few rows that have them; the page shows without.
     annotations = await getRowAnnotations({ ctx, rows: page.rows }).catch((error: unknown) => {
       console.error("could not annotate the activity log page", error);
