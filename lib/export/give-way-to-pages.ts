@@ -23,8 +23,12 @@ export function requestsInFlightCounter(): { count: number } {
   return (g[IN_FLIGHT_KEY] ??= { count: 0 });
 }
 
-/** The share of the process exports may take while pages wait. */
-export const EXPORT_SHARE = 1 / 5;
+/**
+ * The share of the process exports may take while pages wait. A fifth was too much once the page
+ * itself kept the event loop three quarters busy: near saturation every extra share of work
+ * multiplies the queueing (docs/load-test.md, "Stability").
+ */
+export const EXPORT_SHARE = 1 / 10;
 
 /*
  * What a batch costs the process, per millisecond of formatting (the part timed): parsing the
