@@ -77,7 +77,15 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+  projects: [
+    // Signs in the accounts the specs reuse once, and saves their sessions under E2E_DATA_DIR.
+    { name: "setup", testMatch: /auth\.setup\.ts$/, use: { ...devices["Desktop Chrome"], channel: undefined } },
+    {
+      name: "chromium",
+      use: { ...devices["Desktop Chrome"], channel: undefined },
+      dependencies: ["setup"],
+    },
+  ],
   webServer: [
     server("app", port, Number(process.env.E2E_PG_PORT ?? 15531)),
     // The sovereign deployment: US Government only.

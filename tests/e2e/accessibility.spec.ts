@@ -6,6 +6,7 @@ import {
   e2eDatabaseUrl,
   expectNoSeriousViolations,
   FABRIKAM_ID,
+  firstRow,
   signIn,
   SOVEREIGN_URL,
 } from "./support";
@@ -144,10 +145,13 @@ test.describe("a global admin", () => {
   });
 
   test("a customer's subscriptions", async ({ page }) => {
-    const [customer] = await sql`
+    const customer = await firstRow(
+      sql`
       select c.id, c.company_name from customers c
       where c.tenant_id = ${CONTOSO_ID} and (select count(*) from subscriptions s where s.customer_id = c.id) >= 3
-      order by c.company_name limit 1`;
+      order by c.company_name limit 1`,
+      "a Contoso customer with three subscriptions",
+    );
     await signIn(page, "admin@contoso.example", { path: `/customers/${customer.id}/subscriptions` });
     await expect(page.getByTestId("customer-name")).toHaveText(customer.company_name);
     expect(await page.getByTestId("subscription-row").count()).toBeGreaterThanOrEqual(3);
@@ -162,8 +166,10 @@ test.describe("a global admin", () => {
     await expect(page.getByRole("link", { name: /Export log/ })).toBeVisible();
     await expectNoSeriousViolations(page);
 
-    const [customer] =
-      await sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name ~ '[가-힣]' order by company_name limit 1`;
+    const customer = await firstRow(
+      sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name ~ '[가-힣]' order by company_name limit 1`,
+      "a Contoso customer with a Korean name",
+    );
     await page.goto(`${LOG}?customer=${encodeURIComponent(customer.company_name)}&status=succeeded&tz=Asia%2FSeoul`);
     await expect(page.getByLabel("Customer", { exact: true })).toHaveValue(customer.company_name);
     await expect(page.getByRole("link", { name: "Show in UTC" })).toBeVisible();
@@ -191,11 +197,14 @@ test.describe("a global admin", () => {
   });
 
   test("the activity log with the biggest order expanded and its raw JSON open", async ({ page }) => {
-    const [order] = await sql`
+    const order = await firstRow(
+      sql`
       select r.occurred_at, jsonb_array_length(d.resource_new_value->'lineItems') as items from activity_records r
       join activity_record_details d on d.tenant_id = r.tenant_id and d.occurred_at = r.occurred_at and d.record_id = r.id
       where r.tenant_id = ${CONTOSO_ID} and r.operation_type = 'create_order' and jsonb_typeof(d.resource_new_value->'lineItems') = 'array'
-      order by items desc, r.occurred_at desc limit 1`;
+      order by items desc, r.occurred_at desc limit 1`,
+      "a Contoso order with line items",
+    );
     expect(order.items, "the demo seed holds a big order").toBeGreaterThanOrEqual(40);
     const at = order.occurred_at as Date;
     await signIn(page, "admin@contoso.example", {
@@ -215,11 +224,14 @@ test.describe("a global admin", () => {
     await expectNoSeriousViolations(page);
 
     // A failed "add customer": no customer but the name it tried, an error code and message.
-    const [failed] = await sql`
+    const failed = await firstRow(
+      sql`
       select r.occurred_at from activity_records r
       join activity_record_details d on d.tenant_id = r.tenant_id and d.occurred_at = r.occurred_at and d.record_id = r.id
       where r.tenant_id = ${CONTOSO_ID} and r.operation_status = 'failed' and r.customer_id is null and d.customized_data->>'errorCode' is not null
-      order by r.occurred_at desc limit 1`;
+      order by r.occurred_at desc limit 1`,
+      "a failed Contoso record without customer",
+    );
     const at = failed.occurred_at as Date;
     await page.goto(`${LOG}?from=${day(at)}&to=${day(at)}&status=failed&size=100`);
     const row = rowAt(page, at);
@@ -284,7 +296,10 @@ test.describe("a global admin", () => {
   });
 
   test("not found: another tenant's customer and an unknown address", async ({ page }) => {
-    const [foreign] = await sql`select id from customers where tenant_id = ${FABRIKAM_ID} limit 1`;
+    const foreign = await firstRow(
+      sql`select id from customers where tenant_id = ${FABRIKAM_ID} limit 1`,
+      "a Fabrikam customer",
+    );
     await signIn(page, "admin@contoso.example");
     expect((await page.goto(`/customers/${foreign.id}/subscriptions`))?.status()).toBe(404);
     await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();

@@ -1,7 +1,16 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import postgres from "postgres";
-import { CONTOSO_ID, dayAsShown, defaultUtcRange, e2eDatabaseUrl, FABRIKAM_ID, signIn } from "./support";
+import {
+  CONTOSO_ID,
+  dayAsShown,
+  defaultUtcRange,
+  e2eDatabaseUrl,
+  FABRIKAM_ID,
+  firstRow,
+  required,
+  signIn,
+} from "./support";
 
 let sql: postgres.Sql;
 test.beforeAll(() => {
@@ -98,8 +107,9 @@ test("the log's own views are left out until Include log access is on, and a vie
   await expect(rows(page).first()).toBeVisible();
   const views = await viewsOfRange();
   expect(views).toHaveLength(1);
-  expect(views[0].data.rowCount).toBe(Math.min(customers, 10_000));
-  expect(views[0].data.rowCountIsLowerBound ?? false).toBe(customers > 10_000);
+  const view = required(views[0], "the record of viewing that range");
+  expect(view.data.rowCount).toBe(Math.min(customers, 10_000));
+  expect(view.data.rowCountIsLowerBound ?? false).toBe(customers > 10_000);
 
   // Today's first screen is about customers: none of the reader's own views on it.
   await page.goto("/account/activity-log");
@@ -143,12 +153,15 @@ test("changing the range keeps it in the URL and shows only that range", async (
 });
 
 test("expanding a 40-line-item order shows every line item", async ({ page }) => {
-  const [order] = await sql`
+  const order = await firstRow(
+    sql`
     select r.id, r.occurred_at, r.customer_name from activity_records r
     join activity_record_details d on d.tenant_id = r.tenant_id and d.occurred_at = r.occurred_at and d.record_id = r.id
     where r.tenant_id = ${CONTOSO_ID} and r.operation_type = 'create_order'
       and jsonb_array_length(d.resource_new_value->'lineItems') = 40
-    order by r.occurred_at desc limit 1`;
+    order by r.occurred_at desc limit 1`,
+    "a Contoso order of 40 line items",
+  );
   expect(order, "the demo seed holds a 40-line-item order").toBeTruthy();
   const day = (order.occurred_at as Date).toISOString().slice(0, 10);
   await signIn(page, "admin@contoso.example", {
@@ -206,8 +219,10 @@ test("filters by status and by customer combine", async ({ page }) => {
   await expect(rows(page).first()).toBeVisible();
   for (const status of await rows(page).locator("td:last-child").allTextContents()) expect(status).toBe("Failed");
 
-  const [customer] =
-    await sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name ~ '[가-힣]' order by company_name limit 1`;
+  const customer = await firstRow(
+    sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name ~ '[가-힣]' order by company_name limit 1`,
+    "a Contoso customer with a Korean name",
+  );
   // The list is open again after the tick applied, the box focused.
   await expect(page.getByRole("checkbox", { name: "Failed", exact: true })).toBeFocused();
   await page.getByRole("checkbox", { name: "Failed", exact: true }).uncheck();
@@ -297,7 +312,10 @@ test("a sales agent is told they lack access", async ({ page }) => {
 });
 
 test("another tenant's customer is not found", async ({ page }) => {
-  const [foreign] = await sql`select id from customers where tenant_id = ${FABRIKAM_ID} limit 1`;
+  const foreign = await firstRow(
+    sql`select id from customers where tenant_id = ${FABRIKAM_ID} limit 1`,
+    "a Fabrikam customer",
+  );
   await signIn(page, "admin@contoso.example");
   const response = await page.goto(`/customers/${foreign.id}/subscriptions`);
   expect(response?.status()).toBe(404);
@@ -305,8 +323,10 @@ test("another tenant's customer is not found", async ({ page }) => {
 });
 
 test("names holding markup are shown as text", async ({ page }) => {
-  const [customer] =
-    await sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name like '%<b>%'`;
+  const customer = await firstRow(
+    sql`select company_name from customers where tenant_id = ${CONTOSO_ID} and company_name like '%<b>%'`,
+    "a Contoso customer with markup in its name",
+  );
   test
     .info()
     .annotations.push({ type: "fixture", description: customer ? customer.company_name : "none seeded for Contoso" });

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import postgres from "postgres";
-import { CONTOSO_ID, e2eDatabaseUrl, expectNoSeriousViolations, signIn } from "./support";
+import { CONTOSO_ID, e2eDatabaseUrl, expectNoSeriousViolations, required, signIn } from "./support";
 
 /*
  * The search box, the attempted name of a failed "Add customer", and the records of one operation
@@ -29,7 +29,7 @@ async function accentedCustomer() {
     where tenant_id = ${CONTOSO_ID} and ${recent()} and customer_name ~ '[À-ž]' and customer_name ~ '^[A-Za-zÀ-ž]'
     group by customer_name order by customer_name limit 1`;
   expect(row, "the demo seed gives Contoso a customer with an accented Latin name").toBeTruthy();
-  const [word] = row.name.split(/\s+/);
+  const word = required(row.name.split(/\s+/)[0], `a word of ${row.name}`);
   const typed = word
     .normalize("NFKD")
     .replace(/\p{M}/gu, "")

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { expectNoSeriousViolations, signIn } from "./support";
+import { expect, type Page } from "@playwright/test";
+import { expectNoSeriousViolations, test } from "./support";
 
 /*
  * The activity chart above the log: bars per day (per hour for a short range), stacked by status,
@@ -7,12 +7,15 @@ import { expectNoSeriousViolations, signIn } from "./support";
  * and Korean.
  */
 
+// Every test here reads the log as the tenant's admin.
+test.use({ account: "admin@contoso.example" });
+
 const LOG = "/account/activity-log";
 const rows = (page: Page) => page.getByTestId("activity-row");
 
 test.describe("in English", () => {
   test("bars per day; a bar narrows the period to its day; a table says the same", async ({ page }) => {
-    await signIn(page, "admin@contoso.example", { path: LOG });
+    await page.goto(LOG);
     const chart = page.getByTestId("activity-chart");
     await expect(chart).toContainText("Records per day (UTC)");
     const bars = chart.getByTestId("chart-bar");
@@ -39,7 +42,7 @@ test.describe("in English", () => {
   });
 
   test("the table's links work by keyboard", async ({ page }) => {
-    await signIn(page, "admin@contoso.example", { path: LOG });
+    await page.goto(LOG);
     await expect(rows(page).first()).toBeVisible();
     const summary = page.getByTestId("activity-chart").locator("summary");
     await expect(summary).toHaveText("Show the chart as a table");
@@ -57,7 +60,7 @@ test.describe("in English", () => {
 test.describe("in Korean", () => {
   test.use({ locale: "ko-KR" });
   test("일별 차트와 표", async ({ page }) => {
-    await signIn(page, "admin@contoso.example", { path: LOG });
+    await page.goto(LOG);
     const chart = page.getByTestId("activity-chart");
     await expect(chart).toContainText("일별 기록 수(UTC)");
     await chart.getByText("차트를 표로 보기").click();

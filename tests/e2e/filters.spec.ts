@@ -1,12 +1,14 @@
-import { expect, test, type Page } from "@playwright/test";
-import postgres from "postgres";
-import { CONTOSO_ID, dayAsShown, e2eDatabaseUrl, expectNoSeriousViolations, signIn } from "./support";
+import { expect, type Page } from "@playwright/test";
+import { CONTOSO_ID, dayAsShown, expectNoSeriousViolations, test } from "./support";
 
 /*
  * Filters that combine: several statuses, actions and partner users at once, actions excluded, a
  * customer typeahead, a tick that applies at once (and the plain form without JavaScript), an
  * address with only the fields that are set, in English and Korean, by mouse and by keyboard.
  */
+
+// Every test here reads the log as the tenant's admin.
+test.use({ account: "admin@contoso.example" });
 
 const LOG = "/account/activity-log";
 const rows = (page: Page) => page.getByTestId("activity-row");
@@ -22,14 +24,6 @@ const settled = async (page: Page) => {
   await expect(rows(page).first()).toBeVisible();
 };
 
-let sql: postgres.Sql;
-test.beforeAll(() => {
-  sql = postgres(e2eDatabaseUrl(), { max: 1, onnotice: () => {} });
-});
-test.afterAll(async () => {
-  await sql.end();
-});
-
 /** The list behind a filter's summary, opened. */
 async function openList(page: Page, id: string) {
   const list = page.getByTestId(`${id}-list`);
@@ -40,7 +34,7 @@ async function openList(page: Page, id: string) {
 
 test.describe("multi-select filters, in English", () => {
   test("two statuses at once, each removable; a tick applies without a separate click", async ({ page }) => {
-    await signIn(page, "admin@contoso.example", { path: LOG });
+    await page.goto(LOG);
     await settled(page);
 
     let list = await openList(page, "filter-status");
@@ -67,8 +61,8 @@ test.describe("multi-select filters, in English", () => {
     for (const status of await statusCells(page)) expect(status).toBe("In progress");
   });
 
-  test("actions chosen, then excluded; partner users several at once", async ({ page }) => {
-    await signIn(page, "admin@contoso.example", { path: `${LOG}?action=create_order&action=add_customer` });
+  test("actions chosen, then excluded; partner users several at once", async ({ page, sql }) => {
+    await page.goto(`${LOG}?action=create_order&action=add_customer`);
     await settled(page);
     const actionCells = () => rows(page).locator("td:nth-child(4)").allTextContents();
     const chosen = new Set(await actionCells());
@@ -102,8 +96,8 @@ test.describe("multi-select filters, in English", () => {
     await expectNoSeriousViolations(page);
   });
 
-  test("the customer field suggests the tenant's customers", async ({ page }) => {
-    await signIn(page, "admin@contoso.example", { path: LOG });
+  test("the customer field suggests the tenant's customers", async ({ page, sql }) => {
+    await page.goto(LOG);
     const [customer] = await sql<[{ name: string }]>`
       select company_name as name from customers where tenant_id = ${CONTOSO_ID} order by company_name limit 1`;
     const field = page.getByLabel("Customer", { exact: true });
@@ -116,7 +110,7 @@ test.describe("multi-select filters, in English", () => {
   });
 
   test("keyboard only: open a list, tick, tick again, close with Escape", async ({ page }) => {
-    await signIn(page, "admin@contoso.example", { path: LOG });
+    await page.goto(LOG);
     await settled(page);
     const summary = page.getByTestId("filter-status-list").locator("summary");
     await summary.focus();
@@ -140,7 +134,7 @@ test.describe("multi-select filters, in Korean", () => {
   test.use({ locale: "ko-KR" });
 
   test("상태 두 개를 함께 고르고 작업을 제외한다", async ({ page }) => {
-    await signIn(page, "admin@contoso.example", { path: LOG });
+    await page.goto(LOG);
     await settled(page);
     let list = await openList(page, "filter-status");
     await list.getByRole("checkbox", { name: "실패", exact: true }).check();
@@ -167,7 +161,7 @@ test.describe("without JavaScript", () => {
 
   test("Apply sends the ticked boxes, and the address keeps only what is set", async ({ page }) => {
     // Without JavaScript the streamed results stay hidden: this is about the form and the address.
-    await signIn(page, "admin@contoso.example", { path: LOG });
+    await page.goto(LOG);
     await expect(page.getByTestId("filters-form")).toBeVisible();
     await page.getByTestId("filter-status-list").locator("summary").click();
     await page.getByRole("checkbox", { name: "Failed", exact: true }).check();
@@ -189,7 +183,7 @@ test.describe("finer time", () => {
   const daysBack = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
   test("Today, Last 7 days (seven days), Last 24 hours and a time of day", async ({ page }) => {
-    await signIn(page, "admin@contoso.example", { path: LOG });
+    await page.goto(LOG);
     await settled(page);
     await page.getByRole("link", { name: "Today", exact: true }).click();
     await expect(page).toHaveURL(new RegExp(`from=${today()}(&|$)`));
@@ -232,7 +226,7 @@ test.describe("finer time", () => {
   });
 
   test("any IANA zone from the picker, kept by Reset", async ({ page }) => {
-    await signIn(page, "admin@contoso.example", { path: `${LOG}?status=failed` });
+    await page.goto(`${LOG}?status=failed`);
     await settled(page);
     await page.getByLabel("Time zone", { exact: true }).selectOption("America/Sao_Paulo");
     await expect(page).toHaveURL(/tz=America%2FSao_Paulo/);
@@ -250,7 +244,7 @@ test.describe("finer time", () => {
   test.describe("in Korean", () => {
     test.use({ locale: "ko-KR" });
     test("오늘·최근 24시간 프리셋과 시간대 선택", async ({ page }) => {
-      await signIn(page, "admin@contoso.example", { path: LOG });
+      await page.goto(LOG);
       await settled(page);
       await page.getByRole("link", { name: "최근 7일" }).click();
       await expect(page).toHaveURL(new RegExp(`from=${daysBack(6)}$`));

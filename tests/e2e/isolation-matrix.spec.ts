@@ -2,7 +2,7 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext } from "@playwright/test";
 import postgres from "postgres";
-import { CONTOSO_ID, e2eDatabaseUrl, FABRIKAM_ID, signIn, TAILSPIN_ID } from "./support";
+import { CONTOSO_ID, e2eDatabaseUrl, FABRIKAM_ID, firstRow, signIn, TAILSPIN_ID } from "./support";
 
 /*
  * The isolation matrix: every page and API route the app has, against every caller that must not
@@ -22,16 +22,17 @@ interface Fixture {
   /** A saved view of the tenant's admin, private. */
   view: string;
 }
+type Fixtures = Record<"contoso" | "fabrikam" | "tailspin", Fixture>;
 interface Row {
   kind: "page" | "api" | "public";
   /** The path for Contoso's own object (or the route itself), then for another tenant's object. */
-  own: (f: Record<string, Fixture>) => string;
+  own: (f: Fixtures) => string;
   foreign?: (f: Fixture) => string;
   /**
    * Forged parameters: malformed ids, another tenant's cursor or ids in the query. A URL with its
    * own status when the forgeries of one route answer differently.
    */
-  forged?: (f: Record<string, Fixture>) => Array<string | [url: string, status: number]>;
+  forged?: (f: Fixtures) => Array<string | [url: string, status: number]>;
   expect: Partial<Record<Caller, number | number[]>>;
   method?: "GET" | "POST" | "DELETE";
   /** What the caller's own request answers, when not 200 (DELETE: 204). */
@@ -259,7 +260,7 @@ function appRoutes(dir = "app", prefix = ""): string[] {
 }
 
 let sql: postgres.Sql;
-const fixtures: Record<string, Fixture> = {};
+let fixtures: Fixtures;
 const contexts: Partial<Record<"admin" | "sales", APIRequestContext>> = {};
 const browserContexts: BrowserContext[] = [];
 let foreignIds: string[] = [];
@@ -275,44 +276,65 @@ async function signedInRequest(browser: Browser, email: string): Promise<APIRequ
   return context.request;
 }
 
-test.beforeAll(async ({ browser }) => {
-  sql = postgres(e2eDatabaseUrl(), { max: 1, onnotice: () => {} });
-  for (const [name, tenant] of Object.entries({ contoso: CONTOSO_ID, fabrikam: FABRIKAM_ID, tailspin: TAILSPIN_ID })) {
-    const [customer] = await sql`select id from customers where tenant_id = ${tenant} order by id limit 1`;
-    const [record] =
-      await sql`select id, occurred_at, correlation_id from activity_records where tenant_id = ${tenant} order by occurred_at desc limit 1`;
-    const [session] = await sql`
+/** The objects of one tenant the matrix asks for: found in the demo data, or made for it. */
+async function tenantFixture(name: string, tenant: string): Promise<Fixture> {
+  const customer = await firstRow(
+    sql`select id from customers where tenant_id = ${tenant} order by id limit 1`,
+    `a customer of ${name}`,
+  );
+  const record = await firstRow(
+    sql`select id, occurred_at, correlation_id from activity_records where tenant_id = ${tenant} order by occurred_at desc limit 1`,
+    `a record of ${name}`,
+  );
+  const session = await firstRow(
+    sql`
       insert into user_sessions (tenant_id, id, cloud, user_id, created_at, last_seen_at, user_agent)
       select u.tenant_id, gen_random_uuid(), t.cloud, u.id, now(), now(), 'isolation matrix'
       from partner_users u join partner_tenants t on t.id = u.tenant_id
       where u.tenant_id = ${tenant} and u.role <> 'global_admin' and u.role <> 'sales_agent'
       order by u.user_principal_name limit 1
-      returning id`;
-    const [destination] = await sql`
+      returning id`,
+    `a session for ${name}`,
+  );
+  const destination = await firstRow(
+    sql`
       insert into stream_destinations (tenant_id, cloud, id, name, kind, url, enabled)
       select id, cloud, gen_random_uuid(), 'Isolation matrix', 'webhook', 'http://127.0.0.1:9/', false
       from partner_tenants where id = ${tenant}
-      returning id`;
-    const [view] = await sql`
+      returning id`,
+    `a stream destination for ${name}`,
+  );
+  const view = await firstRow(
+    sql`
       insert into saved_views (tenant_id, cloud, id, owner_key, owner_principal_name, name, query)
       select u.tenant_id, t.cloud, gen_random_uuid(), lower(u.user_principal_name), u.user_principal_name,
              'Isolation matrix', 'status=failed'
       from partner_users u join partner_tenants t on t.id = u.tenant_id
       where u.tenant_id = ${tenant} and u.role = 'global_admin'
       order by u.user_principal_name limit 1
-      returning id`;
-    fixtures[name] = {
-      view: view.id,
-      destination: destination.id,
-      session: session.id,
-      customer: customer.id,
-      record: {
-        id: String(record.id),
-        at: (record.occurred_at as Date).toISOString(),
-        correlationId: record.correlation_id,
-      },
-    };
-  }
+      returning id`,
+    `a saved view for ${name}`,
+  );
+  return {
+    view: view.id,
+    destination: destination.id,
+    session: session.id,
+    customer: customer.id,
+    record: {
+      id: String(record.id),
+      at: (record.occurred_at as Date).toISOString(),
+      correlationId: record.correlation_id,
+    },
+  };
+}
+
+test.beforeAll(async ({ browser }) => {
+  sql = postgres(e2eDatabaseUrl(), { max: 1, onnotice: () => {} });
+  fixtures = {
+    contoso: await tenantFixture("contoso", CONTOSO_ID),
+    fabrikam: await tenantFixture("fabrikam", FABRIKAM_ID),
+    tailspin: await tenantFixture("tailspin", TAILSPIN_ID),
+  };
   // Ids that exist only in the other tenants: none may ever appear in a response to Contoso.
   const rows = await sql`
     select id::text as id from customers where tenant_id <> ${CONTOSO_ID}

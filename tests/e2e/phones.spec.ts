@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import postgres from "postgres";
-import { CONTOSO_ID, e2eDatabaseUrl, expectNoSeriousViolations, signIn } from "./support";
+import { CONTOSO_ID, e2eDatabaseUrl, expectNoSeriousViolations, firstRow, signIn } from "./support";
 
 /*
  * The pages a partner reads, on a phone (390 x 844) and on a desktop (1350 x 900), in English and
@@ -104,10 +104,13 @@ for (const vp of VIEWPORTS) {
 
       test("customers and a customer's subscriptions", async ({ page, baseURL }) => {
         await page.context().addCookies([{ name: "NEXT_LOCALE", value: l.locale, url: baseURL! }]);
-        const [customer] = await sql`
+        const customer = await firstRow(
+          sql`
           select c.id from customers c
           where c.tenant_id = ${CONTOSO_ID} and (select count(*) from subscriptions s where s.customer_id = c.id) >= 2
-          order by c.company_name limit 1`;
+          order by c.company_name limit 1`,
+          "a Contoso customer with two subscriptions",
+        );
         await signIn(page, "admin@contoso.example", { path: "/customers" });
         await expect(page.locator("main table a").first()).toBeVisible();
         await expectFitsScreen(page);

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import postgres from "postgres";
-import { CONTOSO_ID, e2eDatabaseUrl, expectNoSeriousViolations, signIn } from "./support";
+import { CONTOSO_ID, e2eDatabaseUrl, expectNoSeriousViolations, firstRow, signIn } from "./support";
 
 /*
  * A record's details read without knowing the JSON behind them, in English and Korean: field
@@ -62,12 +62,15 @@ const TEXT = {
 
 /** A record of the demo tenant, by its kind, with its details row. */
 async function findRecord(where: postgres.PendingQuery<postgres.Row[]>) {
-  const [row] = await sql`
+  const row = await firstRow(
+    sql`
     select r.id, r.occurred_at, r.operation_type, r.correlation_id, d.resource_old_value, d.resource_new_value, d.customized_data
     from activity_records r
     join activity_record_details d on d.tenant_id = r.tenant_id and d.occurred_at = r.occurred_at and d.record_id = r.id
     where r.tenant_id = ${CONTOSO_ID} and ${where}
-    order by r.occurred_at desc limit 1`;
+    order by r.occurred_at desc limit 1`,
+    "a Contoso record of that kind",
+  );
   expect(row, "the demo seed holds such a record").toBeTruthy();
   return row;
 }
@@ -176,12 +179,15 @@ for (const locale of ["en", "ko"] as const) {
 test("an unknown operation type is marked as such", async ({ page }) => {
   const at = new Date(Date.now() - 60_000);
   at.setUTCMilliseconds(0);
-  const [{ id }] = await sql`
+  const { id } = await firstRow(
+    sql`
     insert into activity_records (tenant_id, cloud, occurred_at, operation_type, resource_type, operation_status,
       user_principal_name, application_id, correlation_id)
     values (${CONTOSO_ID}, 'commercial', ${at.toISOString()}::timestamptz, 'frobnicate_widget', 'widget', 'succeeded',
       'admin@contoso.example', 'e2e', gen_random_uuid())
-    returning id`;
+    returning id`,
+    "the inserted record",
+  );
   expect(id).toBeTruthy();
   await signIn(page, "admin@contoso.example");
   await expect(page.getByTestId("header-tenant")).toBeVisible();

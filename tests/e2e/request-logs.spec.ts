@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import postgres from "postgres";
-import { CONTOSO_ID, e2eDatabaseUrl, FABRIKAM_ID, signIn } from "./support";
+import { CONTOSO_ID, e2eDatabaseUrl, FABRIKAM_ID, firstRow, signIn } from "./support";
 
 /*
  * The structured request log of the real servers (scripts/serve.ts): playwright.config.ts has each
@@ -56,8 +56,11 @@ test("a page view and an export each leave a line with who, tenant, route, statu
   page,
 }) => {
   const since = new Date().toISOString();
-  const [admin] = await sql<Array<{ id: string }>>`
-    select id from partner_users where tenant_id = ${CONTOSO_ID} and user_principal_name = 'admin@contoso.example'`;
+  const admin = await firstRow(
+    sql<Array<{ id: string }>>`
+    select id from partner_users where tenant_id = ${CONTOSO_ID} and user_principal_name = 'admin@contoso.example'`,
+    "the Contoso admin user",
+  );
 
   await signIn(page, "admin@contoso.example", { path: "/account/activity-log", fresh: true });
   await expect(page).toHaveURL(/\/account\/activity-log$/);

@@ -1,10 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { signIn } from "./support";
+import { required, signIn } from "./support";
 
 test("pages carry a nonce-based CSP and the other security headers", async ({ page }) => {
   const response = await page.goto("/signin");
   const headers = response!.headers();
-  const csp = headers["content-security-policy"];
+  const csp = required(headers["content-security-policy"], "a Content-Security-Policy header");
   const scriptSrc = csp.split(";").find((d) => d.trim().startsWith("script-src"))!;
   expect(scriptSrc).toMatch(/'nonce-[A-Za-z0-9+/=]+'/);
   expect(scriptSrc).not.toContain("unsafe-inline");

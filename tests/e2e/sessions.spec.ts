@@ -1,6 +1,6 @@
 import { expect, request as playwrightRequest, test, type BrowserContext, type Page } from "@playwright/test";
 import postgres from "postgres";
-import { CONTOSO_ID, e2eDatabaseUrl, FABRIKAM_ID, signIn } from "./support";
+import { CONTOSO_ID, e2eDatabaseUrl, FABRIKAM_ID, required, signIn } from "./support";
 
 /*
  * Server-side sessions: a copy of the session cookie stops working the moment its session ends:
@@ -90,7 +90,7 @@ test.describe("sessions end when they should", () => {
   }) => {
     await signIn(page, "billing@contoso.example", { fresh: true });
     await signedInHeader(page);
-    const [id] = await userSessionIds("billing@contoso.example");
+    const id = required((await userSessionIds("billing@contoso.example"))[0], "a session of billing@contoso.example");
     expect(id).toBeTruthy();
     await sql`update user_sessions set last_seen_at = now() - interval '16 minutes' where id = ${id}`;
 

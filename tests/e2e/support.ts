@@ -1,5 +1,8 @@
+import { existsSync, readFileSync } from "node:fs";
+import nodePath from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Cookie, type Page } from "@playwright/test";
+import { expect, test as base, type Cookie, type Page } from "@playwright/test";
+import postgres from "postgres";
 
 export const DEMO_PASSWORD = "demo-password";
 
@@ -9,33 +12,71 @@ export const CLOUD_BUTTON = {
   usgov: /Sign in with Microsoft Entra ID \(US Government\)/,
 } as const;
 
+type Cloud = keyof typeof CLOUD_BUTTON;
+
+/** The US Government-only deployment the e2e run starts beside the main one. */
+export const SOVEREIGN_URL = `http://localhost:${Number(process.env.E2E_PORT ?? 3100) + 100}`;
+
+/** The accounts specs sign in without `fresh`, each on the server and cloud it belongs to. */
+export const SAVED_ACCOUNTS: ReadonlyArray<{ email: string; cloud: Cloud; server: "main" | "sovereign" }> = [
+  ...[
+    "admin@contoso.example",
+    "agent@contoso.example",
+    "sales@contoso.example",
+    "billing@contoso.example",
+    "admin@fabrikam.example",
+    "agent@fabrikam.example",
+  ].map((email) => ({ email, cloud: "commercial" as const, server: "main" as const })),
+  { email: "admin@tailspin.example", cloud: "usgov", server: "sovereign" },
+];
+
+/**
+ * Where the setup project saves one account's signed-in browser state: under the run's data folder,
+ * so it never lands in the repository and never outlives the databases its sessions live in.
+ */
+export function storageStatePath(origin: string, cloud: Cloud, email: string): string {
+  const dataDir = process.env.E2E_DATA_DIR;
+  if (!dataDir) throw new Error("E2E_DATA_DIR is not set: playwright.config.ts sets it for every run");
+  const name = `${new URL(origin).port}-${cloud}-${email}`.replace(/[^\w.@-]/g, "_");
+  return nodePath.join(dataDir, "storage-state", `${name}.json`);
+}
+
+const isSessionCookie = (c: Cookie) => c.name.includes("session-token");
+
 /*
- * Sessions signed in once per account and server, reused by later tests of this worker: signing in
- * through the authority's form a hundred times was minutes of every run. A reused session that no
- * longer holds (signed out, ended by an admin) lands on the sign-in page, and the real flow runs
- * again. Tests about signing in itself pass `fresh: true`.
+ * Sessions signed in once per account and server: by the setup project (saved as storage state),
+ * or by an earlier test of this worker. Signing in through the authority's form a hundred times was
+ * minutes of every run. A reused session that no longer holds (signed out, ended by an admin) lands
+ * on the sign-in page, and the real flow runs again. Tests about signing in itself pass `fresh: true`.
  */
 const signedIn = new Map<string, Cookie[]>();
 
+function keptSession(origin: string, cloud: Cloud, email: string): Cookie[] | undefined {
+  const key = `${origin} ${cloud} ${email}`;
+  const kept = signedIn.get(key);
+  if (kept) return kept;
+  const file = storageStatePath(origin, cloud, email);
+  if (!existsSync(file)) return undefined;
+  const saved = (JSON.parse(readFileSync(file, "utf8")) as { cookies: Cookie[] }).cookies.filter(isSessionCookie);
+  signedIn.set(key, saved);
+  return saved;
+}
+
 /**
- * Signs in through the real OIDC flow: the app's sign-in page, then the local authority's form.
- * The app's provider buttons are found by test id, so this works in every interface language;
- * the local authority's page (a stand-in for Entra ID, not our product) stays in English.
+ * Signs in: with the account's saved session if it still holds, otherwise through the real OIDC
+ * flow: the app's sign-in page, then the local authority's form. The app's provider buttons are
+ * found by test id, so this works in every interface language; the local authority's page (a
+ * stand-in for Entra ID, not our product) stays in English.
  */
 export async function signIn(
   page: Page,
   email: string,
-  {
-    cloud = "commercial",
-    path = "/",
-    fresh = false,
-  }: { cloud?: keyof typeof CLOUD_BUTTON; path?: string; fresh?: boolean } = {},
+  { cloud = "commercial", path = "/", fresh = false }: { cloud?: Cloud; path?: string; fresh?: boolean } = {},
 ) {
-  const key = (origin: string) => `${origin} ${cloud} ${email}`;
   const originOf = (at: string) => new URL(at).origin;
   await page.goto(path);
   if (!fresh) {
-    const kept = signedIn.get(key(originOf(page.url())));
+    const kept = keptSession(originOf(page.url()), cloud, email);
     if (kept) {
       await page.context().addCookies(kept);
       await page.goto(path);
@@ -56,10 +97,7 @@ export async function signIn(
   back.catch(() => {});
   refused.catch(() => {});
   if (outcome === "refused" || new URL(page.url()).pathname.startsWith("/signin")) return;
-  signedIn.set(
-    key(app),
-    (await page.context().cookies(app)).filter((c) => c.name.includes("session-token")),
-  );
+  signedIn.set(`${app} ${cloud} ${email}`, (await page.context().cookies(app)).filter(isSessionCookie));
 }
 
 /** The e2e server's embedded database, for finding fixtures and injecting faults. */
@@ -93,9 +131,6 @@ export function dayAsShown(iso: string, locale: "en" | "ko"): string {
   return new Intl.DateTimeFormat(locale, options).format(new Date(`${iso}T00:00:00Z`));
 }
 
-/** The US Government-only deployment the e2e run starts beside the main one. */
-export const SOVEREIGN_URL = `http://localhost:${Number(process.env.E2E_PORT ?? 3100) + 100}`;
-
 /** The rule sets every page is held to: WCAG 2.0 and 2.1, levels A and AA. */
 export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] as const;
 
@@ -111,8 +146,46 @@ export async function expectNoSeriousViolations(page: Page) {
     `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`;
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   for (const v of results.violations.filter((v) => !serious.includes(v))) {
-    test.info().annotations.push({ type: "axe", description: `${page.url()}: ${describe(v)}` });
+    base.info().annotations.push({ type: "axe", description: `${page.url()}: ${describe(v)}` });
   }
   expect(serious.map(describe), `serious or critical axe violations on ${page.url()}`).toEqual([]);
   return results;
+}
+
+/** The value, or a clear failure naming what the demo data or the page was expected to hold. */
+export function required<T>(value: T | null | undefined, what: string): T {
+  if (value === undefined || value === null) throw new Error(`expected ${what}, found none`);
+  return value;
+}
+
+/** An account to sign in as: an email on the main server's commercial cloud, or with its cloud. */
+export type Account = string | { email: string; cloud: Cloud };
+
+/**
+ * `test` with fixtures: `test.use({ account })` gives a page already signed in as that account (at
+ * the base URL's server), and `sql` is one connection per worker to the e2e server's database.
+ */
+export const test = base.extend<{ account: Account | undefined }, { sql: postgres.Sql }>({
+  account: [undefined, { option: true }],
+  // (Playwright's `use` callback is named `provide` here: lint reads a bare `use()` as React's hook.)
+  page: async ({ page, account }, provide) => {
+    if (account !== undefined) {
+      const { email, cloud } = typeof account === "string" ? { email: account, cloud: "commercial" as const } : account;
+      await signIn(page, email, { cloud });
+    }
+    await provide(page);
+  },
+  sql: [
+    async ({}, provide) => {
+      const sql = postgres(e2eDatabaseUrl(), { max: 1, onnotice: () => {} });
+      await provide(sql);
+      await sql.end();
+    },
+    { scope: "worker" },
+  ],
+});
+
+/** A query's first row, or a clear failure naming the row the demo data was expected to hold. */
+export async function firstRow<T>(rows: PromiseLike<readonly T[]>, what: string): Promise<T> {
+  return required((await rows)[0], what);
 }

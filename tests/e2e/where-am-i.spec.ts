@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import postgres from "postgres";
-import { CONTOSO_ID, dayAsShown, e2eDatabaseUrl, expectNoSeriousViolations, signIn } from "./support";
+import { CONTOSO_ID, dayAsShown, e2eDatabaseUrl, expectNoSeriousViolations, required, signIn } from "./support";
 
 /*
  * Where a reader is in the log: the position of every page ("26–50 of 3,359"), the Newest and
@@ -112,7 +112,7 @@ for (const [language, L] of Object.entries(LANGUAGES)) {
       await expect(line).toContainText(L.position(n(total - 49), n(total - 25), n(total)));
       await expect(rows(page).first().locator("time")).toHaveAttribute(
         "datetime",
-        all[total - 50].occurred_at.toISOString(),
+        required(all[total - 50], "the 50th newest record").occurred_at.toISOString(),
       );
       await page.getByRole("link", { name: L.older }).click();
       await expect(line).toContainText(L.position(n(total - 24), n(total), n(total)));
@@ -149,7 +149,7 @@ for (const [language, L] of Object.entries(LANGUAGES)) {
       await expect(page).toHaveURL(new RegExp(`[?&]status=failed&at=${JUMP_DAY}$`));
       await expect(rows(page).first().locator("time")).toHaveAttribute(
         "datetime",
-        upToDay[0].occurred_at.toISOString(),
+        required(upToDay[0], `a record up to ${JUMP_DAY}`).occurred_at.toISOString(),
       );
       await expect(page.getByTestId("result-line")).toContainText(
         L.position(n(newer + 1), n(newer + Math.min(25, upToDay.length)), n(all.length)),
@@ -182,7 +182,7 @@ for (const [language, L] of Object.entries(LANGUAGES)) {
         // reveal it: the page's HTML holds them, positioned at the day.)
         await expect(rows(noScript).first().locator("time")).toHaveAttribute(
           "datetime",
-          upToDay[0].occurred_at.toISOString(),
+          required(upToDay[0], `a record up to ${JUMP_DAY}`).occurred_at.toISOString(),
         );
       } finally {
         await context.close();
