@@ -270,7 +270,8 @@ export function parseRfc5424(line: string) {
   if (!header) throw new Error(`not RFC 5424: ${line.slice(0, 120)}`);
   let i = header[0].length;
   if (line[i] !== "[") throw new Error("no structured data");
-  const sdId = /^\[([^ \]=]+)/.exec(line.slice(i))![1];
+  const sdId = /^\[([^ \]=]+)/.exec(line.slice(i))?.[1];
+  if (sdId === undefined) throw new Error("no structured data id");
   i += sdId.length + 1;
   const params: Record<string, string> = {};
   while (line[i] === " ") {
