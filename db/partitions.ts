@@ -72,6 +72,7 @@ export async function applyRetention(
     await scopeMaintenanceSql(tx, { retention: true });
     // The per-day counts first, as rebuild_activity_day_counts() takes them: the same lock order.
     await tx`lock table activity_day_counts in row exclusive mode`;
+    await tx`lock table activity_user_day_counts in row exclusive mode`;
     const records = old.filter((p) => p.parent === "activity_records");
     for (const partition of records) {
       const counts = await tx<{ tenant_id: string; n: number }[]>`
@@ -86,7 +87,9 @@ export async function applyRetention(
     await tx`delete from activity_ingest_events where occurred_at < ${cutoff.toISOString()}::timestamptz`;
     // Dropping a table fires no trigger: the per-day counts of the dropped months go here (the
     // cutoff is a UTC month's first day, so no day is split).
-    await tx`delete from activity_day_counts where day < ${cutoff.toISOString().slice(0, 10)}::date`;
+    const cutoffDay = cutoff.toISOString().slice(0, 10);
+    await tx`delete from activity_day_counts where day < ${cutoffDay}::date`;
+    await tx`delete from activity_user_day_counts where day < ${cutoffDay}::date`;
 
     const droppedMonths = records.map((p) => p.from.toISOString().slice(0, 7)).sort();
     for (const [tenantId, removed] of result.removedByTenant) {

@@ -269,6 +269,29 @@ export const activityDayCounts = pgTable(
 );
 
 /*
+ * The same counts per partner user (user_key = lower(user_principal_name), as on the log), kept by
+ * the same triggers (migration 0015), so the count of a partner-user filter can answer "10,000+"
+ * from them too.
+ */
+export const activityUserDayCounts = pgTable(
+  "activity_user_day_counts",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    cloud: text("cloud").$type<Cloud>().notNull(),
+    userKey: text("user_key").notNull(),
+    operationStatus: text("operation_status").$type<OperationStatus>(),
+    operationType: text("operation_type"),
+    day: date("day", { mode: "string" }).notNull(),
+    records: bigint("records", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    unique("activity_user_day_counts_key")
+      .on(t.tenantId, t.cloud, t.userKey, t.operationStatus, t.operationType, t.day)
+      .nullsNotDistinct(),
+  ],
+);
+
+/*
  * Per-tenant API keys for the ingestion API. Only a SHA-256 of the key is stored (the key is 256
  * random bits, so a fast hash is enough); `key_prefix` lets people tell keys apart. Requests find a
  * key through the SECURITY DEFINER function api_key_lookup() (db/migrations/0003_*), never by

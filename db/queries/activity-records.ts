@@ -4,7 +4,13 @@ import { decodeCursor, encodeCursor, type Cursor } from "@/lib/cursor";
 import { AppError } from "@/lib/errors";
 import type { Database } from "../client";
 import { resolveSearch, searchCondition, type ResolvedSearch } from "./activity-search";
-import { activityDayCounts, activityRecordDetails, activityRecords, type ActivityRecord } from "../schema";
+import {
+  activityDayCounts,
+  activityRecordDetails,
+  activityRecords,
+  activityUserDayCounts,
+  type ActivityRecord,
+} from "../schema";
 import { singleRow } from "../single-row";
 import { withTenant, type Tx } from "../with-tenant";
 import type { OperationStatus, TenantContext } from "@/lib/domain";
@@ -306,14 +312,17 @@ export function wholeDaysOf(range: ActivityFilters["range"]): { from: string; to
 
 /**
  * Records of the whole UTC days inside the range that match the filters, from the per-day counts
- * (migration 0006): at most a row per day (three without log access: every action's count less
- * the two access actions' counts, which the trigger keeps per action too). Only status and action
- * have counts; null for any other filter (a search too), or a range without a whole day.
+ * (migration 0006; by partner user, 0015): at most a row per day, user and status/action (three
+ * without log access: every action's count less the two access actions' counts, which the
+ * triggers keep per action too). Only status, action and partner user have counts; null for any
+ * other filter (a search too), or a range without a whole day.
  */
 export function dayCountsTotalQuery(tx: Tx | Database, ctx: Scope, params: ActivityFilters) {
   const days = wholeDaysOf(params.range);
-  if (!days || params.customer || filterValues(params.user).length > 0 || params.q || params.correlation) return null;
-  const c = activityDayCounts;
+  if (!days || params.customer || params.q || params.correlation) return null;
+  // Lower-cased as buildActivityWhere does: the counts are kept by user_key.
+  const users = filterValues(params.user).map((u) => u.toLowerCase());
+  const c = users.length > 0 ? activityUserDayCounts : activityDayCounts;
   const actions = filterValues(params.action);
   const statuses = filterValues(params.status);
   // Chosen actions: their counts (the types are disjoint, so the counts add up). Otherwise every
@@ -337,6 +346,7 @@ export function dayCountsTotalQuery(tx: Tx | Database, ctx: Scope, params: Activ
       and(
         eq(c.tenantId, ctx.tenantId),
         eq(c.cloud, ctx.cloud),
+        users.length > 0 ? inArray(activityUserDayCounts.userKey, users) : undefined,
         statuses.length > 0 ? inArray(c.operationStatus, statuses) : isNull(c.operationStatus),
         type,
         sql`${c.day} >= ${days.from}::date`,

@@ -64,10 +64,30 @@ describe("per-day counts of the log", () => {
       from activity_day_counts where records <> 0`;
     return Object.fromEntries(rows.map((r) => [r.key, r.n]));
   };
+  /** The same per partner user (migration 0015): the log counted by lower-case UPN too. */
+  const fromLogByUser = async (): Promise<Counts> => {
+    const rows = await db.admin<{ key: string; n: number }[]>`
+      select concat_ws('|', tenant_id, cloud, u, coalesce(s, '*'), coalesce(t, '*'), day) as key, count(*)::int as n
+      from (select tenant_id, cloud, lower(user_principal_name) as u, operation_status as s, operation_type as t,
+                   (occurred_at at time zone 'UTC')::date as day
+            from activity_records) a
+      group by tenant_id, cloud, u, day, cube (s, t)`;
+    return Object.fromEntries(rows.map((r) => [r.key, r.n]));
+  };
+  const storedByUser = async (): Promise<Counts> => {
+    const rows = await db.admin<{ key: string; n: number }[]>`
+      select concat_ws('|', tenant_id, cloud, user_key, coalesce(operation_status, '*'), coalesce(operation_type, '*'), day) as key,
+             records::int as n
+      from activity_user_day_counts where records <> 0`;
+    return Object.fromEntries(rows.map((r) => [r.key, r.n]));
+  };
   const expectCountsMatchLog = async () => {
     const want = await fromLog();
     expect(Object.keys(want).length).toBeGreaterThan(0);
     expect(await stored()).toEqual(want);
+    const wantByUser = await fromLogByUser();
+    expect(Object.keys(wantByUser).length).toBeGreaterThan(0);
+    expect(await storedByUser()).toEqual(wantByUser);
   };
 
   beforeAll(async () => {
@@ -179,41 +199,45 @@ describe("per-day counts of the log", () => {
       await tx`select set_config('app.tenant_id', ${TENANT.tenantId}, true), set_config('app.cloud', ${TENANT.cloud}, true),
                       set_config('role', ${APP_ROLE}, true)`;
       await tx`create temporary table activity_day_counts (like public.activity_day_counts including all) on commit drop`;
+      await tx`create temporary table activity_user_day_counts (like public.activity_user_day_counts including all) on commit drop`;
       await tx`insert into activity_records (tenant_id, cloud, occurred_at, operation_type, resource_type, operation_status,
                                              user_principal_name, application_id, correlation_id)
                values (${TENANT.tenantId}, ${TENANT.cloud}, '2026-03-06T08:00:00Z', 'create_order', 'order',
                        'succeeded', 'admin@day.example', 'Shadowing test', ${randomUUID()})`;
       const [{ shadowed }] = await tx`select count(*)::int as shadowed from pg_temp.activity_day_counts`;
       expect(shadowed).toBe(0);
+      const [{ shadowedByUser }] =
+        await tx`select count(*)::int as "shadowedByUser" from pg_temp.activity_user_day_counts`;
+      expect(shadowedByUser).toBe(0);
     });
     await expectCountsMatchLog();
   });
 
-  it("are readable by the request role for its own tenant and cloud only, and never writable", async () => {
-    const visible = (ctx: { tenantId: string; cloud: string }) =>
-      app.begin(async (tx) => {
-        await tx`select set_config('app.tenant_id', ${ctx.tenantId}, true), set_config('app.cloud', ${ctx.cloud}, true),
-                        set_config('role', ${APP_ROLE}, true)`;
-        return tx<
-          { tenant_id: string; cloud: string }[]
-        >`select distinct tenant_id::text, cloud from activity_day_counts`;
-      });
-    expect(await visible({ tenantId: contoso.id, cloud: contoso.cloud })).toEqual([
-      { tenant_id: contoso.id, cloud: contoso.cloud },
-    ]);
-    expect(await visible({ tenantId: tailspin.id, cloud: tailspin.cloud })).toEqual([
-      { tenant_id: tailspin.id, cloud: tailspin.cloud },
-    ]);
-    // A tenant in the wrong cloud sees nothing at all.
-    expect(await visible({ tenantId: contoso.id, cloud: "usgov" })).toEqual([]);
+  for (const table of ["activity_day_counts", "activity_user_day_counts"]) {
+    it(`are readable by the request role for its own tenant and cloud only, and never writable (${table})`, async () => {
+      const visible = (ctx: { tenantId: string; cloud: string }) =>
+        app.begin(async (tx) => {
+          await tx`select set_config('app.tenant_id', ${ctx.tenantId}, true), set_config('app.cloud', ${ctx.cloud}, true),
+                          set_config('role', ${APP_ROLE}, true)`;
+          return tx<{ tenant_id: string; cloud: string }[]>`select distinct tenant_id::text, cloud from ${tx(table)}`;
+        });
+      expect(await visible({ tenantId: contoso.id, cloud: contoso.cloud })).toEqual([
+        { tenant_id: contoso.id, cloud: contoso.cloud },
+      ]);
+      expect(await visible({ tenantId: tailspin.id, cloud: tailspin.cloud })).toEqual([
+        { tenant_id: tailspin.id, cloud: tailspin.cloud },
+      ]);
+      // A tenant in the wrong cloud sees nothing at all.
+      expect(await visible({ tenantId: contoso.id, cloud: "usgov" })).toEqual([]);
 
-    const [grants] = await db.admin<{ s: boolean; i: boolean; u: boolean; d: boolean }[]>`
-      select has_table_privilege(${APP_ROLE}, 'activity_day_counts', 'SELECT') as s,
-             has_table_privilege(${APP_ROLE}, 'activity_day_counts', 'INSERT') as i,
-             has_table_privilege(${APP_ROLE}, 'activity_day_counts', 'UPDATE') as u,
-             has_table_privilege(${APP_ROLE}, 'activity_day_counts', 'DELETE') as d`;
-    expect(grants).toEqual({ s: true, i: false, u: false, d: false });
-  });
+      const [grants] = await db.admin<{ s: boolean; i: boolean; u: boolean; d: boolean }[]>`
+        select has_table_privilege(${APP_ROLE}, ${table}, 'SELECT') as s,
+               has_table_privilege(${APP_ROLE}, ${table}, 'INSERT') as i,
+               has_table_privilege(${APP_ROLE}, ${table}, 'UPDATE') as u,
+               has_table_privilege(${APP_ROLE}, ${table}, 'DELETE') as d`;
+      expect(grants).toEqual({ s: true, i: false, u: false, d: false });
+    });
+  }
 
   it("give the page's count exactly, for any range, filter and cap", async () => {
     // The counts only decide "more than the cap"; every answer must be what counting the log says.
@@ -285,6 +309,52 @@ describe("per-day counts of the log", () => {
     );
   });
 
+  it("give the page's count exactly for partner users (any case) with statuses and actions", async () => {
+    // Enough records per user that the counts decide "more" for small caps, and exactly otherwise.
+    const span = WINDOW.to.getTime() - WINDOW.from.getTime();
+    const instant = fc.oneof(
+      fc.integer({ min: -1, max: 11 }).map((d) => WINDOW.from.getTime() + d * 86_400_000),
+      fc.integer({ min: 0, max: span }).map((ms) => WINDOW.from.getTime() + ms),
+    );
+    const users = fc.subarray(["admin@day.example", "AGENT@Day.Example", "nobody@day.example"], { minLength: 1 });
+    const statuses = fc.subarray(["succeeded", "failed", "progress"] as const);
+    const actions = fc.subarray(["create_order", "update_subscription", "view_activity_log"]);
+    await fc.assert(
+      fc.asyncProperty(
+        instant,
+        instant,
+        users,
+        statuses,
+        actions,
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 700 }),
+        async (a, b, user, status, action, excludeActions, includeLogAccess, cap) => {
+          const range = { start: new Date(Math.min(a, b)), end: new Date(Math.max(a, b)) };
+          const params = { range, user, status, action, excludeActions, includeLogAccess };
+          const rows = await db.admin<{ u: string; s: string; t: string }[]>`
+            select user_principal_name as u, operation_status as s, operation_type as t from activity_records
+            where tenant_id = ${TENANT.tenantId} and occurred_at >= ${range.start} and occurred_at < ${range.end}`;
+          const keys = new Set(user.map((u) => u.toLowerCase()));
+          const hidden = new Set([
+            ...(excludeActions ? action : []),
+            ...(!includeLogAccess && (action.length === 0 || excludeActions) ? LOG_ACCESS_ACTIONS : []),
+          ]);
+          const n = rows.filter(
+            (r) =>
+              keys.has(r.u.toLowerCase()) &&
+              (status.length === 0 || (status as readonly string[]).includes(r.s)) &&
+              (action.length === 0 || excludeActions || action.includes(r.t)) &&
+              !hidden.has(r.t),
+          ).length;
+          const counted = await countActivity({ ctx: TENANT, params, cap, db: orm });
+          expect(counted).toEqual(n > cap ? { count: cap, capped: true } : { count: n, capped: false });
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
   it("take whole UTC days only", () => {
     const at = (iso: string) => new Date(iso);
     expect(wholeDaysOf({ start: at("2026-03-01T00:00:00Z"), end: at("2026-03-03T00:00:00Z") })).toEqual({
@@ -323,6 +393,9 @@ describe("per-day counts of the log", () => {
     expect(result.dropped).toContain("activity_records_y2019m05");
     const [{ after }] = await db.admin`select count(*)::int as after from activity_day_counts where day < '2020-01-01'`;
     expect(after).toBe(0);
+    const [{ afterByUser }] =
+      await db.admin`select count(*)::int as "afterByUser" from activity_user_day_counts where day < '2020-01-01'`;
+    expect(afterByUser).toBe(0);
     await expectCountsMatchLog();
 
     // A month detached by hand fires no trigger: its counts stay until they are recounted.
@@ -330,6 +403,7 @@ describe("per-day counts of the log", () => {
     await history(db.admin, 40, "2019-07-02T00:00:00Z", "2019-07-30T00:00:00Z", 7);
     await db.admin`alter table activity_records detach partition activity_records_y2019m07`;
     expect(await stored()).not.toEqual(await fromLog());
+    expect(await storedByUser()).not.toEqual(await fromLogByUser());
     await expect(db.admin`select rebuild_activity_day_counts()`).rejects.toThrow(/app.maintenance = on/);
     await db.admin.begin(async (tx) => {
       await tx`select set_config('app.maintenance', 'on', true)`;
@@ -344,10 +418,15 @@ describe("per-day counts of the log", () => {
     const [{ march }] =
       await db.admin`select count(*)::int as march from activity_day_counts where day >= '2026-03-01' and day < '2026-04-01'`;
     expect(march).toBe(0);
+    const [{ marchByUser }] =
+      await db.admin`select count(*)::int as "marchByUser" from activity_user_day_counts where day >= '2026-03-01' and day < '2026-04-01'`;
+    expect(marchByUser).toBe(0);
     await expectCountsMatchLog();
 
     await retention((tx) => tx`truncate activity_records, activity_record_details`);
     const [{ left }] = await db.admin`select count(*)::int as left from activity_day_counts`;
     expect(left).toBe(0);
+    const [{ leftByUser }] = await db.admin`select count(*)::int as "leftByUser" from activity_user_day_counts`;
+    expect(leftByUser).toBe(0);
   });
 });

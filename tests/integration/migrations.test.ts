@@ -35,6 +35,7 @@ describe("migrations", () => {
       "activity_record_details",
       "activity_records",
       "activity_seals",
+      "activity_user_day_counts",
       "api_keys",
       "customers",
       "partner_center_connections",
