@@ -1,12 +1,11 @@
-import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { activityDayCounts, activityRecords } from "../schema";
+import { activityRecords } from "../schema";
 import { withTenant } from "../with-tenant";
 import {
   buildActivityWhere,
   countActivity,
-  excludedActions,
-  filterValues,
+  dayCountsOf,
   withResolvedSearch,
   type ActivityFilters,
 } from "./activity-records";
@@ -15,10 +14,10 @@ import type { OperationStatus, TenantContext } from "@/lib/domain";
 /*
  * The activity chart above the log: records per bucket, by status. Per day it reads the per-day
  * counts (migration 0006), a row per day and status, so it costs the same for ten records or ten
- * million; per hour (a range of two days or less) it groups the matching records themselves,
- * which a short range bounds. Filters the day counts cannot answer (customer, user, search,
- * correlation) are counted from the records too, but only when the page's count showed there are
- * few of them.
+ * million (with a partner-user filter, the users' counts of 0015); per hour (a range of two days
+ * or less) it groups the matching records themselves, which a short range bounds. Filters the day
+ * counts cannot answer (customer, search, correlation) are counted from the records too, but only
+ * when the page's count showed there are few of them.
  */
 
 type Scope = Pick<TenantContext, "tenantId" | "cloud">;
@@ -43,8 +42,7 @@ export const HOURLY_MAX_MS = 2 * 86_400_000;
 /** Matching records the chart groups itself at most (beyond, only the day counts can answer). */
 export const CHART_RECORDS_MAX = 10_000;
 
-const needsRecords = (p: ActivityFilters) =>
-  Boolean(p.customer || p.q || p.correlation || filterValues(p.user).length > 0);
+const needsRecords = (p: ActivityFilters) => Boolean(p.customer || p.q || p.correlation);
 
 /**
  * The chart for a view, or null when it cannot be drawn cheaply (filters the day counts do not
@@ -74,35 +72,20 @@ export async function getActivityChart({
   if ((hourly || needsRecords(params)) && !small) return hourly && !needsRecords(params) ? dayChart() : null;
   return hourly || needsRecords(params) ? recordChart(hourly ? "hour" : "day") : dayChart();
 
-  async function dayChart(): Promise<ActivityChart> {
-    const c = activityDayCounts;
-    const statuses = filterValues(params.status);
-    const actions = filterValues(params.action);
-    const excluded = excludedActions(params);
-    const included = params.excludeActions ? [] : actions;
-    const type =
-      included.length > 0
-        ? inArray(c.operationType, included)
-        : excluded.length > 0
-          ? sql`(${c.operationType} is null or ${inArray(c.operationType, excluded)})`
-          : isNull(c.operationType);
-    const total =
-      included.length === 0 && excluded.length > 0
-        ? sql<number>`sum(case when ${c.operationType} is null then ${c.records} else -${c.records} end)::bigint`
-        : sql<number>`sum(${c.records})::bigint`;
+  async function dayChart(): Promise<ActivityChart | null> {
+    const counts = dayCountsOf(ctx, params, { byStatus: true });
+    if (!counts) return null;
+    const c = counts.table;
     const firstDay = params.range.start.toISOString().slice(0, 10);
     const rows = await withTenant(
       ctx,
       (tx) =>
         tx
-          .select({ day: c.day, status: c.operationStatus, n: total })
+          .select({ day: c.day, status: c.operationStatus, n: sql<number>`sum(${counts.records})::bigint` })
           .from(c)
           .where(
             and(
-              eq(c.tenantId, ctx.tenantId),
-              eq(c.cloud, ctx.cloud),
-              statuses.length > 0 ? inArray(c.operationStatus, statuses) : isNotNull(c.operationStatus),
-              type,
+              counts.where,
               sql`${c.day} >= ${firstDay}::date`,
               sql`${c.day} < ${params.range.end.toISOString()}::timestamptz`,
             ),

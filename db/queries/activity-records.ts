@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lt, notInArray, sql, type SQL } from "drizzle-orm";
 import { LOG_ACCESS_ACTIONS, type ActivityLogParams } from "@/lib/activity-log-params";
 import { decodeCursor, encodeCursor, type Cursor } from "@/lib/cursor";
 import { AppError } from "@/lib/errors";
@@ -311,48 +311,62 @@ export function wholeDaysOf(range: ActivityFilters["range"]): { from: string; to
 }
 
 /**
- * Records of the whole UTC days inside the range that match the filters, from the per-day counts
- * (migration 0006; by partner user, 0015): at most a row per day, user and status/action (three
- * without log access: every action's count less the two access actions' counts, which the
- * triggers keep per action too). Only status, action and partner user have counts; null for any
- * other filter (a search too), or a range without a whole day.
+ * The per-day counts that hold a view's status, action and partner-user filters (migration 0006;
+ * by partner user, 0015): the table, the rows to add up (every day; callers bound the days), and
+ * each row's signed share. Chosen actions add their counts (the types are disjoint); otherwise
+ * every action's count less the excluded actions' counts (the log access records, unless
+ * included), which the triggers keep per action too. `byStatus` keeps one row per status, to
+ * group by, instead of the rows for any status. Null when a filter has no counts (customer,
+ * search, correlation).
  */
-export function dayCountsTotalQuery(tx: Tx | Database, ctx: Scope, params: ActivityFilters) {
-  const days = wholeDaysOf(params.range);
-  if (!days || params.customer || params.q || params.correlation) return null;
+export function dayCountsOf(ctx: Scope, params: ActivityFilters, { byStatus = false } = {}) {
+  if (params.customer || params.q || params.correlation) return null;
   // Lower-cased as buildActivityWhere does: the counts are kept by user_key.
   const users = filterValues(params.user).map((u) => u.toLowerCase());
   const c = users.length > 0 ? activityUserDayCounts : activityDayCounts;
-  const actions = filterValues(params.action);
   const statuses = filterValues(params.status);
-  // Chosen actions: their counts (the types are disjoint, so the counts add up). Otherwise every
-  // action's count less the excluded actions' counts.
   const excluded = excludedActions(params);
-  const included = params.excludeActions ? [] : actions;
+  const included = params.excludeActions ? [] : filterValues(params.action);
+  const subtract = included.length === 0 && excluded.length > 0;
   const type =
     included.length > 0
       ? inArray(c.operationType, included)
-      : excluded.length > 0
+      : subtract
         ? sql`(${c.operationType} is null or ${inArray(c.operationType, excluded)})`
         : isNull(c.operationType);
-  const total =
-    included.length === 0 && excluded.length > 0
-      ? sql<number>`coalesce(sum(case when ${c.operationType} is null then ${c.records} else -${c.records} end), 0)`
-      : sql<number>`coalesce(sum(${c.records}), 0)`;
+  return {
+    table: c,
+    where: and(
+      eq(c.tenantId, ctx.tenantId),
+      eq(c.cloud, ctx.cloud),
+      users.length > 0 ? inArray(activityUserDayCounts.userKey, users) : undefined,
+      statuses.length > 0
+        ? inArray(c.operationStatus, statuses)
+        : byStatus
+          ? isNotNull(c.operationStatus)
+          : isNull(c.operationStatus),
+      type,
+    ),
+    records: subtract
+      ? sql<number>`case when ${c.operationType} is null then ${c.records} else -${c.records} end`
+      : sql<number>`${c.records}`,
+  };
+}
+
+/**
+ * Records of the whole UTC days inside the range that match the filters, from the per-day counts:
+ * at most a row per day, user and chosen status/action (three per day and user without log
+ * access). Null for a filter the counts do not hold, or a range without a whole day.
+ */
+export function dayCountsTotalQuery(tx: Tx | Database, ctx: Scope, params: ActivityFilters) {
+  const days = wholeDaysOf(params.range);
+  const counts = days && dayCountsOf(ctx, params);
+  if (!days || !counts) return null;
+  const c = counts.table;
   return tx
-    .select({ total })
+    .select({ total: sql<number>`coalesce(sum(${counts.records}), 0)` })
     .from(c)
-    .where(
-      and(
-        eq(c.tenantId, ctx.tenantId),
-        eq(c.cloud, ctx.cloud),
-        users.length > 0 ? inArray(activityUserDayCounts.userKey, users) : undefined,
-        statuses.length > 0 ? inArray(c.operationStatus, statuses) : isNull(c.operationStatus),
-        type,
-        sql`${c.day} >= ${days.from}::date`,
-        sql`${c.day} < ${days.to}::date`,
-      ),
-    );
+    .where(and(counts.where, sql`${c.day} >= ${days.from}::date`, sql`${c.day} < ${days.to}::date`));
 }
 
 /**

@@ -105,10 +105,34 @@ describe("activity chart", () => {
     expect(asMap(chart)).toEqual(Object.fromEntries(rows.map((r) => [r.k, r.n])));
   });
 
-  it("groups the records for a user filter when few match, and draws nothing when too many do", async () => {
-    const params = { range: WINDOW, user: "ADMIN@chart.example" };
+  it("counts partner users (any case) from their day counts, however many records match", async () => {
+    const params = { range: WINDOW, user: ["ADMIN@chart.example", "agent@chart.example"], status: ["failed" as const] };
+    const want = await byHand(
+      A,
+      "day",
+      db.admin`and user_key in ('admin@chart.example', 'agent@chart.example') and operation_status = 'failed'`,
+    );
+    expect(Object.keys(want).length).toBeGreaterThan(3);
+    for (const matched of [undefined, { count: 10_000, capped: true }]) {
+      const chart = await getActivityChart({ ctx: A, params: { ...params }, timeZone: "UTC", matched, db: orm });
+      expect(chart?.bucket).toBe("day");
+      expect(asMap(chart)).toEqual(want);
+    }
+    const one = await getActivityChart({
+      ctx: A,
+      params: { range: WINDOW, user: "ADMIN@chart.example" },
+      timeZone: "UTC",
+      db: orm,
+    });
+    expect(asMap(one)).toEqual(await byHand(A, "day", db.admin`and user_key = 'admin@chart.example'`));
+  });
+
+  it("groups the records for a customer filter when few match, and draws nothing when too many do", async () => {
+    const params = { range: WINDOW, customer: "Chart" };
     const chart = await getActivityChart({ ctx: A, params, timeZone: "UTC", db: orm });
-    expect(asMap(chart)).toEqual(await byHand(A, "day", db.admin`and user_key = 'admin@chart.example'`));
+    const want = await byHand(A, "day", db.admin`and customer_name ilike '%Chart%'`);
+    expect(Object.keys(want).length).toBeGreaterThan(3);
+    expect(asMap(chart)).toEqual(want);
     expect(
       await getActivityChart({ ctx: A, params, timeZone: "UTC", matched: { count: 10_000, capped: true }, db: orm }),
     ).toBeNull();
