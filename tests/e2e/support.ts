@@ -4,6 +4,8 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test as base, type Cookie, type Page } from "@playwright/test";
 import postgres from "postgres";
 
+export { at, firstRow, required } from "../support/present";
+
 export const DEMO_PASSWORD = "demo-password";
 
 /** The sign-in page's provider buttons, as an English reader sees them. */
@@ -152,12 +154,6 @@ export async function expectNoSeriousViolations(page: Page) {
   return results;
 }
 
-/** The value, or a clear failure naming what the demo data or the page was expected to hold. */
-export function required<T>(value: T | null | undefined, what: string): T {
-  if (value === undefined || value === null) throw new Error(`expected ${what}, found none`);
-  return value;
-}
-
 /** An account to sign in as: an email on the main server's commercial cloud, or with its cloud. */
 export type Account = string | { email: string; cloud: Cloud };
 
@@ -184,8 +180,3 @@ export const test = base.extend<{ account: Account | undefined }, { sql: postgre
     { scope: "worker" },
   ],
 });
-
-/** A query's first row, or a clear failure naming the row the demo data was expected to hold. */
-export async function firstRow<T>(rows: PromiseLike<readonly T[]>, what: string): Promise<T> {
-  return required((await rows)[0], what);
-}
