@@ -1,13 +1,17 @@
 import { and, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { activityRecords } from "../schema";
-import { withTenant } from "../with-tenant";
+import { withTenant, type Tx } from "../with-tenant";
 import {
   buildActivityWhere,
   countActivity,
+  countIn,
   dayCountsOf,
+  DEFAULT_COUNT_CAP,
+  wholeDaysOf,
   withResolvedSearch,
   type ActivityFilters,
+  type CappedCount,
 } from "./activity-records";
 import type { OperationStatus, TenantContext } from "@/lib/domain";
 
@@ -17,7 +21,7 @@ import type { OperationStatus, TenantContext } from "@/lib/domain";
  * million (with a partner-user filter, the users' counts of 0015); per hour (a range of two days
  * or less) it groups the matching records themselves, which a short range bounds. Filters the day
  * counts cannot answer (customer, search, correlation) are counted from the records too, but only
- * when the page's count showed there are few of them.
+ * when the page's count, read in the same transaction, shows there are few of them.
  */
 
 type Scope = Pick<TenantContext, "tenantId" | "cloud">;
@@ -44,86 +48,108 @@ export const CHART_RECORDS_MAX = 10_000;
 
 const needsRecords = (p: ActivityFilters) => Boolean(p.customer || p.q || p.correlation);
 
+export interface CountWithChart {
+  /** The page's capped count. */
+  total: CappedCount;
+  /** Null when it cannot be drawn cheaply: filters no counts hold, over more than CHART_RECORDS_MAX records. */
+  chart: ActivityChart | null;
+}
+
 /**
- * The chart for a view, or null when it cannot be drawn cheaply (filters the day counts do not
- * hold, over more than CHART_RECORDS_MAX records). `matched` is the page's capped count.
+ * The page's count and its chart, in one transaction, so drawing the chart adds no transaction:
+ * a chart from the day counts also answers a busy view's "10,000+"; grouping the records waits
+ * for the count, which says whether there are few enough of them.
  */
-export async function getActivityChart({
+export async function countWithChart({
   ctx,
   params,
   timeZone,
-  matched,
+  cap = DEFAULT_COUNT_CAP,
   db,
 }: {
   ctx: Scope;
   params: ActivityFilters;
   timeZone: string;
-  /** The capped count of matches; asked for only when the records must be grouped (omit to count here). */
-  matched?: { count: number; capped: boolean };
+  cap?: number;
   db?: Database;
-}): Promise<ActivityChart | null> {
+}): Promise<CountWithChart> {
   const span = params.range.end.getTime() - params.range.start.getTime();
   const hourly = span <= HOURLY_MAX_MS;
-  const grouped = hourly || needsRecords(params);
-  const m =
-    matched ??
-    (grouped ? await countActivity({ ctx, params, cap: CHART_RECORDS_MAX, db }) : { count: 0, capped: true });
-  const small = !m.capped && m.count <= CHART_RECORDS_MAX;
-  if ((hourly || needsRecords(params)) && !small) return hourly && !needsRecords(params) ? dayChart() : null;
-  return hourly || needsRecords(params) ? recordChart(hourly ? "hour" : "day") : dayChart();
+  const both = withTenant(
+    ctx,
+    async (tx) => {
+      const filters = await withResolvedSearch(tx, ctx, params);
+      if (!hourly && !needsRecords(filters)) {
+        const chart = await dayChart(tx, ctx, filters);
+        // The count's own first step, the whole days' records from the day counts, is in the
+        // chart's rows: when they hold more than the cap, the count needs no statement at all.
+        const whole = wholeDaysOf(filters.range);
+        const inWholeDays = (chart?.points ?? [])
+          .filter((p) => whole && p.at >= whole.from && p.at < whole.to)
+          .reduce((sum, p) => sum + Object.values(p.counts).reduce((a, n) => a + (n ?? 0), 0), 0);
+        const total = inWholeDays > cap ? { count: cap, capped: true } : await countIn(tx, ctx, filters, cap);
+        return { total, chart };
+      }
+      const total = await countIn(tx, ctx, filters, cap);
+      const few = !total.capped && total.count <= CHART_RECORDS_MAX;
+      if (few) return { total, chart: await recordChart(tx, ctx, filters, hourly ? "hour" : "day", timeZone) };
+      return { total, chart: needsRecords(filters) ? null : await dayChart(tx, ctx, filters) };
+    },
+    db,
+  );
+  // The chart never takes the count down with it: on any failure, the count alone (which throws
+  // again if it was the count that failed).
+  return both.catch(async (error: unknown) => {
+    console.error("could not read the activity chart", error);
+    return { total: await countActivity({ ctx, params, cap, db }), chart: null };
+  });
+}
 
-  async function dayChart(): Promise<ActivityChart | null> {
-    const counts = dayCountsOf(ctx, params, { byStatus: true });
-    if (!counts) return null;
-    const c = counts.table;
-    const firstDay = params.range.start.toISOString().slice(0, 10);
-    const rows = await withTenant(
-      ctx,
-      (tx) =>
-        tx
-          .select({ day: c.day, status: c.operationStatus, n: sql<number>`sum(${counts.records})::bigint` })
-          .from(c)
-          .where(
-            and(
-              counts.where,
-              sql`${c.day} >= ${firstDay}::date`,
-              sql`${c.day} < ${params.range.end.toISOString()}::timestamptz`,
-            ),
-          )
-          .groupBy(c.day, c.operationStatus)
-          .orderBy(c.day),
-      db,
-    );
-    return {
-      bucket: "day",
-      zone: "UTC",
-      points: toPoints(rows.map((r) => ({ at: r.day, status: r.status!, n: Number(r.n) }))),
-    };
-  }
+async function dayChart(tx: Tx, ctx: Scope, params: ActivityFilters): Promise<ActivityChart | null> {
+  const counts = dayCountsOf(ctx, params, { byStatus: true });
+  if (!counts) return null;
+  const c = counts.table;
+  const firstDay = params.range.start.toISOString().slice(0, 10);
+  const rows = await tx
+    .select({ day: c.day, status: c.operationStatus, n: sql<number>`sum(${counts.records})::bigint` })
+    .from(c)
+    .where(
+      and(
+        counts.where,
+        sql`${c.day} >= ${firstDay}::date`,
+        sql`${c.day} < ${params.range.end.toISOString()}::timestamptz`,
+      ),
+    )
+    .groupBy(c.day, c.operationStatus)
+    .orderBy(c.day);
+  return {
+    bucket: "day",
+    zone: "UTC",
+    points: toPoints(rows.flatMap((r) => (r.status ? [{ at: r.day, status: r.status, n: Number(r.n) }] : []))),
+  };
+}
 
-  async function recordChart(bucket: ChartBucket): Promise<ActivityChart> {
-    const r = activityRecords;
-    const format = bucket === "hour" ? 'YYYY-MM-DD"T"HH24:00' : "YYYY-MM-DD";
-    const at = sql<string>`to_char(date_trunc(${bucket}, ${r.occurredAt} at time zone ${timeZone}), ${format})`;
-    const rows = await withTenant(
-      ctx,
-      async (tx) => {
-        const filters = await withResolvedSearch(tx, ctx, params);
-        return tx
-          .select({ at, status: r.operationStatus, n: sql<number>`count(*)::int` })
-          .from(r)
-          .where(buildActivityWhere(ctx, filters))
-          .groupBy(sql`1`, r.operationStatus)
-          .orderBy(sql`1`);
-      },
-      db,
-    );
-    return {
-      bucket,
-      zone: timeZone,
-      points: toPoints(rows.map((row) => ({ at: row.at, status: row.status, n: Number(row.n) }))),
-    };
-  }
+async function recordChart(
+  tx: Tx,
+  ctx: Scope,
+  filters: ActivityFilters,
+  bucket: ChartBucket,
+  timeZone: string,
+): Promise<ActivityChart> {
+  const r = activityRecords;
+  const format = bucket === "hour" ? 'YYYY-MM-DD"T"HH24:00' : "YYYY-MM-DD";
+  const at = sql<string>`to_char(date_trunc(${bucket}, ${r.occurredAt} at time zone ${timeZone}), ${format})`;
+  const rows = await tx
+    .select({ at, status: r.operationStatus, n: sql<number>`count(*)::int` })
+    .from(r)
+    .where(buildActivityWhere(ctx, filters))
+    .groupBy(sql`1`, r.operationStatus)
+    .orderBy(sql`1`);
+  return {
+    bucket,
+    zone: timeZone,
+    points: toPoints(rows.map((row) => ({ at: row.at, status: row.status, n: Number(row.n) }))),
+  };
 }
 
 function toPoints(rows: { at: string; status: OperationStatus; n: number }[]): ChartPoint[] {

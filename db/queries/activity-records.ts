@@ -476,17 +476,28 @@ export async function countActivity({
   params: ActivityFilters;
   cap?: number;
   db?: Database;
-}): Promise<{ count: number; capped: boolean }> {
+}): Promise<CappedCount> {
+  return withTenant(ctx, async (tx) => countIn(tx, ctx, await withResolvedSearch(tx, ctx, params), cap), db);
+}
+
+export interface CappedCount {
+  count: number;
+  capped: boolean;
+}
+
+/** countActivity inside a scoped transaction, for filters whose search is already resolved. */
+export async function countIn(
+  tx: Tx,
+  ctx: Scope,
+  filters: ActivityFilters,
+  cap = DEFAULT_COUNT_CAP,
+): Promise<CappedCount> {
   checkCap(cap);
-  return withTenant(
-    ctx,
-    async (tx) => {
-      const filters = await withResolvedSearch(tx, ctx, params);
-      const [{ n }] = (await tx.execute(countQuery(tx, ctx, filters, cap))) as unknown as [{ n: number }];
-      return cappedResult(n, cap);
-    },
-    db,
+  const { n } = singleRow(
+    (await tx.execute(countQuery(tx, ctx, filters, cap))) as unknown as { n: number }[],
+    "A capped count",
   );
+  return cappedResult(n, cap);
 }
 
 /** The capped count of matching rows after `cursor` in time (newer); exported for plan tests. */

@@ -7,7 +7,7 @@ import {
   resolveActivitySearch,
   type ActivityFilters,
 } from "@/db/queries/activity-records";
-import { getActivityChart } from "@/db/queries/activity-chart";
+import { countWithChart } from "@/db/queries/activity-chart";
 import * as schema from "@/db/schema";
 import type { Cursor } from "@/lib/cursor";
 import type { BenchConfig } from "./config";
@@ -196,10 +196,11 @@ export async function measurePages(
     const chartSamples = await interleaved(
       {
         page: () => pageView(big, {}, null),
+        // As the page reads them: the count with the chart, beside the rows.
         "page+chart": () =>
           Promise.all([
-            pageView(big, {}, null),
-            getActivityChart({ ctx: scope(big), params: { range }, timeZone: "UTC", db }),
+            rowsQuery(big, {}, null),
+            countWithChart({ ctx: scope(big), params: { range }, timeZone: "UTC", db }),
           ]),
       },
       { reps, warmup },

@@ -1,14 +1,7 @@
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { recordLogAccess } from "@/db/mutations/log-access";
-import {
-  countActivity,
-  countNewerThan,
-  DEFAULT_COUNT_CAP,
-  getActivityPage,
-  resolveActivitySearch,
-  type ActivityPage,
-} from "@/db/queries/activity-records";
+import { countNewerThan, DEFAULT_COUNT_CAP, getActivityPage, type ActivityPage } from "@/db/queries/activity-records";
 import { getRowAnnotations, type RowAnnotation } from "@/db/queries/activity-related";
 import { listPartnerUsers } from "@/db/queries/customers";
 import { defaultRange, toSearchParams, type ActivityLogParams, type PageDirection } from "@/lib/activity-log-params";
@@ -20,6 +13,7 @@ import { AutoSubmitForm } from "./auto-submit-form";
 import { DayField } from "@/components/ui/day-field";
 import { EmptyResult } from "./empty-result";
 import { toRowView } from "./activity-row";
+import { resolvedView, viewTotals } from "./view-data";
 import { ROUTES } from "@/lib/routes";
 import { withExportFormat, type ExportFormat } from "@/lib/export/export-format";
 import { Button, buttonClass } from "@/components/ui/button";
@@ -42,9 +36,9 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
   const deep = query.cursor !== null || query.dir === "oldest";
   let params = query;
   try {
-    // The search is resolved once for the page, its count and its position.
-    params = await resolveActivitySearch({ ctx, params: query });
-    [page, total] = await Promise.all([getActivityPage({ ctx, params }), countActivity({ ctx, params })]);
+    // The search is resolved once for the page, its count, its chart and its position.
+    params = await resolvedView(ctx, query);
+    [page, { total }] = await Promise.all([getActivityPage({ ctx, params }), viewTotals(ctx, query)]);
     const [firstRow] = page.rows;
     position = deep && firstRow ? await countNewerThan({ ctx, params, row: firstRow }) : { count: 0, capped: false };
     // Attempted names and later outcomes, for the few rows that have them; the page shows without.
