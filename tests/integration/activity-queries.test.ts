@@ -16,6 +16,7 @@ import * as schema from "@/db/schema";
 import { parseActivityLogParams, type ActivityLogParams, type SearchParamsInput } from "@/lib/activity-log-params";
 import { decodeCursor } from "@/lib/cursor";
 import { AppError } from "@/lib/errors";
+import { required } from "../support/present";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import type { Cloud, OperationStatus } from "@/lib/domain";
 
@@ -37,7 +38,7 @@ const CUSTOMERS = [
   { id: "c0000000-0000-4000-8000-000000000005", name: "NorthwindXTraders" },
   { id: "c0000000-0000-4000-8000-000000000006", name: "한국전자 주식회사" },
   { id: "c0000000-0000-4000-8000-000000000007", name: "Back\\slash Inc" },
-];
+] as const;
 const ACTIONS = ["create_order", "update_subscription", "add_customer"];
 const USERS = ["ana@a.example", "Ben@a.example"];
 
@@ -62,9 +63,9 @@ function add(tenant: { tenantId: string; cloud: Cloud }, id: number, occurredAt:
     occurredAt: new Date(occurredAt),
     customerId: customer?.id ?? null,
     customerName: customer?.name ?? null,
-    operationType: ACTIONS[i % ACTIONS.length],
+    operationType: required(ACTIONS[i % ACTIONS.length], "a fixture action"),
     operationStatus: i % 5 === 0 ? "failed" : i % 7 === 0 ? "progress" : "succeeded",
-    userPrincipalName: USERS[i % USERS.length],
+    userPrincipalName: required(USERS[i % USERS.length], "a fixture user"),
   };
   records.push(record);
   return record;
@@ -281,7 +282,8 @@ describe("activity queries", () => {
           let seen = 0;
           for (const page of forward) {
             if (page.rows.length === 0) continue;
-            expect(await countNewerThan({ ctx: A, params: p, row: page.rows[0], db })).toEqual({
+            const first = required(page.rows[0], "the page's first row");
+            expect(await countNewerThan({ ctx: A, params: p, row: first, db })).toEqual({
               count: seen,
               capped: false,
             });
@@ -295,7 +297,10 @@ describe("activity queries", () => {
 
     it("caps the position like the total, and stays within the tenant and the range", async () => {
       const p = params(PAGING);
-      const oldest = records.find((r) => r.id === expected(A, p).at(-1))!;
+      const oldest = required(
+        records.find((r) => r.id === expected(A, p).at(-1)),
+        "the oldest fixture of the paging days",
+      );
       expect(await countNewerThan({ ctx: A, params: p, row: oldest, cap: 10, db })).toEqual({
         count: 10,
         capped: true,
@@ -345,7 +350,7 @@ describe("activity queries", () => {
       const page = await getActivityPage({ ctx: A, params: { ...p, size: 25 }, db });
       const dayEnd = Date.parse("2026-01-11T15:00:00Z");
       expect(ids(page.rows)).toEqual(expected(A, p, (r) => r.occurredAt.getTime() < dayEnd));
-      expect(page.rows[0].id).toBe(seoul.middle.id);
+      expect(required(page.rows[0], "the page's first row").id).toBe(seoul.middle.id);
       // The last day of the range holds a newer record: the page says there is one.
       expect(page.prevCursor).not.toBeNull();
     });
@@ -363,8 +368,8 @@ describe("activity queries", () => {
       // Same page boundaries both ways, full pages but the last, and null cursors only at the ends.
       expect(backward.map((pg) => ids(pg.rows))).toEqual(forward.map((pg) => ids(pg.rows)));
       expect(forward.slice(0, -1).every((pg) => pg.rows.length === size)).toBe(true);
-      expect(forward[0].prevCursor).toBeNull();
-      expect(forward.at(-1)!.nextCursor).toBeNull();
+      expect(required(forward[0], "the first page").prevCursor).toBeNull();
+      expect(required(forward.at(-1), "the last page").nextCursor).toBeNull();
       expect(forward.slice(1).every((pg) => pg.prevCursor !== null)).toBe(true);
       expect(forward.slice(0, -1).every((pg) => pg.nextCursor !== null)).toBe(true);
     });
@@ -380,7 +385,7 @@ describe("activity queries", () => {
       const tiedRows = all.filter((r) => tied.some((t) => t.id === r.id));
       expect(ids(tiedRows)).toEqual(tied.map((t) => t.id).sort((a, b) => b - a));
       // The group really straddles pages: some page ends inside it.
-      const boundaries = forward.slice(0, -1).map((pg) => pg.rows.at(-1)!.id);
+      const boundaries = forward.slice(0, -1).map((pg) => required(pg.rows.at(-1), "the last row of a full page").id);
       expect(boundaries.some((id) => tied.some((t) => t.id === id) && id !== Math.min(...tied.map((t) => t.id)))).toBe(
         true,
       );
@@ -388,7 +393,8 @@ describe("activity queries", () => {
 
     it("returns the list columns only, with exact millisecond timestamps", async () => {
       const { rows } = await getActivityPage({ ctx: A, params: { ...params(PAGING), size: 1 }, db });
-      expect(Object.keys(rows[0]).sort()).toEqual(
+      const row = required(rows[0], "the page's row");
+      expect(Object.keys(row).sort()).toEqual(
         [
           "applicationId",
           "correlationId",
@@ -402,15 +408,21 @@ describe("activity queries", () => {
           "userPrincipalName",
         ].sort(),
       );
-      const fixture = records.find((r) => r.id === rows[0].id)!;
-      expect(rows[0].occurredAt).toEqual(fixture.occurredAt);
-      expect(rows[0].occurredAt.getUTCMilliseconds()).toBe(123);
+      const fixture = required(
+        records.find((r) => r.id === row.id),
+        `the fixture of row ${row.id}`,
+      );
+      expect(row.occurredAt).toEqual(fixture.occurredAt);
+      expect(row.occurredAt.getUTCMilliseconds()).toBe(123);
     });
 
     it("positions a cursor from another tenant within the caller's own rows only", async () => {
       const other = await getActivityPage({ ctx: B, params: { ...params(PAGING), size: 3 }, db });
       expect(other.nextCursor).not.toBeNull();
-      const position = decodeCursor(other.nextCursor!)!;
+      const position = required(
+        decodeCursor(required(other.nextCursor, "B's next cursor")),
+        "B's next cursor, decoded",
+      );
       const page = await getActivityPage({
         ctx: A,
         params: { ...params(PAGING), size: 100, cursor: other.nextCursor, dir: "next" },
@@ -436,12 +448,15 @@ describe("activity queries", () => {
       const p = params(PAGING);
       const want = expected(A, p);
       const at = (id: number) => {
-        const r = records.find((x) => x.id === id)!;
+        const r = required(
+          records.find((x) => x.id === id),
+          `the fixture with id ${id}`,
+        );
         return { occurredAt: r.occurredAt, id: r.id };
       };
       const pastOldest = await getActivityPage({
         ctx: A,
-        params: { ...p, size: 10, cursor: at(want.at(-1)!), dir: "next" },
+        params: { ...p, size: 10, cursor: at(required(want.at(-1), "the oldest id")), dir: "next" },
         db,
       });
       expect(pastOldest.rows).toEqual([]);
@@ -456,7 +471,7 @@ describe("activity queries", () => {
 
       const pastNewest = await getActivityPage({
         ctx: A,
-        params: { ...p, size: 10, cursor: at(want[0]), dir: "prev" },
+        params: { ...p, size: 10, cursor: at(required(want[0], "the newest id")), dir: "prev" },
         db,
       });
       expect(pastNewest.rows).toEqual([]);
@@ -476,7 +491,7 @@ describe("activity queries", () => {
         (r) => r.tenantId === A.tenantId && r.occurredAt >= p.range.start && r.occurredAt < p.range.end,
       );
       const { start, end } = { start: p.range.start.getTime(), end: p.range.end.getTime() };
-      const someRow = inRange[Math.floor(inRange.length / 2)];
+      const someRow = required(inRange[Math.floor(inRange.length / 2)], "a row in the middle of the range");
       expect(records.some((r) => r.tenantId === A.tenantId && r.occurredAt.getTime() < start)).toBe(true);
       expect(records.some((r) => r.tenantId === A.tenantId && r.occurredAt.getTime() >= end)).toBe(true);
       const positions = [
@@ -661,7 +676,10 @@ describe("activity queries", () => {
 
   describe("details", () => {
     it("returns a record of the tenant with its large part", async () => {
-      const fixture = records.find((r) => r.id === 1005)!;
+      const fixture = required(
+        records.find((r) => r.id === 1005),
+        "the fixture with id 1005",
+      );
       const row = await getActivityDetails({ ctx: A, id: 1005, db });
       expect(row).toMatchObject({
         id: 1005,

@@ -16,6 +16,7 @@ import { seedDemo } from "@/db/seed/seed-demo";
 import { APP_ROLE, withTenant } from "@/db/with-tenant";
 import { resetIngestRateLimiter } from "@/lib/ingest/rate-limit";
 import { addTenants } from "../support/fixtures";
+import { firstRow, required } from "../support/present";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 /*
@@ -24,7 +25,9 @@ import { createTestDatabase, type TestDatabase } from "../support/test-database"
  * tenant and cloud, and the count built on them must agree with counting the log itself.
  */
 
-const [contoso, fabrikam, tailspin] = DEMO_TENANTS;
+const contoso = required(DEMO_TENANTS[0], "the Contoso demo tenant");
+const fabrikam = required(DEMO_TENANTS[1], "the Fabrikam demo tenant");
+const tailspin = required(DEMO_TENANTS[2], "the Tailspin demo tenant");
 const TENANT = { tenantId: "d0d0d0d0-0000-4000-8000-000000000001", cloud: "commercial" as const };
 const WINDOW = { from: new Date("2026-03-01T00:00:00Z"), to: new Date("2026-03-11T00:00:00Z") };
 
@@ -140,7 +143,10 @@ describe("per-day counts of the log", () => {
   });
 
   it("count what the ingestion API stores, across days and statuses, and not its duplicates", async () => {
-    const key = DEMO_API_KEYS.find((k) => k.tenantId === fabrikam.id)!.key;
+    const key = required(
+      DEMO_API_KEYS.find((k) => k.tenantId === fabrikam.id),
+      "Fabrikam's demo API key",
+    ).key;
     const records = Array.from({ length: 60 }, (_, i) => ({
       eventId: `day-count-${i}`,
       occurredAt: new Date(Date.now() - i * 7 * 3_600_000).toISOString(),
@@ -204,10 +210,15 @@ describe("per-day counts of the log", () => {
                                              user_principal_name, application_id, correlation_id)
                values (${TENANT.tenantId}, ${TENANT.cloud}, '2026-03-06T08:00:00Z', 'create_order', 'order',
                        'succeeded', 'admin@day.example', 'Shadowing test', ${randomUUID()})`;
-      const [{ shadowed }] = await tx`select count(*)::int as shadowed from pg_temp.activity_day_counts`;
+      const { shadowed } = await firstRow(
+        tx`select count(*)::int as shadowed from pg_temp.activity_day_counts`,
+        "the count of a temporary activity_day_counts",
+      );
       expect(shadowed).toBe(0);
-      const [{ shadowedByUser }] =
-        await tx`select count(*)::int as "shadowedByUser" from pg_temp.activity_user_day_counts`;
+      const { shadowedByUser } = await firstRow(
+        tx`select count(*)::int as "shadowedByUser" from pg_temp.activity_user_day_counts`,
+        "the count of a temporary activity_user_day_counts",
+      );
       expect(shadowedByUser).toBe(0);
     });
     await expectCountsMatchLog();
@@ -386,15 +397,22 @@ describe("per-day counts of the log", () => {
     // record of it, which is counted like any other.
     await db.admin`select ensure_activity_partitions('2019-05-01', '2019-05-31')`;
     await history(db.admin, 50, "2019-05-02T00:00:00Z", "2019-05-30T00:00:00Z", 6);
-    const [{ before }] =
-      await db.admin`select count(*)::int as before from activity_day_counts where day < '2020-01-01'`;
+    const { before } = await firstRow(
+      db.admin`select count(*)::int as before from activity_day_counts where day < '2020-01-01'`,
+      "the count of 2019 day counts before retention",
+    );
     expect(before).toBeGreaterThan(0);
     const result = await applyRetention(db.admin, { now: new Date("2026-03-15T00:00:00Z"), months: 60 });
     expect(result.dropped).toContain("activity_records_y2019m05");
-    const [{ after }] = await db.admin`select count(*)::int as after from activity_day_counts where day < '2020-01-01'`;
+    const { after } = await firstRow(
+      db.admin`select count(*)::int as after from activity_day_counts where day < '2020-01-01'`,
+      "the count of 2019 day counts after retention",
+    );
     expect(after).toBe(0);
-    const [{ afterByUser }] =
-      await db.admin`select count(*)::int as "afterByUser" from activity_user_day_counts where day < '2020-01-01'`;
+    const { afterByUser } = await firstRow(
+      db.admin`select count(*)::int as "afterByUser" from activity_user_day_counts where day < '2020-01-01'`,
+      "the count of 2019 per-user day counts after retention",
+    );
     expect(afterByUser).toBe(0);
     await expectCountsMatchLog();
 
@@ -410,23 +428,35 @@ describe("per-day counts of the log", () => {
       await tx`select rebuild_activity_day_counts()`;
     });
     await expectCountsMatchLog();
-    const [{ executable }] =
-      await db.admin`select has_function_privilege(${APP_ROLE}, 'rebuild_activity_day_counts()', 'EXECUTE') as executable`;
+    const { executable } = await firstRow(
+      db.admin`select has_function_privilege(${APP_ROLE}, 'rebuild_activity_day_counts()', 'EXECUTE') as executable`,
+      "the request role's privilege on the rebuild",
+    );
     expect(executable).toBe(false);
 
     await retention((tx) => tx`truncate activity_records_y2026m03`);
-    const [{ march }] =
-      await db.admin`select count(*)::int as march from activity_day_counts where day >= '2026-03-01' and day < '2026-04-01'`;
+    const { march } = await firstRow(
+      db.admin`select count(*)::int as march from activity_day_counts where day >= '2026-03-01' and day < '2026-04-01'`,
+      "the count of March day counts after its truncate",
+    );
     expect(march).toBe(0);
-    const [{ marchByUser }] =
-      await db.admin`select count(*)::int as "marchByUser" from activity_user_day_counts where day >= '2026-03-01' and day < '2026-04-01'`;
+    const { marchByUser } = await firstRow(
+      db.admin`select count(*)::int as "marchByUser" from activity_user_day_counts where day >= '2026-03-01' and day < '2026-04-01'`,
+      "the count of March per-user day counts after its truncate",
+    );
     expect(marchByUser).toBe(0);
     await expectCountsMatchLog();
 
     await retention((tx) => tx`truncate activity_records, activity_record_details`);
-    const [{ left }] = await db.admin`select count(*)::int as left from activity_day_counts`;
+    const { left } = await firstRow(
+      db.admin`select count(*)::int as left from activity_day_counts`,
+      "the count of day counts after the log is truncated",
+    );
     expect(left).toBe(0);
-    const [{ leftByUser }] = await db.admin`select count(*)::int as "leftByUser" from activity_user_day_counts`;
+    const { leftByUser } = await firstRow(
+      db.admin`select count(*)::int as "leftByUser" from activity_user_day_counts`,
+      "the count of per-user day counts after the log is truncated",
+    );
     expect(leftByUser).toBe(0);
   });
 });

@@ -10,6 +10,7 @@ import { createActivityCsvStream } from "@/lib/export/activity-csv";
 import { exportActivityLog } from "@/lib/handlers/export-activity-log";
 import { route } from "@/lib/http/route";
 import { parseCsv } from "../support/rfc4180";
+import { at, firstRow, required } from "../support/present";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import type { Cloud, OperationStatus } from "@/lib/domain";
 
@@ -75,6 +76,8 @@ const expectedLines = new Map<string, ExpectedLine[]>();
 
 function add(tenant: typeof A, id: number, i: number): Fixture {
   const customerName = NAMES[i % NAMES.length];
+  // Not required(): null is one of the names (a record without a customer).
+  if (customerName === undefined) throw new Error(`expected fixture name ${i % NAMES.length}, found none`);
   const kind = i % 6;
   const status: OperationStatus = i % 5 === 0 ? "failed" : "succeeded";
   const base = {
@@ -96,8 +99,8 @@ function add(tenant: typeof A, id: number, i: number): Fixture {
     const count = i % 17 === 0 ? 60 : kind === 0 ? 1 + (i % 5) : 0;
     const items: Json[] = [];
     for (let n = 0; n < count; n++) {
-      const [term, termText] = TERMS[(i + n) % TERMS.length];
-      const [cycle, cycleText] = CYCLES[(i + n) % CYCLES.length];
+      const [term, termText] = at(TERMS, (i + n) % TERMS.length, "a fixture term");
+      const [cycle, cycleText] = at(CYCLES, (i + n) % CYCLES.length, "a fixture billing cycle");
       const offer = n === 1 ? "=SUM(A1:A9) Seat" : `Offer ${n} 한국어`;
       items.push({
         lineItemNumber: n + 1,
@@ -306,17 +309,21 @@ describe("export formats", () => {
     )}`;
     const json = (v: Json) => (v === null ? null : admin.json(v as never));
     await admin`insert into activity_record_details ${admin(
-      records
-        .filter((r) => r.details !== null)
-        .map((r) => ({
-          tenant_id: r.tenantId,
-          occurred_at: r.occurredAt,
-          record_id: r.id,
-          resource_old_value: json(r.details!.resourceOldValue),
-          resource_new_value: json(r.details!.resourceNewValue),
-          customized_data: json(r.details!.customizedData),
-          source_record: json(r.details!.sourceRecord),
-        })),
+      records.flatMap((r) =>
+        r.details === null
+          ? []
+          : [
+              {
+                tenant_id: r.tenantId,
+                occurred_at: r.occurredAt,
+                record_id: r.id,
+                resource_old_value: json(r.details.resourceOldValue),
+                resource_new_value: json(r.details.resourceNewValue),
+                customized_data: json(r.details.customizedData),
+                source_record: json(r.details.sourceRecord),
+              },
+            ],
+      ),
     )}`;
     client = postgres(testDb.url, { max: 3, onnotice: () => {} });
     db = drizzle(client, { schema });
@@ -345,7 +352,8 @@ describe("export formats", () => {
         const lines = parseNdjson(await exportBytes("ndjson", p, batchSize));
         expect(lines).toHaveLength(rows.length);
         lines.forEach((line, i) => {
-          const f = byKey.get(`${A.tenantId}:${rows[i].id}`)!;
+          const row = at(rows, i, "the page's row for this line");
+          const f = required(byKey.get(`${A.tenantId}:${row.id}`), `the fixture of record ${row.id}`);
           // Field for field, in this order; values exactly as recorded (no formula guard).
           expect(Object.keys(line as object)).toEqual([
             "id",
@@ -386,7 +394,10 @@ describe("export formats", () => {
     it("keeps hostile text as it is: formulas, quotes, CR/LF, Korean and emoji", async () => {
       const lines = parseNdjson(await exportBytes("ndjson", params(WINDOW))) as Array<Record<string, unknown>>;
       expect(lines.map((l) => l.customerName)).toContain('=HYPERLINK("http://evil.example")');
-      const weird = lines.find((l) => l.operationType === "@weird_op")!;
+      const weird = required(
+        lines.find((l) => l.operationType === "@weird_op"),
+        "the @weird_op record's line",
+      );
       expect(weird.customizedData).toEqual({ formula: "=1+1", emoji: "😀", text: 'line\r\nbreak "quoted"' });
       expect(lines.map((l) => l.customerName)).toContain("주식회사 한빛소프트");
     });
@@ -410,7 +421,9 @@ describe("export formats", () => {
       const p = params(input);
       const rows = await pageRows(A, p);
       const expected = rows.flatMap((row) =>
-        expectedLines.get(`${A.tenantId}:${row.id}`)!.map((line, n) => ({ row, line, n })),
+        required(expectedLines.get(`${A.tenantId}:${row.id}`), `the expected lines of record ${row.id}`).map(
+          (line, n) => ({ row, line, n }),
+        ),
       );
       if (label !== "no orders") expect(expected.length).toBeGreaterThan(0);
       for (const batchSize of [5, 64, undefined]) {
@@ -419,7 +432,7 @@ describe("export formats", () => {
         const body = file.slice(1);
         expect(body).toHaveLength(expected.length);
         body.forEach((cells, i) => {
-          const { row, line, n } = expected[i];
+          const { row, line, n } = at(expected, i, "the expected order line");
           expect(cells).toEqual([
             timeCell(row.occurredAt),
             guarded(row.customerName),
@@ -444,10 +457,17 @@ describe("export formats", () => {
       const file = parseCsvFile(await exportBytes("line-items", params(WINDOW)));
       const total = records
         .filter((r) => r.tenantId === A.tenantId)
-        .reduce((sum, r) => sum + expectedLines.get(`${A.tenantId}:${r.id}`)!.length, 0);
+        .reduce(
+          (sum, r) =>
+            sum + required(expectedLines.get(`${A.tenantId}:${r.id}`), `the expected lines of record ${r.id}`).length,
+          0,
+        );
       expect(file.length - 1).toBe(total);
       const perOrder = new Map<string, number>();
-      for (const cells of file.slice(1)) perOrder.set(cells[3], (perOrder.get(cells[3]) ?? 0) + 1);
+      for (const cells of file.slice(1)) {
+        const orderId = at(cells, 3, "the row's Order ID");
+        perOrder.set(orderId, (perOrder.get(orderId) ?? 0) + 1);
+      }
       expect([...perOrder.values()]).toContain(60);
     });
   });
@@ -457,11 +477,12 @@ describe("export formats", () => {
       const p = params(WINDOW);
       const rows = await pageRows(A, p);
       const file = parseCsvFile(await exportBytes("csv", p, 11));
-      const header = file[0];
+      const header = at(file, 0, "the CSV header");
       const col = (name: string) => header.indexOf(name);
       expect(header.slice(10, 14)).toEqual(["Error code", "Error message", "Changes (old → new)", "Details"]);
       file.slice(1).forEach((cells, i) => {
-        const f = byKey.get(`${A.tenantId}:${rows[i].id}`)!;
+        const row = at(rows, i, "the page's row for this CSV row");
+        const f = required(byKey.get(`${A.tenantId}:${row.id}`), `the fixture of record ${row.id}`);
         const custom = f.details?.customizedData;
         const failure = custom && !Array.isArray(custom) && typeof custom === "object" ? custom : null;
         expect(cells[col("Error code")]).toBe((failure?.errorCode as string | undefined) ?? "");
@@ -516,7 +537,7 @@ describe("export formats", () => {
       const rows = await pageRows(A, params({ ...WINDOW, status: "failed" }));
       expect(lines.map((l) => l.id)).toEqual(rows.map((r) => r.id));
       await vi.waitFor(async () => expect((await exportRecords()).length).toBe(before + 1));
-      const [logged] = await exportRecords();
+      const logged = await firstRow(exportRecords(), "the newest export record");
       expect(logged.status).toBe("succeeded");
       expect(logged.data).toMatchObject({ format: "ndjson", rowCount: rows.length });
     });
@@ -529,7 +550,10 @@ describe("export formats", () => {
       );
       const file = parseCsvFile(Buffer.from(await response.arrayBuffer()));
       await vi.waitFor(async () =>
-        expect((await exportRecords())[0].data).toMatchObject({ format: "line-items", rowCount: file.length - 1 }),
+        expect((await firstRow(exportRecords(), "the newest export record")).data).toMatchObject({
+          format: "line-items",
+          rowCount: file.length - 1,
+        }),
       );
     });
 
@@ -554,7 +578,7 @@ describe("export formats", () => {
     it("fails an NDJSON download that is cut off, rather than ending it as a complete file", async () => {
       const abort = new AbortController();
       const response = await get("from=2026-03-01&to=2026-03-07&format=ndjson", {}, abort.signal);
-      const reader = response.body!.getReader();
+      const reader = required(response.body, "the download's body").getReader();
       abort.abort(new Error("client went away"));
       await expect(
         (async () => {

@@ -8,10 +8,17 @@ import { seedDemo } from "@/db/seed/seed-demo";
 import { createApiKey, revokeApiKey } from "@/db/api-keys";
 import { MAX_BODY_BYTES } from "@/lib/ingest/limits";
 import { resetIngestRateLimiter } from "@/lib/ingest/rate-limit";
+import { at, firstRow, required } from "../support/present";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
-const [contoso, fabrikam, tailspin] = DEMO_TENANTS;
-const keyOf = (tenantId: string) => DEMO_API_KEYS.find((k) => k.tenantId === tenantId)!.key;
+const contoso = at(DEMO_TENANTS, 0, "the Contoso demo tenant");
+const fabrikam = at(DEMO_TENANTS, 1, "the Fabrikam demo tenant");
+const tailspin = at(DEMO_TENANTS, 2, "the Tailspin demo tenant");
+const keyOf = (tenantId: string) =>
+  required(
+    DEMO_API_KEYS.find((k) => k.tenantId === tenantId),
+    `the demo API key of tenant ${tenantId}`,
+  ).key;
 const CONTOSO_KEY = keyOf(contoso.id);
 const FABRIKAM_KEY = keyOf(fabrikam.id);
 const TAILSPIN_KEY = keyOf(tailspin.id);
@@ -52,13 +59,14 @@ describe("POST /api/v1/activity-records", () => {
   let contosoCustomer: string;
   let fabrikamCustomer: string;
 
-  const counts = async () => {
-    const [row] = await db.admin<Array<{ records: number; details: number; events: number }>>`
+  const counts = () =>
+    firstRow(
+      db.admin<Array<{ records: number; details: number; events: number }>>`
       select (select count(*)::int from activity_records) as records,
              (select count(*)::int from activity_record_details) as details,
-             (select count(*)::int from activity_ingest_events) as events`;
-    return row;
-  };
+             (select count(*)::int from activity_ingest_events) as events`,
+      "the row of counts",
+    );
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -66,8 +74,12 @@ describe("POST /api/v1/activity-records", () => {
     process.env.DATABASE_URL = db.url;
     process.env.INGEST_RATE_PER_SECOND = "1000";
     process.env.INGEST_RATE_BURST = "1000";
-    [{ id: contosoCustomer }] = await db.admin`select id from customers where tenant_id = ${contoso.id} limit 1`;
-    [{ id: fabrikamCustomer }] = await db.admin`select id from customers where tenant_id = ${fabrikam.id} limit 1`;
+    contosoCustomer = (
+      await firstRow(db.admin`select id from customers where tenant_id = ${contoso.id} limit 1`, "a Contoso customer")
+    ).id;
+    fabrikamCustomer = (
+      await firstRow(db.admin`select id from customers where tenant_id = ${fabrikam.id} limit 1`, "a Fabrikam customer")
+    ).id;
   });
 
   beforeEach(() => resetIngestRateLimiter());
@@ -88,13 +100,17 @@ describe("POST /api/v1/activity-records", () => {
     expect(response.status).toBe(201);
     const { records } = (await response.json()) as { records: StoredResult[] };
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ index: 0, eventId: sent.eventId, status: "created" });
+    const stored = at(records, 0, "the stored record");
+    expect(stored).toMatchObject({ index: 0, eventId: sent.eventId, status: "created" });
 
-    const [row] = await db.admin`
+    const row = await firstRow(
+      db.admin`
       select r.tenant_id, r.cloud, r.customer_id, r.operation_type, r.occurred_at, r.occurred_at = date_trunc('milliseconds', r.occurred_at) as ms,
              r.recorded_at is not null as recorded, d.resource_new_value
       from activity_records r join activity_record_details d on d.tenant_id = r.tenant_id and d.occurred_at = r.occurred_at and d.record_id = r.id
-      where r.id = ${records[0].id}`;
+      where r.id = ${stored.id}`,
+      "the stored record's row with its details",
+    );
     expect(row).toMatchObject({
       tenant_id: contoso.id,
       cloud: "commercial",
@@ -104,7 +120,7 @@ describe("POST /api/v1/activity-records", () => {
       recorded: true,
     });
     expect(row.resource_new_value).toEqual(sent.resourceNewValue);
-    expect((row.occurred_at as Date).toISOString()).toBe(records[0].occurredAt);
+    expect((row.occurred_at as Date).toISOString()).toBe(stored.occurredAt);
   });
 
   it("is idempotent: the same eventId again stores nothing and answers with the same id", async () => {
@@ -122,8 +138,10 @@ describe("POST /api/v1/activity-records", () => {
     expect(b).toEqual({ ...a, status: "duplicate" });
     expect(await counts()).toEqual(before);
 
-    const [{ n }] =
-      await db.admin`select count(*)::int as n from activity_ingest_events where event_id = ${sent.eventId}`;
+    const { n } = await firstRow(
+      db.admin`select count(*)::int as n from activity_ingest_events where event_id = ${sent.eventId}`,
+      "the count of ingest events of the retried eventId",
+    );
     expect(n).toBe(1);
   });
 
@@ -140,8 +158,10 @@ describe("POST /api/v1/activity-records", () => {
     expect(body.error.code).toBe("conflict");
     expect(body.error.details.errors).toEqual([expect.objectContaining({ index: 1, field: "eventId" })]);
     expect(await counts()).toEqual(before);
-    const [{ n }] =
-      await db.admin`select count(*)::int as n from activity_ingest_events where event_id = ${fresh.eventId}`;
+    const { n } = await firstRow(
+      db.admin`select count(*)::int as n from activity_ingest_events where event_id = ${fresh.eventId}`,
+      "the count of ingest events of the refused batch's fresh eventId",
+    );
     expect(n).toBe(0);
   });
 
@@ -215,43 +235,63 @@ describe("POST /api/v1/activity-records", () => {
   });
 
   it("lets a key of tenant A write only to tenant A", async () => {
-    const [{ n: fabrikamBefore }] =
-      await db.admin`select count(*)::int as n from activity_records where tenant_id = ${fabrikam.id}`;
+    const { n: fabrikamBefore } = await firstRow(
+      db.admin`select count(*)::int as n from activity_records where tenant_id = ${fabrikam.id}`,
+      "the count of Fabrikam's records before",
+    );
     const response = await post(record({ tenantId: fabrikam.id }), { key: CONTOSO_KEY });
     expect(response.status).toBe(400);
 
     const ok = await post(record(), { key: FABRIKAM_KEY });
     expect(ok.status).toBe(201);
-    const [{ id }] = ((await ok.json()) as { records: StoredResult[] }).records;
+    const { id } = at(((await ok.json()) as { records: StoredResult[] }).records, 0, "Fabrikam's stored record");
     const [row] = await db.admin`select tenant_id, cloud from activity_records where id = ${id}`;
     expect(row).toEqual({ tenant_id: fabrikam.id, cloud: "commercial" });
-    const [{ n: fabrikamAfter }] =
-      await db.admin`select count(*)::int as n from activity_records where tenant_id = ${fabrikam.id}`;
+    const { n: fabrikamAfter } = await firstRow(
+      db.admin`select count(*)::int as n from activity_records where tenant_id = ${fabrikam.id}`,
+      "the count of Fabrikam's records after",
+    );
     expect(fabrikamAfter).toBe(fabrikamBefore + 1);
 
     // The same eventId under two tenants is two records: idempotency is per tenant.
     const shared = record();
-    const a = ((await (await post(shared, { key: CONTOSO_KEY })).json()) as { records: StoredResult[] }).records[0];
-    const b = ((await (await post(shared, { key: FABRIKAM_KEY })).json()) as { records: StoredResult[] }).records[0];
+    const storedOnce = async (key: string, what: string) =>
+      at(((await (await post(shared, { key })).json()) as { records: StoredResult[] }).records, 0, what);
+    const a = await storedOnce(CONTOSO_KEY, "the shared event's record under Contoso");
+    const b = await storedOnce(FABRIKAM_KEY, "the shared event's record under Fabrikam");
     expect(a.status).toBe("created");
     expect(b.status).toBe("created");
     expect(a.id).not.toBe(b.id);
   });
 
   it("keeps clouds apart: a commercial key cannot write usgov data", async () => {
-    const [{ n: usgovBefore }] = await db.admin`select count(*)::int as n from activity_records where cloud = 'usgov'`;
+    const { n: usgovBefore } = await firstRow(
+      db.admin`select count(*)::int as n from activity_records where cloud = 'usgov'`,
+      "the count of usgov records before",
+    );
     const refused = await post(record({ cloud: "usgov" }), { key: CONTOSO_KEY });
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ error: { details: { errors: [{ index: 0, field: "cloud" }] } } });
     const commercial = await post(record(), { key: CONTOSO_KEY });
-    const [{ id: commercialId }] = ((await commercial.json()) as { records: StoredResult[] }).records;
-    const [{ n: usgovAfter }] = await db.admin`select count(*)::int as n from activity_records where cloud = 'usgov'`;
+    const { id: commercialId } = at(
+      ((await commercial.json()) as { records: StoredResult[] }).records,
+      0,
+      "the commercial stored record",
+    );
+    const { n: usgovAfter } = await firstRow(
+      db.admin`select count(*)::int as n from activity_records where cloud = 'usgov'`,
+      "the count of usgov records after",
+    );
     expect(usgovAfter).toBe(usgovBefore);
-    expect((await db.admin`select cloud from activity_records where id = ${commercialId}`)[0].cloud).toBe("commercial");
+    const commercialRow = await firstRow(
+      db.admin`select cloud from activity_records where id = ${commercialId}`,
+      "the commercial record's row",
+    );
+    expect(commercialRow.cloud).toBe("commercial");
 
     const usgov = await post(record(), { key: TAILSPIN_KEY });
     expect(usgov.status).toBe(201);
-    const [{ id }] = ((await usgov.json()) as { records: StoredResult[] }).records;
+    const { id } = at(((await usgov.json()) as { records: StoredResult[] }).records, 0, "the usgov stored record");
     expect((await db.admin`select tenant_id, cloud from activity_records where id = ${id}`)[0]).toEqual({
       tenant_id: tailspin.id,
       cloud: "usgov",
@@ -274,7 +314,7 @@ describe("POST /api/v1/activity-records", () => {
     expect((await post(record(), { key: "not a key" })).status).toBe(401);
     expect((await post(record(), { key: `pal_${"A".repeat(43)}` })).status).toBe(401);
     // A key is not a password: the stored hash itself does not authenticate.
-    const [{ key_hash }] = await db.admin`select key_hash from api_keys limit 1`;
+    const { key_hash } = await firstRow(db.admin`select key_hash from api_keys limit 1`, "a stored API key hash");
     expect((await post(record(), { key: `pal_${key_hash}` })).status).toBe(401);
   });
 
@@ -351,8 +391,10 @@ describe("POST /api/v1/activity-records", () => {
     } finally {
       await sql.end();
     }
-    const [{ n: before }] =
-      await db.admin`select count(*)::int as n from activity_records where tenant_id = ${contoso.id}`;
+    const { n: before } = await firstRow(
+      db.admin`select count(*)::int as n from activity_records where tenant_id = ${contoso.id}`,
+      "the count of Contoso's records before the load",
+    );
     const total = 20_000;
     const perClient = total / 8;
     const statuses: number[] = [];
@@ -376,11 +418,16 @@ describe("POST /api/v1/activity-records", () => {
     );
     expect(statuses.filter((s) => s === 201)).toHaveLength(40);
     expect(statuses.filter((s) => s === 200)).toHaveLength(8);
-    const [{ n: after }] =
-      await db.admin`select count(*)::int as n from activity_records where tenant_id = ${contoso.id}`;
+    const { n: after } = await firstRow(
+      db.admin`select count(*)::int as n from activity_records where tenant_id = ${contoso.id}`,
+      "the count of Contoso's records after the load",
+    );
     expect(after - before).toBe(total);
-    const [{ n: loaded, ids }] = await db.admin`
-      select count(*)::int as n, count(distinct record_id)::int as ids from activity_ingest_events where event_id like 'load-%'`;
+    const { n: loaded, ids } = await firstRow(
+      db.admin`
+      select count(*)::int as n, count(distinct record_id)::int as ids from activity_ingest_events where event_id like 'load-%'`,
+      "the counts of the loaded ingest events",
+    );
     expect(loaded).toBe(total);
     expect(ids).toBe(total);
   }, 120_000);

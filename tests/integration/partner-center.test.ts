@@ -16,6 +16,7 @@ import { parseActivityLogParams } from "@/lib/activity-log-params";
 import { createActivityCsvStream } from "@/lib/export/activity-csv";
 import { parseCsv } from "../support/rfc4180";
 import { asStored, auditRecord, envelope, orderRecord } from "../support/partner-center-records";
+import { firstRow, required } from "../support/present";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 // The read API's other way in, a signed-in session, is tested end to end in the browser; here
@@ -26,8 +27,14 @@ const GET = route((request: NextRequest) =>
   }),
 );
 
-const [contoso, fabrikam, tailspin] = DEMO_TENANTS;
-const keyOf = (tenantId: string) => DEMO_API_KEYS.find((k) => k.tenantId === tenantId)!.key;
+const contoso = required(DEMO_TENANTS[0], "the Contoso demo tenant");
+const fabrikam = required(DEMO_TENANTS[1], "the Fabrikam demo tenant");
+const tailspin = required(DEMO_TENANTS[2], "the Tailspin demo tenant");
+const keyOf = (tenantId: string) =>
+  required(
+    DEMO_API_KEYS.find((k) => k.tenantId === tenantId),
+    `the demo API key of tenant ${tenantId}`,
+  ).key;
 const IMPORT_URL = "http://localhost/api/v1/partner-center/audit-records";
 const READ_URL = "http://localhost/api/v1/auditrecords";
 
@@ -80,8 +87,11 @@ describe("Partner Center audit records: import and the compatible read API", () 
   let db: TestDatabase;
 
   const countFor = async (tenantId: string) => {
-    const [row] = await db.admin<Array<{ records: number }>>`
-      select count(*)::int as records from activity_records where tenant_id = ${tenantId}`;
+    const row = await firstRow(
+      db.admin<Array<{ records: number }>>`
+      select count(*)::int as records from activity_records where tenant_id = ${tenantId}`,
+      `the record count of tenant ${tenantId}`,
+    );
     return row.records;
   };
 
@@ -129,14 +139,17 @@ describe("Partner Center audit records: import and the compatible read API", () 
       futureField: { addedLater: [1, "two", null] },
     });
     expect((await postImport([record])).status).toBe(201);
-    const [row] = await db.admin<Array<Json>>`
+    const row = await firstRow(
+      db.admin<Array<Json>>`
       select r.operation_type, r.operation_status, r.customer_id::text, r.customer_name, r.user_principal_name,
              r.application_id, r.correlation_id::text, r.resource_type,
              to_char(r.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred,
              d.resource_old_value, d.resource_new_value, d.customized_data, d.source_record
       from activity_records r join activity_record_details d
         on d.tenant_id = r.tenant_id and d.occurred_at = r.occurred_at and d.record_id = r.id
-      where r.tenant_id = ${contoso.id} and r.correlation_id = ${record.originalCorrelationId as string}`;
+      where r.tenant_id = ${contoso.id} and r.correlation_id = ${record.originalCorrelationId as string}`,
+      "the imported record's row with its details",
+    );
     expect(row).toMatchObject({
       operation_type: "granular_admin_relationship_expired",
       operation_status: "decline",
@@ -194,11 +207,14 @@ describe("Partner Center audit records: import and the compatible read API", () 
     });
     const [header, ...rows] = parseCsv((await new Response(stream).text()).replace(/^\uFEFF/, ""));
     expect(rows).toHaveLength(1);
-    const details = JSON.parse(rows[0][header.indexOf("Details")]) as Json;
+    const columns = required(header, "the CSV header");
+    const row = required(rows[0], "the exported row");
+    const cell = (column: string) => required(row[columns.indexOf(column)], `the exported row's ${column}`);
+    const details = JSON.parse(cell("Details")) as Json;
     expect(details.sourceRecord).toEqual(asStored(record));
     expect((details.sourceRecord as Json).operationDate).toBe(record.operationDate);
     expect(details.customizedData).toEqual(record.customizedData);
-    expect(rows[0][header.indexOf("Affected customer")]).toBe(name);
+    expect(cell("Affected customer")).toBe(name);
   });
 
   it("stores each record once: the same file twice, overlapping pages, and a repeat inside one batch", async () => {
@@ -211,7 +227,8 @@ describe("Partner Center audit records: import and the compatible read API", () 
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ stored: 0, alreadyPresent: 7 });
     // Page 2 overlaps page 1 by three records, and one record appears twice in the same request.
-    const overlap = [...records.slice(3), records[3], auditRecord(contoso.id, at)];
+    const repeated = required(records[3], "the record sent twice in one request");
+    const overlap = [...records.slice(3), repeated, auditRecord(contoso.id, at)];
     expect(await (await postImport(envelope(overlap))).json()).toMatchObject({ stored: 1, alreadyPresent: 5 });
     expect(await countFor(contoso.id)).toBe(before + 8);
   });
@@ -287,26 +304,30 @@ describe("Partner Center audit records: import and the compatible read API", () 
     const body = (await response.json()) as Envelope;
     expect(body.attributes).toEqual({ objectType: "Collection" });
     // The fixtures' Partner Center records carry a sessionId; the seeded ones are the log's own.
-    const order = body.items.find((r) => r.operationType === "create_order" && !("sessionId" in r));
-    expect(order).toBeDefined();
+    const found = body.items.find((r) => r.operationType === "create_order" && !("sessionId" in r));
+    expect(found).toBeDefined();
+    const order = required(found, "a create_order record of the log's own");
     expect(order).toMatchObject({ partnerId: contoso.id, attributes: { objectType: "AuditRecord" } });
-    expect(order!.operationDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}0000Z$/);
-    expect(typeof order!.resourceNewValue).toBe("string");
-    const keys = (order!.customizedData as Array<{ key: string }>).map((c) => c.key);
+    expect(order.operationDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}0000Z$/);
+    expect(typeof order.resourceNewValue).toBe("string");
+    const keys = (order.customizedData as Array<{ key: string }>).map((c) => c.key);
     expect(keys).toEqual(expect.arrayContaining(["OfferId-0", "SubscriptionId-0", "SubscriptionName-0", "Quantity-0"]));
   });
 
   it("filters as Partner Center does: CompanyName substring, CustomerId and ResourceType equals, case-insensitively", async () => {
     const at = minutesAgo(60);
     const customerId = randomUUID();
-    const records = [
-      auditRecord(contoso.id, at, { customerName: "Société Générale Ltd", customerId }),
+    const societe = asStored(auditRecord(contoso.id, at, { customerName: "Société Générale Ltd", customerId }));
+    const northwind = asStored(
       auditRecord(contoso.id, new Date(at.getTime() + 1), { customerName: "Northwind", resourceType: "subscription" }),
+    );
+    const societeUpper = asStored(
       auditRecord(contoso.id, new Date(at.getTime() + 2), {
         customerName: "SOCIÉTÉ générale",
         resourceType: "subscription",
       }),
-    ].map(asStored);
+    );
+    const records = [societe, northwind, societeUpper];
     expect((await postImport(records)).status).toBe(201);
     const range = {
       startDate: new Date(at.getTime() - 1).toISOString(),
@@ -314,16 +335,16 @@ describe("Partner Center audit records: import and the compatible read API", () 
     };
     const ids = async (filter: Json) => (await readAll({ ...range, filter: JSON.stringify(filter) })).map((r) => r.id);
     expect(await ids({ Field: "CompanyName", Value: "générale", Operator: "substring" })).toEqual([
-      records[0].id,
-      records[2].id,
+      societe.id,
+      societeUpper.id,
     ]);
-    expect(await ids({ field: "companyname", value: "northwind", operator: "Equals" })).toEqual([records[1].id]);
+    expect(await ids({ field: "companyname", value: "northwind", operator: "Equals" })).toEqual([northwind.id]);
     expect(await ids({ Field: "CustomerId", Value: customerId.toUpperCase(), Operator: "equals" })).toEqual([
-      records[0].id,
+      societe.id,
     ]);
     expect(await ids({ Field: "ResourceType", Value: "Subscription", Operator: "equals" })).toEqual([
-      records[1].id,
-      records[2].id,
+      northwind.id,
+      societeUpper.id,
     ]);
     // The SDK's invariant-culture dates.
     const mmdd = (d: Date) =>
@@ -333,7 +354,7 @@ describe("Partner Center audit records: import and the compatible read API", () 
       endDate: mmdd(new Date(at.getTime() + 1000)),
       filter: JSON.stringify({ Field: "CustomerId", Value: customerId, Operator: "equals" }),
     });
-    expect(sdk.map((r) => r.id)).toEqual([records[0].id]);
+    expect(sdk.map((r) => r.id)).toEqual([societe.id]);
   });
 
   it("answers bad parameters with a 400 that names them", async () => {

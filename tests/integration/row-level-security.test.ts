@@ -6,9 +6,12 @@ import { APP_ROLE, withTenant } from "@/db/with-tenant";
 import { seedDemo } from "@/db/seed/seed-demo";
 import { DEMO_TENANTS } from "@/db/seed/demo-data";
 import { findDirectoryUser } from "@/db/queries/partner-directory";
+import { at, firstRow } from "../support/present";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
-const [contoso, fabrikam, tailspin] = DEMO_TENANTS;
+const contoso = at(DEMO_TENANTS, 0, "the Contoso demo tenant");
+const fabrikam = at(DEMO_TENANTS, 1, "the Fabrikam demo tenant");
+const tailspin = at(DEMO_TENANTS, 2, "the Tailspin demo tenant");
 const TABLES = [
   "partner_tenants",
   "partner_users",
@@ -44,11 +47,14 @@ describe("row-level security", () => {
 
   it("shows no rows of any table when no tenant is set", async () => {
     for (const table of TABLES) {
-      const [{ n }] = await asApp({}, (tx) => tx.unsafe(`select count(*)::int as n from ${table}`));
+      const { n } = await firstRow(
+        asApp({}, (tx) => tx.unsafe(`select count(*)::int as n from ${table}`)),
+        `the row count of ${table}`,
+      );
       expect(n, table).toBe(0);
     }
     // The data is there: the superuser sees it.
-    const [{ n }] = await db.admin`select count(*)::int as n from activity_records`;
+    const { n } = await firstRow(db.admin`select count(*)::int as n from activity_records`, "the record count");
     expect(n).toBe(1500);
   });
 
@@ -64,16 +70,21 @@ describe("row-level security", () => {
 
   it("hides a tenant when the cloud does not match", async () => {
     for (const table of TABLES) {
-      const [{ n }] = await asApp({ tenant: tailspin.id, cloud: "commercial" }, (tx) =>
-        tx.unsafe(`select count(*)::int as n from ${table}`),
+      const { n } = await firstRow(
+        asApp({ tenant: tailspin.id, cloud: "commercial" }, (tx) =>
+          tx.unsafe(`select count(*)::int as n from ${table}`),
+        ),
+        `the row count of ${table}`,
       );
       expect(n, table).toBe(0);
     }
   });
 
   it("keeps another tenant's rows out of reach of updates and deletes", async () => {
-    const [{ id: fabrikamCustomer, company_name: before }] = await db.admin`
-      select id, company_name from customers where tenant_id = ${fabrikam.id} limit 1`;
+    const { id: fabrikamCustomer, company_name: before } = await firstRow(
+      db.admin`select id, company_name from customers where tenant_id = ${fabrikam.id} limit 1`,
+      "a Fabrikam customer",
+    );
     // The request role has no UPDATE or DELETE grant at all on these tables...
     await expect(
       asApp(
@@ -95,15 +106,21 @@ describe("row-level security", () => {
           tx`insert into customers (id, tenant_id, company_name, domain) values (gen_random_uuid(), ${fabrikam.id}, 'x', 'x.example')`,
       ),
     ).rejects.toThrow(/row-level security/);
-    const [{ company_name: after }] = await db.admin`select company_name from customers where id = ${fabrikamCustomer}`;
+    const { company_name: after } = await firstRow(
+      db.admin`select company_name from customers where id = ${fabrikamCustomer}`,
+      "the Fabrikam customer afterwards",
+    );
     expect(after).toBe(before);
   });
 
   it("ignores the maintenance switch for the request role", async () => {
-    const [{ n }] = await asApp({}, async (tx) => {
-      await tx`select set_config('app.maintenance', 'on', true)`;
-      return tx`select count(*)::int as n from activity_records`;
-    });
+    const { n } = await firstRow(
+      asApp({}, async (tx) => {
+        await tx`select set_config('app.maintenance', 'on', true)`;
+        return tx`select count(*)::int as n from activity_records`;
+      }),
+      "the record count",
+    );
     expect(n).toBe(0);
   });
 

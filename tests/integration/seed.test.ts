@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "@/db/seed/seed-demo";
+import { firstRow } from "../support/present";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 const anchor = new Date("2026-11-01T12:00:00Z");
 
 async function fingerprint(db: TestDatabase) {
-  const [row] = await db.admin`
+  return firstRow(
+    db.admin`
     select
       (select count(*)::int from partner_tenants) as tenants,
       (select count(*)::int from partner_users) as users,
@@ -18,8 +20,9 @@ async function fingerprint(db: TestDatabase) {
                                        operation_status, user_principal_name, application_id, correlation_id), ',' order by tenant_id, occurred_at, id))
          from activity_records) as records_sum,
       (select md5(string_agg(concat_ws('|', record_id, resource_old_value, resource_new_value, customized_data), ',' order by tenant_id, occurred_at, record_id))
-         from activity_record_details) as details_sum`;
-  return row;
+         from activity_record_details) as details_sum`,
+    "the seeded database's fingerprint row",
+  );
 }
 
 describe("demo seed", () => {
@@ -55,7 +58,8 @@ describe("demo seed", () => {
   });
 
   it("covers the shapes the product has to show", async () => {
-    const [shape] = await first.admin`
+    const shape = await firstRow(
+      first.admin`
       select
         (select count(*)::int from activity_records where customer_id is null and operation_type = 'add_customer' and operation_status = 'failed') as failed_adds,
         (select count(*)::int from activity_records where customer_id is null and operation_type <> 'add_customer') as other_nulls,
@@ -67,7 +71,9 @@ describe("demo seed", () => {
         (select count(*)::int from customers where company_name ~ '[가-힣]') as korean,
         (select count(*)::int from customers where company_name like '%,%' or company_name like '%"%') as punctuated,
         (select min(occurred_at) from activity_records) as oldest,
-        (select max(occurred_at) from activity_records) as newest`;
+        (select max(occurred_at) from activity_records) as newest`,
+      "the seeded data's shape row",
+    );
     expect(shape.failed_adds).toBeGreaterThan(0);
     expect(shape.other_nulls).toBe(0);
     expect(shape.max_items).toBe(60);

@@ -16,10 +16,12 @@ import { seedDemo } from "@/db/seed/seed-demo";
 import { holdSessionWhileStreaming } from "@/lib/auth/server-session";
 import { sessionPolicy, sessionState } from "@/lib/auth/session-policy";
 import { AppError } from "@/lib/errors";
+import { at, required } from "../support/present";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import type { TenantContext } from "@/lib/domain";
 
-const [contoso, fabrikam] = DEMO_TENANTS;
+const contoso = at(DEMO_TENANTS, 0, "the Contoso demo tenant");
+const fabrikam = at(DEMO_TENANTS, 1, "the Fabrikam demo tenant");
 const policy = sessionPolicy({});
 const t0 = new Date(Date.UTC(2026, 11, 2, 9, 0));
 const later = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
@@ -29,16 +31,17 @@ describe("server-side sessions", () => {
   let client: postgres.Sql;
   let orm: Database;
   const users: Record<string, string> = {};
+  const userId = (upn: string) => required(users[upn], `the seeded partner user ${upn}`);
   const ctxFor = (tenantId: string, upn: string, role: TenantContext["role"] = "global_admin"): TenantContext => ({
     tenantId,
     cloud: "commercial",
-    userId: users[upn],
+    userId: userId(upn),
     userPrincipalName: upn,
     role,
   });
   const open = (tenantId: string, upn: string, now = t0) =>
     createUserSession(
-      { scope: { tenantId, cloud: "commercial" }, userId: users[upn], userAgent: "Test", now, ...policy },
+      { scope: { tenantId, cloud: "commercial" }, userId: userId(upn), userAgent: "Test", now, ...policy },
       orm,
     );
 
@@ -72,7 +75,11 @@ describe("server-side sessions", () => {
     const id = await open(contoso.id, "billing@contoso.example");
     const scope = { tenantId: contoso.id, cloud: "commercial" as const };
     const state = async (now: Date) =>
-      sessionState((await findSessionUser({ ...scope, sessionId: id }, orm))!.session, now, policy);
+      sessionState(
+        required(await findSessionUser({ ...scope, sessionId: id }, orm), "the open session").session,
+        now,
+        policy,
+      );
     expect(await state(later(14))).toBe("active");
     expect(await state(later(15))).toBe("idle");
     // Activity every ten minutes (an export streaming, a user clicking) keeps it alive...
@@ -81,7 +88,8 @@ describe("server-side sessions", () => {
     // ...but not past its lifetime; and a touch never moves last-seen back.
     expect(await state(later(480))).toBe("expired");
     await touchUserSession({ scope, sessionId: id, now: later(1) }, orm);
-    expect((await findSessionUser({ ...scope, sessionId: id }, orm))!.session.lastSeenAt).toEqual(later(470));
+    const touched = required(await findSessionUser({ ...scope, sessionId: id }, orm), "the touched session");
+    expect(touched.session.lastSeenAt).toEqual(later(470));
   });
 
   it("list only live sessions of the tenant, and only the user's own when asked", async () => {
@@ -150,13 +158,18 @@ describe("server-side sessions", () => {
     const held = holdSessionWhileStreaming({
       scope,
       sessionId: id,
-      userId: users["agent@contoso.example"],
+      userId: userId("agent@contoso.example"),
       everyMs: 50,
       db: orm,
     });
     try {
       await expect
-        .poll(async () => (await findSessionUser({ ...scope, sessionId: id }, orm))!.session.lastSeenAt.getTime())
+        .poll(async () =>
+          required(
+            await findSessionUser({ ...scope, sessionId: id }, orm),
+            "the held session",
+          ).session.lastSeenAt.getTime(),
+        )
         .toBeGreaterThan(Date.now() - 60_000);
       expect(held.signal.aborted, "a live session does not stop the download").toBe(false);
 
@@ -173,7 +186,7 @@ describe("server-side sessions", () => {
     const held = holdSessionWhileStreaming({
       scope: { tenantId: contoso.id, cloud: "commercial" },
       sessionId: "00000000-0000-4000-8000-000000000000",
-      userId: users["agent@contoso.example"],
+      userId: userId("agent@contoso.example"),
       request: client.signal,
       everyMs: 60_000,
       db: orm,
@@ -186,7 +199,7 @@ describe("server-side sessions", () => {
 
   it("go with their user when the user leaves the directory", async () => {
     const id = await open(contoso.id, "billing@contoso.example");
-    await db.admin`delete from partner_users where id = ${users["billing@contoso.example"]}`;
+    await db.admin`delete from partner_users where id = ${userId("billing@contoso.example")}`;
     expect(await findSessionUser({ tenantId: contoso.id, cloud: "commercial", sessionId: id }, orm)).toBeUndefined();
     expect((await db.admin`select 1 from user_sessions where id = ${id}`).length).toBe(0);
   });
