@@ -13,6 +13,21 @@ test.use({ account: "admin@contoso.example" });
 const LOG = "/account/activity-log";
 const rows = (page: Page) => page.getByTestId("activity-row");
 
+/** With a partner-user filter the chart comes from that user's day counts: its days add up to the page's count. */
+async function expectUserChartMatchesCount(page: Page, asTable: string) {
+  await page.goto(`${LOG}?user=agent%40contoso.example&tz=UTC`);
+  const chart = page.getByTestId("activity-chart");
+  await chart.getByText(asTable).click();
+  const cells = chart.getByTestId("chart-table").locator("tbody tr td:last-child");
+  expect(await cells.count()).toBeGreaterThan(3);
+  // The first number in a text, with its thousands separators ("1,234").
+  const numberIn = (text: string) => Number(/\d[\d,]*/.exec(text)?.[0].replaceAll(",", "") ?? NaN);
+  const sum = (await cells.allTextContents()).map(numberIn).reduce((a, b) => a + b, 0);
+  const count = numberIn(await page.getByTestId("export-count").innerText());
+  expect(count).toBeGreaterThan(0);
+  expect(sum).toBe(count);
+}
+
 test.describe("in English", () => {
   test("bars per day; a bar narrows the period to its day; a table says the same", async ({ page }) => {
     await page.goto(LOG);
@@ -55,6 +70,10 @@ test.describe("in English", () => {
     await page.keyboard.press("Enter");
     await expect(page).toHaveURL(/from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}/);
   });
+
+  test("a partner-user filter charts that user's records, adding up to the count", async ({ page }) => {
+    await expectUserChartMatchesCount(page, "Show the chart as a table");
+  });
 });
 
 test.describe("in Korean", () => {
@@ -66,5 +85,9 @@ test.describe("in Korean", () => {
     await chart.getByText("차트를 표로 보기").click();
     await expect(chart.getByTestId("chart-table").getByRole("columnheader", { name: "합계" })).toBeVisible();
     await expectNoSeriousViolations(page);
+  });
+
+  test("파트너 사용자 필터의 차트는 그 사용자의 기록 수와 같다", async ({ page }) => {
+    await expectUserChartMatchesCount(page, "차트를 표로 보기");
   });
 });
