@@ -12,6 +12,7 @@ import { exportActivityLog } from "@/lib/handlers/export-activity-log";
 import { route } from "@/lib/http/route";
 import { addTenants } from "../support/fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import { at } from "../support/present";
 
 /*
  * Records of one operation (a shared correlation id): the demo data's chains, "Related records",
@@ -79,9 +80,12 @@ describe("records of one operation", () => {
       "update_customer_user_licenses",
     ]);
     expect(new Set(rows.map((r) => r.customer_id)).size).toBe(1);
-    const lines = (rows[0].new_value.lineItems as { subscriptionId: string }[]).map((l) => l.subscriptionId);
-    expect(lines).toContain(rows[1].new_value.subscriptionId);
-    expect(lines).toContain(rows[2].new_value.subscriptionId);
+    const order = at(rows, 0, "the order record");
+    const firstUpdate = at(rows, 1, "the first subscription update");
+    const secondUpdate = at(rows, 2, "the second subscription update");
+    const lines = (order.new_value.lineItems as { subscriptionId: string }[]).map((l) => l.subscriptionId);
+    expect(lines).toContain(firstUpdate.new_value.subscriptionId);
+    expect(lines).toContain(secondUpdate.new_value.subscriptionId);
   });
 
   it("demo data holds operations in progress and their outcomes", async () => {
@@ -101,7 +105,7 @@ describe("records of one operation", () => {
       values (${OTHER.tenantId}, ${OTHER.cloud}, '2026-06-15T00:00:00Z', 'create_order', 'order', 'succeeded', 'x@other.example', 'Web', ${correlation})`;
     const page = await getActivityPage({ ctx: TENANT, params: { range, correlation, size: 25 }, db: orm });
     expect(page.rows).toHaveLength(4);
-    const [first] = page.rows.slice(-1);
+    const first = at(page.rows, -1, "the operation's first record");
     const related = await getRelatedRecords({ ctx: TENANT, correlationId: correlation, exclude: first, db: orm });
     expect(related.more).toBe(false);
     expect(related.records.map((r) => r.id)).toEqual(
@@ -122,7 +126,7 @@ describe("records of one operation", () => {
     for (const row of settled) {
       const related = await getRelatedRecords({ ctx: TENANT, correlationId: row.correlationId, exclude: row, db: orm });
       expect(related.records).toHaveLength(1);
-      const [outcome] = related.records;
+      const outcome = at(related.records, 0, "the outcome");
       const later = annotations.get(row.id)!.laterOutcome;
       expect(later).toEqual({ status: outcome.operationStatus, occurredAt: outcome.occurredAt });
       expect(laterOutcomeOf(row, related.records)).toEqual(later);

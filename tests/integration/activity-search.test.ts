@@ -17,6 +17,7 @@ import { withTenant } from "@/db/with-tenant";
 import { createActivityCsvStream } from "@/lib/export/activity-csv";
 import { addTenants, insertRecord } from "../support/fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import { at } from "../support/present";
 
 /*
  * The search box against real PostgreSQL, as the request role under row-level security: folding of
@@ -71,7 +72,7 @@ describe("the search box", () => {
   const ids: Record<string, number> = {};
 
   const insert = async (name: string, row: Row) => {
-    ids[name] = await insertRecord(db.admin, {
+    const id = await insertRecord(db.admin, {
       tenant: row.tenant,
       occurredAt: row.at,
       customerId: row.customerId,
@@ -83,7 +84,8 @@ describe("the search box", () => {
       correlationId: row.correlationId,
       newValue: row.newValue,
     });
-    return ids[name];
+    ids[name] = id;
+    return id;
   };
 
   beforeAll(async () => {
@@ -142,9 +144,13 @@ describe("the search box", () => {
       status: "failed",
       newValue: { companyName: "Ærøskøbing Fiskeri ApS", domain: "aero.example", country: "DK" },
     });
-    await insert("event", { tenant: TENANT, at: "2026-07-05T10:00:00Z", customerName: "Unrelated" });
+    const eventRecordId = await insert("event", {
+      tenant: TENANT,
+      at: "2026-07-05T10:00:00Z",
+      customerName: "Unrelated",
+    });
     await db.admin`insert into activity_ingest_events (tenant_id, cloud, event_id, payload_hash, record_id, occurred_at)
-      values (${TENANT.tenantId}, ${TENANT.cloud}, ${ID.event}, 'hash', ${ids.event}, '2026-07-05T10:00:00Z')`;
+      values (${TENANT.tenantId}, ${TENANT.cloud}, ${ID.event}, 'hash', ${eventRecordId}, '2026-07-05T10:00:00Z')`;
     // The other tenant has a customer of the same name, the same correlation id and subscription id.
     await insert("otherSociete", {
       tenant: OTHER,
@@ -267,7 +273,9 @@ describe("the search box", () => {
       params: { range, q: "northwind", size: 25, cursor: page.nextCursor },
       db: orm,
     });
-    expect(next.rows[0].occurredAt.getTime()).toBeLessThanOrEqual(page.rows[24].occurredAt.getTime());
+    expect(at(next.rows, 0, "the next page's first row").occurredAt.getTime()).toBeLessThanOrEqual(
+      at(page.rows, 24, "the first page's last row").occurredAt.getTime(),
+    );
   });
 
   it("finds a rare name by index probes, under row-level security", async () => {
@@ -279,7 +287,7 @@ describe("the search box", () => {
         const rows = (await tx.execute(
           sql`explain (analyze, format json) ${(query as unknown as { getSQL(): SQL }).getSQL()}`,
         )) as unknown as { "QUERY PLAN": [{ Plan: PlanNode }] }[];
-        return rows[0]["QUERY PLAN"][0].Plan;
+        return at(rows, 0, "the query plan")["QUERY PLAN"][0].Plan;
       },
       orm,
     );

@@ -4,8 +4,9 @@ import { DEMO_TENANTS } from "@/db/seed/demo-data";
 import { seedDemo } from "@/db/seed/seed-demo";
 import { APP_ROLE } from "@/db/with-tenant";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import { at, firstRow } from "../support/present";
 
-const [contoso] = DEMO_TENANTS;
+const contoso = at(DEMO_TENANTS, 0, "the Contoso demo tenant");
 const LOG_TABLES = ["activity_records", "activity_record_details", "activity_ingest_events", "activity_seals"];
 const ANCHOR = new Date("2026-11-01T00:00:00Z");
 
@@ -45,7 +46,7 @@ describe("append-only log", () => {
   };
 
   const count = async (table: string) =>
-    (await db.admin.unsafe(`select count(*)::int as n from ${table}`))[0].n as number;
+    (await firstRow(db.admin.unsafe(`select count(*)::int as n from ${table}`), `the count of ${table}`)).n as number;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -98,7 +99,10 @@ describe("append-only log", () => {
     await expect(asApp((tx) => tx.unsafe(`delete from ${partition}`))).rejects.toThrow(/permission denied/);
     await expect(asApp((tx) => tx.unsafe(`drop table ${partition}`))).rejects.toThrow(/must be owner/);
     // The app can still read and append.
-    const [{ n }] = await asApp((tx) => tx`select count(*)::int as n from activity_records`);
+    const { n } = await firstRow(
+      asApp((tx) => tx`select count(*)::int as n from activity_records`),
+      "the count the app reads",
+    );
     expect(n).toBe(200);
   });
 
@@ -160,15 +164,21 @@ describe("append-only log", () => {
     );
 
     // Every existing partition of both parents carries the TRUNCATE trigger.
-    const [{ unprotected }] = await db.admin`
+    const { unprotected } = await firstRow(
+      db.admin`
       select count(*)::int as unprotected from (
         select relid from pg_partition_tree('activity_records') where level > 0
         union all select relid from pg_partition_tree('activity_record_details') where level > 0) p
-      where not exists (select 1 from pg_trigger t where t.tgrelid = p.relid and t.tgname = 'append_only_truncate')`;
+      where not exists (select 1 from pg_trigger t where t.tgrelid = p.relid and t.tgname = 'append_only_truncate')`,
+      "the count of unprotected partitions",
+    );
     expect(unprotected).toBe(0);
 
     // Retention by month: the owner drops whole partitions, no switch needed, no trigger in the way.
-    const [{ n: inMay }] = await db.admin`select count(*)::int as n from activity_records_y2026m05`;
+    const { n: inMay } = await firstRow(
+      db.admin`select count(*)::int as n from activity_records_y2026m05`,
+      "the count of May 2026",
+    );
     expect(inMay).toBeGreaterThan(0);
     await db.admin`alter table activity_records detach partition activity_records_y2026m05`;
     await db.admin`drop table activity_records_y2026m05`;

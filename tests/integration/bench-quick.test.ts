@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { METRIC_IDS, REPORT_SCHEMA, type BenchReport } from "@/scripts/bench/report";
+import { at } from "../support/present";
 
 /*
  * `npm run bench -- --quick` end to end, as a user runs it: it builds its own data set in an
@@ -76,8 +77,10 @@ describe("npm run bench -- --quick", () => {
       expect(Object.keys(report.results.page.variants).length).toBeGreaterThan(0);
       expect(report.results.export.route.length).toBeGreaterThan(0);
       expect(report.results.export.psql.length).toBeGreaterThan(0);
-      expect(report.results.export.route[0].rows).toBe(report.results.export.expectedRows);
-      expect(report.results.ingest.runs[0].api.sealedRows).toBe(report.results.ingest.records);
+      expect(at(report.results.export.route, 0, "the first export run").rows).toBe(report.results.export.expectedRows);
+      expect(at(report.results.ingest.runs, 0, "the first ingest run").api.sealedRows).toBe(
+        report.results.ingest.records,
+      );
 
       const markdown = readFileSync(path.join(out, "latest.md"), "utf8");
       expect(markdown).toMatch(/^# Activity log benchmark \(quick\)/);

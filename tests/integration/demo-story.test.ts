@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "@/db/seed/seed-demo";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import { firstRow } from "../support/present";
 
 /* The demo's directory and its log tell one story. */
 describe("demo data", () => {
@@ -48,7 +49,8 @@ describe("demo data", () => {
   });
 
   it("lists as subscriptions what the successful orders created: same ids, offers and customers", async () => {
-    const [check] = await db.admin`
+    const check = await firstRow(
+      db.admin`
       with lines as (
         select r.customer_id, (li->>'subscriptionId')::uuid as id, li->>'offerName' as offer, r.occurred_at
         from activity_records r
@@ -59,13 +61,16 @@ describe("demo data", () => {
       select
         (select count(*)::int from lines) as lines,
         (select count(*)::int from lines l left join subscriptions s on s.id = l.id
-          where s.id is null or s.offer_name <> l.offer or s.customer_id <> l.customer_id or s.created_at <> l.occurred_at) as mismatched`;
+          where s.id is null or s.offer_name <> l.offer or s.customer_id <> l.customer_id or s.created_at <> l.occurred_at) as mismatched`,
+      "the check of orders against subscriptions",
+    );
     expect(check.lines).toBeGreaterThan(0);
     expect(check.mismatched).toBe(0);
   });
 
   it("never gives one subscription id two offers, in the log or in the directory", async () => {
-    const [check] = await db.admin`
+    const check = await firstRow(
+      db.admin`
       with named as (
         select (d.resource_new_value->>'subscriptionId')::uuid as id, d.resource_new_value->>'offerName' as offer
         from activity_record_details d where d.resource_new_value ? 'subscriptionId' and d.resource_new_value ? 'offerName'
@@ -80,17 +85,22 @@ describe("demo data", () => {
         select id, offer_name from subscriptions
       )
       select count(*)::int as ids, count(*) filter (where offers > 1)::int as with_two
-      from (select id, count(distinct offer) as offers from named group by id) x`;
+      from (select id, count(distinct offer) as offers from named group by id) x`,
+      "the check of offers per subscription id",
+    );
     expect(check.ids).toBeGreaterThan(0);
     expect(check.with_two).toBe(0);
   });
 
   it("has every subscription an update names in the directory", async () => {
-    const [check] = await db.admin`
+    const check = await firstRow(
+      db.admin`
       select count(*)::int as missing from activity_records r
       join activity_record_details d on d.tenant_id = r.tenant_id and d.occurred_at = r.occurred_at and d.record_id = r.id
       where r.operation_type = 'update_subscription' and r.operation_status = 'succeeded' and r.customer_id is not null
-        and not exists (select 1 from subscriptions s where s.id = (d.resource_new_value->>'subscriptionId')::uuid)`;
+        and not exists (select 1 from subscriptions s where s.id = (d.resource_new_value->>'subscriptionId')::uuid)`,
+      "the check of updated subscriptions",
+    );
     expect(check.missing).toBe(0);
   });
 });

@@ -10,6 +10,7 @@ import { createActivityCsvStream, type ActivityCsvStreamOptions } from "@/lib/ex
 import { parseCsv } from "../support/rfc4180";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import type { Cloud } from "@/lib/domain";
+import { at } from "../support/present";
 
 /*
  * What happens to the database when an export does not end normally: the reader goes away at any
@@ -64,7 +65,7 @@ describe("export aborts and failures", () => {
     const rows = await testDb.admin<Array<{ pid: number }>>`
       select pid from pg_stat_activity where datname = current_database() and application_name = ${EXPORT_APPLICATION_NAME}`;
     expect(rows).toHaveLength(1);
-    return rows[0].pid;
+    return at(rows, 0, "the export's backend").pid;
   }
 
   async function terminate(pid: number) {
@@ -132,7 +133,7 @@ describe("export aborts and failures", () => {
     const modes = ["cancel", "abort", "cancel with a read in flight", "abort with a read in flight"] as const;
     const outcomes = await Promise.all(
       Array.from({ length: 50 }, async (_, i) => {
-        const mode = modes[i % modes.length];
+        const mode = at(modes, i % modes.length, "a way to stop");
         const abort = new AbortController();
         const reader = stream({ signal: mode.startsWith("abort") ? abort.signal : undefined }).getReader();
         // 0 reads stops before the first query; up to 12 stops anywhere in the first 1,200 rows.

@@ -16,6 +16,7 @@ import { route } from "@/lib/http/route";
 import { parseCsv } from "../support/rfc4180";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import type { Cloud, OperationStatus } from "@/lib/domain";
+import { at, required } from "../support/present";
 
 // The route's only outside dependency besides the database: who is signed in.
 // The session the route keeps alive while it streams: one the export's tests never need to end.
@@ -80,6 +81,9 @@ const HOSTILE_NAMES = [
   '"',
   ",",
 ];
+/** A cell of an exported row, named by its column in a failure. */
+const cell = (cells: readonly string[], index: number) => at(cells, index, `the "${HEADER[index]}" cell`);
+
 const PLAIN_NAMES = ["Contoso Ltd", "Fabrikam Inc", "Northwind Traders"];
 const NAMES = [...PLAIN_NAMES, ...HOSTILE_NAMES];
 const ACTIONS = ["create_order", "update_subscription", "add_customer", "@weird_op"];
@@ -107,18 +111,18 @@ const uuidOf = (prefix: string, n: number) => `${prefix}000000-0000-4000-8000-${
 
 function add(tenant: { tenantId: string; cloud: Cloud }, id: number, occurredAt: Date, i = id): Fixture {
   const nameIndex = i % (NAMES.length + 1);
-  const customerName = nameIndex === NAMES.length ? null : NAMES[nameIndex];
+  const customerName = nameIndex === NAMES.length ? null : at(NAMES, nameIndex, "a customer name");
   const record: Fixture = {
     id,
     ...tenant,
     occurredAt,
     customerId: customerName === null ? null : uuidOf("c0", nameIndex + 1),
     customerName,
-    operationType: ACTIONS[i % ACTIONS.length],
+    operationType: at(ACTIONS, i % ACTIONS.length, "an action"),
     resourceType: i % 2 ? "order" : "-subscription",
     operationStatus: i % 5 === 0 ? "failed" : i % 7 === 0 ? "progress" : "succeeded",
-    userPrincipalName: USERS[i % USERS.length],
-    applicationId: APPLICATIONS[i % APPLICATIONS.length],
+    userPrincipalName: at(USERS, i % USERS.length, "a partner user"),
+    applicationId: at(APPLICATIONS, i % APPLICATIONS.length, "an application"),
     correlationId: uuidOf("0c", id),
     details:
       i % 13 === 0
@@ -230,13 +234,14 @@ describe("activity CSV export", () => {
     const body = file.slice(1);
     expect(body.map((cells) => cells[9])).toEqual(rows.map((r) => r.correlationId));
     body.forEach((cells, i) => {
-      expect(cells.slice(0, 10)).toEqual(expectedCells(rows[i]));
-      const details = byId.get(`${tenantId}:${rows[i].id}`)!.details;
+      const row = at(rows, i, "the page walk's row");
+      expect(cells.slice(0, 10)).toEqual(expectedCells(row));
+      const details = required(byId.get(`${tenantId}:${row.id}`), `the fixture of record ${row.id}`).details;
       // No fixture here carries an error code; a change is listed only where old and new both are.
       expect(cells.slice(10, 12)).toEqual(["", ""]);
       expect(cells[12] !== "").toBe(details !== null && details.resourceOldValue !== null);
       if (details === null) expect(cells[13]).toBe("");
-      else expect(JSON.parse(cells[13])).toEqual(details);
+      else expect(JSON.parse(cell(cells, 13))).toEqual(details);
     });
   }
 
@@ -336,7 +341,7 @@ describe("activity CSV export", () => {
     it("joins each record's own details by its full key, never a decoy with the same id", async () => {
       const body = (await exportRows(A, params(WINDOW))).slice(1);
       expect(body).toHaveLength(150);
-      expect(body.some((cells) => cells[13].includes("decoy"))).toBe(false);
+      expect(body.some((cells) => cell(cells, 13).includes("decoy"))).toBe(false);
       // Records without details stay empty even where a decoy shares their id.
       expect(body.filter((cells) => cells[13] === "").length).toBe(
         records.filter((r) => r.tenantId === A.tenantId && r.id < 4000 && r.details === null).length,
@@ -347,7 +352,8 @@ describe("activity CSV export", () => {
       const p = params(WINDOW);
       const rows = await pageRows(A, p);
       expect(rows).toHaveLength(150);
-      const cursor = encodeCursor({ occurredAt: rows[40].occurredAt, id: rows[40].id });
+      const row = at(rows, 40, "the 41st row");
+      const cursor = encodeCursor({ occurredAt: row.occurredAt, id: row.id });
       const positioned = params({ ...WINDOW, cursor, dir: "prev", size: "100" });
       expectSameRows(await exportRows(A, positioned, 25), rows, A.tenantId);
     });
@@ -439,7 +445,7 @@ describe("activity CSV export", () => {
       const body = file.slice(1);
       expect(body.every((cells) => cells.length === HEADER.length)).toBe(true);
 
-      const names = new Set(body.map((cells) => cells[1]));
+      const names = new Set(body.map((cells) => cell(cells, 1)));
       for (const name of NAMES) expect(names, JSON.stringify(name)).toContain(shown(name));
       expect(names).toContain("");
       for (const c of DANGEROUS_FIRST) {
@@ -461,11 +467,14 @@ describe("activity CSV export", () => {
       expect(body.map((cells) => cells[4])).toContain("'@weird_op");
       expect(body.map((cells) => cells[5])).toContain("'-subscription");
       // Times as Excel reads them.
-      expect(body.every((cells) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(cells[0]))).toBe(true);
+      expect(body.every((cells) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(cell(cells, 0)))).toBe(true);
       // Details survive as JSON with quotes, CR/LF, Korean and emoji intact.
-      const withOld = body.find((cells) => cells[13].includes("then\\r\\nnew"))!;
-      expect(JSON.parse(withOld[13]).resourceOldValue.note).toBe('was "old", then\r\nnew');
-      expect(JSON.parse(withOld[13]).resourceNewValue.emoji).toBe("😀");
+      const withOld = required(
+        body.find((cells) => cell(cells, 13).includes("then\\r\\nnew")),
+        "a row whose details hold an escaped CR/LF",
+      );
+      expect(JSON.parse(cell(withOld, 13)).resourceOldValue.note).toBe('was "old", then\r\nnew');
+      expect(JSON.parse(cell(withOld, 13)).resourceNewValue.emoji).toBe("😀");
       // The changed fields, the note's CR/LF kept inside its quoted cell.
       expect(withOld[12]).toContain('note: was "old", then\r\nnew → ');
     });
@@ -489,7 +498,7 @@ describe("activity CSV export", () => {
         [C, C, [A, B]],
       ] as const) {
         const body = (await exportRows(ctx, p, 8)).slice(1);
-        const seen = new Set(body.map((cells) => cells[9]));
+        const seen = new Set(body.map((cells) => cell(cells, 9)));
         const ownIds = records.filter((r) => r.tenantId === own.tenantId).map((r) => r.correlationId);
         for (const other of others) {
           for (const r of records.filter((x) => x.tenantId === other.tenantId))

@@ -12,6 +12,7 @@ import { resetIngestRateLimiter } from "@/lib/ingest/rate-limit";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { OPERATION_STATUSES } from "@/lib/domain";
 import { SQL_FRAGMENTS, hostileUnit, hostileText, hugeText } from "../support/arbitraries";
+import { at } from "../support/present";
 
 /*
  * Property-based fuzzing of POST /api/v1/activity-records through the route itself, on a real
@@ -22,7 +23,8 @@ import { SQL_FRAGMENTS, hostileUnit, hostileText, hugeText } from "../support/ar
  * Run counts are modest: this file runs in every `npm test` on two cores.
  */
 
-const [contoso, fabrikam] = DEMO_TENANTS;
+const contoso = at(DEMO_TENANTS, 0, "the Contoso demo tenant");
+const fabrikam = at(DEMO_TENANTS, 1, "the Fabrikam demo tenant");
 const KEY = DEMO_API_KEYS.find((k) => k.tenantId === contoso.id)!.key;
 const URL = "http://localhost/api/v1/activity-records";
 const DAY_MS = 86_400_000;
@@ -434,7 +436,9 @@ describe("fuzz: POST /api/v1/activity-records", () => {
         );
         // RFC 6750's header: the scheme in any case, one or more spaces, the token.
         if (/^bearer +(\S+) *$/i.exec(auth)?.[1] !== KEY) expect(outcome.status).toBe(401);
-        else if (!/^application\/([a-z0-9.+-]+\+)?json$/.test(type.split(";")[0].trim().toLowerCase()))
+        else if (
+          !/^application\/([a-z0-9.+-]+\+)?json$/.test(at(type.split(";"), 0, "the media type").trim().toLowerCase())
+        )
           expect(outcome.status).toBe(415);
         else expect(outcome.status).toBe(201);
       }),
@@ -450,7 +454,7 @@ describe("fuzz: POST /api/v1/activity-records", () => {
         async (batch, shape) => {
           const body =
             batch.length === 1 && shape === "array"
-              ? recordText(batch[0].fields)
+              ? recordText(at(batch, 0, "the batch's record").fields)
               : batchText(
                   batch.map((r) => recordText(r.fields)),
                   shape,
@@ -471,12 +475,13 @@ describe("fuzz: POST /api/v1/activity-records", () => {
           where r.id = any(${outcome.records.map((r) => r.id)}::bigint[])`;
           const byId = new Map(rows.map((row) => [row.id, row]));
           batch.forEach(({ fields, occurredMs }, index) => {
-            const row = byId.get(String(outcome.records[index].id));
+            const id = String(at(outcome.records, index, `the outcome of record ${index}`).id);
+            const row = byId.get(id);
             // JSON's own round trip: -0 is written "0", as jsonb gives it back.
             const json = (value: unknown) =>
               value === undefined || value === null ? null : JSON.parse(JSON.stringify(value));
             expect(row).toEqual({
-              id: String(outcome.records[index].id),
+              id,
               tenant_id: contoso.id,
               cloud: "commercial",
               occurred_ms: occurredMs,
@@ -543,7 +548,7 @@ describe("fuzz: POST /api/v1/activity-records", () => {
         async (batch, [field, bad], position, shape) => {
           const items = batch.map((r) => recordText(r.fields));
           const badIndex = position % (items.length + 1);
-          const pairs: Array<[string, string]> = Object.entries(batch[0].fields)
+          const pairs: Array<[string, string]> = Object.entries(at(batch, 0, "the batch's first record").fields)
             .filter(([k]) => k !== field)
             .map(([k, v]) => [k, k === "eventId" ? JSON.stringify(`bad-${v}`) : JSON.stringify(v)]);
           items.splice(badIndex, 0, objectText([...pairs, [field, bad()]]));

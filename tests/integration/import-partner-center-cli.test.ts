@@ -8,6 +8,7 @@ import { DEMO_TENANTS } from "@/db/seed/demo-data";
 import { seedDemo } from "@/db/seed/seed-demo";
 import { auditRecord, envelope, orderRecord } from "../support/partner-center-records";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import { at, firstRow } from "../support/present";
 
 /*
  * `npm run import-partner-center` as an operator runs it: a real process reading a real file into
@@ -15,7 +16,8 @@ import { createTestDatabase, type TestDatabase } from "../support/test-database"
  * ten times smaller and the large one: bounded memory means the large file costs about the same.
  */
 
-const [contoso, fabrikam] = DEMO_TENANTS;
+const contoso = at(DEMO_TENANTS, 0, "the Contoso demo tenant");
+const fabrikam = at(DEMO_TENANTS, 1, "the Fabrikam demo tenant");
 
 interface Run {
   code: number | null;
@@ -61,12 +63,14 @@ async function writeEnvelopeFile(file: string, count: number, idPrefix: string):
     if (!out.write(text)) await once(out, "drain");
   };
   // Partner Center's envelope, written around the records as they are generated.
-  const [head, tail] = JSON.stringify(envelope([{}], count + 7)).split("{}");
+  const halves = JSON.stringify(envelope([{}], count + 7)).split("{}");
+  const head = at(halves, 0, "the envelope before its records");
+  const tail = at(halves, 1, "the envelope after its records");
   await write(`\uFEFF${head}`);
   const now = Date.now();
   for (let i = 0; i < count; i++) {
-    const at = new Date(now - 60_000 - Math.floor((i * 20 * 86_400_000) / count));
-    const record = i % 4 === 0 ? orderRecord(contoso.id, at, 3) : auditRecord(contoso.id, at);
+    const occurredAt = new Date(now - 60_000 - Math.floor((i * 20 * 86_400_000) / count));
+    const record = i % 4 === 0 ? orderRecord(contoso.id, occurredAt, 3) : auditRecord(contoso.id, occurredAt);
     await write((i === 0 ? "" : ",") + JSON.stringify({ ...record, id: `${idPrefix}_${i}` }));
   }
   await write(tail);
@@ -81,8 +85,11 @@ describe("npm run import-partner-center", () => {
   let env: Record<string, string>;
 
   const countFor = async (tenantId: string) => {
-    const [row] = await db.admin<Array<{ n: number }>>`
-      select count(*)::int as n from activity_records where tenant_id = ${tenantId}`;
+    const row = await firstRow(
+      db.admin<Array<{ n: number }>>`
+      select count(*)::int as n from activity_records where tenant_id = ${tenantId}`,
+      `the count of tenant ${tenantId}`,
+    );
     return row.n;
   };
 
@@ -127,10 +134,12 @@ describe("npm run import-partner-center", () => {
   }, 300_000);
 
   it("reads standard input one record per line, refuses a batch with another partner's record, and says which", async () => {
-    const at = new Date(Date.now() - 120_000);
-    const lines = [auditRecord(contoso.id, at), auditRecord(contoso.id, at), auditRecord(fabrikam.id, at)].map((r) =>
-      JSON.stringify(r),
-    );
+    const occurredAt = new Date(Date.now() - 120_000);
+    const lines = [
+      auditRecord(contoso.id, occurredAt),
+      auditRecord(contoso.id, occurredAt),
+      auditRecord(fabrikam.id, occurredAt),
+    ].map((r) => JSON.stringify(r));
     const before = await countFor(contoso.id);
     const run = await runImport(["--tenant", contoso.id, "-"], env, `${lines.join("\n")}\n`);
     expect(run.code).toBe(1);

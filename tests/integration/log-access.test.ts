@@ -12,13 +12,14 @@ import { buildActivityExportQuery } from "@/db/queries/activity-export";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import type { TenantContext } from "@/lib/domain";
 import { insertRecord } from "../support/fixtures";
+import { at } from "../support/present";
 
 /*
  * The log's records of its own use: left out of the page, its count and the export unless asked
  * for, and one view record per user and view within a few minutes, even for loads at once.
  */
 
-const [contoso] = DEMO_TENANTS;
+const contoso = at(DEMO_TENANTS, 0, "the Contoso demo tenant");
 const admin: TenantContext = {
   tenantId: contoso.id,
   cloud: "commercial",
@@ -160,12 +161,12 @@ describe("the log's own access records", () => {
       (r) => r.operation_type === "view_activity_log" && JSON.stringify(r.data.filters).includes("Coalesce one"),
     );
     expect(ofView).toHaveLength(4);
-    expect(ofView[0].data).toMatchObject({
+    expect(at(ofView, 0, "the first coalesced view").data).toMatchObject({
       rowCount: 10_000,
       rowCountIsLowerBound: true,
       filters: { customer: "Coalesce one", includeLogAccess: false },
     });
-    expect(ofView[1].data).not.toHaveProperty("rowCountIsLowerBound");
+    expect(at(ofView, 1, "the second coalesced view").data).not.toHaveProperty("rowCountIsLowerBound");
     expect(records.filter((r) => r.operation_type === "export_activity_log")).toHaveLength(2);
   });
 

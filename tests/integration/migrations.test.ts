@@ -1,6 +1,7 @@
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runMigrations } from "@/db/migrate";
+import { firstRow } from "../support/present";
 
 describe("migrations", () => {
   const name = `empty_${Date.now()}`;
@@ -58,12 +59,16 @@ describe("migrations", () => {
   });
 
   it("key the log by tenant and time, with the page index", async () => {
-    const [pk] = await sql<{ def: string }[]>`
-      select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'activity_records_pkey'`;
+    const pk = await firstRow(
+      sql<{ def: string }[]>`
+      select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'activity_records_pkey'`,
+      "the log's primary key",
+    );
     expect(pk.def).toBe("PRIMARY KEY (tenant_id, occurred_at, id)");
-    const [idx] = await sql<
-      { def: string }[]
-    >`select indexdef as def from pg_indexes where indexname = 'activity_records_page_idx'`;
+    const idx = await firstRow(
+      sql<{ def: string }[]>`select indexdef as def from pg_indexes where indexname = 'activity_records_page_idx'`,
+      "the page index",
+    );
     expect(idx.def).toContain("(tenant_id, occurred_at DESC, id DESC) INCLUDE (cloud, operation_type)");
   });
 

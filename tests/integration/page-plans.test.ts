@@ -19,6 +19,7 @@ import { withTenant } from "@/db/with-tenant";
 import { generateActivity } from "@/db/seed/activity-generator";
 import { addTenants } from "../support/fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import { at } from "../support/present";
 
 /*
  * Why the page's cost does not grow with the tenant (the page's speed goal in the benchmark): its count reads only
@@ -115,7 +116,7 @@ describe("the page's query plans", () => {
         const rows = (await tx.execute(sql`explain (analyze, buffers, format json) ${query.getSQL()}`)) as unknown as {
           "QUERY PLAN": [{ Plan: PlanNode }];
         }[];
-        return rows[0]["QUERY PLAN"][0].Plan;
+        return at(rows, 0, "the query plan")["QUERY PLAN"][0].Plan;
       },
       orm,
     );
@@ -262,8 +263,8 @@ describe("the page's query plans", () => {
       const positions = await withTenant(BIG, (tx) => pageRowsQuery(tx, BIG, filters, null, false, 400), orm);
       const index = Math.min(positions.length - 1, 300);
       expect(index).toBeGreaterThan(25);
-      const at = positions[index];
-      const cursor = { occurredAt: at.occurredAt, id: at.id };
+      const position = at(positions, index, `row ${index} of the filter's rows`);
+      const cursor = { occurredAt: position.occurredAt, id: position.id };
       const plan = await explain(newerThanQuery(orm, BIG, filters, cursor, DEFAULT_COUNT_CAP));
       const read = scans(plan);
       expect(read.length).toBeGreaterThan(0);
@@ -281,9 +282,9 @@ describe("the page's query plans", () => {
     it(`starts a deep page and its probe at the cursor, both ways (${name})`, async () => {
       // A position thousands of rows in: the 200th page of 25 (or as deep as the filter goes).
       const positions = await withTenant(BIG, (tx) => pageRowsQuery(tx, BIG, filters, null, false, 5_000), orm);
-      const at = positions[Math.min(positions.length - 1, 199 * 25)];
-      expect(positions.indexOf(at)).toBeGreaterThan(500);
-      const cursor = { occurredAt: at.occurredAt, id: at.id };
+      const position = at(positions, Math.min(positions.length - 1, 199 * 25), "a row thousands in");
+      expect(positions.indexOf(position)).toBeGreaterThan(500);
+      const cursor = { occurredAt: position.occurredAt, id: position.id };
       // The first page's pages touched, as the measure of "no walk from the range's edge".
       const firstPage = pagesRead(await explain(pageRowsQuery(orm, BIG, filters, null, false, 26)));
       for (const backwards of [false, true]) {

@@ -10,6 +10,7 @@ import { generateActivity } from "@/db/seed/activity-generator";
 import { parseActivityLogParams } from "@/lib/activity-log-params";
 import { addTenants } from "../support/fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import { at, firstRow } from "../support/present";
 
 const TENANTS = [
   { id: "11111111-1111-4111-8111-111111111111", cloud: "commercial" as const, name: "Old Tenant A" },
@@ -53,7 +54,8 @@ describe("monthly partitions", () => {
       { now: new Date("2019-06-01T00:00:00Z") },
     );
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-    const ctx = { tenantId: TENANTS[0].id, cloud: TENANTS[0].cloud };
+    const tenant = at(TENANTS, 0, "the first tenant");
+    const ctx = { tenantId: tenant.id, cloud: tenant.cloud };
     const query = orm
       .select(activityListColumns)
       .from(schema.activityRecords)
@@ -63,7 +65,7 @@ describe("monthly partitions", () => {
       .toSQL();
     const plan = await app.begin(async (tx) => {
       await tx`select set_config('app.tenant_id', ${ctx.tenantId}, true), set_config('app.cloud', ${ctx.cloud}, true), set_config('role', ${APP_ROLE}, true)`;
-      const [row] = await tx.unsafe(`explain (format json) ${query.sql}`, query.params as never[]);
+      const row = await firstRow(tx.unsafe(`explain (format json) ${query.sql}`, query.params as never[]), "the plan");
       return JSON.stringify(row["QUERY PLAN"]);
     });
     const scanned = new Set([...plan.matchAll(/"Relation Name":"(activity_records[^"]*)"/g)].map((m) => m[1]));
@@ -74,10 +76,14 @@ describe("monthly partitions", () => {
     const now = new Date("2026-07-15T00:00:00Z");
     const months = 84; // keeps 2019-07 onwards
     expect(retentionCutoff(now, months).toISOString()).toBe("2019-07-01T00:00:00.000Z");
-    const [{ before }] =
-      await db.admin`select count(*)::int as before from activity_records where occurred_at < '2019-07-01'`;
-    const [{ kept }] =
-      await db.admin`select count(*)::int as kept from activity_records where occurred_at >= '2019-07-01'`;
+    const { before } = await firstRow(
+      db.admin`select count(*)::int as before from activity_records where occurred_at < '2019-07-01'`,
+      "the count before 2019-07",
+    );
+    const { kept } = await firstRow(
+      db.admin`select count(*)::int as kept from activity_records where occurred_at >= '2019-07-01'`,
+      "the count from 2019-07",
+    );
     expect(before).toBeGreaterThan(0);
 
     const result = await applyRetention(db.admin, { now, months });
@@ -89,8 +95,10 @@ describe("monthly partitions", () => {
     expect(remaining).not.toContain("activity_record_details_y2019m06");
     expect(remaining).toContain("activity_records_y2019m07");
 
-    const [{ now_kept }] =
-      await db.admin`select count(*)::int as now_kept from activity_records where occurred_at >= '2019-07-01' and operation_type <> 'apply_log_retention'`;
+    const { now_kept } = await firstRow(
+      db.admin`select count(*)::int as now_kept from activity_records where occurred_at >= '2019-07-01' and operation_type <> 'apply_log_retention'`,
+      "the count from 2019-07 after retention",
+    );
     expect(now_kept).toBe(kept);
     const traces = await db.admin`
       select r.tenant_id, r.cloud, d.customized_data from activity_records r
@@ -99,7 +107,7 @@ describe("monthly partitions", () => {
     expect(traces.map((t) => [t.tenant_id, t.cloud])).toEqual(TENANTS.map((t) => [t.id, t.cloud]));
     const total = traces.reduce((sum, t) => sum + (t.customized_data as { recordsRemoved: number }).recordsRemoved, 0);
     expect(total).toBe(before);
-    expect(traces[0].customized_data).toMatchObject({
+    expect(at(traces, 0, "the first tenant's trace").customized_data).toMatchObject({
       retentionMonths: 84,
       droppedMonths: ["2019-01", "2019-02", "2019-03", "2019-04", "2019-05", "2019-06"],
     });

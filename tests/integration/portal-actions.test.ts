@@ -11,8 +11,10 @@ import { parseActivityLogParams } from "@/lib/activity-log-params";
 import { AppError } from "@/lib/errors";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import type { TenantContext } from "@/lib/domain";
+import { at, firstRow } from "../support/present";
 
-const [contoso, fabrikam] = DEMO_TENANTS;
+const contoso = at(DEMO_TENANTS, 0, "the Contoso demo tenant");
+const fabrikam = at(DEMO_TENANTS, 1, "the Fabrikam demo tenant");
 const ctx: TenantContext = {
   tenantId: contoso.id,
   cloud: "commercial",
@@ -118,8 +120,10 @@ describe("portal actions write their activity record in the same transaction", (
   });
 
   it("Purchase subscription stores the subscription and a purchase_subscription record", async () => {
-    const [{ id: customerId, company_name }] =
-      await db.admin`select id, company_name from customers where tenant_id = ${contoso.id} limit 1`;
+    const { id: customerId, company_name } = await firstRow(
+      db.admin`select id, company_name from customers where tenant_id = ${contoso.id} limit 1`,
+      "a Contoso customer",
+    );
     const { subscription, record } = await purchaseSubscription({
       ctx,
       customerId,
@@ -155,8 +159,14 @@ describe("portal actions write their activity record in the same transaction", (
 
   it("answers not_found for another tenant's customer or a malformed id, and 400 for bad input, storing nothing", async () => {
     const before = await counts();
-    const [{ id: foreign }] = await db.admin`select id from customers where tenant_id = ${fabrikam.id} limit 1`;
-    const [{ id: own }] = await db.admin`select id from customers where tenant_id = ${contoso.id} limit 1`;
+    const { id: foreign } = await firstRow(
+      db.admin`select id from customers where tenant_id = ${fabrikam.id} limit 1`,
+      "a Fabrikam customer",
+    );
+    const { id: own } = await firstRow(
+      db.admin`select id from customers where tenant_id = ${contoso.id} limit 1`,
+      "a Contoso customer",
+    );
     const input = { offerName: "Power BI Pro", quantity: 1, billingCycle: "monthly", db: orm };
     expect((await appErrorOf(purchaseSubscription({ ctx, customerId: foreign, ...input }))).code).toBe("not_found");
     expect((await appErrorOf(purchaseSubscription({ ctx, customerId: "nope", ...input }))).code).toBe("not_found");
@@ -204,8 +214,11 @@ describe("portal actions write their activity record in the same transaction", (
       customized_data: { rowCount: 1234, filters: { customer: "한빛", status: "failed" } },
     });
     // Only Contoso's log holds them.
-    const [{ n }] = await db.admin`
-      select count(*)::int as n from activity_records where operation_type in ('view_activity_log', 'export_activity_log') and tenant_id <> ${contoso.id}`;
+    const { n } = await firstRow(
+      db.admin`
+      select count(*)::int as n from activity_records where operation_type in ('view_activity_log', 'export_activity_log') and tenant_id <> ${contoso.id}`,
+      "the count of other tenants' log records",
+    );
     expect(n).toBe(0);
   });
 });

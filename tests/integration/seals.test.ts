@@ -16,6 +16,7 @@ import { verifySeals } from "@/db/seals/verify-seals";
 import { addTenants, insertRecord } from "../support/fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import type { Cloud } from "@/lib/domain";
+import { at, firstRow } from "../support/present";
 
 const HOUR = SEAL_PERIOD_MS;
 const H = Math.floor(Date.now() / HOUR) * HOUR; // the current hour
@@ -50,7 +51,7 @@ describe("seals", () => {
       correlationId: randomUUID(),
     });
     if (!parsed.ok) throw new Error("invalid test record");
-    return parsed.records[0];
+    return at(parsed.records, 0, "the parsed record");
   }
 
   /** Inserts records as the owner with an explicit recorded_at, as if ingested then. */
@@ -74,8 +75,11 @@ describe("seals", () => {
 
   const recordIdAt = async (name: Name, recordedAt: number) =>
     (
-      await db.admin`select id from activity_records where tenant_id = ${ids[name]} and recorded_at = ${new Date(recordedAt)} order by id limit 1`
-    )[0].id as string;
+      await firstRow(
+        db.admin`select id from activity_records where tenant_id = ${ids[name]} and recorded_at = ${new Date(recordedAt)} order by id limit 1`,
+        `a record of tenant "${name}" recorded at ${new Date(recordedAt).toISOString()}`,
+      )
+    ).id as string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -119,13 +123,15 @@ describe("seals", () => {
       [1, H - 3 * HOUR, H - 2 * HOUR, 4],
       [2, H - 2 * HOUR, H, 2],
     ]);
-    expect(seals[0].parts.map((p: { month: string; rows: number }) => [p.month, p.rows])).toEqual([
+    const first = at(seals, 0, "the first seal");
+    const second = at(seals, 1, "the second seal");
+    expect(first.parts.map((p: { month: string; rows: number }) => [p.month, p.rows])).toEqual([
       [monthKey(OLD_MONTH), 2],
       [monthKey(PREV_MONTH), 2],
     ]);
-    expect(seals[0].prev_hash).toBeNull();
-    expect(seals[1].prev_hash).toBe(seals[0].hash);
-    expect(seals[0].hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(first.prev_hash).toBeNull();
+    expect(second.prev_hash).toBe(first.hash);
+    expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("closes a day of idle time with an empty seal", async () => {
@@ -209,7 +215,7 @@ describe("seals", () => {
     await insertAt(ids.insert, new Date(H - 3 * HOUR + 20 * 60_000), new Date(PREV_MONTH.getTime() + 3_600_000));
     const result = await verify("insert");
     expect(result.firstFailure).toMatchObject({ seq: 1, status: "rows_added", sealedRows: 4, actualRows: 5 });
-    expect(result.periods[1].status).toBe("ok");
+    expect(at(result.periods, 1, "the second period").status).toBe("ok");
   });
 
   it("finds a deleted seal (a broken chain) and an altered seal", async () => {
@@ -245,7 +251,7 @@ describe("seals", () => {
     const reserved = await db.admin.reserve();
     try {
       await reserved`begin`;
-      const [{ started }] = await reserved`select now() as started`;
+      const { started } = await firstRow(reserved`select now() as started`, "the transaction's start");
       const horizon = await sealHorizon(sql, new Date(Date.now() + 10 * HOUR), 0);
       expect(horizon.getTime()).toBe(Math.floor((started as Date).getTime() / HOUR) * HOUR);
       await reserved`rollback`;
@@ -294,7 +300,7 @@ describe("seals", () => {
     await addTenants(db.admin, [{ tenantId: many, cloud: "commercial", name: "Tenant many" }]);
     // 40 consecutive hours with a record each, every one in the current hour's month or the one before.
     const hours = Array.from({ length: 40 }, (_, k) => H - (41 - k) * HOUR + 10 * 60_000);
-    for (const at of hours) await insertAt(many, new Date(at), new Date(Math.max(at, PREV_MONTH.getTime())));
+    for (const hour of hours) await insertAt(many, new Date(hour), new Date(Math.max(hour, PREV_MONTH.getTime())));
     await sealLog({ sql, now: SEAL_NOW });
     let statements = 0;
     const counting = postgres(db.url, { max: 1, onnotice: () => {}, debug: () => void statements++ });
@@ -310,8 +316,10 @@ describe("seals", () => {
       // The same statements for 40 seals as for 2.
       expect(statements).toBe(fewSeals);
       // A record changed in the middle is found in its own period, and only there.
-      const [{ id }] =
-        await db.admin`select id from activity_records where tenant_id = ${many} and recorded_at = ${new Date(hours[17])}`;
+      const { id } = await firstRow(
+        db.admin`select id from activity_records where tenant_id = ${many} and recorded_at = ${new Date(at(hours, 17, "hour 17"))}`,
+        "the record of hour 17",
+      );
       await tamper("activity_records", `update activity_records set customer_name = 'Someone else' where id = ${id}`);
       const tampered = await verifySeals({ tenantId: many, cloud: "commercial", sql: counting });
       expect(tampered.periods.filter((p) => p.status !== "ok").map((p) => [p.seq, p.status])).toEqual([

@@ -9,6 +9,7 @@ import { seedDemo } from "@/db/seed/seed-demo";
 import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/embedded-db";
 import { readRssBytes, signIn, startApp, type AppServer, type CookieJar } from "@/scripts/harness/app-server";
 import { collectGarbage, memoryUsage } from "./inspector-gc";
+import { at, required } from "./present";
 
 /*
  * The real app (`npm start`'s own launcher, from the bench) against a PostgreSQL cluster of its
@@ -17,7 +18,7 @@ import { collectGarbage, memoryUsage } from "./inspector-gc";
  * (default .next), which `npm test` builds before Vitest runs.
  */
 
-export const CONTOSO = DEMO_TENANTS[0];
+export const CONTOSO = required(DEMO_TENANTS[0], "the first demo tenant (Contoso)");
 
 /** The pools' name in pg_stat_activity (db/client.ts); exports run as `<this>:export`. */
 export const APP_NAME_PATTERN = "partner-activity-log%";
@@ -137,7 +138,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
         else process.env[k] = v;
       }
     }
-    const jar = await signIn(app.baseUrl, CONTOSO.users[0].userPrincipalName);
+    const jar = await signIn(app.baseUrl, at(CONTOSO.users, 0, "a Contoso demo user").userPrincipalName);
     const baseUrl = app.baseUrl;
     const request = (pathAndQuery: string, init: RequestInit = {}) =>
       fetch(baseUrl + pathAndQuery, {

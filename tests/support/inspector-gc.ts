@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import net from "node:net";
+import { required } from "./present";
 
 /*
  * A full garbage collection in another Node process, through its inspector, so that a memory
@@ -23,7 +24,7 @@ async function debuggerPath(port: number): Promise<string> {
       const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{
         webSocketDebuggerUrl: string;
       }>;
-      return new URL(targets[0].webSocketDebuggerUrl).pathname;
+      return new URL(required(targets[0], "a debugging target").webSocketDebuggerUrl).pathname;
     } catch (error) {
       if (Date.now() > deadline) throw new Error(`no inspector on port ${port}: ${String(error)}`);
       await sleep(100);
@@ -39,7 +40,7 @@ function textFrame(text: string): Buffer {
     payload.length < 126
       ? Buffer.from([0x81, 0x80 | payload.length])
       : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
-  const masked = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]));
+  const masked = Buffer.from(payload.map((byte, i) => byte ^ mask.readUInt8(i % 4)));
   return Buffer.concat([header, mask, masked]);
 }
 
@@ -49,7 +50,7 @@ function readFrames(buffer: Buffer): { texts: string[]; rest: Buffer } {
   let offset = 0;
   for (;;) {
     if (buffer.length - offset < 2) break;
-    let length = buffer[offset + 1] & 0x7f;
+    let length = buffer.readUInt8(offset + 1) & 0x7f;
     let start = offset + 2;
     if (length === 126) {
       if (buffer.length - offset < 4) break;
@@ -61,7 +62,7 @@ function readFrames(buffer: Buffer): { texts: string[]; rest: Buffer } {
       start = offset + 10;
     }
     if (buffer.length < start + length) break;
-    if ((buffer[offset] & 0x0f) === 0x1) texts.push(buffer.subarray(start, start + length).toString("utf8"));
+    if ((buffer.readUInt8(offset) & 0x0f) === 0x1) texts.push(buffer.subarray(start, start + length).toString("utf8"));
     offset = start + length;
   }
   return { texts, rest: buffer.subarray(offset) };

@@ -7,6 +7,7 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { Webhook } from "standardwebhooks";
 import { freePort } from "../../lib/embedded-db";
+import { required } from "./present";
 
 /*
  * Real receivers for the log streaming tests, started by the tests: a Standard Webhooks receiver
@@ -268,6 +269,7 @@ export async function startRsyslog() {
 export function parseRfc5424(line: string) {
   const header = /^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) /.exec(line);
   if (!header) throw new Error(`not RFC 5424: ${line.slice(0, 120)}`);
+  const part = (index: number, name: string) => required(header[index], `the ${name} of ${line.slice(0, 120)}`);
   let i = header[0].length;
   if (line[i] !== "[") throw new Error("no structured data");
   const sdId = /^\[([^ \]=]+)/.exec(line.slice(i))?.[1];
@@ -288,16 +290,16 @@ export function parseRfc5424(line: string) {
     i = j + 1;
   }
   if (line[i] !== "]") throw new Error("structured data not closed");
-  const pri = Number(header[1]);
+  const pri = Number(part(1, "priority"));
   return {
     pri,
     facility: Math.floor(pri / 8),
     severity: pri % 8,
-    timestamp: header[2],
-    hostname: header[3],
-    appName: header[4],
-    procId: header[5],
-    msgId: header[6],
+    timestamp: part(2, "timestamp"),
+    hostname: part(3, "hostname"),
+    appName: part(4, "app name"),
+    procId: part(5, "process id"),
+    msgId: part(6, "message id"),
     sdId,
     params,
     message: JSON.parse(line.slice(i + 2)) as Record<string, unknown>,

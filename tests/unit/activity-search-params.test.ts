@@ -7,6 +7,7 @@ import {
   toSearchParams,
   type ActivityLogParams,
 } from "@/lib/activity-log-params";
+import { at } from "../support/present";
 
 const now = new Date("2026-03-31T10:00:00Z");
 const UUID = "123e4567-e89b-42d3-a456-426614174000";
@@ -34,7 +35,7 @@ describe("the search param (q)", () => {
     expect(result.errors).toEqual([
       expect.objectContaining({ param: "q", code: "too_long", values: { max: MAX_SEARCH_LENGTH } }),
     ]);
-    expect(result.errors[0].message).toMatch(/"Search" can be at most 200 characters/);
+    expect(at(result.errors, 0, "the error for the search").message).toMatch(/"Search" can be at most 200 characters/);
     expect(parse({ q: "x".repeat(MAX_SEARCH_LENGTH) }).ok).toBe(true);
   });
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CSV_BOM, csvCell, csvRow, formatCsvTimestamp, neutraliseFormula, type CsvValue } from "@/lib/csv";
 import { CsvParseError, parseCsv } from "@/tests/support/rfc4180";
+import { at } from "../support/present";
 
 const DANGEROUS_FIRST = ["=", "+", "-", "@", "\t", "\r", "\n", "\uFF1D", "\uFF0B", "\uFF0D", "\uFF20"];
 
@@ -184,9 +185,10 @@ describe("round trip through the strict parser", () => {
     const encoded = csvRow(hostile);
     const rows = parseCsv(encoded);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toEqual(hostile.map(expectedCell));
+    const row = at(rows, 0, "the parsed row");
+    expect(row).toEqual(hostile.map(expectedCell));
     // Guard against the fixture silently losing its teeth.
-    expect(rows[0].filter((cell) => cell.startsWith("'")).length).toBeGreaterThanOrEqual(DANGEROUS_FIRST.length);
+    expect(row.filter((cell) => cell.startsWith("'")).length).toBeGreaterThanOrEqual(DANGEROUS_FIRST.length);
   });
 
   it("survives a whole file with BOM, several rows and every cell in every position", () => {
@@ -199,7 +201,7 @@ describe("round trip through the strict parser", () => {
 
   it("leaves no text cell that a spreadsheet would read as a formula", () => {
     const text = hostile.filter((value) => typeof value === "string");
-    for (const cell of parseCsv(csvRow(text))[0]) {
+    for (const cell of at(parseCsv(csvRow(text)), 0, "the parsed row")) {
       expect(DANGEROUS_FIRST.includes(cell.charAt(0))).toBe(false);
     }
   });

@@ -19,6 +19,7 @@ import {
 import { PARAM_ERROR_CODES, PARAM_NAMES, parseActivityLogParams, type ParamError } from "@/lib/activity-log-params";
 import { SIGN_IN_ERRORS } from "@/lib/auth/sign-in-errors";
 import { CLOUDS, OPERATION_STATUSES } from "@/lib/domain";
+import { required } from "../support/present";
 
 /*
  * The catalogs are complete when each has every key of the other, every value is a non-empty
@@ -44,8 +45,10 @@ const flat = { en: flatten(catalogs.en), ko: flatten(catalogs.ko) };
 
 /** ICU argument names ({name}, {name, plural, ...}) and rich-text tags (<strong>) of a message. */
 function placeholders(message: string): { args: string[]; tags: string[] } {
-  const args = new Set([...message.matchAll(/\{\s*([A-Za-z_]\w*)\s*[,}]/g)].map((m) => m[1]));
-  const tags = new Set([...message.matchAll(/<\/?([A-Za-z]\w*)>/g)].map((m) => m[1]));
+  const args = new Set(
+    [...message.matchAll(/\{\s*([A-Za-z_]\w*)\s*[,}]/g)].map((m) => required(m[1], "an argument name")),
+  );
+  const tags = new Set([...message.matchAll(/<\/?([A-Za-z]\w*)>/g)].map((m) => required(m[1], "a tag name")));
   return { args: [...args].sort(), tags: [...tags].sort() };
 }
 

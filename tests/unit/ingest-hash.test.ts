@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "@/lib/ingest/canonical-json";
 import { parseIngestBody } from "@/lib/ingest/record-schema";
+import { at, required } from "../support/present";
 
 /*
  * Stored payload hashes were taken over the text of the first canonicalJson, so a retry of a
@@ -93,7 +94,7 @@ describe("payload hash", () => {
         (extra) => {
           const result = parseIngestBody({ ...base, ...extra });
           if (!result.ok) throw new Error(JSON.stringify(result.errors));
-          const [r] = result.records;
+          const r = at(result.records, 0, "the parsed record");
           const expected = sha(
             reference({
               v: 1,
@@ -114,7 +115,7 @@ describe("payload hash", () => {
           expect(r.payloadHash).toBe(expected);
           // The texts sent for storage hold what JSON.stringify of the fields held (key order aside).
           for (const field of ["resourceOldValue", "resourceNewValue", "customizedData"] as const) {
-            const text = r.jsonText![field];
+            const text = required(r.jsonText, "the texts sent for storage")[field];
             const before = r[field] === null ? null : JSON.stringify(r[field]);
             expect(text === null ? null : JSON.parse(text)).toEqual(before === null ? null : JSON.parse(before));
             expect(text === null ? 0 : Buffer.byteLength(text)).toBe(before === null ? 0 : Buffer.byteLength(before));
@@ -134,7 +135,7 @@ describe("payload hash", () => {
       resourceNewValue: { orderId: "o-1", lineItems: [{ quantity: 25, offerName: 'M365 "E3"\n' }] },
     });
     if (!result.ok) throw new Error("invalid");
-    expect(result.records[0].payloadHash).toBe(PINNED_HASH);
+    expect(at(result.records, 0, "the parsed record").payloadHash).toBe(PINNED_HASH);
   });
 });
 

@@ -11,6 +11,7 @@ import { MAX_RECORD_JSON_BYTES, MAX_RECORDS_PER_REQUEST } from "@/lib/ingest/lim
 import { checkOccurredAt } from "@/lib/ingest/partitions";
 import { TokenBucketLimiter } from "@/lib/ingest/rate-limit";
 import { parseIngestBody, parseOccurredAt, type IngestRecord } from "@/lib/ingest/record-schema";
+import { at } from "../support/present";
 
 const record = (overrides: Record<string, unknown> = {}) => ({
   eventId: "orders-7f3a:1",
@@ -33,6 +34,9 @@ function ok(body: unknown): IngestRecord[] {
   return result.records;
 }
 
+/** The first record a valid body parses to. */
+const parsedRecord = (body: unknown): IngestRecord => at(ok(body), 0, "the parsed record");
+
 function errorsOf(body: unknown) {
   const result = parseIngestBody(body);
   if (result.ok) throw new Error("expected errors");
@@ -41,7 +45,7 @@ function errorsOf(body: unknown) {
 
 describe("parseIngestBody", () => {
   it("accepts one record, an array, or { records }, and normalises them", () => {
-    const [one] = ok(record());
+    const one = parsedRecord(record());
     expect(one).toMatchObject({
       eventId: "orders-7f3a:1",
       operationStatus: "succeeded",
@@ -71,8 +75,10 @@ describe("parseIngestBody", () => {
       [2, "occurredAt"],
       [2, "userPrincipalName"],
     ]);
-    expect(result.errors[0].message).toBe("must be one of succeeded, failed, progress, decline.");
-    expect(result.errors[2].message).toBe("is required.");
+    expect(at(result.errors, 0, "the first error").message).toBe(
+      "must be one of succeeded, failed, progress, decline.",
+    );
+    expect(at(result.errors, 2, "the third error").message).toBe("is required.");
   });
 
   it("refuses fields that would name a tenant or cloud", () => {
@@ -116,9 +122,9 @@ describe("parseIngestBody", () => {
       [3, "customizedData"],
       [4, "customizedData"],
     ]);
-    expect(errors[0].message).toMatch(/together are 65,5\d\d bytes, at most 65,536/);
-    expect(errors[2].message).toMatch(/nested more than 32 levels/);
-    expect(errors[3].message).toMatch(/has a key that contains a NUL/);
+    expect(at(errors, 0, "the error for record a").message).toMatch(/together are 65,5\d\d bytes, at most 65,536/);
+    expect(at(errors, 2, "the error for record c").message).toMatch(/nested more than 32 levels/);
+    expect(at(errors, 3, "the error for record d").message).toMatch(/has a key that contains a NUL/);
     // Just under the cap is fine.
     expect(ok(record({ customizedData: "y".repeat(MAX_RECORD_JSON_BYTES - 400) }))).toHaveLength(1);
   });
@@ -129,11 +135,13 @@ describe("parseIngestBody", () => {
   });
 
   it("hashes the payload canonically: key order does not matter, content and time do, eventId does not", () => {
-    const [a] = ok(record({ resourceNewValue: { x: 1, y: [1, 2] } }));
-    const [b] = ok(record({ resourceNewValue: { y: [1, 2], x: 1 }, occurredAt: "2026-05-01T14:30:00.123+02:00" }));
-    const [c] = ok(record({ resourceNewValue: { x: 1, y: [2, 1] } }));
-    const [d] = ok(record({ eventId: "other" }));
-    const [e] = ok(record());
+    const a = parsedRecord(record({ resourceNewValue: { x: 1, y: [1, 2] } }));
+    const b = parsedRecord(
+      record({ resourceNewValue: { y: [1, 2], x: 1 }, occurredAt: "2026-05-01T14:30:00.123+02:00" }),
+    );
+    const c = parsedRecord(record({ resourceNewValue: { x: 1, y: [2, 1] } }));
+    const d = parsedRecord(record({ eventId: "other" }));
+    const e = parsedRecord(record());
     expect(a.payloadHash).toBe(b.payloadHash);
     expect(a.payloadHash).not.toBe(c.payloadHash);
     expect(d.payloadHash).toBe(e.payloadHash);

@@ -5,6 +5,7 @@ import { daysBehind } from "@/lib/partner-center/sync/days-behind";
 import { partnerCenterDate } from "@/lib/partner-center/sync/remote";
 import { backoffMs, DEFAULT_RETRY_POLICY, retryAfterMs } from "@/lib/partner-center/sync/retry";
 import { dayText, daysToRead } from "@/lib/partner-center/sync/sync-tenant";
+import { at } from "../support/present";
 
 const form = (fields: Record<string, string>) => {
   const data = new FormData();
@@ -37,8 +38,8 @@ describe("the days a run reads", () => {
   it("are the API's 90 days at first, then what is missing and the last 48 hours", () => {
     const all = daysToRead(NOW, new Set());
     expect(all).toHaveLength(90);
-    expect(dayText(all[0])).toBe("2026-09-05");
-    expect(dayText(all.at(-1)!)).toBe("2026-12-03");
+    expect(dayText(at(all, 0, "the first day"))).toBe("2026-09-05");
+    expect(dayText(at(all, -1, "the last day"))).toBe("2026-12-03");
     const done = new Set(all.map(dayText));
     done.delete("2026-10-10");
     expect(daysToRead(NOW, done).map(dayText)).toEqual(["2026-10-10", "2026-12-01", "2026-12-02", "2026-12-03"]);

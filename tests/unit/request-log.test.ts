@@ -19,6 +19,7 @@ import {
   requestPathname,
   type RoutesManifest,
 } from "@/lib/observability/route-pattern";
+import { at } from "../support/present";
 
 const USER = "1089ee7b-c180-564f-a2ea-8803b47a77d3";
 const TENANT = "3f5c2a8e-7b1d-4c6a-9e2f-1a2b3c4d5e01";
@@ -359,7 +360,7 @@ describe("the export line", () => {
       const lines = readFileSync(process.env.REQUEST_LOG_FILE, "utf8").trimEnd().split("\n").map(parse);
       expect(lines[0]).toMatchObject({ msg: "server", event: "listening", port: 3000, mode: "production" });
       expect(lines[1]).toMatchObject({ msg: "export", rows: 0, outcome: "complete" });
-      expect(lines[1].userId).toBeUndefined();
+      expect(at(lines, 1, "the export's line").userId).toBeUndefined();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
