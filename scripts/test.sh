@@ -46,7 +46,7 @@ if ! command -v psql >/dev/null; then
 fi
 
 export NEXT_TELEMETRY_DISABLED=1
-echo "== typecheck"; npx tsc --noEmit && npx tsc --noEmit -p tsconfig.indexed.json
+echo "== typecheck"; npx tsc --noEmit
 echo "== lint"; npx eslint . --max-warnings=0
 echo "== format"; npx prettier --check .
 # Built before the tests: the benchmark's quick run (an integration test) and the e2e servers serve it.
