@@ -73,6 +73,7 @@ export async function applyRetention(
     // The per-day counts first, as rebuild_activity_day_counts() takes them: the same lock order.
     await tx`lock table activity_day_counts in row exclusive mode`;
     await tx`lock table activity_user_day_counts in row exclusive mode`;
+    await tx`lock table activity_customer_name_months in row exclusive mode`;
     const records = old.filter((p) => p.parent === "activity_records");
     for (const partition of records) {
       const counts = await tx<{ tenant_id: string; n: number }[]>`
@@ -90,6 +91,7 @@ export async function applyRetention(
     const cutoffDay = cutoff.toISOString().slice(0, 10);
     await tx`delete from activity_day_counts where day < ${cutoffDay}::date`;
     await tx`delete from activity_user_day_counts where day < ${cutoffDay}::date`;
+    await tx`delete from activity_customer_name_months where month < ${cutoffDay}::date`;
 
     const droppedMonths = records.map((p) => p.from.toISOString().slice(0, 7)).sort();
     for (const [tenantId, removed] of result.removedByTenant) {

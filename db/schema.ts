@@ -292,6 +292,25 @@ export const activityUserDayCounts = pgTable(
 );
 
 /*
+ * The tenant's customer names (customer_key, folded) per UTC month, with how many records name
+ * them, kept by the same triggers (migration 0016): the search box resolves a name from these rows
+ * instead of walking the records' name index.
+ */
+export const activityCustomerNameMonths = pgTable(
+  "activity_customer_name_months",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    cloud: text("cloud").$type<Cloud>().notNull(),
+    month: date("month", { mode: "string" }).notNull(),
+    customerKey: text("customer_key").notNull(),
+    records: bigint("records", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: "activity_customer_name_months_pkey", columns: [t.tenantId, t.cloud, t.month, t.customerKey] }),
+  ],
+);
+
+/*
  * Per-tenant API keys for the ingestion API. Only a SHA-256 of the key is stored (the key is 256
  * random bits, so a fast hash is enough); `key_prefix` lets people tell keys apart. Requests find a
  * key through the SECURITY DEFINER function api_key_lookup() (db/migrations/0003_*), never by

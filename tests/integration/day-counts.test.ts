@@ -84,6 +84,20 @@ describe("per-day counts of the log", () => {
       from activity_user_day_counts where records <> 0`;
     return Object.fromEntries(rows.map((r) => [r.key, r.n]));
   };
+  /** The customer names per month (migration 0016): the log's folded names counted by UTC month. */
+  const fromLogByName = async (): Promise<Counts> => {
+    const rows = await db.admin<{ key: string; n: number }[]>`
+      select concat_ws('|', tenant_id, cloud, to_char(occurred_at at time zone 'UTC', 'YYYY-MM'), customer_key) as key,
+             count(*)::int as n
+      from activity_records where customer_key is not null group by 1`;
+    return Object.fromEntries(rows.map((r) => [r.key, r.n]));
+  };
+  const storedByName = async (): Promise<Counts> => {
+    const rows = await db.admin<{ key: string; n: number }[]>`
+      select concat_ws('|', tenant_id, cloud, to_char(month, 'YYYY-MM'), customer_key) as key, records::int as n
+      from activity_customer_name_months where records <> 0`;
+    return Object.fromEntries(rows.map((r) => [r.key, r.n]));
+  };
   const expectCountsMatchLog = async () => {
     const want = await fromLog();
     expect(Object.keys(want).length).toBeGreaterThan(0);
@@ -91,6 +105,9 @@ describe("per-day counts of the log", () => {
     const wantByUser = await fromLogByUser();
     expect(Object.keys(wantByUser).length).toBeGreaterThan(0);
     expect(await storedByUser()).toEqual(wantByUser);
+    const wantByName = await fromLogByName();
+    expect(Object.keys(wantByName).length).toBeGreaterThan(0);
+    expect(await storedByName()).toEqual(wantByName);
   };
 
   beforeAll(async () => {
@@ -206,9 +223,10 @@ describe("per-day counts of the log", () => {
                       set_config('role', ${APP_ROLE}, true)`;
       await tx`create temporary table activity_day_counts (like public.activity_day_counts including all) on commit drop`;
       await tx`create temporary table activity_user_day_counts (like public.activity_user_day_counts including all) on commit drop`;
-      await tx`insert into activity_records (tenant_id, cloud, occurred_at, operation_type, resource_type, operation_status,
-                                             user_principal_name, application_id, correlation_id)
-               values (${TENANT.tenantId}, ${TENANT.cloud}, '2026-03-06T08:00:00Z', 'create_order', 'order',
+      await tx`create temporary table activity_customer_name_months (like public.activity_customer_name_months including all) on commit drop`;
+      await tx`insert into activity_records (tenant_id, cloud, occurred_at, customer_name, operation_type, resource_type,
+                                             operation_status, user_principal_name, application_id, correlation_id)
+               values (${TENANT.tenantId}, ${TENANT.cloud}, '2026-03-06T08:00:00Z', 'Shadow Customer', 'create_order', 'order',
                        'succeeded', 'admin@day.example', 'Shadowing test', ${randomUUID()})`;
       const { shadowed } = await firstRow(
         tx`select count(*)::int as shadowed from pg_temp.activity_day_counts`,
@@ -220,11 +238,16 @@ describe("per-day counts of the log", () => {
         "the count of a temporary activity_user_day_counts",
       );
       expect(shadowedByUser).toBe(0);
+      const { shadowedByName } = await firstRow(
+        tx`select count(*)::int as "shadowedByName" from pg_temp.activity_customer_name_months`,
+        "the count of a temporary activity_customer_name_months",
+      );
+      expect(shadowedByName).toBe(0);
     });
     await expectCountsMatchLog();
   });
 
-  for (const table of ["activity_day_counts", "activity_user_day_counts"]) {
+  for (const table of ["activity_day_counts", "activity_user_day_counts", "activity_customer_name_months"]) {
     it(`are readable by the request role for its own tenant and cloud only, and never writable (${table})`, async () => {
       const visible = (ctx: { tenantId: string; cloud: string }) =>
         app.begin(async (tx) => {
@@ -414,6 +437,11 @@ describe("per-day counts of the log", () => {
       "the count of 2019 per-user day counts after retention",
     );
     expect(afterByUser).toBe(0);
+    const { afterByName } = await firstRow(
+      db.admin`select count(*)::int as "afterByName" from activity_customer_name_months where month < '2020-01-01'`,
+      "the count of 2019 customer name months after retention",
+    );
+    expect(afterByName).toBe(0);
     await expectCountsMatchLog();
 
     // A month detached by hand fires no trigger: its counts stay until they are recounted.
@@ -445,6 +473,11 @@ describe("per-day counts of the log", () => {
       "the count of March per-user day counts after its truncate",
     );
     expect(marchByUser).toBe(0);
+    const { marchByName } = await firstRow(
+      db.admin`select count(*)::int as "marchByName" from activity_customer_name_months where month = '2026-03-01'`,
+      "the count of March customer name months after its truncate",
+    );
+    expect(marchByName).toBe(0);
     await expectCountsMatchLog();
 
     await retention((tx) => tx`truncate activity_records, activity_record_details`);
@@ -458,5 +491,10 @@ describe("per-day counts of the log", () => {
       "the count of per-user day counts after the log is truncated",
     );
     expect(leftByUser).toBe(0);
+    const { leftByName } = await firstRow(
+      db.admin`select count(*)::int as "leftByName" from activity_customer_name_months`,
+      "the count of customer name months after the log is truncated",
+    );
+    expect(leftByName).toBe(0);
   });
 });

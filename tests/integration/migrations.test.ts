@@ -31,6 +31,7 @@ describe("migrations", () => {
       where relnamespace = 'public'::regnamespace and relkind in ('r', 'p') and relispartition = false
       order by relname`;
     expect(tables.map((t) => t.relname)).toEqual([
+      "activity_customer_name_months",
       "activity_day_counts",
       "activity_ingest_events",
       "activity_record_details",
