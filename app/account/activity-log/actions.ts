@@ -55,8 +55,12 @@ export async function renameViewAction(_previous: FormState, form: FormData): Pr
     revalidatePath(ROUTES.activityLog);
     return { ok: true, message: t("renamed", { name: view.name }) };
   } catch (error) {
-    // Deleted meanwhile, or not the reader's (a forged id): as for the menu's other buttons.
-    if (error instanceof AppError && (error.code === "not_found" || error.code === "forbidden")) back(form);
+    // Deleted meanwhile, or not the reader's (a forged id): gone, as for the menu's other buttons.
+    // Said in the form rather than by going back to the log: the list, shown again, drops the view.
+    if (error instanceof AppError && (error.code === "not_found" || error.code === "forbidden")) {
+      revalidatePath(ROUTES.activityLog);
+      return { ok: false, message: t("gone"), values };
+    }
     return { ...(await refusal(error)), values };
   }
 }

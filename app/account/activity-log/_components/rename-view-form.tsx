@@ -94,6 +94,7 @@ export function RenameViewForm({
         <summary
           ref={summary}
           aria-label={t("renameOf", { name })}
+          data-testid="rename-view-summary"
           className={`${buttonClass} cursor-pointer list-none group-open:hidden [&::-webkit-details-marker]:hidden`}
         >
           {t("rename")}
