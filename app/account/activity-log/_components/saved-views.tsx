@@ -64,7 +64,11 @@ export async function SavedViews({ query, views }: { query: ActivityLogQuery; vi
                       {v.own ? t("sharedBadge") : t("sharedBy", { user: v.ownerPrincipalName })}
                     </span>
                   )}
-                  <span className="ml-auto flex gap-x-2">
+                  {/*
+                    The row's buttons wrap as one group. Rename comes last: opened (or once it has
+                    renamed), its form and its message take a line of their own below the buttons.
+                  */}
+                  <span className="ml-auto flex flex-wrap justify-end gap-x-2 gap-y-1 has-[[role=status]]:basis-full has-[details[open]]:basis-full">
                     <form action={v.isDefault ? clearDefaultViewAction : setDefaultViewAction}>
                       <input type="hidden" name="id" value={v.id} />
                       <input type="hidden" name="filters" value={filters} />
@@ -85,17 +89,16 @@ export async function SavedViews({ query, views }: { query: ActivityLogQuery; vi
                         </button>
                       </form>
                     )}
+                    {v.own && (
+                      <RenameViewForm
+                        id={v.id}
+                        name={v.name}
+                        filters={filters}
+                        maxLength={MAX_VIEW_NAME_LENGTH}
+                        buttonClass={smallButton}
+                      />
+                    )}
                   </span>
-                  {/* After Delete: opened, its form takes a line of its own below the row. */}
-                  {v.own && (
-                    <RenameViewForm
-                      id={v.id}
-                      name={v.name}
-                      filters={filters}
-                      maxLength={MAX_VIEW_NAME_LENGTH}
-                      buttonClass={smallButton}
-                    />
-                  )}
                 </li>
               ))}
             </ul>
