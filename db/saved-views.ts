@@ -30,6 +30,9 @@ export interface SavedViewInput {
   shared: boolean;
 }
 
+/** A change to a view: a name, and the filters and sharing when they change too (a rename leaves them). */
+export type SavedViewEdit = Pick<SavedViewInput, "name"> & Partial<SavedViewInput>;
+
 type Row = {
   id: string;
   name: string;
@@ -147,14 +150,18 @@ export async function updateSavedView(
   scope: TenantScope,
   upn: string,
   id: string,
-  input: SavedViewInput,
+  input: SavedViewEdit,
 ): Promise<{ before: SavedView; after: SavedView }> {
   const before = await ownView(tx, scope, upn, id);
+  // What the change leaves out is kept by the statement itself, not copied from `before`: a rename
+  // cannot undo a change to the sharing that committed meanwhile.
   await guardName(
     tx,
     input.name,
     () => tx`
-      update saved_views set name = ${input.name}, query = ${input.query}, shared = ${input.shared}, updated_at = now()
+      update saved_views
+      set name = ${input.name}, query = coalesce(${input.query ?? null}::text, query),
+          shared = coalesce(${input.shared ?? null}::boolean, shared), updated_at = now()
       where tenant_id = ${scope.tenantId} and cloud = ${scope.cloud} and id = ${before.id}`,
   );
   return { before, after: await getSavedView(tx, scope, upn, id) };

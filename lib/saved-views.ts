@@ -11,6 +11,7 @@ import {
   setDefaultSavedView,
   updateSavedView,
   type SavedView,
+  type SavedViewEdit,
 } from "@/db/saved-views";
 import { withTenantSql } from "@/db/scope";
 import { parseActivityLogParams, toSearchParams, type ActivityLogQuery } from "@/lib/activity-log-params";
@@ -130,11 +131,26 @@ export function createViewFor(ctx: TenantContext, body: unknown): Promise<SavedV
 
 export function updateViewFor(ctx: TenantContext, id: string, body: unknown): Promise<SavedView> {
   const input = parseSavedViewInput(body);
+  return changeViewFor(ctx, id, input, input.isDefault);
+}
+
+/** A new name for the user's own view, its filters and sharing left as they are; recorded as any change. */
+export function renameViewFor(ctx: TenantContext, id: string, name: unknown): Promise<SavedView> {
+  const { name: checked } = parseSavedViewInput({ name });
+  return changeViewFor(ctx, id, { name: checked }, undefined);
+}
+
+function changeViewFor(
+  ctx: TenantContext,
+  id: string,
+  change: SavedViewEdit,
+  isDefault: boolean | undefined,
+): Promise<SavedView> {
   return inTenant(ctx, async (tx) => {
-    const { before, after } = await updateSavedView(tx, scopeOf(ctx), ctx.userPrincipalName, id, input);
+    const { before, after } = await updateSavedView(tx, scopeOf(ctx), ctx.userPrincipalName, id, change);
     await recordSavedViewChange(tx, ctx, "update_saved_view", { before, after });
-    if (input.isDefault === true) return setDefaultSavedView(tx, scopeOf(ctx), ctx.userPrincipalName, id);
-    if (input.isDefault === false && after.isDefault) {
+    if (isDefault === true) return setDefaultSavedView(tx, scopeOf(ctx), ctx.userPrincipalName, id);
+    if (isDefault === false && after.isDefault) {
       await clearDefaultSavedView(tx, scopeOf(ctx), ctx.userPrincipalName);
       return { ...after, isDefault: false };
     }

@@ -1,11 +1,12 @@
 import { expect, test, type Page } from "@playwright/test";
 import postgres from "postgres";
-import { e2eDatabaseUrl, expectNoSeriousViolations, signIn } from "./support";
+import { CONTOSO_ID, e2eDatabaseUrl, expectNoSeriousViolations, FABRIKAM_ID, signIn } from "./support";
 
 /*
  * Saved views: the current filters saved under a name (private, or shared with the tenant),
- * picked from a menu, one of them the view the log opens with; a row's action, user and status
- * filter the log; a purchase's message leads to its record. English and Korean, mouse and keyboard.
+ * picked from a menu, one of them the view the log opens with, renamed in place by its owner; a
+ * row's action, user and status filter the log; a purchase's message leads to its record. English
+ * and Korean, mouse and keyboard.
  */
 
 const LOG = "/account/activity-log";
@@ -27,9 +28,38 @@ test.beforeAll(() => {
 });
 // Other specs sign in as the same demo users: leave them no views (and so no default) behind.
 test.afterAll(async () => {
-  await sql`delete from saved_views where owner_key like '%@contoso.example'`;
+  await sql`delete from saved_views where owner_key like '%@contoso.example' or owner_key like '%@fabrikam.example'`;
   await sql.end();
 });
+
+/** A view stored directly, for the tests of what is done with one. */
+async function seedView(
+  owner: string,
+  name: string,
+  { query = "status=failed", shared = false, tenant = CONTOSO_ID } = {},
+): Promise<string> {
+  const [row] = await sql<[{ id: string }]>`
+    insert into saved_views (tenant_id, cloud, id, owner_key, owner_principal_name, name, query, shared)
+    values (${tenant}, 'commercial', gen_random_uuid(), ${owner.toLowerCase()}, ${owner}, ${name}, ${query}, ${shared})
+    returning id::text`;
+  return row.id;
+}
+const stored = async (id: string) =>
+  (
+    await sql<Array<{ name: string; query: string; shared: boolean }>>`
+    select name, query, shared from saved_views where id = ${id}`
+  )[0];
+/** The update_saved_view records of one view, oldest first: the names before and after. */
+const renames = (id: string) =>
+  sql<Array<{ user: string; before: string; after: string; filters: string }>>`
+    select r.user_principal_name as user, d.resource_old_value->>'name' as before,
+           d.resource_new_value->>'name' as after, d.resource_new_value->>'filters' as filters
+    from activity_records r
+    join activity_record_details d on d.tenant_id = r.tenant_id and d.occurred_at = r.occurred_at and d.record_id = r.id
+    where r.operation_type = 'update_saved_view' and d.resource_new_value->>'id' = ${id}
+    order by r.id`;
+const ADMIN = "admin@contoso.example";
+const clearViewsOf = (...owners: string[]) => sql`delete from saved_views where owner_key in ${sql(owners)}`;
 
 test.describe("saved views, in English", () => {
   test("save the filters as the default view, open the log with it, leave it, delete it", async ({ page }) => {
@@ -124,6 +154,174 @@ test.describe("saved views, in English", () => {
     } finally {
       await other.close();
       await sql`delete from saved_views where owner_key = 'agent@contoso.example'`;
+    }
+  });
+
+  test("rename my view in the menu: refused names keep what I typed, the new name is listed and logged", async ({
+    page,
+  }) => {
+    const id = await seedView(ADMIN, "Failed orders", { query: "status=failed", shared: true });
+    await seedView(ADMIN, "Taken name", { query: "status=succeeded" });
+    try {
+      await signIn(page, ADMIN, { path: `${LOG}?status=failed` });
+      await settled(page);
+      await openMenu(page);
+      const rename = page
+        .getByTestId("saved-view")
+        .filter({ hasText: "Failed orders" })
+        .getByTestId("rename-view-summary");
+      await expect(rename).toHaveAccessibleName("Rename the view “Failed orders”");
+      await rename.click();
+      const form = page.getByRole("form", { name: "Rename the view “Failed orders”" });
+      const input = form.getByRole("textbox", { name: "New name for “Failed orders”" });
+      await expect(input).toBeFocused();
+      await expect(input).toHaveValue("Failed orders");
+      await expect(input).toHaveAttribute("maxlength", "80");
+      const save = form.getByRole("button", { name: "Save the new name of “Failed orders”" });
+      await expect(form.getByRole("button", { name: "Cancel renaming “Failed orders”" })).toBeVisible();
+      await expectNoSeriousViolations(page);
+
+      // Another of my views has the name: said beside the field, which keeps what was typed.
+      await input.fill("Taken name");
+      await save.click();
+      const taken = "You already have a view with this name. Choose another name.";
+      await expect(form.getByRole("alert")).toHaveText(taken);
+      await expect(input).toHaveValue("Taken name");
+      await expect(input).toHaveAttribute("aria-invalid", "true");
+      await expect(input).toHaveAccessibleDescription(taken);
+      await expect(input).toBeFocused();
+      await expectNoSeriousViolations(page);
+
+      // The server's own checks: a blank name (the browser's `required` lets spaces by), and one past
+      // the browser's maxlength.
+      await input.fill("   ");
+      await save.click();
+      await expect(form.getByRole("alert")).toHaveText("Enter a name for the view.");
+      await expect(input).toHaveValue("   ");
+      await input.evaluate((el) => el.removeAttribute("maxlength"));
+      await input.fill("x".repeat(81));
+      await save.click();
+      await expect(form.getByRole("alert")).toHaveText("The name can be at most 80 characters long.");
+      await expect(input).toHaveValue("x".repeat(81));
+      expect((await stored(id))?.name).toBe("Failed orders");
+
+      await input.fill("  Failed, renamed ");
+      await save.click();
+      await expect(page.getByRole("status").filter({ hasText: "Renamed to “Failed, renamed”." })).toBeVisible();
+      const renamed = page.getByTestId("saved-view").filter({ hasText: "Failed, renamed" });
+      await expect(renamed.getByRole("link", { name: "Failed, renamed" })).toHaveAttribute("aria-current", "true");
+      await expect(page.getByTestId("saved-view").filter({ hasText: "Failed orders" })).toHaveCount(0);
+      await expect(page.getByTestId("saved-views-summary")).toHaveText(/View: Failed, renamed/);
+      // Closed, the focus back on Rename, which now names the new name.
+      await expect(renamed.getByTestId("rename-view-form")).toBeHidden();
+      const again = renamed.getByTestId("rename-view-summary");
+      await expect(again).toBeFocused();
+      await expect(again).toHaveAccessibleName("Rename the view “Failed, renamed”");
+      // Only the name changed; the change is a record of the log, as the API's.
+      expect(await stored(id)).toEqual({ name: "Failed, renamed", query: "status=failed", shared: true });
+      expect(await renames(id)).toEqual([
+        { user: ADMIN, before: "Failed orders", after: "Failed, renamed", filters: "status=failed" },
+      ]);
+      await page.goto(`${LOG}?action=update_saved_view&user=${ADMIN}`);
+      await settled(page);
+      await expect(rows(page).first()).toContainText("Updated activity log view");
+    } finally {
+      await clearViewsOf(ADMIN);
+    }
+  });
+
+  test("Escape and Cancel close the rename form without renaming, the focus back on Rename", async ({ page }) => {
+    const id = await seedView(ADMIN, "Keep me");
+    await seedView(ADMIN, "Other view", { query: "status=succeeded" });
+    try {
+      await signIn(page, ADMIN, { path: LOG });
+      await settled(page);
+      await openMenu(page);
+      const item = page.getByTestId("saved-view").filter({ hasText: "Keep me" });
+      const rename = item.getByTestId("rename-view-summary");
+      const form = item.getByTestId("rename-view-form");
+      const input = form.getByRole("textbox", { name: "New name for “Keep me”" });
+
+      await rename.click();
+      await input.fill("Thrown away");
+      await input.press("Escape");
+      await expect(form).toBeHidden();
+      await expect(rename).toBeFocused();
+      // The menu itself stays open; opened again, the form starts from the name.
+      await expect(page.getByTestId("save-view-form")).toBeVisible();
+      await rename.click();
+      await expect(input).toHaveValue("Keep me");
+
+      // After a refusal too: Escape drops the error and what was typed.
+      await input.fill("Other view");
+      await form.getByRole("button", { name: "Save the new name of “Keep me”" }).click();
+      await expect(form.getByRole("alert")).toBeVisible();
+      await input.press("Escape");
+      await expect(form).toBeHidden();
+      await expect(rename).toBeFocused();
+      await rename.click();
+      await expect(input).toHaveValue("Keep me");
+      await expect(form.getByRole("alert")).toHaveCount(0);
+
+      await input.fill("Also thrown away");
+      await form.getByRole("button", { name: "Cancel renaming “Keep me”" }).click();
+      await expect(form).toBeHidden();
+      await expect(rename).toBeFocused();
+      expect((await stored(id))?.name).toBe("Keep me");
+      expect(await renames(id)).toEqual([]);
+    } finally {
+      await clearViewsOf(ADMIN);
+    }
+  });
+
+  test("a colleague's shared view has no Rename, and a forged rename of another's view changes nothing", async ({
+    page,
+  }) => {
+    const theirs = await seedView("agent@contoso.example", "Agent's shared", { shared: true });
+    const otherTenant = await seedView("admin@fabrikam.example", "Fabrikam's", { shared: true, tenant: FABRIKAM_ID });
+    const mine = await seedView(ADMIN, "Mine");
+    try {
+      await signIn(page, ADMIN, { path: LOG });
+      await settled(page);
+      await openMenu(page);
+      const shared = page.getByTestId("saved-view").filter({ hasText: "Agent's shared" });
+      await expect(shared).toContainText("Shared by agent@contoso.example");
+      await expect(shared.getByTestId("rename-view")).toHaveCount(0);
+      await expect(shared.getByRole("button", { name: /Rename|Delete/ })).toHaveCount(0);
+      await expect(page.getByTestId("saved-view").filter({ hasText: "Mine" }).getByTestId("rename-view")).toHaveCount(
+        1,
+      );
+
+      // The form of my own view, pointed at views that are not mine: the server refuses.
+      const item = page.getByTestId("saved-view").filter({ hasText: "Mine" });
+      const form = item.getByTestId("rename-view-form");
+      for (const target of [theirs, otherTenant]) {
+        await item.getByTestId("rename-view-summary").click();
+        await form
+          .locator('input[name="id"]')
+          .evaluate((el, value) => ((el as HTMLInputElement).value = value), target);
+        await form.getByRole("textbox").fill("Taken over");
+        await form.getByRole("button", { name: /^Save/ }).click();
+        await expect(form.getByRole("alert")).toHaveText("This view no longer exists.");
+        await expect(form.getByRole("textbox")).toHaveValue("Taken over");
+        await form.getByRole("textbox").press("Escape");
+        await expect(form).toBeHidden();
+      }
+      expect((await stored(theirs))?.name).toBe("Agent's shared");
+      expect((await stored(otherTenant))?.name).toBe("Fabrikam's");
+      expect((await stored(mine))?.name).toBe("Mine");
+      expect([...(await renames(theirs)), ...(await renames(otherTenant)), ...(await renames(mine))]).toEqual([]);
+      await expect(page.getByTestId("saved-view").filter({ hasText: "Taken over" })).toHaveCount(0);
+
+      // Deleted meanwhile (say, in another tab): renaming it drops it from the list.
+      await item.getByTestId("rename-view-summary").click();
+      await sql`delete from saved_views where id = ${mine}`;
+      await form.getByRole("textbox").fill("Too late");
+      await form.getByRole("button", { name: /^Save/ }).click();
+      await expect(item).toHaveCount(0);
+      await expect(page.getByTestId("saved-view")).toHaveCount(1);
+    } finally {
+      await clearViewsOf(ADMIN, "agent@contoso.example", "admin@fabrikam.example");
     }
   });
 
@@ -230,6 +428,97 @@ test.describe("saved views, in Korean, by keyboard alone", () => {
     await expect(page).toHaveURL(new RegExp(`${LOG}$`));
   });
 
+  test("rename a view by keyboard alone: Escape, a taken name, then a new one", async ({ page }) => {
+    const id = await seedView(ADMIN, "실패한 작업", { query: "status=failed" });
+    await seedView(ADMIN, "진행 중", { query: "status=progress" });
+    try {
+      await signIn(page, ADMIN, { path: `${LOG}?status=failed` });
+      await settled(page);
+      await page.getByTestId("saved-views-summary").focus();
+      await page.keyboard.press("Enter");
+      // The view's link, Make default, Delete, then Rename.
+      await page.getByRole("link", { name: "실패한 작업" }).focus();
+      await page.keyboard.press("Tab");
+      await expect(page.getByRole("button", { name: "로그를 “실패한 작업” 보기로 열기" })).toBeFocused();
+      await page.keyboard.press("Tab");
+      await expect(page.getByRole("button", { name: "“실패한 작업” 보기 삭제" })).toBeFocused();
+      await page.keyboard.press("Tab");
+      const rename = page
+        .getByTestId("saved-view")
+        .filter({ hasText: "실패한 작업" })
+        .getByTestId("rename-view-summary");
+      await expect(rename).toBeFocused();
+      await expect(rename).toHaveAccessibleName("“실패한 작업” 보기 이름 바꾸기");
+      await expect(rename).toHaveText("이름 바꾸기");
+
+      // Opened, the name is selected: typing replaces it. Escape closes without renaming.
+      await page.keyboard.press("Enter");
+      const form = page.getByRole("form", { name: "“실패한 작업” 보기 이름 바꾸기" });
+      const input = form.getByRole("textbox", { name: "“실패한 작업” 보기의 새 이름" });
+      await expect(input).toBeFocused();
+      await page.keyboard.type("버릴 이름");
+      await expect(input).toHaveValue("버릴 이름");
+      await page.keyboard.press("Escape");
+      await expect(form).toBeHidden();
+      await expect(rename).toBeFocused();
+
+      // A taken name, sent with Enter: the message beside the field, the typed name kept, focus on it.
+      await page.keyboard.press("Enter");
+      await expect(input).toBeFocused();
+      await expect(input).toHaveValue("실패한 작업");
+      await page.keyboard.type("진행 중");
+      await page.keyboard.press("Enter");
+      await expect(form.getByRole("alert")).toHaveText("같은 이름의 보기가 이미 있습니다. 다른 이름을 입력하세요.");
+      await expect(input).toHaveValue("진행 중");
+      await expect(input).toBeFocused();
+      await expectNoSeriousViolations(page);
+
+      // Save and Cancel follow the field.
+      await page.keyboard.press("Tab");
+      await expect(form.getByRole("button", { name: "“실패한 작업” 보기의 새 이름 저장" })).toBeFocused();
+      await page.keyboard.press("Tab");
+      await expect(form.getByRole("button", { name: "“실패한 작업” 보기 이름 바꾸기 취소" })).toBeFocused();
+      await page.keyboard.press("Shift+Tab");
+      await page.keyboard.press("Shift+Tab");
+      await expect(input).toBeFocused();
+      await page.keyboard.press("ControlOrMeta+A");
+      await page.keyboard.type("실패한 작업 (새 이름)");
+      await page.keyboard.press("Tab");
+      await page.keyboard.press("Enter");
+      await expect(
+        page.getByRole("status").filter({ hasText: "이름을 “실패한 작업 (새 이름)”(으)로 바꿨습니다." }),
+      ).toBeVisible();
+      const renamed = page.getByTestId("saved-view").filter({ hasText: "실패한 작업 (새 이름)" });
+      await expect(renamed.getByTestId("rename-view-summary")).toBeFocused();
+      await expect(page.getByTestId("saved-views-summary")).toHaveText(/보기: 실패한 작업 \(새 이름\)/);
+      await expectNoSeriousViolations(page);
+      expect(await stored(id)).toEqual({ name: "실패한 작업 (새 이름)", query: "status=failed", shared: false });
+      expect((await renames(id)).map((r) => r.after)).toEqual(["실패한 작업 (새 이름)"]);
+
+      await page.goto(`${LOG}?action=update_saved_view&user=${ADMIN}`);
+      await settled(page);
+      await expect(rows(page).first()).toContainText("활동 로그 보기 변경");
+    } finally {
+      await clearViewsOf(ADMIN);
+    }
+  });
+
+  test("a colleague's shared view offers no Rename, in Korean", async ({ page }) => {
+    await seedView("agent@contoso.example", "에이전트 공유 보기", { shared: true });
+    try {
+      await signIn(page, ADMIN, { path: LOG });
+      await settled(page);
+      await openMenu(page);
+      const shared = page.getByTestId("saved-view").filter({ hasText: "에이전트 공유 보기" });
+      await expect(shared).toContainText("agent@contoso.example 님이 공유함");
+      await expect(shared.getByTestId("rename-view")).toHaveCount(0);
+      await expect(shared.getByText("이름 바꾸기")).toHaveCount(0);
+      await expectNoSeriousViolations(page);
+    } finally {
+      await clearViewsOf("agent@contoso.example");
+    }
+  });
+
   test("a row's status filters the log, by keyboard", async ({ page }) => {
     await signIn(page, "admin@contoso.example", { path: LOG });
     await settled(page);
@@ -240,5 +529,34 @@ test.describe("saved views, in Korean, by keyboard alone", () => {
     await expect(page).toHaveURL(/[?&]status=[a-z]+(&|$)/);
     await settled(page);
     await expect(page.getByTestId("chip-status")).toHaveCount(1);
+  });
+});
+
+test.describe("saved views, without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("rename a view with plain form posts; Cancel goes back to the log as it was", async ({ page }) => {
+    const id = await seedView(ADMIN, "Plain form", { query: "status=failed" });
+    try {
+      // Without JavaScript the streamed results stay hidden: this is about the menu.
+      await signIn(page, ADMIN, { path: `${LOG}?status=failed` });
+      await page.getByTestId("saved-views-summary").click();
+      const item = page.getByTestId("saved-view").filter({ hasText: "Plain form" });
+      await item.getByTestId("rename-view-summary").click();
+      const form = item.getByTestId("rename-view-form");
+      await form.getByRole("textbox").fill("Dropped");
+      await form.getByRole("button", { name: "Cancel renaming “Plain form”" }).click();
+      await expect(page).toHaveURL(/\?status=failed$/);
+      expect((await stored(id))?.name).toBe("Plain form");
+
+      await page.getByTestId("saved-views-summary").click();
+      await item.getByTestId("rename-view-summary").click();
+      await form.getByRole("textbox").fill("Plain, renamed");
+      await form.getByRole("button", { name: "Save the new name of “Plain form”" }).click();
+      await expect(page.getByTestId("saved-views-summary")).toHaveText(/View: Plain, renamed/);
+      expect(await stored(id)).toEqual({ name: "Plain, renamed", query: "status=failed", shared: false });
+    } finally {
+      await clearViewsOf(ADMIN);
+    }
   });
 });

@@ -13,7 +13,9 @@ import {
   updateSavedViewRoute,
 } from "@/lib/handlers/saved-views";
 import { route, type TenantRouteCall } from "@/lib/http/route";
-import { openingViewFor } from "@/lib/saved-views";
+import { AppError } from "@/lib/errors";
+import { fieldIssuesOf } from "@/lib/validation";
+import { openingViewFor, renameViewFor } from "@/lib/saved-views";
 import { createTenant } from "../support/fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import type { TenantContext } from "@/lib/domain";
@@ -204,5 +206,46 @@ describe("saved views (handlers)", () => {
     await call(createSavedViewRoute, stranger, {}, { name: "" });
     const after = await db.admin`select count(*) from activity_records where tenant_id = ${stranger.tenantId}`;
     expect(after).toEqual(before);
+  });
+
+  it("renames a view from the page: only the name changes, recorded like a PUT; refusals change nothing", async () => {
+    const view = await create(alice, { name: "Before rename", filters: "status=failed", shared: true, default: true });
+    const renamed = await renameViewFor(alice, view.id, "  After rename ");
+    expect(renamed).toMatchObject({
+      id: view.id,
+      name: "After rename",
+      query: "status=failed",
+      shared: true,
+      isDefault: true,
+    });
+    const [record] = await db.admin<Array<{ old: unknown; new: unknown }>>`
+      select d.resource_old_value as old, d.resource_new_value as new
+      from activity_records r
+      join activity_record_details d on d.tenant_id = r.tenant_id and d.occurred_at = r.occurred_at and d.record_id = r.id
+      where r.tenant_id = ${alice.tenantId} and r.operation_type = 'update_saved_view'
+        and d.resource_new_value->>'id' = ${view.id}`;
+    expect(record).toEqual({
+      old: { id: view.id, name: "Before rename", filters: "status=failed", shared: true },
+      new: { id: view.id, name: "After rename", filters: "status=failed", shared: true },
+    });
+
+    const refusal = async (ctx: TenantContext, name: unknown) => {
+      try {
+        await renameViewFor(ctx, view.id, name);
+      } catch (error) {
+        if (error instanceof AppError) return { code: error.code, issues: fieldIssuesOf(error).map((e) => e.code) };
+        throw error;
+      }
+      throw new Error("expected the rename to be refused");
+    };
+    await create(alice, { name: "Taken", filters: "" });
+    expect(await refusal(alice, "Taken")).toEqual({ code: "conflict", issues: [] });
+    expect(await refusal(alice, "   ")).toEqual({ code: "bad_request", issues: ["name_required"] });
+    expect(await refusal(alice, "x".repeat(81))).toEqual({ code: "bad_request", issues: ["name_too_long"] });
+    // A colleague may use the shared view, not rename it; another tenant does not find it.
+    expect(await refusal(bob, "Bob's now")).toEqual({ code: "forbidden", issues: [] });
+    expect(await refusal(stranger, "Ours now")).toEqual({ code: "not_found", issues: [] });
+    expect((await list(alice)).filter((v) => v.name === "After rename")).toHaveLength(1);
+    expect((await list(bob)).map((v) => v.name)).toContain("After rename");
   });
 });

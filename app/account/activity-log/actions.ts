@@ -12,13 +12,14 @@ import {
   clearDefaultViewFor,
   createViewFor,
   deleteViewFor,
+  renameViewFor,
   setDefaultViewFor,
   type SavedViewIssueCode,
 } from "@/lib/saved-views";
 
 /*
- * The Activity log's saved views, from its page: save the current filters under a name, make a
- * view the default, delete one. Each works without JavaScript (a plain form post); the log's own
+ * The Activity log's saved views, from its page: save the current filters under a name, rename
+ * one, make a view the default, delete one. Each works without JavaScript (a plain form post); the log's own
  * parser checks the filters, as for the API.
  */
 
@@ -38,18 +39,46 @@ export async function saveViewAction(_previous: FormState, form: FormData): Prom
     revalidatePath(ROUTES.activityLog);
     return { ok: true, message: t("saved", { name: view.name }) };
   } catch (error) {
-    if (error instanceof AppError && error.code === "conflict") {
-      const message = t("validation.name_taken");
-      return { ok: false, message, fieldErrors: { name: message }, values };
-    }
-    const describe = (problem: FormProblem) =>
-      problem.kind === "field"
-        ? problem.field.startsWith("filters.")
-          ? t("validation.filter_param")
-          : t(`validation.${problem.code as SavedViewIssueCode}`, problem.values)
-        : problem.message;
-    return { ...toFormState(error, describe), values };
+    return { ...(await refusal(error)), values };
   }
+}
+
+/** A new name for one of the reader's own views; its filters and sharing stay as they are. */
+export async function renameViewAction(_previous: FormState, form: FormData): Promise<FormState> {
+  // Cancel, without JavaScript (with it, the form closes in place): the log as the reader had it.
+  if (form.get("intent") === "cancel") back(form);
+  const t = await getTranslations("activityLog.savedViews");
+  const values = formValues(form);
+  try {
+    const ctx = await context();
+    const view = await renameViewFor(ctx, String(form.get("id") ?? ""), String(form.get("name") ?? ""));
+    revalidatePath(ROUTES.activityLog);
+    return { ok: true, message: t("renamed", { name: view.name }) };
+  } catch (error) {
+    // Deleted meanwhile, or not the reader's (a forged id): gone, as for the menu's other buttons.
+    // Said in the form rather than by going back to the log: the list, shown again, drops the view.
+    if (error instanceof AppError && (error.code === "not_found" || error.code === "forbidden")) {
+      revalidatePath(ROUTES.activityLog);
+      return { ok: false, message: t("gone"), values };
+    }
+    return { ...(await refusal(error)), values };
+  }
+}
+
+/** A refused save or rename in the reader's words: a taken name or a bad field beside the name. */
+async function refusal(error: unknown): Promise<FormState> {
+  const t = await getTranslations("activityLog.savedViews");
+  if (error instanceof AppError && error.code === "conflict") {
+    const message = t("validation.name_taken");
+    return { ok: false, message, fieldErrors: { name: message } };
+  }
+  const describe = (problem: FormProblem) =>
+    problem.kind === "field"
+      ? problem.field.startsWith("filters.")
+        ? t("validation.filter_param")
+        : t(`validation.${problem.code as SavedViewIssueCode}`, problem.values)
+      : problem.message;
+  return toFormState(error, describe);
 }
 
 /** Back to the log as the reader had it (the filters the form carried), or the plain log. */

@@ -5,6 +5,7 @@ import type { ActivityLogQuery } from "@/lib/activity-log-params";
 import { ROUTES } from "@/lib/routes";
 import { filtersOf, MAX_VIEW_NAME_LENGTH } from "@/lib/saved-views";
 import { clearDefaultViewAction, deleteViewAction, setDefaultViewAction } from "../actions";
+import { RenameViewForm } from "./rename-view-form";
 import { SaveViewForm } from "./save-view-form";
 
 /** Opens the log with no view, even for a reader who has a default one. */
@@ -16,8 +17,8 @@ const smallButton =
 
 /**
  * The reader's saved views and those shared with the tenant, behind one disclosure (it opens
- * without JavaScript): each opens the log with its filters; the reader's own can be deleted, and
- * any can be the view the log opens with. Below them, the current filters can be saved.
+ * without JavaScript): each opens the log with its filters; the reader's own can be renamed and
+ * deleted, and any can be the view the log opens with. Below them, the current filters can be saved.
  */
 export async function SavedViews({ query, views }: { query: ActivityLogQuery; views: SavedView[] }) {
   const t = await getTranslations("activityLog.savedViews");
@@ -63,7 +64,11 @@ export async function SavedViews({ query, views }: { query: ActivityLogQuery; vi
                       {v.own ? t("sharedBadge") : t("sharedBy", { user: v.ownerPrincipalName })}
                     </span>
                   )}
-                  <span className="ml-auto flex gap-1">
+                  {/*
+                    The row's buttons wrap as one group. Rename comes last: opened (or once it has
+                    renamed), its form and its message take a line of their own below the buttons.
+                  */}
+                  <span className="ml-auto flex flex-wrap justify-end gap-x-2 gap-y-1 has-[[role=status]]:basis-full has-[details[open]]:basis-full">
                     <form action={v.isDefault ? clearDefaultViewAction : setDefaultViewAction}>
                       <input type="hidden" name="id" value={v.id} />
                       <input type="hidden" name="filters" value={filters} />
@@ -83,6 +88,15 @@ export async function SavedViews({ query, views }: { query: ActivityLogQuery; vi
                           {t("delete")}
                         </button>
                       </form>
+                    )}
+                    {v.own && (
+                      <RenameViewForm
+                        id={v.id}
+                        name={v.name}
+                        filters={filters}
+                        maxLength={MAX_VIEW_NAME_LENGTH}
+                        buttonClass={smallButton}
+                      />
                     )}
                   </span>
                 </li>
