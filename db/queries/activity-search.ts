@@ -71,23 +71,19 @@ async function matchingCustomerNames(tx: Tx, ctx: Scope, text: string, range: Ra
 }
 
 /*
- * The distinct attempted names (failed "Add customer" records) in the tenant and range, by a loose
- * index scan over their partial index: each step asks the index for the next name after the last
- * one. Few records have one, so the walk is short. strpos() runs on the walk's output.
+ * The distinct attempted names (failed "Add customer" records) in the tenant and range that contain
+ * the folded text, from their partial index: few records have one, so reading the range's entries
+ * is cheaper than planning a walk over every partition (measured: about a third of the time).
  */
 async function matchingAttemptedNames(tx: Tx, ctx: Scope, text: string, range: Range): Promise<string[]> {
   const key = d.attemptedCustomerKey;
-  const within = inRange(d.occurredAt, range);
-  const next = (after: SQL) =>
-    sql`(select ${key} from ${d} where ${d.tenantId} = ${ctx.tenantId} and ${within} and ${key} > ${after} order by ${key} limit 1)`;
-  const rows = (await tx.execute(sql`with recursive names(name) as (
-      ${next(sql`''`)}
-      union all
-      select ${next(sql`names.name`)} from names where names.name is not null
-    )
-    select name from names where name is not null and strpos(name, activity_search_fold(${text})) > 0`)) as unknown as {
-    name: string;
-  }[];
+  const rows = await tx
+    .selectDistinct({ name: sql<string>`${key}` })
+    .from(d)
+    .where(
+      sql`${d.tenantId} = ${ctx.tenantId} and ${inRange(d.occurredAt, range)} and ${key} is not null
+        and strpos(${key}, activity_search_fold(${text})) > 0`,
+    );
   return rows.map((row) => row.name);
 }
 
