@@ -46,7 +46,10 @@ export interface ResolvedSearch {
   records: Array<{ occurredAt: Date; id: number }>;
 }
 
-const inRange = (column: typeof r.occurredAt | typeof d.occurredAt, range: Range) =>
+const inRange = (
+  column: typeof r.occurredAt | typeof d.occurredAt | typeof activityIngestEvents.occurredAt,
+  range: Range,
+) =>
   sql`${column} >= ${range.start.toISOString()}::timestamptz and ${column} < ${range.end.toISOString()}::timestamptz`;
 
 /*
@@ -99,10 +102,11 @@ export async function resolveSearch(tx: Tx, ctx: Scope, q: string, range: Range)
     const e = activityIngestEvents;
     const rows = (await tx.execute(sql`
       select ${d.occurredAt} as occurred_at, ${d.recordId} as record_id from ${d}
-        where ${d.tenantId} = ${ctx.tenantId} and ${d.resourceKey} = ${term.value}::uuid
+        where ${d.tenantId} = ${ctx.tenantId} and ${d.resourceKey} = ${term.value}::uuid and ${inRange(d.occurredAt, range)}
       union
       select ${e.occurredAt}, ${e.recordId} from ${e}
-        where ${e.tenantId} = ${ctx.tenantId} and ${e.cloud} = ${ctx.cloud} and ${e.eventId} = ${term.value}`)) as unknown as {
+        where ${e.tenantId} = ${ctx.tenantId} and ${e.cloud} = ${ctx.cloud} and ${e.eventId} = ${term.value}
+          and ${inRange(e.occurredAt, range)}`)) as unknown as {
       occurred_at: string;
       record_id: string;
     }[];
