@@ -52,15 +52,56 @@ export type ActivityFilters = Pick<ActivityLogParams, "range"> &
     status?: OneOrMany<OperationStatus>;
     /** What `q` stands for (resolveSearch); the functions below resolve it when it is missing. */
     search?: ResolvedSearch | null;
+    /** shareSearch: this query resolves the search for another one side by side... */
+    searchFor?: { resolve(search: ResolvedSearch): void; reject(error: unknown): void };
+    /** ...or waits for that resolution in its own transaction instead of resolving again. */
+    searchFrom?: Promise<ResolvedSearch>;
   };
 
 /**
  * The filters with the search resolved, in the caller's transaction (so under its tenant scope).
- * Callers that run several queries for one view (the page, the export) resolve once up front.
+ * Callers that run several queries for one view resolve once: up front, or with shareSearch.
  */
 export async function withResolvedSearch<T extends ActivityFilters>(tx: Tx, ctx: Scope, params: T): Promise<T> {
   if (!params.q || params.search?.q === params.q) return params;
-  return { ...params, search: await resolveSearch(tx, ctx, params.q, params.range) };
+  if (params.searchFrom) return { ...params, search: await params.searchFrom };
+  try {
+    const search = await resolveSearch(tx, ctx, params.q, params.range);
+    params.searchFor?.resolve(search);
+    return { ...params, search };
+  } catch (error) {
+    params.searchFor?.reject(error);
+    throw error;
+  }
+}
+
+/**
+ * Two queries of one view side by side with the search resolved once: `first` resolves it in its
+ * own transaction and `second` waits for it in its own, which has begun meanwhile, so a search
+ * costs no transaction of its own before them (nor the same lookups twice). Whatever ends `first`
+ * without resolving ends the wait too.
+ */
+export function shareSearch<T extends ActivityFilters>(
+  params: T,
+): { first: T; second: T; settle<R>(first: Promise<R>): Promise<R> } {
+  if (!params.q || params.search?.q === params.q) return { first: params, second: params, settle: (p) => p };
+  let searchFor!: NonNullable<ActivityFilters["searchFor"]>;
+  const searchFrom = new Promise<ResolvedSearch>((resolve, reject) => (searchFor = { resolve, reject }));
+  // Seen by the waiting query when it matters; never an unhandled rejection of its own.
+  searchFrom.catch(() => {});
+  const unresolved = () => searchFor.reject(new Error("the search was not resolved"));
+  return {
+    first: { ...params, searchFor },
+    second: { ...params, searchFrom },
+    settle: (first) =>
+      first.then(
+        (value) => (unresolved(), value),
+        (error: unknown) => {
+          searchFor.reject(error);
+          throw error;
+        },
+      ),
+  };
 }
 
 /** resolveSearch in a transaction of its own, for callers outside one. */

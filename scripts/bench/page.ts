@@ -1,12 +1,7 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import type { Database } from "@/db/client";
-import {
-  countActivity,
-  getActivityPage,
-  resolveActivitySearch,
-  type ActivityFilters,
-} from "@/db/queries/activity-records";
+import { countActivity, getActivityPage, shareSearch, type ActivityFilters } from "@/db/queries/activity-records";
 import { countWithChart } from "@/db/queries/activity-chart";
 import * as schema from "@/db/schema";
 import type { Cursor } from "@/lib/cursor";
@@ -86,10 +81,10 @@ export async function measurePages(
     getActivityPage({ ctx: scope(t), params: { range, ...filters, size, cursor, dir: "next" }, db });
   const countQuery = (t: BenchTenant, filters: Filters) =>
     countActivity({ ctx: scope(t), params: { range, ...filters }, db });
-  // As the page runs them: the search resolved once, then the rows and the count side by side.
-  const pageView = async (t: BenchTenant, filters: Filters, cursor: Cursor | null) => {
-    const resolved = await resolveActivitySearch({ ctx: scope(t), params: { range, ...filters }, db });
-    return Promise.all([rowsQuery(t, resolved, cursor), countQuery(t, resolved)]);
+  // As the page runs them: the rows and the count side by side, a search resolved once by the rows.
+  const pageView = (t: BenchTenant, filters: Filters, cursor: Cursor | null) => {
+    const search = shareSearch({ range, ...filters });
+    return Promise.all([search.settle(rowsQuery(t, search.first, cursor)), countQuery(t, search.second)]);
   };
 
   async function multiSelectFilter(t: BenchTenant): Promise<Filters> {

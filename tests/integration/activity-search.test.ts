@@ -7,6 +7,7 @@ import {
   getActivityPage,
   pageRowsQuery,
   resolveActivitySearch,
+  shareSearch,
   withResolvedSearch,
   type ActivityFilters,
 } from "@/db/queries/activity-records";
@@ -238,6 +239,34 @@ describe("the search box", () => {
     expect(await found(ID.subscription, OTHER)).toEqual([ids.otherSociete]);
     expect(await found(ID.correlation, OTHER)).toEqual([ids.otherSociete]);
     expect(await found("aeroskobing", OTHER)).toEqual([ids.otherAttempted]);
+  });
+
+  it("shares one resolution between the page and its count, and a failed or missing one ends the wait", async () => {
+    for (const q of ["societe", "sgi.example", ID.subscription, "aeroskobing", "nothing like it"]) {
+      const search = shareSearch({ range, q });
+      const [page, count] = await Promise.all([
+        search.settle(getActivityPage({ ctx: TENANT, params: { ...search.first, size: 25 }, db: orm })),
+        countActivity({ ctx: TENANT, params: search.second, db: orm }),
+      ]);
+      const alone = await getActivityPage({ ctx: TENANT, params: { range, q, size: 25 }, db: orm });
+      expect(
+        page.rows.map((r) => r.id),
+        q,
+      ).toEqual(alone.rows.map((r) => r.id));
+      expect(count, q).toEqual(await countActivity({ ctx: TENANT, params: { range, q }, db: orm }));
+    }
+    // The first fails before it resolves anything: the second fails with it instead of waiting.
+    const failing = shareSearch({ range, q: "societe" });
+    const first = failing.settle(getActivityPage({ ctx: TENANT, params: { ...failing.first, size: 0 }, db: orm }));
+    await expect(first).rejects.toThrow(/page size/);
+    await expect(countActivity({ ctx: TENANT, params: failing.second, db: orm })).rejects.toThrow(/page size/);
+    // The first ends without resolving: the second is told so.
+    const idle = shareSearch({ range, q: "societe" });
+    await idle.settle(Promise.resolve("no query"));
+    await expect(countActivity({ ctx: TENANT, params: idle.second, db: orm })).rejects.toThrow(/not resolved/);
+    // No search: nothing to share.
+    const plain = shareSearch({ range });
+    expect(plain.first).toBe(plain.second);
   });
 
   it("counts what it finds, and combines with the other filters", async () => {

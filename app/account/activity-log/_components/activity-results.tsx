@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { recordLogAccess } from "@/db/mutations/log-access";
-import { countNewerThan, DEFAULT_COUNT_CAP, getActivityPage, type ActivityPage } from "@/db/queries/activity-records";
+import { countNewerThan, DEFAULT_COUNT_CAP, type ActivityPage } from "@/db/queries/activity-records";
 import { getRowAnnotations, type RowAnnotation } from "@/db/queries/activity-related";
 import { listPartnerUsers } from "@/db/queries/customers";
 import { defaultRange, toSearchParams, type ActivityLogParams, type PageDirection } from "@/lib/activity-log-params";
@@ -13,7 +13,7 @@ import { AutoSubmitForm } from "./auto-submit-form";
 import { DayField } from "@/components/ui/day-field";
 import { EmptyResult } from "./empty-result";
 import { toRowView } from "./activity-row";
-import { resolvedView, viewTotals } from "./view-data";
+import { viewFilters, viewPage, viewTotals } from "./view-data";
 import { ROUTES } from "@/lib/routes";
 import { withExportFormat, type ExportFormat } from "@/lib/export/export-format";
 import { Button, buttonClass } from "@/components/ui/button";
@@ -24,7 +24,7 @@ import type { TenantContext } from "@/lib/domain";
  * A database failure shows as an error, never as an empty log: an audit log that looks empty
  * because the query failed would be a lie.
  */
-export async function ActivityResults({ ctx, params: query }: { ctx: TenantContext; params: ActivityLogParams }) {
+export async function ActivityResults({ ctx, params }: { ctx: TenantContext; params: ActivityLogParams }) {
   const [locale, root] = await Promise.all([getLocale(), getTranslations()]);
   const t = await getTranslations("activityLog");
   let page: ActivityPage;
@@ -33,14 +33,15 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
   let annotations: Map<number, RowAnnotation>;
   let displayNames: Map<string, string>;
   // The newest page starts at the top; any other position is counted from its first row.
-  const deep = query.cursor !== null || query.dir === "oldest";
-  let params = query;
+  const deep = params.cursor !== null || params.dir === "oldest";
   try {
     // The search is resolved once for the page, its count, its chart and its position.
-    params = await resolvedView(ctx, query);
-    [page, { total }] = await Promise.all([getActivityPage({ ctx, params }), viewTotals(ctx, query)]);
+    [page, { total }] = await Promise.all([viewPage(ctx, params), viewTotals(ctx, params)]);
     const [firstRow] = page.rows;
-    position = deep && firstRow ? await countNewerThan({ ctx, params, row: firstRow }) : { count: 0, capped: false };
+    position =
+      deep && firstRow
+        ? await countNewerThan({ ctx, params: viewFilters(ctx, params), row: firstRow })
+        : { count: 0, capped: false };
     // Attempted names and later outcomes, for the few rows that have them; the page shows without.
     annotations = await getRowAnnotations({ ctx, rows: page.rows }).catch((error: unknown) => {
       console.error("could not annotate the activity log page", error);
@@ -74,7 +75,7 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
 
   const zoneLabel = timeZoneLabel(params.tz);
   // The view as links write it (no derived range, no resolved search), for the rows' filter links.
-  const { range: _range, ...linkQuery } = query;
+  const { range: _range, ...linkQuery } = params;
   const exportSearch = toSearchParams(params, { cursor: null, dir: "next" });
   const exportHref = (format: ExportFormat) => `${ROUTES.activityExport}?${withExportFormat(exportSearch, format)}`;
   const pageHref = (cursor: string | null, dir: PageDirection) =>
@@ -145,7 +146,7 @@ export async function ActivityResults({ ctx, params: query }: { ctx: TenantConte
           className="rounded border border-dashed border-gray-300 bg-white p-8 text-center text-gray-700"
           data-testid="empty-state"
         >
-          {empty ? <EmptyResult ctx={ctx} params={query} /> : t("results.noMore")}
+          {empty ? <EmptyResult ctx={ctx} params={params} /> : t("results.noMore")}
         </div>
       ) : (
         <ActivityTable
