@@ -570,12 +570,20 @@ describe("export formats", () => {
         expect(body.error.message).toContain('"format"');
         expect(body.error.details.map((e: { param: string }) => e.param).sort()).toEqual([...params].sort());
       }
-      // Case and a CSV named outright are fine.
-      expect((await get("format=NDJSON")).status).toBe(200);
-      expect((await get("format=csv")).headers.get("content-type")).toBe("text/csv; charset=utf-8");
+      // Case and a CSV named outright are fine (read to the end, and their records awaited, so no
+      // export is still running when the database goes away).
+      const before = (await exportRecords()).length;
+      const ndjson = await get("format=NDJSON");
+      expect(ndjson.status).toBe(200);
+      await ndjson.arrayBuffer();
+      const csv = await get("format=csv");
+      expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+      await csv.arrayBuffer();
+      await vi.waitFor(async () => expect((await exportRecords()).length).toBe(before + 2));
     });
 
     it("fails an NDJSON download that is cut off, rather than ending it as a complete file", async () => {
+      const before = (await exportRecords()).length;
       const abort = new AbortController();
       const response = await get("from=2026-03-01&to=2026-03-07&format=ndjson", {}, abort.signal);
       const reader = required(response.body, "the download's body").getReader();
@@ -585,6 +593,10 @@ describe("export formats", () => {
           for (;;) if ((await reader.read()).done) return "ended";
         })(),
       ).rejects.toThrow();
+      // And the log says so: the export is recorded as failed (written after the stream ends, so
+      // awaited here rather than left running into the database's teardown).
+      await vi.waitFor(async () => expect((await exportRecords()).length).toBe(before + 1));
+      expect((await firstRow(exportRecords(), "the newest export record")).status).toBe("failed");
     });
   });
 });
